@@ -7,6 +7,7 @@ exercise the application's error paths; nothing here talks to Slurm.
 import threading
 import time
 
+from restd.http.messages import Response
 from restd.plugin_api import OperationSpec, Parameter, RequestFailed
 
 NAME = "testing"
@@ -40,6 +41,11 @@ async def not_finite(ctx):
     return {"echo": {"values": [float("nan"), float("inf"), float("-inf"), 1.5]}}
 
 
+async def unchanged(ctx):
+    """A finished answer without envelope, as slurmdbd's 304 "nothing changed"."""
+    return Response(304)
+
+
 async def blocking(ctx):
     """Sleeps in a worker thread; answers the worker's name."""
     def work():
@@ -65,7 +71,9 @@ def operations():
             ("GET", "/testing/{data_parser}/not_finite/", "testing_{dp_id}_get_not_finite",
              not_finite, (), None),
             ("GET", "/testing/{data_parser}/blocking/", "testing_{dp_id}_get_blocking",
-             blocking, (), None)):
+             blocking, (), None),
+            ("POST", "/testing/{data_parser}/unchanged/", "testing_{dp_id}_post_unchanged",
+             unchanged, (), None)):
         yield OperationSpec(method=method, path=path, operation_id=operation_id,
                             handler=handler, tags=(TAG,), parameters=parameters,
                             request_schema=request,

@@ -23,9 +23,9 @@ def _decode(text: str) -> str:
 
 def load(data: bytes) -> dict:
     try:
-        text = data.decode("ascii")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SerializerError(f"unencoded non-ASCII byte at {error.start}") from None
+        raise SerializerError(f"invalid UTF-8 at byte {error.start}") from None
     fields: dict = {}
     for pair in text.split("&"):
         if not pair:

@@ -1,0 +1,277 @@
+"""The application: what turns a Request into a Response.
+
+route -> negotiate the answer's format -> authenticate -> parse query and body ->
+call the operation's handler -> wrap its result in slurmrestd's envelope (meta,
+errors, warnings) -> dump. A failing handler costs one 500 answer, never the
+daemon. No sockets here: the HTTP server calls ``await app(request)``.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
+from typing import Any, Callable, Optional
+
+from restd.config import Config
+from restd.http.messages import Request, Response
+from restd.negotiation import Negotiator, media_type
+from restd.openapi import Operation, build_document, expand_operations
+from restd.plugin_api import (AuthError, DataParser, Identity, RequestFailed,
+                              SerializerError, SlurmInfo)
+from restd.plugin_loader import Plugins
+from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
+
+log = logging.getLogger(__name__)
+
+# Slurm error numbers used here, with slurm_strerror()'s text for each
+# (slurm/slurm_errno.h, src/common/slurm_errno.c).
+SLURM_ERROR = -1
+ESLURM_REST_FAIL_PARSING = 9001
+ESLURM_REST_AUTH_FAIL = 9008
+ESLURM_DATA_UNKNOWN_MIME_TYPE = 9204
+SLURM_ERROR_TEXT = {
+    SLURM_ERROR: "Unspecified error",
+    ESLURM_REST_FAIL_PARSING: "Failure during parsing",
+    ESLURM_REST_AUTH_FAIL: "Authentication failure",
+    ESLURM_DATA_UNKNOWN_MIME_TYPE: "MIME type is unknown to any loaded plugins",
+}
+
+OPENAPI_PATHS = ("/openapi", "/openapi/v3")  # answered in the negotiated format
+OPENAPI_FILES = {"/openapi.json": "json", "/openapi.yaml": "yaml"}  # fixed format
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+def _failure(status: int, description: str, error_number: int, source: str) -> RequestFailed:
+    return RequestFailed(status, description, error_number=error_number,
+                         error=SLURM_ERROR_TEXT[error_number], source=source)
+
+
+def _text(status: int, text: str, headers: Optional[list[tuple[str, str]]] = None
+          ) -> Response:
+    return Response(status, text.encode(), content_type="text/plain",
+                    headers=headers or [])
+
+
+class RequestContext:
+    """What a handler sees of its request (restd.plugin_api.HandlerContext)."""
+
+    def __init__(self, request: Request, operation: Operation, path_params: dict[str, str],
+                 executor: ThreadPoolExecutor):
+        self.request = request
+        self.operation = operation
+        self.data_parser: DataParser = operation.data_parser
+        self.path_params = path_params
+        self.identity: Optional[Identity] = None
+        self.query: dict[str, Any] = {}
+        self.body: Any = None
+        self.status = 200
+        self.errors: list[dict[str, Any]] = []
+        self.warnings: list[dict[str, Any]] = []
+        self._executor = executor
+
+    def warning(self, description: str, source: str = "") -> None:
+        self.warnings.append({"description": description, "source": source})
+
+    def error(self, description: str, *, error_number: int = 0, error: str = "",
+              source: str = "") -> None:
+        self.errors.append({"description": description, "error_number": error_number,
+                            "error": error, "source": source})
+
+    async def run_blocking(self, function: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(function, *args))
+
+
+class App:
+    """``await app(request) -> Response``; built once at start by :func:`build_app`."""
+
+    def __init__(self, config: Config, plugins: Plugins):
+        self._config = config
+        self._plugins = plugins
+        self._executor = ThreadPoolExecutor(config.threads, thread_name_prefix="restd-worker")
+        self._negotiator = Negotiator(plugins.serializers)
+        self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
+        self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
+        self._json_reader = self._negotiator.reader("application/json")
+        self._slurm_info: Callable[[], SlurmInfo] = next(
+            (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
+            SlurmInfo)
+
+        if not plugins.auth:
+            log.warning("no authentication plugin loaded: every request outside /openapi "
+                        "will be refused (401)")
+        if not plugins.data_parsers:
+            log.warning("no data_parser plugin loaded: only /openapi is served")
+        operations = expand_operations(plugins)
+        self.document = build_document(operations, plugins)
+        self._document_bytes: dict[str, bytes] = {}  # by serializer name, built on demand
+        self._router = Router()
+        for operation in operations:
+            self._router.add(operation.method, operation.path,
+                             functools.partial(self._operation, operation))
+        for path in OPENAPI_PATHS:
+            self._router.add("GET", path, functools.partial(self._openapi, None))
+        for path, name in OPENAPI_FILES.items():
+            if name in self._serializers:
+                self._router.add("GET", path, functools.partial(self._openapi, name))
+
+    async def __call__(self, request: Request) -> Response:
+        route = self._router.match(request.method, request.path)
+        if route is None:
+            return _text(404, NOT_FOUND_TEXT)
+        if isinstance(route, MethodNotAllowed):
+            allowed = ", ".join(route.allowed)
+            return _text(405, f"Method {request.method} is not allowed on this URL; allowed: "
+                              f"{allowed}. Please view /openapi/v3 for API reference.",
+                         [("Allow", allowed)])
+        assert isinstance(route, Match)
+        try:
+            return await route.target(request, route.params)
+        except Exception:
+            # The operation answers its own failures; this is a bug in restd.
+            log.exception("%s %s: internal error", request.method, request.path)
+            return _text(500, "Internal error")
+
+    def close(self) -> None:
+        """Stop the worker threads (running calls finish; queued ones are dropped)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def _unacceptable(self) -> Response:
+        # slurmrestd answers 415 (not 406) when the Accept header rules out every format.
+        return _text(415, "None of the requested formats (Accept) can be produced; "
+                          f"available: {', '.join(self._negotiator.output_types)}")
+
+    async def _openapi(self, serializer_name: Optional[str], request: Request,
+                       params: dict[str, str]) -> Response:
+        if serializer_name is None:
+            writer = self._negotiator.writer(request.header("accept"))
+            if writer is None:
+                return self._unacceptable()
+            media, serializer = writer
+        else:
+            serializer = self._serializers[serializer_name]
+            media = serializer.MIME_TYPES[0]
+        body = self._document_bytes.get(serializer.NAME)
+        if body is None:
+            # Hundreds of kilobytes: dumped once, in a worker, not on the event loop.
+            body = await asyncio.get_running_loop().run_in_executor(
+                self._executor, serializer.dump, self.document,
+                self._config.pretty(serializer.NAME))
+            self._document_bytes[serializer.NAME] = body
+        return Response(200, body, content_type=media)
+
+    async def _operation(self, operation: Operation, request: Request,
+                         params: dict[str, str]) -> Response:
+        writer = self._negotiator.writer(request.header("accept"))
+        if writer is None:
+            return self._unacceptable()
+        ctx = RequestContext(request, operation, params, self._executor)
+        result: Any = {}
+        try:
+            ctx.identity = await self._authenticate(request)
+            ctx.query = self._parse_query(request.query)
+            ctx.body = self._parse_body(request)
+            result = await operation.spec.handler(ctx)
+            if isinstance(result, Response):
+                result.user = ctx.identity.user
+                return result
+        except RequestFailed as failure:
+            ctx.status = failure.status
+            ctx.errors.append(failure.entry)
+        except Exception:
+            log.exception("%s: request failed", operation.operation_id)
+            ctx.status = 500
+            ctx.errors.append(_failure(500, "Internal error", SLURM_ERROR,
+                                       operation.operation_id).entry)
+        return self._answer(ctx, result, *writer)
+
+    async def _authenticate(self, request: Request) -> Identity:
+        """The first identity an auth plugin finds, in the order given to -a."""
+        for plugin in self._plugins.auth:
+            try:
+                identity = await plugin.authenticate(request)
+            except AuthError as error:
+                raise _failure(401, str(error), ESLURM_REST_AUTH_FAIL, plugin.NAME) from None
+            if identity is not None:
+                return identity
+        raise _failure(401, "Authentication required: no credential accepted by the "
+                            "authentication plugins "
+                            f"({', '.join(p.NAME for p in self._plugins.auth) or 'none loaded'})",
+                       ESLURM_REST_AUTH_FAIL, "authentication")
+
+    def _parse_query(self, query: str) -> dict[str, Any]:
+        # Request.query holds the raw bytes of the query string decoded as latin-1.
+        if not query:
+            return {}
+        if self._form_reader is None:
+            raise _failure(400, "Query strings cannot be read: no url_encoded serializer",
+                           ESLURM_DATA_UNKNOWN_MIME_TYPE, "query")
+        try:
+            return self._form_reader.load(query.encode("latin-1", "replace"))
+        except SerializerError as error:
+            raise _failure(400, f"Unable to parse query string: {error}",
+                           ESLURM_REST_FAIL_PARSING, "query") from None
+
+    def _parse_body(self, request: Request) -> Any:
+        if not request.body:
+            return None
+        content_type = request.header("content-type")
+        reader = self._negotiator.reader(content_type)
+        if reader is None:
+            raise _failure(415, f"Content-Type {media_type(content_type)!r} is not supported; "
+                                f"accepted: {', '.join(self._negotiator.input_types)}",
+                           ESLURM_DATA_UNKNOWN_MIME_TYPE, "body")
+        if (reader is self._form_reader and self._json_reader is not None
+                and request.body.lstrip()[:1] in (b"{", b"[")):
+            # curl --data-binary without -H Content-Type labels a JSON body as a
+            # form; Slurm's documented examples rely on it being read as JSON.
+            reader = self._json_reader
+        try:
+            return reader.load(request.body)
+        except SerializerError as error:
+            raise _failure(400, f"Unable to parse request body: {error}",
+                           ESLURM_REST_FAIL_PARSING, "body") from None
+
+    def _envelope(self, ctx: RequestContext, result: dict[str, Any]) -> dict[str, Any]:
+        info = self._slurm_info()
+        plugin = ctx.operation.plugin
+        identity = ctx.identity
+        return {
+            **result,
+            "meta": {
+                "plugin": {"type": plugin.PLUGIN_TYPE, "name": plugin.PLUGIN_NAME,
+                           "data_parser": ctx.data_parser.plugin_type,
+                           "accounting_storage": info.accounting_storage},
+                "client": {"source": ctx.request.client.source,
+                           "user": identity.user if identity else "",
+                           "group": identity.group if identity else ""},
+                "command": [],
+                "slurm": {"version": {"major": info.major, "micro": info.micro,
+                                      "minor": info.minor},
+                          "release": info.release, "cluster": info.cluster},
+            },
+            "errors": ctx.errors,
+            "warnings": ctx.warnings,
+        }
+
+    def _answer(self, ctx: RequestContext, result: Any, media: str,
+                serializer: ModuleType) -> Response:
+        pretty = self._config.pretty(serializer.NAME)
+        try:
+            if not isinstance(result, dict):
+                raise TypeError(f"handler returned {type(result).__name__}, not a dict")
+            body = serializer.dump(self._envelope(ctx, result), pretty)
+        except Exception:
+            log.exception("%s: answer cannot be dumped", ctx.operation.operation_id)
+            ctx.status = 500
+            ctx.errors.append(_failure(500, "Internal error: the answer cannot be written",
+                                       SLURM_ERROR, ctx.operation.operation_id).entry)
+            body = serializer.dump(self._envelope(ctx, {}), pretty)
+        return Response(ctx.status, body, content_type=media,
+                        user=ctx.identity.user if ctx.identity else None)
+
+
+def build_app(config: Config, plugins: Plugins) -> App:
+    return App(config, plugins)

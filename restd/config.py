@@ -1,0 +1,168 @@
+"""The daemon's configuration: command line options and environment, merged once
+at start into a plain, immutable value. Nothing reads the environment later.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Mapping, Optional, Sequence
+
+DEFAULT_SLURM_CONF = "/etc/slurm/slurm.conf"
+DEFAULT_THREADS = 20  # slurmrestd's default for -t
+DEFAULT_MAX_CONNECTIONS = 124  # slurmrestd's default for SLURMRESTD_MAX_CONNECTIONS
+
+SECURITY_FLAGS = frozenset({"disable_unshare_sysv", "disable_unshare_files",
+                            "disable_user_check"})
+
+# Output formats with a compact form, by environment variable -> serializer name.
+COMPACT_VARIABLES = {"SLURMRESTD_JSON": "json", "SLURMRESTD_YAML": "yaml"}
+
+VERBOSE = 15  # Slurm's "verbose": between INFO and DEBUG
+logging.addLevelName(VERBOSE, "VERBOSE")
+
+# Slurm's log levels (SLURMRESTD_DEBUG takes either the number or the name) and
+# the matching Python levels. -v raises the level by one from "info".
+SLURM_LOG_LEVELS = ("quiet", "fatal", "error", "info", "verbose",
+                    "debug", "debug2", "debug3", "debug4", "debug5")
+_PYTHON_LEVELS = (logging.CRITICAL + 10, logging.CRITICAL, logging.ERROR, logging.INFO,
+                  VERBOSE, logging.DEBUG, 9, 8, 7, 6)
+_INFO = SLURM_LOG_LEVELS.index("info")
+
+
+class ConfigError(ValueError):
+    """A command line option or environment variable with a value restd refuses."""
+
+
+@dataclass(frozen=True)
+class Config:
+    listen: tuple[str, ...] = ()
+    # Plugin names as given; None: every plugin found (slurmrestd's default).
+    auth_plugins: Optional[tuple[str, ...]] = None
+    content_plugins: Optional[tuple[str, ...]] = None
+    data_parsers: Optional[tuple[str, ...]] = None  # may carry "+flag" suffixes
+    slurm_conf: str = DEFAULT_SLURM_CONF
+    run_as_user: Optional[str] = None  # -u: name or number
+    run_as_group: Optional[str] = None  # -g: name or number
+    threads: int = DEFAULT_THREADS
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    log_level: int = logging.INFO
+    syslog: bool = False
+    compact: frozenset[str] = frozenset()  # serializers answering without whitespace
+    security: frozenset[str] = frozenset()
+    jwt_daemon: bool = False  # SLURM_JWT=daemon: talk to Slurm with JWT, not MUNGE
+    enable_test_plugins: bool = False
+
+    def pretty(self, serializer_name: str) -> bool:
+        return serializer_name not in self.compact
+
+
+def _names(value: Optional[str]) -> Optional[tuple[str, ...]]:
+    if value is None:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+def _positive(value: str, what: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigError(f"{what}: expected a number, got {value!r}") from None
+    if number < 1:
+        raise ConfigError(f"{what}: expected a positive number, got {number}")
+    return number
+
+
+def slurm_log_level(value: str) -> int:
+    """Python log level for a Slurm level given by number or name."""
+    text = value.strip().lower()
+    if text.isdigit():
+        index = int(text)
+        if index >= len(SLURM_LOG_LEVELS):
+            raise ConfigError(f"SLURMRESTD_DEBUG: no log level {index}")
+    elif text in SLURM_LOG_LEVELS:
+        index = SLURM_LOG_LEVELS.index(text)
+    else:
+        raise ConfigError(f"SLURMRESTD_DEBUG: unknown log level {value!r}; expected a "
+                          f"number or one of {', '.join(SLURM_LOG_LEVELS)}")
+    return _PYTHON_LEVELS[index]
+
+
+def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
+                 content: Optional[str] = None, data_parser: Optional[str] = None,
+                 slurm_conf: Optional[str] = None, user: Optional[str] = None,
+                 group: Optional[str] = None, threads: Optional[int] = None,
+                 max_connections: Optional[int] = None, verbose: int = 0,
+                 environ: Mapping[str, str]) -> Config:
+    """Merge command line values (None: not given) with the environment; the
+    command line wins. Plugin lists are comma-separated strings as typed."""
+    env = environ.get
+    listen = tuple(listen) + (_names(env("SLURMRESTD_LISTEN")) or ())
+
+    if threads is not None and threads < 1:
+        raise ConfigError(f"-t: expected a positive number of threads, got {threads}")
+    if max_connections is None and env("SLURMRESTD_MAX_CONNECTIONS"):
+        max_connections = _positive(env("SLURMRESTD_MAX_CONNECTIONS"),
+                                    "SLURMRESTD_MAX_CONNECTIONS")
+    elif max_connections is not None and max_connections < 1:
+        raise ConfigError(f"--max-connections: expected a positive number, "
+                          f"got {max_connections}")
+
+    if verbose:
+        log_level = _PYTHON_LEVELS[min(_INFO + verbose, len(_PYTHON_LEVELS) - 1)]
+    elif env("SLURMRESTD_DEBUG"):
+        log_level = slurm_log_level(env("SLURMRESTD_DEBUG"))
+    else:
+        log_level = logging.INFO
+
+    compact = set()
+    for variable, serializer in COMPACT_VARIABLES.items():
+        style = (env(variable) or "pretty").strip().lower()
+        if style not in ("compact", "pretty"):
+            raise ConfigError(f"{variable}: expected compact or pretty, got {style!r}")
+        if style == "compact":
+            compact.add(serializer)
+
+    security = frozenset(_names(env("SLURMRESTD_SECURITY")) or ())
+    if security - SECURITY_FLAGS:
+        raise ConfigError(f"SLURMRESTD_SECURITY: unknown flag(s) "
+                          f"{', '.join(sorted(security - SECURITY_FLAGS))}; expected "
+                          f"{', '.join(sorted(SECURITY_FLAGS))}")
+
+    log_target = (env("RESTD_LOG") or "stderr").strip().lower()
+    if log_target not in ("stderr", "syslog"):
+        raise ConfigError(f"RESTD_LOG: expected stderr or syslog, got {log_target!r}")
+
+    return Config(
+        listen=listen,
+        auth_plugins=_names(auth if auth is not None else env("SLURMRESTD_AUTH_TYPES")),
+        content_plugins=_names(content if content is not None
+                               else env("SLURMRESTD_OPENAPI_PLUGINS")),
+        data_parsers=_names(data_parser if data_parser is not None
+                            else env("SLURMRESTD_DATA_PARSER_PLUGINS")),
+        slurm_conf=slurm_conf or env("SLURM_CONF") or DEFAULT_SLURM_CONF,
+        run_as_user=user,
+        run_as_group=group,
+        threads=threads or DEFAULT_THREADS,
+        max_connections=max_connections or DEFAULT_MAX_CONNECTIONS,
+        log_level=log_level,
+        syslog=log_target == "syslog",
+        compact=frozenset(compact),
+        security=security,
+        jwt_daemon=env("SLURM_JWT") == "daemon",
+        enable_test_plugins=env("RESTD_ENABLE_TEST_PLUGINS") == "1",
+    )
+
+
+def read_slurm_user(slurm_conf: str) -> Optional[str]:
+    """SlurmUser from slurm.conf (simple ``key=value`` lines, key case-insensitive);
+    None when the file is not readable or does not set it. Include files are not
+    followed: SlurmUser belongs in the main file."""
+    try:
+        with open(slurm_conf, encoding="utf-8", errors="replace") as conf:
+            for line in conf:
+                key, sep, value = line.split("#", 1)[0].partition("=")
+                if sep and key.strip().lower() == "slurmuser":
+                    return value.strip() or None
+    except OSError:
+        return None
+    return None

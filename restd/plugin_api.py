@@ -1,0 +1,218 @@
+"""What a plugin is: the interfaces of the four plugin families and the few types
+they share with the application.
+
+A plugin is a module (``restd.plugins.<family>.<name>`` or an entry point in group
+``restd.plugins`` named ``<family>.<name>``) whose module-level names follow one of
+the protocols below. Every plugin may also define ``init(config)`` (called once,
+after loading, with the :class:`restd.config.Config`) and ``fini()`` (called at
+shutdown). Nothing here does I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import (Any, Awaitable, Callable, Iterable, Mapping, Optional, Protocol,
+                    Sequence)
+
+from restd.http.messages import Request
+
+JsonSchema = dict[str, Any]  # an OpenAPI 3.0 schema object (never oneOf/anyOf)
+
+
+# --- auth -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a request acts as. ``credential`` is what the auth plugin needs to act
+    on the user's behalf towards Slurm (a JWT, say): never printed nor logged."""
+
+    user: str
+    group: str = ""
+    uid: Optional[int] = None
+    gid: Optional[int] = None
+    credential: Optional[str] = field(default=None, repr=False)
+
+
+class AuthError(Exception):
+    """A credential was presented and is not valid: the request is answered 401.
+    The message is shown to the client; it must not contain the credential."""
+
+
+class AuthPlugin(Protocol):
+    NAME: str  # "local", "jwt"
+
+    async def authenticate(self, request: Request) -> Optional[Identity]:
+        """The identity the request carries, or None when this plugin finds no
+        credential of its kind (the next plugin is tried). Raises AuthError on a
+        credential of its kind that is not valid."""
+
+
+# --- serializer -----------------------------------------------------------------
+
+class SerializerError(ValueError):
+    """Input that does not parse; ``line`` and ``column`` (1-based) where known."""
+
+    def __init__(self, message: str, line: Optional[int] = None,
+                 column: Optional[int] = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = (f" (line {self.line}, column {self.column})"
+                 if self.line is not None and self.column is not None else "")
+        return f"{self.args[0]}{where}"
+
+
+class SerializerPlugin(Protocol):
+    NAME: str  # "json"
+    MIME_TYPES: Sequence[str]  # lower-case; the first is the Content-Type of answers
+    # Answers in this format; None for an input-only format (url-encoded).
+    dump: Optional[Callable[[Any, bool], bytes]]  # dump(obj, pretty) -> bytes
+
+    def load(self, data: bytes) -> Any:
+        """Parse ``data``; raises SerializerError."""
+
+
+# --- data_parser ----------------------------------------------------------------
+
+class DataParserPlugin(Protocol):
+    NAME: str  # "v0.0.40": the version segment of the URLs it serves
+    FLAGS: frozenset[str]  # accepted "+flag" suffixes: {"fast", ...}
+
+    def schemas(self) -> Mapping[str, JsonSchema]:
+        """Component schemas for the OpenAPI document, by full component name
+        (``v0.0.40_job_desc_msg``); their ``$ref``s point at
+        ``#/components/schemas/<full name>``."""
+
+    # Reserved for the data_parser work, which defines them (the same field tables
+    # drive both, and schemas()): converting between Slurm objects and the
+    # plain data serializers handle, with warnings and errors reported through
+    # the HandlerContext.
+    #   def dump(type_name: str, value: Any, ctx: HandlerContext) -> Any
+    #   def parse(type_name: str, data: Any, ctx: HandlerContext) -> Any
+
+
+@dataclass(frozen=True)
+class DataParser:
+    """A loaded data_parser plugin with the flags chosen on the command line."""
+
+    module: DataParserPlugin
+    flags: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        return self.module.NAME
+
+    @property
+    def plugin_type(self) -> str:
+        """As shown in meta.plugin.data_parser."""
+        return f"data_parser/{self.module.NAME}"
+
+    @property
+    def operation_id_part(self) -> str:
+        """``v0.0.40`` -> ``v0040``, as in operation ids (slurm_v0040_get_jobs)."""
+        return self.module.NAME.replace(".", "")
+
+
+# --- content --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Parameter:
+    """A path or query parameter of an operation."""
+
+    name: str
+    location: str  # "path" or "query"
+    schema: JsonSchema = field(default_factory=lambda: {"type": "string"})
+    required: bool = False  # path parameters are always required
+
+    def __post_init__(self):
+        if self.location not in ("path", "query"):
+            raise ValueError(f"parameter {self.name}: location must be path or query")
+
+
+@dataclass(frozen=True)
+class OperationSpec:
+    """An operation, declared once for every data_parser version.
+
+    ``path`` contains ``{data_parser}`` (``/slurm/{data_parser}/jobs/``),
+    ``operation_id`` contains ``{dp_id}`` (``slurm_{dp_id}_get_jobs``), and the schema
+    names contain ``{data_parser}`` (``{data_parser}_openapi_job_info_resp``): the
+    router and the OpenAPI generator expand them for each loaded data_parser.
+
+    The handler returns a dict, the answer's fields (``{"jobs": [...]}``), to which
+    restd adds ``meta``, ``errors`` and ``warnings``; or, rarely, a finished
+    :class:`restd.http.messages.Response` (a 304 without a body, say).
+    """
+
+    method: str  # "GET", "POST", "DELETE", ...
+    path: str
+    operation_id: str
+    handler: Callable[["HandlerContext"], Awaitable[Any]]
+    response_schema: str
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    request_schema: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SlurmInfo:
+    """What meta.slurm and meta.plugin.accounting_storage show. Empty strings
+    where no Slurm information is available: restd never makes it up."""
+
+    major: str = ""
+    micro: str = ""
+    minor: str = ""
+    release: str = ""
+    cluster: str = ""
+    accounting_storage: str = ""
+
+
+class ContentPlugin(Protocol):
+    NAME: str  # "slurmctld"
+    PLUGIN_TYPE: str  # "openapi/slurmctld": meta.plugin.type and info.version
+    PLUGIN_NAME: str  # "Slurm OpenAPI slurmctld": meta.plugin.name
+
+    def operations(self) -> Iterable[OperationSpec]: ...
+
+    # Optional:
+    #   def schemas(data_parser: str) -> Mapping[str, JsonSchema]
+    #       component schemas the plugin defines itself (a site's own endpoints),
+    #       named as in DataParserPlugin.schemas().
+    #   def slurm_info() -> SlurmInfo
+    #       the Slurm version and cluster for meta.slurm (cached by the plugin:
+    #       it is called for every answer). The first content plugin that defines
+    #       it provides them.
+
+
+class RequestFailed(Exception):
+    """Raised by a handler to answer ``status`` with this error in the envelope
+    (``error`` is the text of ``error_number``, as slurm_strerror() gives it)."""
+
+    def __init__(self, status: int, description: str, *, error_number: int = 0,
+                 error: str = "", source: str = ""):
+        super().__init__(description)
+        self.status = status
+        self.entry = {"description": description, "error_number": error_number,
+                      "error": error, "source": source}
+
+
+class HandlerContext(Protocol):
+    """What a handler receives (built by restd.app for each request)."""
+
+    request: Request
+    identity: Identity
+    data_parser: DataParser
+    path_params: dict[str, str]
+    query: dict[str, Any]  # the url-encoded query string, parsed
+    body: Any  # the parsed request body, None without one
+    status: int  # answer status, 200 unless the handler changes it
+    errors: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+
+    def warning(self, description: str, source: str = "") -> None: ...
+
+    def error(self, description: str, *, error_number: int = 0, error: str = "",
+              source: str = "") -> None: ...
+
+    async def run_blocking(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run blocking work (libslurm calls) in the worker thread pool (-t)."""

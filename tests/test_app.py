@@ -1,0 +1,303 @@
+"""restd.app as a plain async function: routing answers (404, 405, 415), the
+envelope, authentication, parsing, handler failures, the OpenAPI endpoints, and
+the access log's discretion."""
+import asyncio
+import json
+import logging
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from openapi_spec_validator import validate
+
+from restd.accesslog import AccessLog
+from restd.app import build_app
+from restd.config import Config
+from restd.http.messages import ClientInfo, Request
+from restd.plugin_api import AuthError, DataParser, Identity
+from restd.plugin_loader import Plugins
+from restd.plugins.content import testing
+from restd.plugins.serializer import json as json_serializer
+from restd.plugins.serializer import url_encoded, yaml
+
+SAMPLES = Path("/work/shared/reference/samples/v0.0.40")
+SOURCE = "[localhost]:35870(fd:9)"
+SECRET = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.U0VDUkVU"
+
+
+async def authenticate(request):
+    """Stand-in auth plugin: X-Test-User names the user, "bad" is a bad credential."""
+    user = request.header("x-test-user")
+    if user == "bad":
+        raise AuthError("credential refused for the test suite")
+    return Identity(user=user, group="users", credential=SECRET) if user else None
+
+
+STUB_AUTH = SimpleNamespace(NAME="stub", authenticate=authenticate)
+STUB_DATA_PARSER = DataParser(SimpleNamespace(NAME="v0.0.40", FLAGS=frozenset({"fast"}),
+                                              schemas=lambda: {}),
+                              frozenset({"fast"}))
+
+
+@pytest.fixture
+def make_app():
+    apps = []
+
+    def make(config=Config(threads=2), plugins=Plugins(
+            auth=(STUB_AUTH,), content=(testing,), data_parsers=(STUB_DATA_PARSER,),
+            serializers=(json_serializer, yaml, url_encoded))):
+        app = build_app(config, plugins)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.close()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+def call(app, method, path, *, query="", headers=(), body=b"", user="alice"):
+    all_headers = [(name.lower(), value) for name, value in headers]
+    if user:
+        all_headers.append(("x-test-user", user))
+    request = Request(method=method, path=path, query=query, headers=all_headers, body=body,
+                      client=ClientInfo("tcp", SOURCE))
+    return request, asyncio.run(app(request))
+
+
+def answer(app, *args, **kwargs):
+    _, response = call(app, *args, **kwargs)
+    return response
+
+
+def envelope(response):
+    assert response.content_type == "application/json"
+    return json.loads(response.body)
+
+
+def shape(value):
+    """Keys of nested dicts, for comparing with the samples."""
+    return {key: shape(item) for key, item in value.items()} if isinstance(value, dict) else None
+
+
+# --- routing ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/slurm/v0.0.40/nothing", "/testing/v0.0.40/echo/",
+                                  "/testing/v0.0.99/echo/x"])
+def test_unknown_url_is_404_text_as_slurmrestd(app, path):
+    sample = json.loads((SAMPLES / "unknown_url.json").read_text())
+    response = answer(app, "GET", path)
+    assert response.status == 404 == sample["status"]
+    assert response.content_type == sample["headers"]["Content-Type"] == "text/plain"
+    assert response.body.decode() == sample["body"]
+
+
+def test_wrong_method_is_405_with_allow(app):
+    response = answer(app, "PUT", "/testing/v0.0.40/echo/x")
+    assert response.status == 405
+    assert ("Allow", "GET, POST") in response.headers
+    assert response.content_type == "text/plain"
+    assert b"PUT" in response.body and b"GET, POST" in response.body
+
+
+def test_unacceptable_accept_is_415_listing_formats(app):
+    response = answer(app, "GET", "/testing/v0.0.40/echo/x", headers=[("Accept", "text/html")])
+    assert response.status == 415
+    assert b"application/json" in response.body and b"application/yaml" in response.body
+
+
+# --- envelope -----------------------------------------------------------------------
+
+def test_envelope_has_slurmrestds_shape(app):
+    sample = json.loads((SAMPLES / "ping.json").read_text())["body"]
+    response = answer(app, "GET", "/testing/v0.0.40/echo/hello", query="flag&color=red")
+    assert response.status == 200
+    assert response.user == "alice"
+    body = envelope(response)
+    assert list(body)[-3:] == ["meta", "errors", "warnings"]
+    assert shape(body["meta"]) == shape(sample["meta"])
+    assert body["meta"]["plugin"] == {"type": "openapi/testing", "name": testing.PLUGIN_NAME,
+                                      "data_parser": "data_parser/v0.0.40",
+                                      "accounting_storage": ""}
+    assert body["meta"]["client"] == {"source": SOURCE, "user": "alice", "group": "users"}
+    # No Slurm information without a Slurm content plugin: empty, never made up.
+    assert body["meta"]["slurm"] == {"version": {"major": "", "micro": "", "minor": ""},
+                                     "release": "", "cluster": ""}
+    assert body["errors"] == [] and body["warnings"] == []
+    assert body["echo"] == {"path": {"word": "hello"}, "query": {"flag": True, "color": "red"},
+                            "body": None, "user": "alice", "data_parser": "v0.0.40",
+                            "flags": ["fast"]}
+
+
+def test_yaml_answer_when_asked(app):
+    response = answer(app, "GET", "/testing/v0.0.40/echo/x",
+                      headers=[("Accept", "application/json;q=0.5, application/yaml")])
+    assert response.content_type == "application/yaml"
+    assert yaml.load(response.body)["echo"]["path"] == {"word": "x"}
+
+
+def test_compact_json_when_configured(make_app):
+    app = make_app(Config(threads=1, compact=frozenset({"json"})))
+    assert b"\n" not in answer(app, "GET", "/testing/v0.0.40/echo/x").body
+
+
+def test_warnings_reach_the_envelope(app):
+    assert envelope(answer(app, "GET", "/testing/v0.0.40/warn"))["warnings"] == [
+        {"description": "a warning for the test suite", "source": "testing.warn"}]
+
+
+def test_output_has_no_nan_nor_infinity(app):
+    response = answer(app, "GET", "/testing/v0.0.40/not_finite")
+    assert b"NaN" not in response.body and b"Infinity" not in response.body
+    assert envelope(response)["echo"]["values"] == [None, None, None, 1.5]
+
+
+def test_blocking_work_runs_in_the_worker_pool(app):
+    assert envelope(answer(app, "GET", "/testing/v0.0.40/blocking"))["echo"][
+        "thread"].startswith("restd-worker")
+
+
+def test_handler_may_answer_without_envelope(app):
+    response = answer(app, "POST", "/testing/v0.0.40/unchanged")
+    assert (response.status, response.body, response.user) == (304, b"", "alice")
+
+
+# --- authentication -----------------------------------------------------------------
+
+def error_entry(body):
+    [entry] = body["errors"]
+    assert set(entry) == {"description", "error_number", "error", "source"}
+    return entry
+
+
+def test_no_credential_is_401_json(app):
+    response = answer(app, "GET", "/testing/v0.0.40/echo/x", user=None)
+    assert response.status == 401
+    body = envelope(response)
+    entry = error_entry(body)
+    assert entry["error_number"] == 9008 and entry["error"] == "Authentication failure"
+    assert body["meta"]["client"]["user"] == ""
+    assert "echo" not in body
+
+
+def test_bad_credential_is_401_with_the_plugins_reason(app):
+    response = answer(app, "GET", "/testing/v0.0.40/echo/x", user="bad")
+    assert response.status == 401
+    assert error_entry(envelope(response))["description"] == (
+        "credential refused for the test suite")
+
+
+# --- parsing ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content_type, body", [
+    ("application/json", b'{"tasks": 5}'),
+    ("Application/JSON; charset=utf-8", b'{"tasks": 5}'),
+    ("application/x-yaml", b"tasks: 5\n"),
+    ("text/yaml", b"tasks: 5\n"),
+    # curl --data-binary without -H Content-Type, as in Slurm's examples
+    ("application/x-www-form-urlencoded", b'{"tasks": 5}'),
+])
+def test_request_bodies(app, content_type, body):
+    response = answer(app, "POST", "/testing/v0.0.40/echo/x",
+                      headers=[("Content-Type", content_type)], body=body)
+    assert response.status == 200
+    assert envelope(response)["echo"]["body"] == {"tasks": 5}
+
+
+def test_form_body(app):
+    response = answer(app, "POST", "/testing/v0.0.40/echo/x",
+                      headers=[("Content-Type", "application/x-www-form-urlencoded")],
+                      body=b"tasks=5&hold")
+    assert envelope(response)["echo"]["body"] == {"tasks": "5", "hold": True}
+
+
+def test_body_that_does_not_parse_is_400_naming_where(app):
+    response = answer(app, "POST", "/testing/v0.0.40/echo/x",
+                      headers=[("Content-Type", "application/json")],
+                      body=b'{\n  "tasks": ,\n}')
+    assert response.status == 400
+    entry = error_entry(envelope(response))
+    assert entry["error_number"] == 9001
+    assert "line 2, column 12" in entry["description"]
+
+
+def test_unsupported_content_type_is_415(app):
+    response = answer(app, "POST", "/testing/v0.0.40/echo/x",
+                      headers=[("Content-Type", "text/plain")], body=b"tasks=5")
+    assert response.status == 415
+    assert "text/plain" in error_entry(envelope(response))["description"]
+
+
+def test_query_that_does_not_parse_is_400(app):
+    response = answer(app, "GET", "/testing/v0.0.40/echo/x", query="a=%ff")
+    assert response.status == 400
+
+
+# --- handler failures ---------------------------------------------------------------
+
+def test_handler_exception_is_500_json_and_logged(app, caplog):
+    response = answer(app, "GET", "/testing/v0.0.40/fail")
+    assert response.status == 500
+    entry = error_entry(envelope(response))
+    assert entry["error_number"] == -1 and entry["source"] == "testing_v0040_get_fail"
+    assert "an unexpected failure for the test suite" in caplog.text
+    # and the daemon goes on
+    assert answer(app, "GET", "/testing/v0.0.40/echo/x").status == 200
+
+
+def test_handler_refusal_sets_status_and_error(app):
+    response = answer(app, "GET", "/testing/v0.0.40/refuse")
+    assert response.status == 422
+    assert error_entry(envelope(response)) == {
+        "description": "refused for the test suite", "error_number": 9000,
+        "error": "Query empty or not RFC7320 compliant", "source": "testing.refuse"}
+
+
+# --- OpenAPI endpoints --------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/openapi", "/openapi/v3", "/openapi.json", "/openapi/v3/"])
+def test_openapi_json_needs_no_credential(app, path):
+    response = answer(app, "GET", path, user=None)
+    assert response.status == 200 and response.content_type == "application/json"
+    document = json.loads(response.body)
+    validate(document)
+    assert "/testing/v0.0.40/echo/{word}" in document["paths"]
+
+
+def test_openapi_yaml(app):
+    for path, headers in (("/openapi.yaml", []), ("/openapi/v3", [("Accept", "application/yaml")])):
+        response = answer(app, "GET", path, headers=headers, user=None)
+        assert response.content_type == "application/yaml"
+        assert yaml.load(response.body)["openapi"] == "3.0.3"
+
+
+# --- logging ------------------------------------------------------------------------
+
+def test_tokens_never_reach_the_logs(app, caplog):
+    caplog.set_level(1)
+    access_log = AccessLog()
+    requests = [("GET", "/testing/v0.0.40/echo/x", f"token={SECRET}", b""),
+                ("GET", "/testing/v0.0.40/fail", f"token={SECRET}", b""),
+                ("POST", "/testing/v0.0.40/echo/x", "", f'{{"token": "{SECRET}"'.encode()),
+                ("GET", "/nowhere", f"token={SECRET}", b"")]
+    for method, path, query, body in requests:
+        request, response = call(app, method, path, query=query, body=body,
+                                 headers=[("X-SLURM-USER-TOKEN", SECRET),
+                                          ("Authorization", f"Bearer {SECRET}"),
+                                          ("Content-Type", "application/json")])
+        access_log(request, response, response.status, len(response.body), 0.001)
+    assert "GET /testing/v0.0.40/echo/x 200 user=alice" in caplog.text
+    assert "POST /testing/v0.0.40/echo/x 400" in caplog.text
+    assert SECRET not in caplog.text
+    assert "token=" not in caplog.text
+
+
+def test_access_log_escapes_control_characters(app, caplog):
+    caplog.set_level(logging.INFO)
+    request, response = call(app, "GET", "/a\nFAKE 200 line")
+    AccessLog()(request, response, response.status, 0, 0.0)
+    assert "/a\\x0aFAKE" in caplog.text and "\nFAKE" not in caplog.text
