@@ -1,0 +1,507 @@
+"""<slurm/slurm.h>: the public controller API (jobs, nodes, partitions, ...).
+
+Only fields whose C type is the same in Slurm 22.05 through 24.11 are declared
+in the partial structs below.  A field whose type changed between versions is
+read through a small accessor in CUSTOMIZATIONS instead (``restd_job_state_reason``,
+``restd_part_flags``), which the C compiler resolves for the version at hand.
+"""
+
+INCLUDES = """
+#include <stdint.h>
+#include <time.h>
+#include <slurm/slurm_version.h>
+#include <slurm/slurm.h>
+"""
+
+TYPES = """
+typedef int... time_t;
+
+static const long SLURM_VERSION_NUMBER_BUILT;
+static const long HAS_DELETE_NODE;
+static const long HAS_CREATE_NODE;
+
+#define NO_VAL ...
+#define NO_VAL16 ...
+#define NO_VAL64 ...
+#define INFINITE ...
+#define INFINITE16 ...
+#define INFINITE64 ...
+
+#define SHOW_ALL ...
+#define SHOW_DETAIL ...
+#define SHOW_MIXED ...
+#define SHOW_LOCAL ...
+#define SHOW_SIBLING ...
+#define SHOW_FEDERATION ...
+#define SHOW_FUTURE ...
+
+#define KILL_JOB_BATCH ...
+#define KILL_FULL_JOB ...
+#define KILL_FED_REQUEUE ...
+#define KILL_HURRY ...
+#define KILL_OOM ...
+#define KILL_NO_SIBS ...
+#define KILL_JOB_RESV ...
+
+enum job_states {
+    JOB_PENDING,
+    JOB_RUNNING,
+    JOB_SUSPENDED,
+    JOB_COMPLETE,
+    JOB_CANCELLED,
+    JOB_FAILED,
+    JOB_TIMEOUT,
+    JOB_NODE_FAIL,
+    JOB_PREEMPTED,
+    JOB_BOOT_FAIL,
+    JOB_DEADLINE,
+    JOB_OOM,
+    JOB_END,
+    ...
+};
+#define JOB_STATE_BASE ...
+#define JOB_STATE_FLAGS ...
+#define JOB_COMPLETING ...
+#define JOB_CONFIGURING ...
+#define JOB_REQUEUE ...
+#define JOB_RESIZING ...
+
+enum node_states {
+    NODE_STATE_UNKNOWN,
+    NODE_STATE_DOWN,
+    NODE_STATE_IDLE,
+    NODE_STATE_ALLOCATED,
+    NODE_STATE_ERROR,
+    NODE_STATE_MIXED,
+    NODE_STATE_FUTURE,
+    NODE_STATE_END,
+    ...
+};
+#define NODE_STATE_BASE ...
+#define NODE_STATE_FLAGS ...
+#define NODE_STATE_DRAIN ...
+#define NODE_RESUME ...
+#define NODE_STATE_UNDRAIN ...
+
+/* opaque list from libslurm (List in 22.05, list_t in 23.x+) */
+struct xlist;
+struct listIterator;
+
+/* the controller configuration global (see FUNCTIONS: slurm_conf) */
+typedef struct {
+    char *cluster_name;
+    uint32_t control_cnt;
+    char **control_machine;
+    char **control_addr;
+    uint32_t slurmctld_port;
+    ...;
+} slurm_conf_t;
+
+typedef struct job_info {
+    char *account;
+    uint32_t array_job_id;
+    uint32_t array_task_id;
+    char *array_task_str;
+    uint16_t batch_flag;
+    char *batch_host;
+    char *command;
+    char *comment;
+    uint16_t cpus_per_task;
+    char *dependency;
+    time_t eligible_time;
+    time_t end_time;
+    uint32_t exit_code;
+    char *features;
+    uint32_t group_id;
+    uint32_t het_job_id;
+    uint32_t het_job_offset;
+    uint32_t job_id;
+    uint32_t job_state;
+    char *licenses;
+    uint32_t max_nodes;
+    char *name;
+    char *nodes;
+    uint32_t nice;
+    uint32_t num_cpus;
+    uint32_t num_nodes;
+    uint32_t num_tasks;
+    char *partition;
+    uint64_t pn_min_memory;
+    uint32_t priority;
+    char *qos;
+    char *req_nodes;
+    uint16_t requeue;
+    uint16_t restart_cnt;
+    char *resv_name;
+    time_t start_time;
+    char *state_desc;
+    char *std_err;
+    char *std_in;
+    char *std_out;
+    time_t submit_time;
+    time_t suspend_time;
+    uint32_t time_limit;
+    uint32_t time_min;
+    char *tres_req_str;
+    char *tres_alloc_str;
+    uint32_t user_id;
+    char *user_name;
+    char *wckey;
+    char *work_dir;
+    ...;
+} slurm_job_info_t;
+
+typedef struct job_info_msg {
+    time_t last_backfill;
+    time_t last_update;
+    uint32_t record_count;
+    slurm_job_info_t *job_array;
+    ...;
+} job_info_msg_t;
+
+typedef struct job_descriptor {
+    char *account;
+    uint32_t argc;
+    char **argv;
+    char *array_inx;
+    time_t begin_time;
+    char *comment;
+    uint16_t cpus_per_task;
+    time_t deadline;
+    char *dependency;
+    char **environment;
+    uint32_t env_size;
+    char *exc_nodes;
+    char *features;
+    uint32_t group_id;
+    uint32_t het_job_offset;
+    uint32_t job_id;
+    char *job_id_str;
+    char *licenses;
+    uint16_t mail_type;
+    char *mail_user;
+    uint32_t max_nodes;
+    uint32_t min_cpus;
+    uint32_t min_nodes;
+    char *name;
+    uint32_t nice;
+    uint16_t ntasks_per_node;
+    uint32_t num_tasks;
+    char *partition;
+    uint64_t pn_min_memory;
+    uint32_t priority;
+    char *qos;
+    char *req_nodes;
+    uint16_t requeue;
+    char *reservation;
+    char *script;
+    uint16_t shared;
+    char *std_err;
+    char *std_in;
+    char *std_out;
+    uint32_t time_limit;
+    uint32_t time_min;
+    char *tres_per_node;
+    uint32_t user_id;
+    char *wckey;
+    char *work_dir;
+    ...;
+} job_desc_msg_t;
+
+typedef struct submit_response_msg {
+    uint32_t job_id;
+    uint32_t step_id;
+    uint32_t error_code;
+    char *job_submit_user_msg;
+    ...;
+} submit_response_msg_t;
+
+typedef struct node_info {
+    char *arch;
+    time_t boot_time;
+    char *comment;
+    uint16_t cores;
+    uint16_t cpus;
+    uint32_t cpu_load;
+    char *extra;
+    char *features;
+    char *features_act;
+    uint64_t free_mem;
+    char *gres;
+    char *gres_used;
+    time_t last_busy;
+    char *name;
+    uint32_t next_state;
+    char *node_addr;
+    char *node_hostname;
+    uint32_t node_state;
+    char *os;
+    uint32_t owner;
+    char *partitions;
+    uint16_t port;
+    uint64_t real_memory;
+    char *reason;
+    time_t reason_time;
+    uint32_t reason_uid;
+    time_t slurmd_start_time;
+    uint16_t sockets;
+    uint16_t threads;
+    uint32_t tmp_disk;
+    uint32_t weight;
+    char *tres_fmt_str;
+    char *version;
+    ...;
+} node_info_t;
+
+typedef struct node_info_msg {
+    time_t last_update;
+    uint32_t record_count;
+    node_info_t *node_array;
+    ...;
+} node_info_msg_t;
+
+typedef struct {
+    char *comment;
+    char *extra;
+    char *features;
+    char *features_act;
+    char *gres;
+    char *node_names;
+    uint32_t node_state;
+    char *reason;
+    uint32_t reason_uid;
+    uint32_t weight;
+    ...;
+} update_node_msg_t;
+
+typedef struct partition_info {
+    char *allow_accounts;
+    char *allow_groups;
+    char *allow_qos;
+    char *alternate;
+    uint32_t default_time;
+    uint32_t max_nodes;
+    uint32_t max_time;
+    uint32_t min_nodes;
+    char *name;
+    char *nodes;
+    uint16_t priority_tier;
+    char *qos_char;
+    uint16_t state_up;
+    uint32_t total_cpus;
+    uint32_t total_nodes;
+    char *tres_fmt_str;
+    ...;
+} partition_info_t;
+
+typedef struct partition_info_msg {
+    time_t last_update;
+    uint32_t record_count;
+    partition_info_t *partition_array;
+    ...;
+} partition_info_msg_t;
+
+typedef struct reserve_info {
+    char *accounts;
+    uint32_t core_cnt;
+    time_t end_time;
+    char *features;
+    uint64_t flags;
+    char *groups;
+    char *licenses;
+    char *name;
+    uint32_t node_cnt;
+    char *node_list;
+    char *partition;
+    time_t start_time;
+    char *tres_str;
+    char *users;
+    ...;
+} reserve_info_t;
+
+typedef struct reserve_info_msg {
+    time_t last_update;
+    uint32_t record_count;
+    reserve_info_t *reservation_array;
+    ...;
+} reserve_info_msg_t;
+
+typedef struct slurm_license_info {
+    char *name;
+    uint32_t total;
+    uint32_t in_use;
+    uint32_t available;
+    uint8_t remote;
+    uint32_t reserved;
+    ...;
+} slurm_license_info_t;
+
+typedef struct license_info_msg {
+    time_t last_update;
+    uint32_t num_lic;
+    slurm_license_info_t *lic_array;
+    ...;
+} license_info_msg_t;
+
+typedef struct {
+    uint16_t command_id;
+    ...;
+} stats_info_request_msg_t;
+
+#define STAT_COMMAND_RESET ...
+#define STAT_COMMAND_GET ...
+
+typedef struct {
+    uint32_t parts_packed;
+    time_t req_time;
+    time_t req_time_start;
+    uint32_t server_thread_count;
+    uint32_t agent_queue_size;
+    uint32_t agent_count;
+    uint32_t agent_thread_count;
+    uint32_t dbd_agent_queue_size;
+    uint32_t gettimeofday_latency;
+    uint32_t schedule_cycle_max;
+    uint32_t schedule_cycle_last;
+    uint32_t schedule_cycle_sum;
+    uint32_t schedule_cycle_counter;
+    uint32_t schedule_cycle_depth;
+    uint32_t schedule_queue_len;
+    uint32_t jobs_submitted;
+    uint32_t jobs_started;
+    uint32_t jobs_completed;
+    uint32_t jobs_canceled;
+    uint32_t jobs_failed;
+    uint32_t jobs_pending;
+    uint32_t jobs_running;
+    time_t job_states_ts;
+    uint32_t bf_backfilled_jobs;
+    uint32_t bf_last_backfilled_jobs;
+    uint32_t bf_backfilled_het_jobs;
+    uint32_t bf_cycle_counter;
+    uint64_t bf_cycle_sum;
+    uint32_t bf_cycle_last;
+    uint32_t bf_cycle_max;
+    uint32_t bf_last_depth;
+    uint32_t bf_last_depth_try;
+    uint32_t bf_depth_sum;
+    uint32_t bf_depth_try_sum;
+    uint32_t bf_queue_len;
+    uint32_t bf_queue_len_sum;
+    uint32_t bf_table_size;
+    uint32_t bf_table_size_sum;
+    time_t bf_when_last_cycle;
+    uint32_t bf_active;
+    uint32_t rpc_type_size;
+    uint16_t *rpc_type_id;
+    uint32_t *rpc_type_cnt;
+    uint64_t *rpc_type_time;
+    uint32_t rpc_user_size;
+    uint32_t *rpc_user_id;
+    uint32_t *rpc_user_cnt;
+    uint64_t *rpc_user_time;
+    ...;
+} stats_info_response_msg_t;
+"""
+
+FUNCTIONS = """
+extern slurm_conf_t slurm_conf;
+
+/* slurm_init() is void in 22.05..24.11; the wrapper gives one signature */
+int restd_slurm_init(const char *conf);
+void slurm_fini(void);
+long slurm_api_version(void);
+
+int slurm_ping(int dest);
+int slurm_reconfigure(void);
+
+int slurm_load_jobs(time_t update_time, job_info_msg_t **job_info_msg_pptr,
+                    uint16_t show_flags);
+int slurm_load_job(job_info_msg_t **resp, uint32_t job_id, uint16_t show_flags);
+void slurm_free_job_info_msg(job_info_msg_t *job_buffer_ptr);
+/* fields whose C type changed between versions */
+uint32_t restd_job_state_reason(const slurm_job_info_t *job);
+
+void slurm_init_job_desc_msg(job_desc_msg_t *job_desc_msg);
+int slurm_submit_batch_job(job_desc_msg_t *job_desc_msg,
+                           submit_response_msg_t **slurm_alloc_msg);
+int slurm_submit_batch_het_job(struct xlist *job_req_list,
+                               submit_response_msg_t **slurm_alloc_msg);
+void slurm_free_submit_response_response_msg(submit_response_msg_t *msg);
+int slurm_update_job(job_desc_msg_t *job_msg);
+int slurm_kill_job2(const char *job_id, uint16_t signal, uint16_t flags,
+                    const char *sibling);
+
+int slurm_load_node(time_t update_time, node_info_msg_t **resp,
+                    uint16_t show_flags);
+void slurm_free_node_info_msg(node_info_msg_t *node_buffer_ptr);
+void slurm_init_update_node_msg(update_node_msg_t *update_node_msg);
+int slurm_update_node(update_node_msg_t *node_msg);
+/* NULL where HAS_CREATE_NODE / HAS_DELETE_NODE is 0 */
+extern int (*restd_create_node)(update_node_msg_t *node_msg);
+extern int (*restd_delete_node)(update_node_msg_t *node_msg);
+
+int slurm_load_partitions(time_t update_time, partition_info_msg_t **part_buffer_ptr,
+                          uint16_t show_flags);
+void slurm_free_partition_info_msg(partition_info_msg_t *part_info_ptr);
+uint32_t restd_part_flags(const partition_info_t *part);
+
+int slurm_load_reservations(time_t update_time, reserve_info_msg_t **resp);
+void slurm_free_reservation_info_msg(reserve_info_msg_t *resv_info_ptr);
+
+int slurm_load_licenses(time_t, license_info_msg_t **, uint16_t);
+void slurm_free_license_info_msg(license_info_msg_t *);
+
+int slurm_get_statistics(stats_info_response_msg_t **buf,
+                         stats_info_request_msg_t *req);
+
+/* lists (List / list_t *): append's return type differs between versions */
+struct xlist *slurm_list_create(void (*f)(void *));
+int restd_list_append(struct xlist *l, void *x);
+int slurm_list_count(struct xlist *l);
+void slurm_list_destroy(struct xlist *l);
+struct listIterator *slurm_list_iterator_create(struct xlist *l);
+void *slurm_list_next(struct listIterator *i);
+void slurm_list_iterator_destroy(struct listIterator *i);
+"""
+
+CUSTOMIZATIONS = """
+extern slurm_conf_t slurm_conf;
+
+static const long SLURM_VERSION_NUMBER_BUILT = SLURM_VERSION_NUMBER;
+
+static int restd_slurm_init(const char *conf)
+{
+    slurm_init(conf);
+    return 0;
+}
+
+static uint32_t restd_job_state_reason(const slurm_job_info_t *job)
+{
+    return (uint32_t) job->state_reason;   /* uint16_t in 22.05, uint32_t later */
+}
+
+static uint32_t restd_part_flags(const partition_info_t *part)
+{
+    return (uint32_t) part->flags;         /* uint16_t in 22.05, uint32_t later */
+}
+
+static int restd_list_append(struct xlist *l, void *x)
+{
+    slurm_list_append(l, x);               /* void * in 22.05, void later */
+    return 0;
+}
+
+/* slurm_create_node()/slurm_delete_node() (dynamic nodes) arrived in 22.05 */
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(22,5,0)
+static const long HAS_CREATE_NODE = 1;
+static const long HAS_DELETE_NODE = 1;
+int (*restd_create_node)(update_node_msg_t *) = slurm_create_node;
+int (*restd_delete_node)(update_node_msg_t *) = slurm_delete_node;
+#else
+static const long HAS_CREATE_NODE = 0;
+static const long HAS_DELETE_NODE = 0;
+int (*restd_create_node)(update_node_msg_t *) = NULL;
+int (*restd_delete_node)(update_node_msg_t *) = NULL;
+#endif
+"""

@@ -1,0 +1,634 @@
+"""Blocking calls to slurmctld.  Results are Python-owned.
+
+Each call here blocks (cffi releases the GIL while libslurm waits on the
+network): run them in a thread pool, never on the event loop, and inside
+:func:`restd.native.identity.as_user` to act as a user.
+
+Whatever libslurm allocates is freed by libslurm's own free function: list
+responses are kept in a :class:`Message` (``ffi.gc``; :meth:`Message.close` or
+``with`` frees at once), everything else is freed before the call returns, on
+errors too.
+
+Records are *views*: ``job.job_id`` reads the C struct field on access (a
+``char *`` becomes ``str`` or ``None``); ``job.c`` is the raw cdata for generic
+access.  A view keeps its message alive; after ``close()`` it must not be used.
+"""
+import collections
+import signal as _signal
+import time
+
+from restd.native import library
+from restd.native.errors import SLURM_NO_CHANGE_IN_DATA, SlurmError, check_error, not_supported
+
+
+def _lib():
+    return library.get()
+
+
+def _cstr(ffi, value):
+    return ffi.string(value).decode(errors="replace") if value != ffi.NULL else None
+
+
+# ---------------------------------------------------------------------------
+# versions, configuration
+# ---------------------------------------------------------------------------
+
+def version():
+    """Slurm release compiled against, as ``(major, minor, micro)``."""
+    _, lib = _lib()
+    number = lib.SLURM_VERSION_NUMBER_BUILT
+    return ((number >> 16) & 0xFF, (number >> 8) & 0xFF, number & 0xFF)
+
+
+def version_number():
+    """SLURM_VERSION_NUMBER of the headers compiled against (e.g. 0x160508)."""
+    return _lib()[1].SLURM_VERSION_NUMBER_BUILT
+
+
+def api_version():
+    """slurm_api_version() of the loaded library, as ``(current, age, revision)``."""
+    number = _lib()[1].slurm_api_version()
+    return ((number >> 16) & 0xFF, (number >> 8) & 0xFF, number & 0xFF)
+
+
+def cluster_name():
+    """ClusterName from slurm.conf."""
+    ffi, lib = _lib()
+    return _cstr(ffi, lib.slurm_conf.cluster_name)
+
+
+def controllers():
+    """SlurmctldHost names, primary first."""
+    ffi, lib = _lib()
+    conf = lib.slurm_conf
+    return [_cstr(ffi, conf.control_machine[i]) for i in range(conf.control_cnt)]
+
+
+# ---------------------------------------------------------------------------
+# generic views over libslurm arrays
+# ---------------------------------------------------------------------------
+
+class Record:
+    """A view of one C struct inside a :class:`Message`; fields read on access."""
+
+    __slots__ = ("_owner", "c")
+    DEFAULT_FIELDS = ()
+
+    def __init__(self, owner, cdata):
+        self._owner = owner  # keeps the libslurm memory alive
+        self.c = cdata
+
+    def __getattr__(self, name):
+        value = getattr(self.c, name)  # AttributeError for undeclared fields
+        if isinstance(value, (int, float)):
+            return value
+        ffi = self._owner.ffi
+        if ffi.typeof(value) is self._owner.char_p:
+            return ffi.string(value).decode(errors="replace") if value != ffi.NULL else None
+        return value
+
+    def to_dict(self, fields=None):
+        """The given (default: the most important) fields as a dict."""
+        return {name: getattr(self, name) for name in (fields or self.DEFAULT_FIELDS)}
+
+    def __repr__(self):
+        shown = ", ".join("%s=%r" % (f, getattr(self, f)) for f in self.DEFAULT_FIELDS[:3])
+        return "<%s %s>" % (type(self).__name__, shown)
+
+
+JOB_STATE_NAMES = {}
+NODE_STATE_NAMES = {}
+
+
+def _state_names():
+    if not JOB_STATE_NAMES:
+        _, lib = _lib()
+        for name in ("PENDING", "RUNNING", "SUSPENDED", "COMPLETE", "CANCELLED", "FAILED",
+                     "TIMEOUT", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE", "OOM"):
+            JOB_STATE_NAMES[getattr(lib, "JOB_" + name)] = name
+        for name in ("UNKNOWN", "DOWN", "IDLE", "ALLOCATED", "ERROR", "MIXED", "FUTURE"):
+            NODE_STATE_NAMES[getattr(lib, "NODE_STATE_" + name)] = name
+
+
+class Job(Record):
+    __slots__ = ()
+    DEFAULT_FIELDS = ("job_id", "name", "user_id", "group_id", "job_state", "partition",
+                      "nodes", "num_cpus", "num_nodes", "submit_time", "start_time",
+                      "end_time", "time_limit", "account", "array_job_id", "array_task_id")
+
+    @property
+    def state(self):
+        """Base job state name, e.g. ``"PENDING"``."""
+        _state_names()
+        return JOB_STATE_NAMES.get(self.c.job_state & _lib()[1].JOB_STATE_BASE, "UNKNOWN")
+
+    @property
+    def state_reason(self):
+        return _lib()[1].restd_job_state_reason(self.c)
+
+
+class Node(Record):
+    __slots__ = ()
+    DEFAULT_FIELDS = ("name", "node_state", "cpus", "real_memory", "partitions", "reason",
+                      "node_addr", "node_hostname", "features", "gres")
+
+    @property
+    def state(self):
+        _state_names()
+        return NODE_STATE_NAMES.get(self.c.node_state & _lib()[1].NODE_STATE_BASE, "UNKNOWN")
+
+
+class Partition(Record):
+    __slots__ = ()
+    DEFAULT_FIELDS = ("name", "nodes", "total_nodes", "total_cpus", "max_time",
+                      "default_time", "state_up")
+
+    @property
+    def flags(self):
+        return _lib()[1].restd_part_flags(self.c)
+
+
+class Reservation(Record):
+    __slots__ = ()
+    DEFAULT_FIELDS = ("name", "node_list", "node_cnt", "start_time", "end_time",
+                      "users", "accounts", "partition", "flags")
+
+
+class License(Record):
+    __slots__ = ()
+    DEFAULT_FIELDS = ("name", "total", "in_use", "available", "remote", "reserved")
+
+
+class Message:
+    """Owner of one libslurm response; frees it with libslurm's free function."""
+
+    record_type = Record
+    count_field = "record_count"
+    array_field = None
+
+    def __init__(self, ffi, ptr, free):
+        self.ffi = ffi
+        self.char_p = ffi.typeof("char *")
+        self._ptr = ffi.gc(ptr, free)
+
+    @property
+    def c(self):
+        """The raw response struct (cdata pointer)."""
+        if self._ptr is None:
+            raise ValueError("message already freed")
+        return self._ptr
+
+    @property
+    def last_update(self):
+        return self.c.last_update
+
+    def __len__(self):
+        return getattr(self.c, self.count_field)
+
+    def __getitem__(self, index):
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(index)
+        return self.record_type(self, getattr(self.c, self.array_field)[index])
+
+    def __iter__(self):
+        ptr = self.c
+        array = getattr(ptr, self.array_field)
+        make = self.record_type
+        for index in range(getattr(ptr, self.count_field)):
+            yield make(self, array[index])
+
+    def close(self):
+        """Free the libslurm memory now (views of it become invalid)."""
+        if self._ptr is not None:
+            ptr, self._ptr = self._ptr, None
+            self.ffi.release(ptr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class JobInfoMsg(Message):
+    record_type = Job
+    array_field = "job_array"
+
+
+class NodeInfoMsg(Message):
+    record_type = Node
+    array_field = "node_array"
+
+
+class PartitionInfoMsg(Message):
+    record_type = Partition
+    array_field = "partition_array"
+
+
+class ReservationInfoMsg(Message):
+    record_type = Reservation
+    array_field = "reservation_array"
+
+
+class LicenseInfoMsg(Message):
+    record_type = License
+    count_field = "num_lic"
+    array_field = "lic_array"
+
+
+class Statistics(Message):
+    """slurm_get_statistics() response (sdiag); ``stats.jobs_submitted`` etc."""
+
+    def __len__(self):
+        return 0
+
+    def __iter__(self):
+        return iter(())
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.c, name)
+
+
+# ---------------------------------------------------------------------------
+# calls
+# ---------------------------------------------------------------------------
+
+def _wrap(ffi, out, free, cls):
+    if out[0] == ffi.NULL:
+        raise SlurmError(-1, description="libslurm returned no response")
+    return cls(ffi, out[0], free)
+
+
+def _unchanged(rc):
+    """True when a load with update_time returned 'no change since then'."""
+    if rc == -1:
+        return _lib()[1].restd_get_errno() == SLURM_NO_CHANGE_IN_DATA
+    return rc == SLURM_NO_CHANGE_IN_DATA
+
+
+PingResult = collections.namedtuple(
+    "PingResult", "index hostname mode responding latency_us error")
+
+
+def ping():
+    """slurm_ping() each controller: list of :class:`PingResult` (primary first)."""
+    ffi, lib = _lib()
+    results = []
+    for index, hostname in enumerate(controllers()):
+        start = time.monotonic()
+        rc = lib.slurm_ping(index)
+        latency = int((time.monotonic() - start) * 1e6)
+        error = None
+        if rc != 0:
+            try:
+                check_error(rc, call="slurm_ping")
+            except SlurmError as exc:
+                error = exc
+        mode = "primary" if index == 0 else "backup%d" % index
+        results.append(PingResult(index, hostname, mode, error is None, latency, error))
+    return results
+
+
+def load_jobs(update_time=0, show_flags=None):
+    """slurm_load_jobs(); ``None`` if nothing changed since ``update_time``."""
+    ffi, lib = _lib()
+    flags = (lib.SHOW_ALL | lib.SHOW_DETAIL) if show_flags is None else show_flags
+    out = ffi.new("job_info_msg_t **")
+    rc = lib.slurm_load_jobs(update_time, out, flags)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call="slurm_load_jobs")
+    return _wrap(ffi, out, lib.slurm_free_job_info_msg, JobInfoMsg)
+
+
+def load_job(job_id, show_flags=None):
+    """slurm_load_job(): the job (an array or hetjob gives several records)."""
+    ffi, lib = _lib()
+    flags = (lib.SHOW_ALL | lib.SHOW_DETAIL) if show_flags is None else show_flags
+    out = ffi.new("job_info_msg_t **")
+    check_error(lib.slurm_load_job(out, int(job_id), flags), call="slurm_load_job")
+    return _wrap(ffi, out, lib.slurm_free_job_info_msg, JobInfoMsg)
+
+
+def load_nodes(update_time=0, show_flags=None):
+    """slurm_load_node(); ``None`` if nothing changed since ``update_time``."""
+    ffi, lib = _lib()
+    flags = (lib.SHOW_ALL | lib.SHOW_DETAIL) if show_flags is None else show_flags
+    out = ffi.new("node_info_msg_t **")
+    rc = lib.slurm_load_node(update_time, out, flags)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call="slurm_load_node")
+    return _wrap(ffi, out, lib.slurm_free_node_info_msg, NodeInfoMsg)
+
+
+def load_partitions(update_time=0, show_flags=None):
+    """slurm_load_partitions(); ``None`` if nothing changed since ``update_time``."""
+    ffi, lib = _lib()
+    flags = lib.SHOW_ALL if show_flags is None else show_flags
+    out = ffi.new("partition_info_msg_t **")
+    rc = lib.slurm_load_partitions(update_time, out, flags)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call="slurm_load_partitions")
+    return _wrap(ffi, out, lib.slurm_free_partition_info_msg, PartitionInfoMsg)
+
+
+def load_reservations(update_time=0):
+    """slurm_load_reservations(); ``None`` if nothing changed since ``update_time``."""
+    ffi, lib = _lib()
+    out = ffi.new("reserve_info_msg_t **")
+    rc = lib.slurm_load_reservations(update_time, out)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call="slurm_load_reservations")
+    return _wrap(ffi, out, lib.slurm_free_reservation_info_msg, ReservationInfoMsg)
+
+
+def load_licenses(update_time=0, show_flags=0):
+    """slurm_load_licenses(); ``None`` if nothing changed since ``update_time``."""
+    ffi, lib = _lib()
+    out = ffi.new("license_info_msg_t **")
+    rc = lib.slurm_load_licenses(update_time, out, show_flags)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call="slurm_load_licenses")
+    return _wrap(ffi, out, lib.slurm_free_license_info_msg, LicenseInfoMsg)
+
+
+def diag(reset=False):
+    """slurm_get_statistics() (sdiag); ``reset=True`` resets the counters instead."""
+    ffi, lib = _lib()
+    req = ffi.new("stats_info_request_msg_t *")
+    req.command_id = lib.STAT_COMMAND_RESET if reset else lib.STAT_COMMAND_GET
+    out = ffi.new("stats_info_response_msg_t **")
+    rc = lib.slurm_get_statistics(out, req)
+    if rc != 0 and out[0] != ffi.NULL:
+        lib.slurm_free_stats_response_msg(out[0])
+    check_error(rc, call="slurm_get_statistics")
+    if out[0] == ffi.NULL:
+        return None
+    return Statistics(ffi, out[0], lib.slurm_free_stats_response_msg)
+
+
+def reconfigure():
+    """slurm_reconfigure(): slurmctld re-reads its configuration."""
+    check_error(_lib()[1].slurm_reconfigure(), call="slurm_reconfigure")
+
+
+def kill_job(job_id, signal=_signal.SIGKILL, flags=0, sibling=None):
+    """slurm_kill_job2(): signal/cancel a job, ``"123"``, ``"123_4"`` or ``"123.0"``."""
+    ffi, lib = _lib()
+    rc = lib.slurm_kill_job2(str(job_id).encode(), int(signal), int(flags),
+                             sibling.encode() if sibling else ffi.NULL)
+    check_error(rc, call="slurm_kill_job2")
+
+
+def signal_job(job_id, signal, full=False):
+    """Send ``signal`` to the job's steps (``full=True``: also its batch shell).
+
+    Goes through slurmctld (slurm_kill_job2), as slurmrestd does.  libslurm's
+    slurm_signal_job() talks to every slurmd directly, which with SLURM_JWT=daemon
+    makes libslurm 22.05 exit the whole process, so it is deliberately not used.
+    """
+    _, lib = _lib()
+    kill_job(job_id, signal, lib.KILL_FULL_JOB if full else 0)
+
+
+# ---------------------------------------------------------------------------
+# job descriptions
+# ---------------------------------------------------------------------------
+
+class JobDesc:
+    """A ``job_desc_msg_t`` initialised by slurm_init_job_desc_msg().
+
+    Set fields as attributes or keyword arguments: ``str`` -> ``char *``,
+    ``int`` -> integer, a list of ``str`` -> ``char **`` (``environment`` also
+    takes a dict, and sets ``env_size``; ``argv`` sets ``argc``).  The Python
+    object owns all memory; keep it alive while libslurm uses the struct.
+    """
+
+    _COUNTS = {"environment": "env_size", "argv": "argc"}
+
+    def __init__(self, **fields):
+        ffi, lib = _lib()
+        object.__setattr__(self, "_ffi", ffi)
+        object.__setattr__(self, "_keep", {})
+        desc = ffi.new("job_desc_msg_t *")
+        lib.slurm_init_job_desc_msg(desc)
+        object.__setattr__(self, "c", desc)
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def __setattr__(self, name, value):
+        ffi = self._ffi
+        if name == "environment" and isinstance(value, dict):
+            value = ["%s=%s" % item for item in value.items()]
+        if value is None:
+            setattr(self.c, name, ffi.NULL)
+            self._keep.pop(name, None)
+        elif isinstance(value, (str, bytes)):
+            buf = ffi.new("char[]", value.encode() if isinstance(value, str) else value)
+            self._keep[name] = buf
+            setattr(self.c, name, buf)
+        elif isinstance(value, (list, tuple)):
+            bufs = [ffi.new("char[]", v.encode() if isinstance(v, str) else v) for v in value]
+            array = ffi.new("char *[]", bufs + [ffi.NULL])
+            self._keep[name] = (array, bufs)
+            setattr(self.c, name, array)
+            if name in self._COUNTS:
+                setattr(self.c, self._COUNTS[name], len(bufs))
+        else:
+            setattr(self.c, name, value)
+
+    def __getattr__(self, name):
+        value = getattr(self.c, name)
+        ffi = self._ffi
+        if isinstance(value, ffi.CData) and ffi.typeof(value) is ffi.typeof("char *"):
+            return ffi.string(value).decode() if value != ffi.NULL else None
+        return value
+
+
+def _desc(desc):
+    return desc if isinstance(desc, JobDesc) else JobDesc(**desc)
+
+
+SubmitResult = collections.namedtuple("SubmitResult", "job_id step_id error_code user_msg")
+
+
+def _submit_result(ffi, lib, out):
+    resp = out[0]
+    if resp == ffi.NULL:
+        raise SlurmError(-1, description="libslurm returned no submit response")
+    try:
+        return SubmitResult(resp.job_id, resp.step_id, resp.error_code,
+                            _cstr(ffi, resp.job_submit_user_msg))
+    finally:
+        lib.slurm_free_submit_response_response_msg(resp)
+
+
+def submit_job(desc):
+    """slurm_submit_batch_job(); ``desc`` is a :class:`JobDesc` or a dict of fields.
+
+    Set ``user_id``/``group_id`` to the requesting user's (slurmctld refuses a
+    description whose user differs from the authenticated one).
+    """
+    ffi, lib = _lib()
+    desc = _desc(desc)
+    out = ffi.new("submit_response_msg_t **")
+    rc = lib.slurm_submit_batch_job(desc.c, out)
+    if rc != 0:
+        if out[0] != ffi.NULL:
+            lib.slurm_free_submit_response_response_msg(out[0])
+        check_error(rc, call="slurm_submit_batch_job")
+    return _submit_result(ffi, lib, out)
+
+
+def submit_het_job(descs):
+    """slurm_submit_batch_het_job() for the components ``descs`` (first is the leader)."""
+    ffi, lib = _lib()
+    descs = [_desc(d) for d in descs]
+    job_list = lib.slurm_list_create(ffi.NULL)  # no destructor: Python owns the items
+    try:
+        for desc in descs:
+            lib.restd_list_append(job_list, desc.c)
+        out = ffi.new("submit_response_msg_t **")
+        rc = lib.slurm_submit_batch_het_job(job_list, out)
+        if rc != 0:
+            if out[0] != ffi.NULL:
+                lib.slurm_free_submit_response_response_msg(out[0])
+            check_error(rc, call="slurm_submit_batch_het_job")
+        return _submit_result(ffi, lib, out)
+    finally:
+        lib.slurm_list_destroy(job_list)
+
+
+def update_job(desc):
+    """slurm_update_job(): ``desc`` names the job (``job_id`` or ``job_id_str``)."""
+    _, lib = _lib()
+    desc = _desc(desc)
+    check_error(lib.slurm_update_job(desc.c), call="slurm_update_job")
+
+
+# ---------------------------------------------------------------------------
+# nodes
+# ---------------------------------------------------------------------------
+
+def _node_msg(node_names, fields):
+    ffi, lib = _lib()
+    msg = ffi.new("update_node_msg_t *")
+    lib.slurm_init_update_node_msg(msg)
+    keep = []
+    for name, value in dict(fields, node_names=node_names).items():
+        if isinstance(value, str):
+            buf = ffi.new("char[]", value.encode())
+            keep.append(buf)
+            setattr(msg, name, buf)
+        else:
+            setattr(msg, name, value)
+    return msg, keep
+
+
+def update_node(node_names, **fields):
+    """slurm_update_node(), e.g. ``update_node("n1", node_state=lib.NODE_STATE_DRAIN,
+    reason="maint")``."""
+    _, lib = _lib()
+    msg, keep = _node_msg(node_names, fields)
+    check_error(lib.slurm_update_node(msg), call="slurm_update_node")
+    del keep
+
+
+def delete_node(node_names):
+    """slurm_delete_node() (dynamic nodes)."""
+    ffi, lib = _lib()
+    if not lib.HAS_DELETE_NODE:
+        raise not_supported("slurm_delete_node")
+    msg, keep = _node_msg(node_names, {})
+    check_error(lib.restd_delete_node(msg), call="slurm_delete_node")
+    del keep
+
+
+# ---------------------------------------------------------------------------
+# fair share
+# ---------------------------------------------------------------------------
+
+class Share(Record):
+    __slots__ = ()
+    DEFAULT_FIELDS = ("assoc_id", "cluster", "name", "parent", "partition", "shares_norm",
+                      "shares_raw", "usage_efctv", "usage_norm", "usage_raw",
+                      "fs_factor", "level_fs", "user")
+
+
+class SharesMsg(Message):
+    """slurm_associations_get_shares() response; iterates assoc_shares_object_t."""
+
+    record_type = Share
+
+    def _items(self):
+        ffi, lib = _lib()
+        items = []
+        lst = self.c.assoc_shares_list
+        if lst == ffi.NULL:
+            return items
+        it = lib.slurm_list_iterator_create(lst)
+        try:
+            while True:
+                item = lib.slurm_list_next(it)
+                if item == ffi.NULL:
+                    break
+                items.append(ffi.cast("assoc_shares_object_t *", item))
+        finally:
+            lib.slurm_list_iterator_destroy(it)
+        return items
+
+    def __len__(self):
+        ffi, lib = _lib()
+        lst = self.c.assoc_shares_list
+        return 0 if lst == ffi.NULL else lib.slurm_list_count(lst)
+
+    def __getitem__(self, index):
+        return Share(self, self._items()[index])
+
+    def __iter__(self):
+        for item in self._items():
+            yield Share(self, item)
+
+    @property
+    def tres_names(self):
+        ffi = self.ffi
+        c = self.c
+        return [_cstr(ffi, c.tres_names[i]) for i in range(c.tres_cnt)]
+
+
+def shares(accounts=None, users=None):
+    """Fair-share tree (sshare); needs Slurm >= 23.11 (HAS_ASSOCIATIONS_GET_SHARES)."""
+    ffi, lib = _lib()
+    if not lib.HAS_ASSOCIATIONS_GET_SHARES:
+        raise not_supported("slurm_associations_get_shares")
+    req = ffi.new("shares_request_msg_t *")
+    keep = []
+    lists = []
+    try:
+        for field, names in (("acct_list", accounts), ("user_list", users)):
+            if names:
+                lst = lib.slurm_list_create(ffi.NULL)
+                lists.append(lst)
+                for name in names:
+                    buf = ffi.new("char[]", name.encode())
+                    keep.append(buf)
+                    lib.restd_list_append(lst, buf)
+                setattr(req, field, lst)
+        out = ffi.new("shares_response_msg_t **")
+        rc = lib.restd_associations_get_shares(req, out)
+        if rc != 0 and out[0] != ffi.NULL:
+            lib.slurm_free_shares_response_msg(out[0])
+        check_error(rc, call="slurm_associations_get_shares")
+        return _wrap(ffi, out, lib.slurm_free_shares_response_msg, SharesMsg)
+    finally:
+        for lst in lists:
+            lib.slurm_list_destroy(lst)
