@@ -175,6 +175,11 @@ class UnixListener(Listener):
                 os.unlink(path)
         except FileNotFoundError:
             pass
+        except PermissionError:
+            # After -u/-g the daemon may no longer reach the directory it bound in
+            # (a root-only /run/restd): the file stays, and the next start replaces it
+            # as stale. Shutting down must not fail over it.
+            logger.warning("could not remove unix:%s after dropping privileges", path)
         self._created = None
 
     @staticmethod

@@ -253,7 +253,13 @@ start_mysql() {
     wait_for MariaDB 60 "$DIR/log/mysqld.log" mysql_ok
     local pass
     pass=$(cat "$DIR/etc/db.pass")
+    # The database is created here, not left to slurmdbd: when slurmdbd finds it missing it
+    # creates it and then reconnects on the handle whose connect had failed, and with
+    # MariaDB Connector/C 3.4.10 (Debian 13) that handle then fails every query ("5027
+    # Number of columns in result (=1) set execeeds maxmimum allowed number of columns
+    # (=0)") and slurmdbd 24.11 dies. Harmless on Debian 12, where slurmdbd did it itself.
     mariadb --socket="$DIR/run/mysqld/mysqld.sock" -u root <<SQL
+CREATE DATABASE IF NOT EXISTS slurm_acct_db;
 CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$pass';
 CREATE USER IF NOT EXISTS 'slurm'@'localhost' IDENTIFIED BY '$pass';
 ALTER USER 'slurm'@'127.0.0.1' IDENTIFIED BY '$pass';

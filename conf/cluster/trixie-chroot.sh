@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Developer tool (not used by CI): check that conf/cluster/cluster.sh also works with the
+# Slurm of Debian 13 (24.11), in a trixie chroot on this host, beside any running cluster.
+#
+#   trixie-chroot.sh [run]   create the chroot if missing, bind-mount /proc /dev /dev/pts
+#                            /sys, copy this tree to <chroot>/srv/restd, start the cluster
+#                            there, run tests/test_cluster.py, stop it, check that no
+#                            process is left in the chroot, unmount
+#   trixie-chroot.sh up      the same up to the tests, then leave cluster and mounts as they
+#                            are (to look around: chroot <chroot> bash; `down` ends it)
+#   trixie-chroot.sh down    stop the chroot's cluster with its own script, unmount
+#
+# Settings: TRIXIE_ROOT (default /var/lib/restd-trixie), TRIXIE_MIRROR
+# (http://deb.debian.org/debian), RESTD_CLUSTER_PORT_BASE (18810: its ports must not clash
+# with the cluster of the host, 17810), FRESH=1 to discard the chroot cluster's state first.
+# The chroot shares the host's pid space: processes are stopped by cluster.sh (by the pids
+# it recorded), never by name.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+ROOT=${TRIXIE_ROOT:-/var/lib/restd-trixie}
+MIRROR=${TRIXIE_MIRROR:-http://deb.debian.org/debian}
+PORT_BASE=${RESTD_CLUSTER_PORT_BASE:-18810}
+# Below /srv, not /root: /root is 700 and jobs run as alice and bob.
+TREE=/srv/restd
+MOUNTS=(proc sys dev dev/pts)   # /run is deliberately not shared: munge's lives there
+
+log() { printf '[trixie] %s\n' "$*" >&2; }
+die() { printf '[trixie] error: %s\n' "$*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root"
+
+in_chroot() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+    LANG=C.UTF-8 RESTD_CLUSTER_PORT_BASE="$PORT_BASE" bash -c "$1"; }
+
+# Processes whose root directory is the chroot: whatever runs inside it, found exactly.
+chroot_pids() {
+    local p r
+    for p in /proc/[0-9]*; do
+        r=$(readlink "$p/root" 2>/dev/null) || continue
+        [ "$r" = "$ROOT" ] && printf '%s ' "${p#/proc/}"
+    done
+    return 0
+}
+
+create() {
+    [ -x "$ROOT/usr/bin/apt-get" ] && return 0
+    command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap
+    log "debootstrap trixie into $ROOT (a few minutes)"
+    debootstrap trixie "$ROOT" "$MIRROR" > /tmp/restd-trixie-debootstrap.log 2>&1 \
+        || { tail -n 20 /tmp/restd-trixie-debootstrap.log >&2; die "debootstrap failed"; }
+}
+
+mount_all() {
+    local m
+    for m in "${MOUNTS[@]}"; do
+        mountpoint -q "$ROOT/$m" || mount --bind "/$m" "$ROOT/$m"
+    done
+    cp /etc/hosts /etc/resolv.conf "$ROOT/etc/"
+}
+
+umount_all() {
+    local m i left=""
+    for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+        m=${MOUNTS[$i]}
+        mountpoint -q "$ROOT/$m" && { umount "$ROOT/$m" || left="$left $m"; }
+    done
+    [ -z "$left" ] || die "could not unmount:$left"
+}
+
+copy_tree() {
+    mkdir -p "$ROOT$TREE"
+    # The chroot's cluster state (.cluster) stays between runs, like the host's.
+    rsync -a --delete --exclude .cluster --exclude .venv --exclude __pycache__ \
+        --exclude .pytest_cache "$repo/" "$ROOT$TREE/"
+    if [ "${FRESH:-0}" = 1 ]; then
+        [ -z "$(chroot_pids)" ] || die "FRESH=1 while processes run in the chroot: run down first"
+        rm -rf "$ROOT$TREE/.cluster"
+    fi
+}
+
+up() { # chained with &&: set -e does not act inside a function called as `up || ...`
+    create && mount_all && copy_tree &&
+    in_chroot "python3 -c 'import pytest' 2>/dev/null || DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -q python3-pytest >/dev/null" &&
+    log "starting the cluster in the chroot (ports from $PORT_BASE)" &&
+    in_chroot "bash $TREE/conf/cluster/cluster.sh start"
+}
+
+down() {
+    local left
+    if [ -x "$ROOT$TREE/conf/cluster/cluster.sh" ] && mountpoint -q "$ROOT/proc"; then
+        in_chroot "bash $TREE/conf/cluster/cluster.sh stop"
+    fi
+    left=$(chroot_pids)
+    [ -z "$left" ] || die "processes still run in the chroot (pids $left): not unmounting"
+    umount_all
+    log "no process left in $ROOT; unmounted"
+}
+
+run() {
+    local rc=0
+    up || rc=$?
+    if [ $rc = 0 ]; then
+        log "tests/test_cluster.py in the chroot"
+        in_chroot "cd $TREE && python3 -m pytest -q -p no:cacheprovider tests/test_cluster.py" \
+            || rc=$?
+    fi
+    down
+    [ $rc = 0 ] && log "passed" || log "FAILED (rc $rc)"
+    return $rc
+}
+
+case "${1:-run}" in
+    run) run ;;
+    up) up ;;
+    down) down ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
+esac
