@@ -28,7 +28,8 @@ setup(
         "cffi>=1.15,<3",
     ],
     extras_require={
-        "test": ["pytest>=7", "pytest-timeout>=2", "openapi-spec-validator>=0.7", "jsonschema>=4"],
+        "test": ["pytest>=7", "pytest-timeout>=2", "openapi-spec-validator>=0.7", "jsonschema>=4",
+                 "cryptography>=41"],
     },
     entry_points={
         "console_scripts": ["restd = restd.cli:main"],

@@ -50,7 +50,8 @@ def _parser() -> _Parser:
                "SLURMRESTD_OPENAPI_PLUGINS, SLURMRESTD_DATA_PARSER_PLUGINS, "
                "SLURMRESTD_MAX_CONNECTIONS, SLURMRESTD_DEBUG, SLURMRESTD_JSON, "
                "SLURMRESTD_YAML (compact|pretty), SLURMRESTD_SECURITY "
-               "(disable_unshare_sysv, disable_unshare_files, disable_user_check), "
+               "(disable_unshare_sysv, disable_unshare_files, disable_user_check; "
+               "become_user is not supported), "
                "SLURM_CONF, SLURM_JWT, RESTD_LOG (stderr|syslog). Options win.")
     parser.add_argument("listen", nargs="*", metavar="address",
                         help="host:port, :port, unix:/path (SLURMRESTD_LISTEN adds more)")

@@ -123,6 +123,12 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
             compact.add(serializer)
 
     security = frozenset(_names(env("SLURMRESTD_SECURITY")) or ())
+    if "become_user" in security:
+        # slurmrestd's root-only mode that switches to the unix socket peer's user;
+        # restd keeps its own user and rest_auth/local mints a token for the peer.
+        raise ConfigError("SLURMRESTD_SECURITY=become_user is not supported: restd does "
+                          "not switch to the client's user; rest_auth/local acts for "
+                          "unix socket peers instead (see restd.plugins.auth.local)")
     if security - SECURITY_FLAGS:
         raise ConfigError(f"SLURMRESTD_SECURITY: unknown flag(s) "
                           f"{', '.join(sorted(security - SECURITY_FLAGS))}; expected "

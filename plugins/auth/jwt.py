@@ -1,0 +1,104 @@
+"""rest_auth/jwt: requests carrying a Slurm JSON Web Token.
+
+The token comes in ``X-SLURM-USER-TOKEN`` or ``Authorization: Bearer <token>`` (one
+of them: both, or either twice, is refused). ``X-SLURM-USER-NAME`` is optional: it
+may name another user only when the token belongs to SlurmUser (slurm.conf) or root
+(an authenticating proxy acting for its users); anyone else may only repeat the
+token's own user. A request without a token is not this plugin's (None: the next
+plugin is tried, e.g. rest_auth/local for root naming a user over a unix socket).
+
+Tokens are checked before any RPC when the daemon can read the key (see
+restd.plugins.auth._slurm_jwt for the modes: HS256 with ``jwt_key``, RS256 with
+``jwks``, both from slurm.conf's AuthAltParameters); without the key, the token is
+only decoded to learn its user, and slurmctld verifies it. Refusals say why in
+general terms ("token expired", "invalid token signature", ...), never with the
+token, which is neither logged nor shown.
+
+The Identity's ``credential`` is the token itself; ``user`` is the token's user or
+the proxied X-SLURM-USER-NAME. A content plugin makes the request's RPCs with
+``as_user(identity.credential, identity.user)`` (restd.native.identity), i.e.
+``auth_g_thread_config(token, user)``: slurmctld checks the token again and, for a
+proxied user, that the token's user may act for others.
+
+Successful checks are remembered for up to 30 s (never past the token's expiry),
+by a hash of the token and the requested user name, for at most 1024 tokens;
+refusals are not remembered, so a flood of bad tokens costs CPU only.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from restd.config import Config
+from restd.http.messages import Request
+from restd.plugin_api import AuthError, Identity
+from restd.plugins.auth import _slurm_jwt as slurm_jwt
+
+NAME = "jwt"
+
+log = logging.getLogger(__name__)
+
+CACHE_SIZE = 1024
+CACHE_SECONDS = 30.0
+
+_keys: Optional[slurm_jwt.SlurmJwt] = None
+_cache = slurm_jwt.IdentityCache(CACHE_SIZE, CACHE_SECONDS)
+
+
+def init(config: Config) -> None:
+    global _keys
+    _keys = slurm_jwt.load(config)
+    _cache.clear()
+    log.info("rest_auth/jwt: %s", _keys.describe())
+    if not config.jwt_daemon:
+        log.warning("rest_auth/jwt without SLURM_JWT=daemon: libslurm hands the "
+                    "clients' tokens to slurmctld only when it authenticates with "
+                    "auth/jwt (SLURM_JWT=daemon, as restd's units set it)")
+
+
+def fini() -> None:
+    global _keys
+    _keys = None
+    _cache.clear()
+
+
+def _token(request: Request) -> Optional[str]:
+    tokens = request.header_values("x-slurm-user-token")
+    bearers = slurm_jwt.bearer_values(request)
+    if not tokens and not bearers:
+        return None
+    if tokens and bearers:
+        raise AuthError("two tokens given: send X-SLURM-USER-TOKEN or "
+                        "Authorization: Bearer, not both")
+    if len(tokens) + len(bearers) > 1:
+        raise AuthError("more than one token given")
+    return slurm_jwt.check_token_text((tokens or bearers)[0])
+
+
+async def authenticate(request: Request) -> Optional[Identity]:
+    token = _token(request)
+    if token is None:
+        return None
+    name = slurm_jwt.user_name_header(request)
+    if _keys is None:  # the plugin loader calls init(); a bare import did not
+        init(Config())
+    keys = _keys
+    cache_key = _cache.key(token, name or "")
+    identity = _cache.get(cache_key)
+    if identity is not None:
+        return identity
+    user, expires = slurm_jwt.decode(token, keys)
+    if name is not None and name != user:
+        token_uid = slurm_jwt.uid_of(user)
+        if token_uid != 0 and token_uid != keys.slurm_user_uid:
+            raise AuthError("X-SLURM-USER-NAME differs from the token's user: only "
+                            "tokens of SlurmUser or root may act for another user")
+        user = name
+    identity = slurm_jwt.identity_for(user, token)
+    _cache.put(cache_key, identity, expires)
+    return identity
+
+
+def cached() -> int:
+    """How many identities are remembered (for the tests)."""
+    return len(_cache)
