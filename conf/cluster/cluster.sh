@@ -136,7 +136,9 @@ make_tree() {
     if [ ! -s "$DIR/etc/jwt_hs256.key" ]; then
         dd if=/dev/urandom of="$DIR/etc/jwt_hs256.key" bs=32 count=1 status=none
     fi
-    chown slurm:slurm "$DIR/etc/jwt_hs256.key"; chmod 600 "$DIR/etc/jwt_hs256.key"
+    # slurmctld and slurmdbd read the key as its owner; restd (group restd, of which the
+    # service user is the only member) reads it to check tokens before any RPC.
+    chown slurm:restd "$DIR/etc/jwt_hs256.key"; chmod 640 "$DIR/etc/jwt_hs256.key"
     if [ ! -s "$DIR/etc/db.pass" ]; then
         head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$DIR/etc/db.pass"
     fi
