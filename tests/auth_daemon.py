@@ -45,6 +45,20 @@ def cluster_key(cluster) -> bytes:
     return cluster_key_path(cluster).read_bytes()
 
 
+def conf_naming_unreadable_key(cluster, directory: Path) -> Path:
+    """A slurm.conf copy in ``directory`` naming a copy of the cluster's key that only
+    root can read: the daemon's user cannot verify tokens with it. (The cluster's own
+    key is readable by the restd group, so it cannot serve for this.)"""
+    key = directory / "jwt_hs256.root-only.key"
+    key.write_bytes(cluster_key(cluster))
+    key.chmod(0o600)
+    conf = directory / "slurm-unreadable-key.conf"
+    conf.write_text(re.sub(r"^AuthAltParameters=.*$", f"AuthAltParameters=jwt_key={key}",
+                           cluster.slurm_conf.read_text(), flags=re.M | re.I))
+    conf.chmod(0o644)
+    return conf
+
+
 def chown(path: Path, user: str) -> None:
     entry = pwd.getpwnam(user)
     os.chown(path, entry.pw_uid, entry.pw_gid)
@@ -61,7 +75,7 @@ class AuthDaemon:
         etc = self.dir / "etc"
         etc.mkdir(mode=0o755)
         # A copy of the key readable by restd only, and slurm.conf copies naming it
-        # (key readable) or naming the cluster's own key (slurm 0600: not readable).
+        # (key readable) or naming a copy only root can read.
         self.key = etc / "jwt_hs256.key"
         self.key.write_bytes(cluster_key(cluster))
         chown(self.key, DAEMON_USER)
@@ -71,10 +85,8 @@ class AuthDaemon:
         self.conf_with_key.write_text(re.sub(
             r"^AuthAltParameters=.*$", f"AuthAltParameters=jwt_key={self.key}", original,
             flags=re.M | re.I))
-        self.conf_without_key = etc / "slurm-cluster-key.conf"
-        self.conf_without_key.write_text(original)
-        for conf in (self.conf_with_key, self.conf_without_key):
-            conf.chmod(0o644)
+        self.conf_with_key.chmod(0o644)
+        self.conf_without_key = conf_naming_unreadable_key(cluster, etc)
         site = self.dir / "site"
         site.mkdir(mode=0o755)
         (site / "restd_auth_test_site.py").write_text(SITE_DATA_PARSER)

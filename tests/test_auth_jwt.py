@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import jwt as pyjwt
 import pytest
 
-from auth_daemon import AuthDaemon, cluster_key
+from auth_daemon import AuthDaemon, cluster_key, conf_naming_unreadable_key
 from restd.app import build_app
 from restd.config import Config, ConfigError, build_config
 from restd.http.messages import ClientInfo, Request
@@ -94,9 +94,10 @@ def verifying(cluster):
 
 
 @pytest.fixture
-def passing(cluster):
-    """The plugin as the restd user, which cannot read the cluster's key."""
-    jwt_plugin.init(Config(slurm_conf=str(cluster.slurm_conf), run_as_user="restd"))
+def passing(cluster, tmp_path):
+    """The plugin as the restd user, with a key it cannot read."""
+    unreadable = conf_naming_unreadable_key(cluster, tmp_path)
+    jwt_plugin.init(Config(slurm_conf=str(unreadable), run_as_user="restd"))
     yield jwt_plugin
     jwt_plugin.fini()
 
@@ -140,10 +141,11 @@ def test_no_token_is_not_this_plugins(verifying):
     assert authenticate(("X-SLURM-USER-NAME", "alice")) is None
 
 
-def test_start_up_log_names_the_mode(cluster, caplog):
+def test_start_up_log_names_the_mode(cluster, caplog, tmp_path):
     caplog.set_level("INFO")
     jwt_plugin.init(Config(slurm_conf=str(cluster.slurm_conf)))
-    jwt_plugin.init(Config(slurm_conf=str(cluster.slurm_conf), run_as_user="restd"))
+    unreadable = conf_naming_unreadable_key(cluster, tmp_path)
+    jwt_plugin.init(Config(slurm_conf=str(unreadable), run_as_user="restd"))
     jwt_plugin.fini()
     messages = [r.getMessage() for r in caplog.records if r.name == jwt_plugin.__name__]
     lines = [line for line in messages if "HS256 tokens" in line]
