@@ -28,8 +28,13 @@ setup(
         "cffi>=1.15,<3",
     ],
     extras_require={
-        "test": ["pytest>=7", "pytest-timeout>=2", "openapi-spec-validator>=0.7", "jsonschema>=4",
-                 "cryptography>=41"],
+        "test": [
+            "pytest>=7", "pytest-timeout>=2", "openapi-spec-validator>=0.7", "jsonschema>=4",
+            "cryptography>=41",
+            # the generated OpenAPI client of tests/test_generated_client.py and its needs
+            "openapi-generator-cli>=7", "urllib3>=2,<3", "python-dateutil>=2.8.2",
+            "pydantic>=2.11", "typing-extensions>=4.7.1",
+        ],
     },
     entry_points={
         "console_scripts": ["restd = restd.cli:main"],
