@@ -29,7 +29,7 @@ deps:
 # The virtual environment, with restd installed in editable mode (this builds the cffi
 # module against the installed Slurm headers). Rebuilt when the build inputs change.
 venv: deps $(VENV)/.installed
-$(VENV)/.installed: setup.py pyproject.toml $(wildcard native/*.py native/_cffi_src/*.py)
+$(VENV)/.installed: setup.py pyproject.toml $(wildcard native/*.py native/*.c native/_cffi_src/*.py)
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip setuptools wheel
 	$(VENV)/bin/pip install -q -e '.[test]'

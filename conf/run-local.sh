@@ -31,4 +31,5 @@ MSG
 # SLURM_JWT=daemon: the daemon itself holds no credential; each request's token is
 # handed to libslurm for that request's RPCs only.
 exec runuser -u restd -- env SLURM_CONF="$dir/etc/slurm.conf" SLURM_JWT=daemon \
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
     "$repo/.venv/bin/restd" "$listen" "unix:$socket_dir/restd.sock" "${@:2}"

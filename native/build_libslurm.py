@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from _cffi_src import MODULES  # noqa: E402
+import generate_fastpath  # noqa: E402
 
 MODULE_NAME = "restd._libslurm"
 LIBRARY = "slurmfull"
@@ -111,7 +112,8 @@ static const restd_errno_entry_t *restd_errno_table(void)
     return "", c_source
 
 
-GENERATORS = [generate_errno_table]
+# generate_fastpath: the jobs/nodes JSON fast path (native/generate_fastpath.py)
+GENERATORS = [generate_errno_table, generate_fastpath.generate]
 
 
 def build_ffi(module_name=MODULE_NAME, modules=MODULES):

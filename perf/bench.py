@@ -264,7 +264,9 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     directory = cluster_dir()
     env = slurm_env(directory / "etc" / "slurm.conf")
-    daemon_env = slurm_env(directory / "etc" / "slurm.conf", SLURM_JWT="daemon")
+    # as conf/systemd/restd.service runs restd (both daemons get it)
+    daemon_env = slurm_env(directory / "etc" / "slurm.conf", SLURM_JWT="daemon",
+                           GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
     jwt = token(JOB_USER)
     headers = {"X-SLURM-USER-TOKEN": jwt, "X-SLURM-USER-NAME": JOB_USER}
     reference_args, reference_version = slurmrestd_newest(env)

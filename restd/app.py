@@ -69,6 +69,10 @@ class RequestContext:
         self.status = 200
         self.errors: list[dict[str, Any]] = []
         self.warnings: list[dict[str, Any]] = []
+        # the answer's serializer (its NAME, "json"...) and layout, known before the
+        # handler runs: a handler may then pre-render a large list (orjson.Fragment)
+        self.answer_serializer: Optional[str] = None
+        self.answer_pretty = True
         self._executor = executor
 
     def warning(self, description: str, source: str = "") -> None:
@@ -107,6 +111,11 @@ class App:
         operations = expand_operations(plugins)
         self.document = build_document(operations, plugins)
         self._document_bytes: dict[str, bytes] = {}  # by serializer name, built on demand
+        # Every answer carries every field of its schema, failures too (a client generated
+        # from the document rejects an answer missing a required field): what a handler
+        # did not fill is the field's empty value.
+        self._empty_answers = {operation.operation_id: self._empty_answer(operation)
+                               for operation in operations}
         self._router = Router()
         for operation in operations:
             self._router.add(operation.method, operation.path,
@@ -116,6 +125,26 @@ class App:
         for path, name in OPENAPI_FILES.items():
             if name in self._serializers:
                 self._router.add("GET", path, functools.partial(self._openapi, name))
+
+    def _empty_answer(self, operation: Operation) -> dict[str, Any]:
+        schemas = self.document.get("components", {}).get("schemas", {})
+
+        def empty(schema: dict[str, Any], depth: int) -> Any:
+            while "$ref" in schema:
+                schema = schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+            kind = schema.get("type")
+            if kind == "object" and depth < 8:
+                return {name: empty(child, depth + 1)
+                        for name, child in schema.get("properties", {}).items()}
+            return {"object": {}, "array": [], "string": "", "integer": 0, "number": 0,
+                    "boolean": False}.get(kind)
+
+        answer = empty({"$ref": operation.response_schema}, 0)
+        if not isinstance(answer, dict):
+            return {}
+        for envelope_field in ("meta", "errors", "warnings"):
+            answer.pop(envelope_field, None)
+        return answer
 
     async def __call__(self, request: Request) -> Response:
         route = self._router.match(request.method, request.path)
@@ -168,6 +197,8 @@ class App:
         if writer is None:
             return self._unacceptable()
         ctx = RequestContext(request, operation, params, self._executor)
+        ctx.answer_serializer = writer[1].NAME
+        ctx.answer_pretty = self._config.pretty(writer[1].NAME)
         result: Any = {}
         try:
             ctx.identity = await self._authenticate(request)
@@ -239,6 +270,7 @@ class App:
         plugin = ctx.operation.plugin
         identity = ctx.identity
         return {
+            **self._empty_answers[ctx.operation.operation_id],
             **result,
             "meta": {
                 "plugin": {"type": plugin.PLUGIN_TYPE, "name": plugin.PLUGIN_NAME,

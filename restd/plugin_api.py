@@ -184,6 +184,13 @@ class ContentPlugin(Protocol):
     #       it provides them.
 
 
+class PluginUnavailable(Exception):
+    """Raised by a plugin's ``init(config)`` when it cannot serve in this
+    configuration (openapi/slurmdbd without accounting). The message says why.
+    A plugin asked for by name then stops restd from starting; one loaded by
+    default (content plugins, no -s given) is left out with a warning."""
+
+
 class RequestFailed(Exception):
     """Raised by a handler to answer ``status`` with this error in the envelope
     (``error`` is the text of ``error_number``, as slurm_strerror() gives it)."""

@@ -9,6 +9,7 @@ the same name; modules whose name starts with "_" are helpers, not plugins.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.metadata
 import logging
@@ -19,7 +20,7 @@ from types import ModuleType
 from typing import Callable, Optional
 
 from restd.config import Config
-from restd.plugin_api import DataParser
+from restd.plugin_api import DataParser, PluginUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -183,11 +184,23 @@ def load_plugins(config: Config) -> Plugins:
         # Like slurmrestd, every serializer found is loaded: there is no option.
         serializers=tuple(module for module, _ in _load("serializer", None, config)),
     )
+    left_out = []
     for module in plugins.modules():
         init = getattr(module, "init", None)
         if init is not None:
             try:
                 init(config)
+            except PluginUnavailable as error:
+                # Content plugins loaded by default (no -s) may decline; one asked
+                # for by name may not.
+                if module in plugins.content and config.content_plugins is None:
+                    log.warning("content plugin %s not loaded: %s", module.NAME, error)
+                    left_out.append(module)
+                    continue
+                raise PluginError(f"plugin {module.__name__}: {error}") from error
             except Exception as error:
                 raise PluginError(f"plugin {module.__name__}: init failed: {error}") from error
+    if left_out:
+        plugins = dataclasses.replace(plugins, content=tuple(
+            module for module in plugins.content if module not in left_out))
     return plugins

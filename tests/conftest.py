@@ -57,3 +57,106 @@ def cluster() -> Cluster:
         pytest.fail("the local cluster is not running: start it with `make cluster`\n"
                     + status.stdout + status.stderr)
     return Cluster(directory)
+
+
+# --- the real daemon with the slurmctld content plugin (tests/test_slurmctld_*.py) ---------
+
+class RestdDaemon:
+    """restd started as the service user ``restd`` with ``-a jwt -s slurmctld -d v0.0.40``
+    (SLURM_JWT=daemon), called over TCP with JWTs of the cluster's users."""
+
+    DATA_PARSER = "v0.0.40"
+
+    def __init__(self, cluster: Cluster, directory: Path):
+        self.cluster = cluster
+        self.dir = directory
+        self.process: subprocess.Popen | None = None
+        self.port: int | None = None
+        self._tokens: dict[str, str] = {}
+        self._document = None
+
+    @property
+    def log(self) -> str:
+        return (self.dir / "restd.log").read_text(errors="replace")
+
+    def start(self, slurm_conf: Path | None = None) -> "RestdDaemon":
+        import re
+        import socket
+        import time
+        with socket.socket() as probe:  # a free port, handed to restd
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("SLURM", "RESTD_", "PYTHON"))}
+        env.update(PYTHONPATH=str(REPO), SLURM_JWT="daemon",
+                   SLURM_CONF=str(slurm_conf or self.cluster.slurm_conf))
+        with open(self.dir / "restd.log", "wb") as log:
+            self.process = subprocess.Popen(
+                ["setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups",
+                 str(REPO / ".venv" / "bin" / "python"), "-m", "restd",
+                 f"127.0.0.1:{self.port}", "-a", "jwt", "-s", "slurmctld",
+                 "-d", self.DATA_PARSER],
+                env=env, cwd="/tmp", stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while not re.search(r"listening on 127\.0\.0\.1:%d" % self.port, self.log):
+            assert self.process.poll() is None, f"restd exited:\n{self.log}"
+            assert time.monotonic() < deadline, f"restd did not start:\n{self.log}"
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def token(self, user: str) -> str:
+        if user not in self._tokens:
+            self._tokens[user] = self.cluster.token(user, 3600)
+        return self._tokens[user]
+
+    def request(self, method: str, path: str, *, user: str = "alice", body=None,
+                raw: bytes | None = None, headers: dict | None = None):
+        """(status, headers, parsed JSON body or text) of one request; ``path`` is
+        relative to /slurm/v0.0.40/ unless it starts with '/'."""
+        import http.client
+        import json
+        if not path.startswith("/"):
+            path = f"/slurm/{self.DATA_PARSER}/{path}"
+        sent = {"X-SLURM-USER-TOKEN": self.token(user)} if user else {}
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        sent.update(headers or {})
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            connection.request(method, path, body=data, headers=sent)
+            response = connection.getresponse()
+            payload = response.read()
+        finally:
+            connection.close()
+        kind = response.getheader("Content-Type") or ""
+        parsed = json.loads(payload) if payload and "json" in kind else payload.decode(
+            errors="replace")
+        return response.status, dict(response.getheaders()), parsed
+
+    def document(self) -> dict:
+        """Our own /openapi/v3 document."""
+        if self._document is None:
+            status, _, body = self.request("GET", "/openapi/v3", user=None)
+            assert status == 200
+            self._document = body
+        return self._document
+
+
+@pytest.fixture(scope="session")
+def restd(cluster: Cluster, tmp_path_factory) -> RestdDaemon:
+    directory = tmp_path_factory.mktemp("restd-slurmctld")
+    os.chmod(directory, 0o755)
+    daemon = RestdDaemon(cluster, directory).start()
+    yield daemon
+    daemon.stop()

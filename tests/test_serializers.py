@@ -2,6 +2,8 @@
 import math
 
 import orjson
+import re
+
 import pytest
 
 from restd.negotiation import Negotiator, media_type, parse_accept
@@ -58,9 +60,24 @@ def test_yaml_round_trip(pretty):
 def test_yaml_pretty_is_block_style_and_compact_is_one_flow_line():
     pretty = yaml.dump(SAMPLE, True).decode()
     compact = yaml.dump(SAMPLE, False).decode()
-    assert "\n  job_id: 193" in pretty or "\n- job_id: 193" in pretty
+    assert re.search(r"\n *- job_id: 193\n", pretty)
     assert compact.startswith("{") and compact.rstrip("\n").count("\n") == 0
     assert len(compact) < len(pretty)
+
+
+TRICKY_STRINGS = [
+    "", " x", "x ", "yes", "No", "on", "1", "1e3", "0x1f", ".inf", "-1", "3.5", "2024-01-01",
+    "a: b", "#c", "- d", "-", "?x", "*alias", "&a", "!tag", "%p", "@x", "`x", "{x}", "[x]",
+    ">x", "|x", "x,y", "null", "~", "quote\"", "'s", "back\\slash", "é", "😀",
+    "line\nbreak", "tab\there", "\x00\x1b", "\x7f\x85\x9f\ufffe\u2028\u2029",
+]
+
+
+@pytest.mark.parametrize("pretty", [True, False])
+def test_yaml_keeps_every_string_as_it_was(pretty):
+    data = {"values": TRICKY_STRINGS, "keys": {text: text for text in TRICKY_STRINGS},
+            "nested": [[], [1, [2]], {}, {"k": {"z": [{"q": None}]}}, [{"a": 1, "b": [{}]}]]}
+    assert yaml.load(yaml.dump(data, pretty)) == data
 
 
 def test_yaml_dumps_shared_objects_without_anchors():

@@ -226,10 +226,12 @@ munge_ok() { munge -n -S "$DIR/run/munge/munge.socket.2" | unmunge -S "$DIR/run/
 mysql_ok() { mysqladmin --socket="$DIR/run/mysqld/mysqld.sock" -u root ping; }
 dbd_ok() { sacctmgr -n -P show cluster format=cluster; }
 ctld_ok() { scontrol ping | grep -q 'is UP'; }
-nodes_idle() {
+# Every node registered and usable: idle on a fresh cluster; on a running one, jobs may
+# hold nodes (alloc, mix, comp) or the backfill scheduler plan them (plnd).
+nodes_up() {
     local states
     states=$(sinfo -h -N -p debug -o '%N %t' | sort -u)
-    [ "$(grep -c ' idle$' <<<"$states")" -eq ${#NODES[@]} ]
+    [ "$(grep -cE ' (idle|plnd|mix|alloc|comp)$' <<<"$states")" -eq ${#NODES[@]} ]
 }
 
 start_munge() {
@@ -313,16 +315,19 @@ start_slurmctld() {
 }
 
 start_slurmd() {
-    local n
+    local n launched=0
     for n in "${NODES[@]}"; do
         running "slurmd-$n" && continue
         log "starting slurmd -N $n"
         launch "slurmd-$n" slurmd -D -N "$n" -f "$DIR/etc/slurm.conf"
+        launched=1
     done
-    # Nodes left down by an earlier unclean stop come back once their slurmd answers.
-    sleep 1
-    scontrol update nodename="$(IFS=,; echo "${NODES[*]}")" state=resume >/dev/null 2>&1 || true
-    wait_for "the ${#NODES[@]} nodes (idle)" 90 "$DIR/log/slurmctld.log" nodes_idle
+    if [ $launched = 1 ]; then
+        # Nodes left down by an earlier unclean stop come back once their slurmd answers.
+        sleep 1
+        scontrol update nodename="$(IFS=,; echo "${NODES[*]}")" state=resume >/dev/null 2>&1 || true
+    fi
+    wait_for "the ${#NODES[@]} nodes" 90 "$DIR/log/slurmctld.log" nodes_up
 }
 
 cmd_start() {

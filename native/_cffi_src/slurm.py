@@ -1,7 +1,8 @@
 """<slurm/slurm.h>: the public controller API (jobs, nodes, partitions, ...).
 
 Only fields whose C type is the same in Slurm 22.05 through 24.11 are declared
-in the partial structs below.  A field whose type changed between versions is
+in the partial structs below (besides the binding's own, the members the
+data_parser v0.0.40 dumps and parses, read by restd.native.services).  A field whose type changed between versions is
 read through a small accessor in CUSTOMIZATIONS instead (``restd_job_state_reason``,
 ``restd_part_flags``), which the C compiler resolves for the version at hand.
 """
@@ -19,6 +20,7 @@ typedef int... time_t;
 static const long SLURM_VERSION_NUMBER_BUILT;
 static const long HAS_DELETE_NODE;
 static const long HAS_CREATE_NODE;
+static const long RESTD_NODE_ALLOC_TRES_OWNED;
 
 #define NO_VAL ...
 #define NO_VAL16 ...
@@ -94,8 +96,28 @@ typedef struct {
     char **control_machine;
     char **control_addr;
     uint32_t slurmctld_port;
+    char *accounting_storage_type;
+    uint16_t select_type_param;
     ...;
 } slurm_conf_t;
+
+/* opaque or partial types the dumped structs point at */
+typedef struct job_resources job_resources_t;
+typedef struct dynamic_plugin_data dynamic_plugin_data_t;
+typedef struct acct_gather_energy {
+    uint32_t ave_watts;
+    uint64_t base_consumed_energy;
+    uint64_t consumed_energy;
+    uint32_t current_watts;
+    time_t poll_time;
+    uint64_t previous_consumed_energy;
+    ...;
+} acct_gather_energy_t;
+typedef struct resv_core_spec {
+    char *node_name;
+    char *core_id;
+    ...;
+} resv_core_spec_t;
 
 typedef struct job_info {
     char *account;
@@ -148,6 +170,74 @@ typedef struct job_info {
     char *user_name;
     char *wckey;
     char *work_dir;
+    time_t accrue_time;
+    char *admin_comment;
+    char *alloc_node;
+    uint32_t array_max_tasks;
+    uint32_t assoc_id;
+    char *batch_features;
+    double billable_tres;
+    uint64_t bitflags;
+    char *burst_buffer;
+    char *burst_buffer_state;
+    char *cluster;
+    char *cluster_features;
+    char *container;
+    uint16_t contiguous;
+    uint16_t core_spec;
+    uint16_t cores_per_socket;
+    uint32_t cpu_freq_gov;
+    uint32_t cpu_freq_max;
+    uint32_t cpu_freq_min;
+    char *cpus_per_tres;
+    char *cronspec;
+    time_t deadline;
+    uint32_t delay_boot;
+    uint32_t derived_ec;
+    char *exc_nodes;
+    char *fed_origin_str;
+    char *fed_siblings_active_str;
+    char *fed_siblings_viable_str;
+    uint32_t gres_detail_cnt;
+    char **gres_detail_str;
+    char *het_job_id_set;
+    job_resources_t *job_resrcs;
+    time_t last_sched_eval;
+    uint16_t mail_type;
+    char *mail_user;
+    uint32_t max_cpus;
+    char *mcs_label;
+    char *mem_per_tres;
+    char *network;
+    uint16_t ntasks_per_board;
+    uint16_t ntasks_per_core;
+    uint16_t ntasks_per_node;
+    uint16_t ntasks_per_socket;
+    uint16_t ntasks_per_tres;
+    uint16_t pn_min_cpus;
+    uint32_t pn_min_tmp_disk;
+    time_t pre_sus_time;
+    time_t preempt_time;
+    time_t preemptable_time;
+    char *prefer;
+    uint32_t profile;
+    uint8_t reboot;
+    uint32_t req_switch;
+    time_t resize_time;
+    char *sched_nodes;
+    char *selinux_context;
+    uint16_t shared;
+    uint16_t sockets_per_board;
+    uint16_t sockets_per_node;
+    char *system_comment;
+    uint16_t threads_per_core;
+    char *tres_bind;
+    char *tres_freq;
+    char *tres_per_job;
+    char *tres_per_node;
+    char *tres_per_socket;
+    char *tres_per_task;
+    uint32_t wait4switch;
     ...;
 } slurm_job_info_t;
 
@@ -205,6 +295,73 @@ typedef struct job_descriptor {
     uint32_t user_id;
     char *wckey;
     char *work_dir;
+    char *acctg_freq;
+    char *admin_comment;
+    char *alloc_node;
+    uint16_t alloc_resp_port;
+    char *batch_features;
+    uint64_t bitflags;
+    uint16_t boards_per_node;
+    char *burst_buffer;
+    char *cluster_features;
+    char *clusters;
+    char *container;
+    uint16_t contiguous;
+    uint16_t core_spec;
+    uint16_t cores_per_socket;
+    char *cpu_bind;
+    uint16_t cpu_bind_type;
+    char *cpus_per_tres;
+    uint32_t delay_boot;
+    time_t end_time;
+    char *extra;
+    uint16_t immediate;
+    uint16_t kill_on_node_fail;
+    uint32_t max_cpus;
+    char *mcs_label;
+    char *mem_bind;
+    uint16_t mem_bind_type;
+    char *mem_per_tres;
+    char *network;
+    uint16_t ntasks_per_board;
+    uint16_t ntasks_per_core;
+    uint16_t ntasks_per_socket;
+    uint16_t ntasks_per_tres;
+    uint8_t open_mode;
+    uint16_t other_port;
+    uint8_t overcommit;
+    uint16_t plane_size;
+    uint16_t pn_min_cpus;
+    uint32_t pn_min_tmp_disk;
+    char *prefer;
+    uint32_t profile;
+    uint16_t reboot;
+    char *req_context;
+    uint32_t req_switch;
+    uint32_t site_factor;
+    uint16_t sockets_per_board;
+    uint16_t sockets_per_node;
+    uint32_t task_dist;
+    uint16_t threads_per_core;
+    char *tres_bind;
+    char *tres_freq;
+    char *tres_per_job;
+    char *tres_per_socket;
+    char *tres_per_task;
+    uint32_t wait4switch;
+    uint16_t wait_all_nodes;
+    uint16_t warn_flags;
+    uint16_t warn_signal;
+    uint16_t warn_time;
+    uint16_t x11;
+    char *x11_magic_cookie;
+    char *x11_target;
+    uint16_t x11_target_port;
+    char **spank_job_env;
+    uint32_t spank_job_env_size;
+    uint32_t cpu_freq_min;
+    uint32_t cpu_freq_max;
+    uint32_t cpu_freq_gov;
     ...;
 } job_desc_msg_t;
 
@@ -250,6 +407,18 @@ typedef struct node_info {
     uint32_t weight;
     char *tres_fmt_str;
     char *version;
+    char *bcast_address;
+    uint16_t boards;
+    char *cluster_name;
+    uint16_t core_spec_cnt;
+    uint32_t cpu_bind;
+    char *cpu_spec_list;
+    uint16_t cpus_efctv;
+    acct_gather_energy_t *energy;
+    char *gres_drain;
+    char *mcs_label;
+    uint64_t mem_spec_limit;
+    dynamic_plugin_data_t *select_nodeinfo;
     ...;
 } node_info_t;
 
@@ -271,6 +440,9 @@ typedef struct {
     char *reason;
     uint32_t reason_uid;
     uint32_t weight;
+    uint32_t cpu_bind;
+    char *node_addr;
+    char *node_hostname;
     ...;
 } update_node_msg_t;
 
@@ -291,6 +463,24 @@ typedef struct partition_info {
     uint32_t total_cpus;
     uint32_t total_nodes;
     char *tres_fmt_str;
+    char *allow_alloc_nodes;
+    char *billing_weights_str;
+    char *cluster_name;
+    uint32_t cpu_bind;
+    uint64_t def_mem_per_cpu;
+    char *deny_accounts;
+    char *deny_qos;
+    uint32_t grace_time;
+    char *job_defaults_str;
+    uint32_t max_cpus_per_node;
+    uint64_t max_mem_per_cpu;
+    uint16_t max_share;
+    char *nodesets;
+    uint16_t over_time_limit;
+    uint16_t priority_job_factor;
+    uint16_t resume_timeout;
+    uint32_t suspend_time;
+    uint16_t suspend_timeout;
     ...;
 } partition_info_t;
 
@@ -316,6 +506,11 @@ typedef struct reserve_info {
     time_t start_time;
     char *tres_str;
     char *users;
+    char *burst_buffer;
+    resv_core_spec_t *core_spec;
+    uint32_t core_spec_cnt;
+    uint32_t max_start_delay;
+    uint32_t purge_comp_time;
     ...;
 } reserve_info_t;
 
@@ -445,6 +640,18 @@ int slurm_load_partitions(time_t update_time, partition_info_msg_t **part_buffer
                           uint16_t show_flags);
 void slurm_free_partition_info_msg(partition_info_msg_t *part_info_ptr);
 uint32_t restd_part_flags(const partition_info_t *part);
+void slurm_populate_node_partitions(node_info_msg_t *node_buffer_ptr,
+                                    partition_info_msg_t *part_buffer_ptr);
+
+/* what the data_parser's libslurm Services needs (restd.native.services) */
+const char *restd_job_reason_string(uint32_t reason);
+void slurm_get_job_stderr(char *buf, int buf_size, slurm_job_info_t *job_ptr);
+void slurm_get_job_stdin(char *buf, int buf_size, slurm_job_info_t *job_ptr);
+void slurm_get_job_stdout(char *buf, int buf_size, slurm_job_info_t *job_ptr);
+int restd_node_alloc(node_info_t *node, uint16_t *cpus, uint64_t *memory,
+                     char **tres_fmt, double *tres_weighted);
+void slurm_xfree_ptr(void *ptr);
+char *rpc_num2string(uint16_t msg_type);  /* internal, exported */
 
 int slurm_load_reservations(time_t update_time, reserve_info_msg_t **resp);
 void slurm_free_reservation_info_msg(reserve_info_msg_t *resv_info_ptr);
@@ -484,6 +691,58 @@ static uint32_t restd_job_state_reason(const slurm_job_info_t *job)
 static uint32_t restd_part_flags(const partition_info_t *part)
 {
     return (uint32_t) part->flags;         /* uint16_t in 22.05, uint32_t later */
+}
+
+extern char *rpc_num2string(uint16_t msg_type);
+
+/* job_reason_string() is internal (slurm_protocol_defs.h); renamed in 23.02 */
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+extern char *job_state_reason_string(enum job_state_reason inx);
+static const char *restd_job_reason_string(uint32_t reason)
+{
+    return job_state_reason_string((enum job_state_reason) reason);
+}
+#else
+extern char *job_reason_string(enum job_state_reason inx);
+static const char *restd_job_reason_string(uint32_t reason)
+{
+    return job_reason_string((enum job_state_reason) reason);
+}
+#endif
+
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+static const long RESTD_NODE_ALLOC_TRES_OWNED = 0;
+#else
+static const long RESTD_NODE_ALLOC_TRES_OWNED = 1;
+#endif
+
+/* allocated CPUs/memory/TRES of a node: select_nodeinfo before 23.02,
+ * node_info_t members after; tres_fmt must be freed (slurm_xfree_ptr) when
+ * RESTD_NODE_ALLOC_TRES_OWNED */
+static int restd_node_alloc(node_info_t *node, uint16_t *cpus, uint64_t *memory,
+                            char **tres_fmt, double *tres_weighted)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+    *cpus = node->alloc_cpus;
+    *memory = node->alloc_memory;
+    *tres_fmt = node->alloc_tres_fmt_str;  /* owned by the node: not freed */
+    *tres_weighted = node->alloc_tres_weighted;
+    return 0;
+#else
+    uint64_t mem = 0;
+    int rc = slurm_get_select_nodeinfo(node->select_nodeinfo, SELECT_NODEDATA_SUBCNT,
+                                       NODE_STATE_ALLOCATED, cpus);
+    rc |= slurm_get_select_nodeinfo(node->select_nodeinfo, SELECT_NODEDATA_MEM_ALLOC,
+                                    NODE_STATE_ALLOCATED, &mem);
+    *memory = mem;
+    rc |= slurm_get_select_nodeinfo(node->select_nodeinfo,
+                                    SELECT_NODEDATA_TRES_ALLOC_FMT_STR,
+                                    NODE_STATE_ALLOCATED, tres_fmt);
+    rc |= slurm_get_select_nodeinfo(node->select_nodeinfo,
+                                    SELECT_NODEDATA_TRES_ALLOC_WEIGHTED,
+                                    NODE_STATE_ALLOCATED, tres_weighted);
+    return rc;
+#endif
 }
 
 static int restd_list_append(struct xlist *l, void *x)

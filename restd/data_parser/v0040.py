@@ -1995,8 +1995,12 @@ SPECIALS = (
     Special("BITSTR_PTR", _dump_bitstr, openapi=STRING, c_type="bitstr_t *"),
 )
 
+# The accounting (slurmdbd) objects are described in their own module.
+from restd.data_parser import v0040_slurmdb as _slurmdb  # noqa: E402
+
 V0040 = Version(NAME, (*SCALARS, *NO_VALS, *ALIASES, *ARRAYS, *POINTERS, *REMOVED,
-                       *COMPLEX, *SPECIALS, *FLAG_KINDS, *CONTROLLER_KINDS, *OBJECTS))
+                       *COMPLEX, *SPECIALS, *FLAG_KINDS, *CONTROLLER_KINDS, *OBJECTS,
+                       *_slurmdb.KINDS))
 V0040.check()
 
 
@@ -2006,7 +2010,8 @@ V0040.check()
 # every component they refer to (as slurmrestd publishes only what it uses).
 ROOTS = tuple(kind.name for kind in OBJECTS
               if kind.name.startswith("OPENAPI_") or kind.name in (
-                  "JOB_SUBMIT_REQ", "JOB_DESC_MSG", "UPDATE_NODE_MSG", "KILL_JOBS_MSG"))
+                  "JOB_SUBMIT_REQ", "JOB_DESC_MSG", "UPDATE_NODE_MSG", "KILL_JOBS_MSG")
+              ) + _slurmdb.ROOTS
 
 
 def schemas() -> dict[str, dict]:

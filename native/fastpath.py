@@ -1,0 +1,102 @@
+"""The native JSON fast path for the hot lists: jobs and nodes straight from
+libslurm's messages to JSON bytes, in C generated from the object descriptions
+(native/generate_fastpath.py, built into restd._libslurm).
+
+    dump_jobs_json(msg, pretty=True, indent_level=0) -> bytes   # the "jobs" array
+    dump_nodes_json(msg, pretty=True, indent_level=0, warnings=None) -> bytes
+    dump_with_lists(envelope, {"jobs": fill}, pretty) -> bytes   # envelope + splice
+
+The bytes equal what the Python path (restd.data_parser.dump with
+restd.native.services.get and LibslurmServices) gives once serialised by
+orjson: compact, or pretty as OPT_INDENT_2 when the array is the value of a
+key ``indent_level`` containers deep (1 for a key of the top-level object, as
+"jobs" in the envelope; 0 for the array alone). The C call runs without the
+GIL (cffi releases it); the buffer is copied into bytes and freed. In an
+answer: ``orjson.Fragment(dump_jobs_json(msg, pretty, 1))`` as the value of
+"jobs" (what content/slurmctld does), or :func:`dump_with_lists`.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import orjson
+
+from restd.native import library
+
+# From this size on, the copy into bytes goes through restd_fp_copy_out().
+_HUGE = 4 << 20
+
+# Slurm's warning when NODES has nothing to dump (the NODES kind's empty_warning).
+NO_NODES_WARNING = "No nodes to dump"
+
+
+def _c(msg):
+    """A controller Message (``.c``), a cdata pointer, or None."""
+    return getattr(msg, "c", msg)
+
+
+def _call(entry, msg, pretty: bool, indent_level: int) -> bytes:
+    ffi, lib = library.get()
+    length = ffi.new("size_t *")
+    ptr = _c(msg)
+    data = entry(ffi.NULL if ptr is None else ptr, 1 if pretty else 0, int(indent_level),
+                 length)
+    if data == ffi.NULL:
+        raise MemoryError("fast path: out of memory")
+    try:
+        size = length[0]
+        if size < _HUGE:
+            return ffi.unpack(data, size)
+        # a fresh bytes (calloc'ed: untouched pages), filled by C with huge pages
+        out = bytes(size)
+        lib.restd_fp_copy_out(ffi.from_buffer(out), data, size)
+        return out
+    finally:
+        lib.restd_fp_free(data)
+
+
+def dump_jobs_json(msg, pretty: bool = True, indent_level: int = 0) -> bytes:
+    """The JSON array of a job_info_msg_t's jobs (JOB_INFO_MSG)."""
+    return _call(library.get()[1].restd_fp_dump_JOB_INFO_MSG, msg, pretty, indent_level)
+
+
+def dump_nodes_json(msg, pretty: bool = True, indent_level: int = 0,
+                    warnings: Optional[list] = None) -> bytes:
+    """The JSON array of a node_info_msg_t's nodes (NODES: records without a
+    name are skipped). With ``warnings``, "No nodes to dump" is appended to it
+    when the message holds no record, as the Python dumper does."""
+    ptr = _c(msg)
+    if warnings is not None and (ptr is None or ptr == library.get()[0].NULL
+                                 or ptr.record_count == 0):
+        warnings.append({"description": NO_NODES_WARNING, "source": ""})
+    return _call(library.get()[1].restd_fp_dump_NODES, msg, pretty, indent_level)
+
+
+# --- splicing into the envelope --------------------------------------------------------
+
+def _placeholder(key: str) -> str:
+    # NUL cannot occur in a C string, so no dumped value holds this text
+    return f"\x00restd-fastpath:{key}\x00"
+
+
+def dump_with_lists(envelope: dict, lists: dict[str, Callable[[bool, int], bytes]],
+                    pretty: bool) -> bytes:
+    """orjson's bytes for ``envelope`` where each top-level key of ``lists``
+    takes the bytes ``fill(pretty, indent_level)`` returns (a JSON array
+    written at that depth), as if that array had been in the envelope.
+    The keys keep their place in ``envelope`` (give them any value there)."""
+    body = dict(envelope)
+    for key in lists:
+        body[key] = _placeholder(key)
+    out = orjson.dumps(body, option=orjson.OPT_INDENT_2 if pretty else 0)
+    for key, fill in lists.items():
+        marker = orjson.dumps(_placeholder(key))
+        at = out.find(marker)
+        if at < 0 or out.find(marker, at + 1) >= 0:
+            raise ValueError(f"fast path: cannot place {key!r} in the envelope")
+        level = 0
+        if pretty:
+            line = out.rfind(b"\n", 0, at) + 1
+            level = (len(out[line:at]) - len(out[line:at].lstrip(b" "))) // 2
+        out = out[:at] + fill(pretty, level) + out[at + len(marker):]
+    return out

@@ -1,0 +1,861 @@
+/*
+ * Hand-written support for the generated JSON fast path (native/generate_fastpath.py).
+ *
+ * The generator appends this file, verbatim, to the one cffi set_source (after the
+ * slurm headers, before the generated per-object code): everything here is static,
+ * so the compiler inlines the small writers into the generated functions.
+ *
+ *   restd_fp_w            growable output buffer + the JSON layout state
+ *                         (pretty: orjson OPT_INDENT_2, 2 spaces, ": "; or compact)
+ *   restd_fp_str()        a C string as a JSON string, exactly as orjson writes the
+ *                         str Python decodes from it (bytes.decode("utf-8", "replace"))
+ *   restd_fp_double()     a double as orjson writes it
+ *   restd_fp_user/group() uid/gid -> name, cached for one dump call
+ *   call-outs for the kinds whose rule is code, not data: job stdio paths
+ *   (slurm_get_job_std*()), gres_detail, JOB_RES_NODES (needs the internal
+ *   job_resources_t layout, declared below per Slurm release), NODE_SELECT_*
+ *   (slurm_get_select_nodeinfo() before 23.11, node_info_t members after).
+ *
+ * No Python objects are touched: the generated entry points run without the GIL.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* --- libslurm symbols the public headers do not declare ---------------------------- */
+
+/*
+ * Shared with the Python Services (restd.native.services), defined in
+ * native/_cffi_src/slurm.py CUSTOMIZATIONS (same translation unit, earlier):
+ *   restd_job_reason_string(uint32_t)   job_[state_]reason_string()
+ *   restd_node_alloc(node, ...)         slurm_get_select_nodeinfo() / node members
+ *   RESTD_NODE_ALLOC_TRES_OWNED         whether the TRES string must be xfree'd
+ * Using the very same functions keeps both paths identical by construction.
+ */
+typedef int64_t restd_fp_bitoff_t;
+extern int bit_test(void *b, restd_fp_bitoff_t bit);
+extern restd_fp_bitoff_t bit_size(void *b);
+extern void slurm_xfree_ptr(void *ptr);
+/* hostlist_t is a pointer type before 23.11, a struct (used as hostlist_t *) after */
+typedef __typeof__(slurm_hostlist_create(NULL)) restd_fp_hostlist_t;
+
+/*
+ * src/common/job_resources.h: struct job_resources (internal, not installed).
+ * The ABI of 22.05 .. 24.05; 24.11 added next_step_node_inx after memory_used.
+ */
+typedef struct {
+    void *core_bitmap;
+    void *core_bitmap_used;
+    uint32_t cpu_array_cnt;
+    uint16_t *cpu_array_value;
+    uint32_t *cpu_array_reps;
+    uint16_t *cpus;
+    uint16_t *cpus_used;
+    uint16_t *cores_per_socket;
+    uint16_t cr_type;
+    uint64_t *memory_allocated;
+    uint64_t *memory_used;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(24,11,0)
+    uint32_t next_step_node_inx;
+#endif
+    uint32_t nhosts;
+    void *node_bitmap;
+    uint32_t node_req;
+    char *nodes;
+    uint32_t ncpus;
+    uint32_t *sock_core_rep_count;
+    uint16_t *sockets_per_node;
+    uint16_t *tasks_per_node;
+    uint16_t threads_per_core;
+    uint8_t whole_node;
+} restd_fp_job_resources_t;
+
+/* proc_exit_code_verbose_t (Slurm 23.02+ internal): what DUMP(PROCESS_EXIT_CODE) fills */
+typedef struct {
+    uint32_t status;
+    uint32_t return_code;
+    uint16_t signal;
+} restd_fp_exit_code_t;
+
+/* --- the writer ------------------------------------------------------------------- */
+
+#define RESTD_FP_MAX_DEPTH 64
+#define RESTD_FP_NAME_CACHE 256
+
+typedef struct {
+    uint32_t id;
+    char *name;            /* NULL: no such user/group */
+} restd_fp_name_t;
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+    int pretty;
+    int depth;
+    int failed;            /* allocation failure: the result is discarded */
+    unsigned char first[RESTD_FP_MAX_DEPTH + 2];
+    restd_fp_name_t users[RESTD_FP_NAME_CACHE];
+    restd_fp_name_t groups[RESTD_FP_NAME_CACHE];
+    int n_users, n_groups;
+    int select_type_param;
+    /* NODE_SELECT_* of the node being dumped */
+    const node_info_t *alloc_node;
+    uint16_t alloc_cpus;
+    uint64_t alloc_memory;
+    double alloc_weighted;
+    char *alloc_tres;
+} restd_fp_w;
+
+/*
+ * Buffers of several MiB are 2 MiB-aligned and advised MADV_HUGEPAGE: a 70 MiB
+ * answer then costs some 35 page faults instead of 18,000 (the faults, not the
+ * formatting, were most of the time). free() releases either kind.
+ */
+#define RESTD_FP_HUGE ((size_t) 2 << 20)
+
+static int restd_fp_grow(restd_fp_w *w, size_t more)
+{
+    size_t want, cap;
+    char *data;
+
+    if (w->failed)
+        return 0;
+    want = w->len + more;
+    if (want <= w->cap)
+        return 1;
+    cap = w->cap ? w->cap : 65536;
+    while (cap < want)
+        cap *= 2;
+    if (cap >= 2 * RESTD_FP_HUGE) {
+        cap = (cap + RESTD_FP_HUGE - 1) & ~(RESTD_FP_HUGE - 1);
+        data = aligned_alloc(RESTD_FP_HUGE, cap);
+        if (data) {
+#ifdef MADV_HUGEPAGE
+            madvise(data, cap, MADV_HUGEPAGE);
+#endif
+            if (w->len)
+                memcpy(data, w->data, w->len);
+            free(w->data);
+        }
+    } else {
+        data = realloc(w->data, cap);
+    }
+    if (!data) {
+        w->failed = 1;
+        return 0;
+    }
+    w->data = data;
+    w->cap = cap;
+    return 1;
+}
+
+static inline __attribute__((always_inline)) void restd_fp_put(restd_fp_w *w, const char *s, size_t n)
+{
+    if (w->len + n > w->cap && !restd_fp_grow(w, n))
+        return;
+    memcpy(w->data + w->len, s, n);
+    w->len += n;
+}
+
+static inline __attribute__((always_inline)) void restd_fp_putc(restd_fp_w *w, char c)
+{
+    if (w->len + 1 > w->cap && !restd_fp_grow(w, 1))
+        return;
+    w->data[w->len++] = c;
+}
+
+#define RESTD_FP_LIT(w, s) restd_fp_put((w), (s), sizeof(s) - 1)
+
+/* "\n" and 2 * RESTD_FP_MAX_DEPTH spaces: a line break at any depth is one copy */
+static const char restd_fp_indent[] =
+    "\n                                                                "
+    "                                                                ";
+
+static inline __attribute__((always_inline)) void restd_fp_newline(restd_fp_w *w, int depth)
+{
+    size_t n = 1 + 2 * (size_t) depth;
+    if (w->len + n > w->cap && !restd_fp_grow(w, n))
+        return;
+    memcpy(w->data + w->len, restd_fp_indent, n);
+    w->len += n;
+}
+
+/* Before a member or an item: the separator and, pretty, the line break. */
+static inline __attribute__((always_inline)) void restd_fp_sep(restd_fp_w *w)
+{
+    if (!w->first[w->depth])
+        restd_fp_putc(w, ',');
+    w->first[w->depth] = 0;
+    if (w->pretty)
+        restd_fp_newline(w, w->depth);
+}
+
+/* key: the JSON-escaped, quoted key followed by ':' (as generated) */
+static inline __attribute__((always_inline)) void restd_fp_key(restd_fp_w *w, const char *key, size_t n)
+{
+    restd_fp_sep(w);
+    restd_fp_put(w, key, n);
+    if (w->pretty)
+        restd_fp_putc(w, ' ');
+}
+
+#define RESTD_FP_KEY(w, s) restd_fp_key((w), (s), sizeof(s) - 1)
+
+static inline void restd_fp_open(restd_fp_w *w, char c)
+{
+    restd_fp_putc(w, c);
+    if (w->depth < RESTD_FP_MAX_DEPTH)
+        w->depth++;
+    w->first[w->depth] = 1;
+}
+
+static inline void restd_fp_close(restd_fp_w *w, char c)
+{
+    int empty = w->first[w->depth];
+    w->depth--;
+    if (!empty && w->pretty)
+        restd_fp_newline(w, w->depth);
+    restd_fp_putc(w, c);
+}
+
+#define restd_fp_obj_begin(w) restd_fp_open((w), '{')
+#define restd_fp_obj_end(w) restd_fp_close((w), '}')
+#define restd_fp_arr_begin(w) restd_fp_open((w), '[')
+#define restd_fp_arr_end(w) restd_fp_close((w), ']')
+#define restd_fp_item(w) restd_fp_sep(w)
+
+/* --- scalars ----------------------------------------------------------------------- */
+
+static inline void restd_fp_u64(restd_fp_w *w, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    char out[24];
+
+    do {
+        tmp[n++] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    restd_fp_put(w, out, (size_t) n);
+}
+
+static inline void restd_fp_i64(restd_fp_w *w, int64_t v)
+{
+    if (v < 0) {
+        restd_fp_putc(w, '-');
+        restd_fp_u64(w, (uint64_t) 0 - (uint64_t) v);
+    } else {
+        restd_fp_u64(w, (uint64_t) v);
+    }
+}
+
+static inline void restd_fp_bool(restd_fp_w *w, int v)
+{
+    if (v)
+        RESTD_FP_LIT(w, "true");
+    else
+        RESTD_FP_LIT(w, "false");
+}
+
+static inline void restd_fp_null(restd_fp_w *w)
+{
+    RESTD_FP_LIT(w, "null");
+}
+
+/*
+ * orjson's float format: the shortest digits that read back as the same double;
+ * positional notation when the decimal exponent is in [-5, 16), with ".0" for
+ * whole numbers; otherwise "d[.ddd]e+X" / "d[.ddd]e-X". NaN and infinities: null.
+ */
+static void restd_fp_double(restd_fp_w *w, double v)
+{
+    char sci[40], digits[24], out[400];
+    int prec, exp10, nd = 0, n = 0;
+    char *p, *e;
+
+    if (isnan(v) || isinf(v)) {
+        restd_fp_null(w);
+        return;
+    }
+    for (prec = 0; prec < 17; prec++) {
+        snprintf(sci, sizeof(sci), "%.*e", prec, v);
+        if (strtod(sci, NULL) == v)
+            break;
+    }
+    p = sci;
+    if (*p == '-') {
+        out[n++] = '-';
+        p++;
+    }
+    e = strchr(p, 'e');
+    for (char *q = p; q < e; q++)
+        if (*q != '.')
+            digits[nd++] = *q;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    exp10 = atoi(e + 1);
+    if (digits[0] == '0')       /* zero */
+        exp10 = 0;
+    if (exp10 >= -5 && exp10 < 16) {
+        if (exp10 >= 0) {
+            for (int i = 0; i <= exp10; i++)
+                out[n++] = i < nd ? digits[i] : '0';
+            out[n++] = '.';
+            if (nd > exp10 + 1)
+                for (int i = exp10 + 1; i < nd; i++)
+                    out[n++] = digits[i];
+            else
+                out[n++] = '0';
+        } else {
+            out[n++] = '0';
+            out[n++] = '.';
+            for (int i = 0; i < -exp10 - 1; i++)
+                out[n++] = '0';
+            for (int i = 0; i < nd; i++)
+                out[n++] = digits[i];
+        }
+    } else {
+        out[n++] = digits[0];
+        if (nd > 1) {
+            out[n++] = '.';
+            for (int i = 1; i < nd; i++)
+                out[n++] = digits[i];
+        }
+        n += snprintf(out + n, sizeof(out) - (size_t) n, "e%c%d", exp10 < 0 ? '-' : '+',
+                      exp10 < 0 ? -exp10 : exp10);
+    }
+    restd_fp_put(w, out, (size_t) n);
+}
+
+/*
+ * A C string as orjson writes the Python str decoded from it with
+ * errors="replace": each ill-formed sequence (CPython's maximal-subpart rule)
+ * becomes U+FFFD; '"' and '\\' escaped; control characters as \b \t \n \f \r or
+ * \u00XX (lowercase hex); everything else, DEL and non-ASCII included, as is.
+ */
+static const char restd_fp_hex[] = "0123456789abcdef";
+
+static void restd_fp_str_n(restd_fp_w *w, const unsigned char *s, size_t len)
+{
+    size_t i = 0, run = 0;
+
+    if (!restd_fp_grow(w, len + 2))
+        return;
+    restd_fp_putc(w, '"');
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t need = 0;
+        int ok = 1;
+
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            i++;
+            run++;
+            continue;
+        }
+        if (run) {
+            restd_fp_put(w, (const char *) s + i - run, run);
+            run = 0;
+        }
+        if (c < 0x80) {
+            switch (c) {
+            case '"': RESTD_FP_LIT(w, "\\\""); break;
+            case '\\': RESTD_FP_LIT(w, "\\\\"); break;
+            case '\b': RESTD_FP_LIT(w, "\\b"); break;
+            case '\t': RESTD_FP_LIT(w, "\\t"); break;
+            case '\n': RESTD_FP_LIT(w, "\\n"); break;
+            case '\f': RESTD_FP_LIT(w, "\\f"); break;
+            case '\r': RESTD_FP_LIT(w, "\\r"); break;
+            default: {
+                char esc[6] = {'\\', 'u', '0', '0', restd_fp_hex[c >> 4], restd_fp_hex[c & 15]};
+                restd_fp_put(w, esc, 6);
+            }
+            }
+            i++;
+            continue;
+        }
+        /* multi-byte: validate as CPython's UTF-8 decoder does */
+        {
+            unsigned char lo = 0x80, hi = 0xBF;
+            size_t k;
+
+            if (c >= 0xC2 && c <= 0xDF)
+                need = 1;
+            else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                if (c == 0xE0) lo = 0xA0;
+                if (c == 0xED) hi = 0x9F;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                if (c == 0xF0) lo = 0x90;
+                if (c == 0xF4) hi = 0x8F;
+            } else {
+                ok = 0;
+            }
+            k = 1;
+            if (ok) {
+                for (; k <= need; k++) {
+                    unsigned char d = i + k < len ? s[i + k] : 0;
+                    unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+                    if (d < l || d > h) {
+                        ok = 0;
+                        break;
+                    }
+                }
+            }
+            if (ok) {
+                restd_fp_put(w, (const char *) s + i, need + 1);
+                i += need + 1;
+            } else {
+                RESTD_FP_LIT(w, "\xEF\xBF\xBD");
+                i += k;     /* the maximal valid prefix (at least the lead byte) */
+            }
+        }
+    }
+    if (run)
+        restd_fp_put(w, (const char *) s + i - run, run);
+    restd_fp_putc(w, '"');
+}
+
+/* char * member: NULL is "" (text(None)) */
+static inline void restd_fp_str(restd_fp_w *w, const char *s)
+{
+    if (!s) {
+        RESTD_FP_LIT(w, "\"\"");
+        return;
+    }
+    restd_fp_str_n(w, (const unsigned char *) s, strlen(s));
+}
+
+/* {"set", "infinite", "number"} of the NoVal kinds */
+static void restd_fp_noval_u64(restd_fp_w *w, uint64_t v, uint64_t no_val, uint64_t infinite)
+{
+    if (v == no_val) {
+        restd_fp_obj_begin(w);
+        RESTD_FP_KEY(w, "\"set\":"); restd_fp_bool(w, 0);
+        RESTD_FP_KEY(w, "\"infinite\":"); restd_fp_bool(w, 0);
+        RESTD_FP_KEY(w, "\"number\":"); RESTD_FP_LIT(w, "0");
+        restd_fp_obj_end(w);
+    } else if (v == infinite) {
+        restd_fp_obj_begin(w);
+        RESTD_FP_KEY(w, "\"set\":"); restd_fp_bool(w, 0);
+        RESTD_FP_KEY(w, "\"infinite\":"); restd_fp_bool(w, 1);
+        RESTD_FP_KEY(w, "\"number\":"); RESTD_FP_LIT(w, "0");
+        restd_fp_obj_end(w);
+    } else {
+        restd_fp_obj_begin(w);
+        RESTD_FP_KEY(w, "\"set\":"); restd_fp_bool(w, 1);
+        RESTD_FP_KEY(w, "\"infinite\":"); restd_fp_bool(w, 0);
+        RESTD_FP_KEY(w, "\"number\":"); restd_fp_u64(w, v);
+        restd_fp_obj_end(w);
+    }
+}
+
+/* a signed source (time_t...): a negative value is never a sentinel */
+static void restd_fp_noval_i64(restd_fp_w *w, int64_t v, uint64_t no_val, uint64_t infinite)
+{
+    if (v >= 0) {
+        restd_fp_noval_u64(w, (uint64_t) v, no_val, infinite);
+        return;
+    }
+    restd_fp_obj_begin(w);
+    RESTD_FP_KEY(w, "\"set\":"); restd_fp_bool(w, 1);
+    RESTD_FP_KEY(w, "\"infinite\":"); restd_fp_bool(w, 0);
+    RESTD_FP_KEY(w, "\"number\":"); restd_fp_i64(w, v);
+    restd_fp_obj_end(w);
+}
+
+/* NoVal(floating): Slurm compares (uint32_t) value with INFINITE and NO_VAL */
+static void restd_fp_noval_double(restd_fp_w *w, double v)
+{
+    int set = 1, infinite = 0;
+
+    if (isnan(v)) {
+        set = 0;
+    } else if (isinf(v)) {
+        set = 0;
+        infinite = 1;
+    } else if (v >= 0) {
+        double whole = trunc(v);
+        if (whole == 4294967295.0) {
+            set = 0;
+            infinite = 1;
+        } else if (whole == 4294967294.0) {
+            set = 0;
+        }
+    }
+    restd_fp_obj_begin(w);
+    RESTD_FP_KEY(w, "\"set\":"); restd_fp_bool(w, set);
+    RESTD_FP_KEY(w, "\"infinite\":"); restd_fp_bool(w, infinite);
+    RESTD_FP_KEY(w, "\"number\":");
+    if (set)
+        restd_fp_double(w, v);
+    else
+        RESTD_FP_LIT(w, "0.0");
+    restd_fp_obj_end(w);
+}
+
+/* a flag name (generated literal, already escaped and quoted) as an array item */
+static inline void restd_fp_flag(restd_fp_w *w, const char *quoted, size_t n)
+{
+    restd_fp_item(w);
+    restd_fp_put(w, quoted, n);
+}
+
+#define RESTD_FP_FLAG(w, s) restd_fp_flag((w), (s), sizeof(s) - 1)
+
+/* CSV_STRING: "a,b,,c" -> ["a", "b", "c"] (empty parts dropped) */
+static void restd_fp_split(restd_fp_w *w, const char *s, char sep)
+{
+    restd_fp_arr_begin(w);
+    if (s) {
+        const char *p = s;
+        while (*p) {
+            const char *end = strchr(p, sep);
+            size_t n = end ? (size_t) (end - p) : strlen(p);
+            if (n) {
+                restd_fp_item(w);
+                restd_fp_str_n(w, (const unsigned char *) p, n);
+            }
+            if (!end)
+                break;
+            p = end + 1;
+        }
+    }
+    restd_fp_arr_end(w);
+}
+
+/* --- users and groups, cached for one call -------------------------------------------- */
+
+static const char *restd_fp_lookup(restd_fp_name_t *cache, int *count, uint32_t id, int group)
+{
+    char buf[16384];
+    char *name = NULL;
+
+    for (int i = 0; i < *count; i++)
+        if (cache[i].id == id)
+            return cache[i].name;
+    if (group) {
+        struct group gr, *found = NULL;
+        if (getgrgid_r((gid_t) id, &gr, buf, sizeof(buf), &found) == 0 && found)
+            name = strdup(found->gr_name);
+    } else {
+        struct passwd pw, *found = NULL;
+        if (getpwuid_r((uid_t) id, &pw, buf, sizeof(buf), &found) == 0 && found)
+            name = strdup(found->pw_name);
+    }
+    if (*count < RESTD_FP_NAME_CACHE) {
+        cache[*count].id = id;
+        cache[*count].name = name;
+        (*count)++;
+        return name;
+    }
+    /* cache full: answer without keeping (rare: > 256 distinct ids in one list) */
+    {
+        static __thread char spill[256];
+        if (!name)
+            return NULL;
+        snprintf(spill, sizeof(spill), "%s", name);
+        free(name);
+        return spill;
+    }
+}
+
+static void restd_fp_user(restd_fp_w *w, uint32_t uid)
+{
+    const char *name = restd_fp_lookup(w->users, &w->n_users, uid, 0);
+    restd_fp_str(w, name ? name : "");
+}
+
+static void restd_fp_group(restd_fp_w *w, uint32_t gid)
+{
+    const char *name = restd_fp_lookup(w->groups, &w->n_groups, gid, 1);
+    restd_fp_str(w, name ? name : "");
+}
+
+/* --- writer life cycle ------------------------------------------------------------------ */
+
+/* expected: a size hint (bytes); the buffer is reserved once (untouched pages cost nothing) */
+static void restd_fp_init(restd_fp_w *w, int pretty, int indent_level, size_t expected)
+{
+    memset(w, 0, sizeof(*w));
+    if (expected)
+        restd_fp_grow(w, expected);
+    w->pretty = pretty;
+    if (indent_level < 0)
+        indent_level = 0;
+    if (indent_level > RESTD_FP_MAX_DEPTH - 8)
+        indent_level = RESTD_FP_MAX_DEPTH - 8;
+    w->depth = indent_level;
+    w->select_type_param = (int) slurm_conf.select_type_param;
+}
+
+static char *restd_fp_finish(restd_fp_w *w, size_t *len)
+{
+    for (int i = 0; i < w->n_users; i++)
+        free(w->users[i].name);
+    for (int i = 0; i < w->n_groups; i++)
+        free(w->groups[i].name);
+    free(w->alloc_tres);
+    w->alloc_tres = NULL;
+    if (w->failed) {
+        free(w->data);
+        *len = 0;
+        return NULL;
+    }
+    if (!w->data)               /* nothing written (cannot happen: '[' at least) */
+        w->data = malloc(1);
+    *len = w->len;
+    return w->data;
+}
+
+/* --- call-outs for kinds whose rule is code ------------------------------------------- */
+
+/* JOB_INFO_STDIN/STDOUT/STDERR: libslurm's slurm_get_job_std*() */
+static void restd_fp_job_stdio(restd_fp_w *w, const slurm_job_info_t *job, int stream)
+{
+    char path[4096];
+    path[0] = '\0';
+    if (stream == 0)
+        slurm_get_job_stdin(path, sizeof(path), (slurm_job_info_t *) job);
+    else if (stream == 1)
+        slurm_get_job_stdout(path, sizeof(path), (slurm_job_info_t *) job);
+    else
+        slurm_get_job_stderr(path, sizeof(path), (slurm_job_info_t *) job);
+    restd_fp_str(w, path);
+}
+
+/* JOB_INFO_GRES_DETAIL: gres_detail_str[0 .. gres_detail_cnt) */
+static void restd_fp_gres_detail(restd_fp_w *w, const slurm_job_info_t *job)
+{
+    restd_fp_arr_begin(w);
+    if (job->gres_detail_str) {
+        for (uint32_t i = 0; i < job->gres_detail_cnt; i++) {
+            restd_fp_item(w);
+            restd_fp_str(w, job->gres_detail_str[i]);
+        }
+    }
+    restd_fp_arr_end(w);
+}
+
+/* JOB_REASON (NULL: "InvalidReason", as the Python Services says) */
+static void restd_fp_job_reason(restd_fp_w *w, uint32_t reason)
+{
+    const char *text = restd_job_reason_string(reason);
+    restd_fp_str(w, text ? text : "InvalidReason");
+}
+
+/* SIGNAL names: see the generated restd_fp_signal_name() */
+
+/*
+ * JOB_RES_NODES: per allocated node, the cores set in core_bitmap ("allocated",
+ * or "allocated_and_in_use" when also in core_bitmap_used), walking
+ * sockets_per_node/cores_per_socket as sock_core_rep_count repeats them.
+ */
+static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_fp_job_resources_t *res)
+{
+    restd_fp_hostlist_t hl = NULL;
+    restd_fp_bitoff_t bit = 0, alloc_size = 0, used_size = 0;
+    uint32_t sock_inx = 0, sock_reps = 0;
+
+    restd_fp_arr_begin(w);
+    if (!res->cores_per_socket || !res->nhosts) {
+        restd_fp_arr_end(w);
+        return;
+    }
+    if (res->nodes && res->nodes[0])
+        hl = slurm_hostlist_create(res->nodes);
+    if (res->core_bitmap)
+        alloc_size = bit_size(res->core_bitmap);
+    if (res->core_bitmap_used)
+        used_size = bit_size(res->core_bitmap_used);
+    for (uint32_t node = 0; node < res->nhosts; node++) {
+        char *host = hl ? slurm_hostlist_shift(hl) : NULL;
+        uint32_t cps, ncores;
+        int open_socket = -1;
+
+        if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
+            sock_inx++;
+            sock_reps = 0;
+        }
+        sock_reps++;
+        cps = res->cores_per_socket[sock_inx];
+        ncores = (uint32_t) res->sockets_per_node[sock_inx] * cps;
+
+        restd_fp_item(w);
+        restd_fp_obj_begin(w);
+        RESTD_FP_KEY(w, "\"sockets\":");
+        restd_fp_obj_begin(w);
+        for (uint32_t index = 0; index < ncores; index++, bit++) {
+            int used;
+            char num[16];
+            int n;
+            if (bit >= alloc_size || !bit_test(res->core_bitmap, bit))
+                continue;
+            if ((int) (index / cps) != open_socket) {
+                if (open_socket >= 0) {
+                    restd_fp_obj_end(w);    /* cores */
+                    restd_fp_obj_end(w);    /* socket */
+                }
+                open_socket = (int) (index / cps);
+                n = snprintf(num, sizeof(num), "\"%u\":", index / cps);
+                restd_fp_key(w, num, (size_t) n);
+                restd_fp_obj_begin(w);
+                RESTD_FP_KEY(w, "\"cores\":");
+                restd_fp_obj_begin(w);
+            }
+            n = snprintf(num, sizeof(num), "\"%u\":", index % cps);
+            restd_fp_key(w, num, (size_t) n);
+            used = res->core_bitmap_used && bit < used_size &&
+                   bit_test(res->core_bitmap_used, bit);
+            if (used)
+                RESTD_FP_LIT(w, "\"allocated_and_in_use\"");
+            else
+                RESTD_FP_LIT(w, "\"allocated\"");
+        }
+        if (open_socket >= 0) {
+            restd_fp_obj_end(w);
+            restd_fp_obj_end(w);
+        }
+        restd_fp_obj_end(w);
+        RESTD_FP_KEY(w, "\"nodename\":");
+        restd_fp_str(w, host ? host : "");
+        RESTD_FP_KEY(w, "\"cpus_used\":");
+        restd_fp_u64(w, res->cpus_used ? res->cpus_used[node] : 0);
+        RESTD_FP_KEY(w, "\"memory_used\":");
+        restd_fp_u64(w, res->memory_used ? res->memory_used[node] : 0);
+        RESTD_FP_KEY(w, "\"memory_allocated\":");
+        restd_fp_u64(w, res->memory_allocated ? res->memory_allocated[node] : 0);
+        restd_fp_obj_end(w);
+        if (host)
+            free(host);
+    }
+    if (hl)
+        slurm_hostlist_destroy(hl);
+    restd_fp_arr_end(w);
+}
+
+/*
+ * NODE_SELECT_*: the allocated CPUs/memory/TRES of a node, read once per node
+ * (restd_node_alloc(), as the Python Services does) and kept for the next field.
+ */
+static void restd_fp_node_alloc(restd_fp_w *w, const node_info_t *node)
+{
+    char *tres = NULL;
+
+    if (w->alloc_node == node)
+        return;
+    free(w->alloc_tres);
+    w->alloc_tres = NULL;
+    w->alloc_cpus = 0;
+    w->alloc_memory = 0;
+    w->alloc_weighted = 0.0;
+    restd_node_alloc((node_info_t *) node, &w->alloc_cpus, &w->alloc_memory, &tres,
+                     &w->alloc_weighted);
+    if (tres) {
+        w->alloc_tres = strdup(tres);
+        if (RESTD_NODE_ALLOC_TRES_OWNED)
+            slurm_xfree_ptr(tres);
+    }
+    w->alloc_node = node;
+}
+
+static void restd_fp_node_select(restd_fp_w *w, const node_info_t *node, int what)
+{
+    restd_fp_node_alloc(w, node);
+    switch (what) {
+    case 0:     /* alloc_memory */
+        restd_fp_u64(w, w->alloc_memory);
+        break;
+    case 1:     /* alloc_cpus */
+        restd_fp_u64(w, w->alloc_cpus);
+        break;
+    case 2:     /* alloc_idle_cpus: cpus - alloc_cpus */
+        restd_fp_i64(w, (int64_t) node->cpus - (int64_t) w->alloc_cpus);
+        break;
+    case 3:     /* tres_used */
+        restd_fp_str(w, w->alloc_tres ? w->alloc_tres : "");
+        break;
+    default:    /* tres_weighted */
+        restd_fp_double(w, w->alloc_weighted);
+        break;
+    }
+}
+
+/* PROCESS_EXIT_CODE: a wait() status as proc_exit_code_verbose_t */
+static restd_fp_exit_code_t restd_fp_exit_code(uint32_t value)
+{
+    restd_fp_exit_code_t out = {0, 0xFFFFFFFEu /* NO_VAL */, 0xFFFEu /* NO_VAL16 */};
+    if (value == 0xFFFFFFFEu) {
+        out.status = 1;                         /* PENDING */
+    } else if ((value & 0x7F) == 0) {           /* WIFEXITED */
+        out.return_code = (value >> 8) & 0xFF;
+        out.status = out.return_code ? 3 : 2;   /* ERROR / SUCCESS */
+    } else if ((((value & 0x7F) + 1) >> 1) > 0 && (value & 0x7F) != 0x7F) {
+        out.status = 4;                         /* SIGNALED */
+        out.signal = (uint16_t) (value & 0x7F);
+    } else if (value & 0x80) {
+        out.status = 5;                         /* CORE_DUMPED */
+    } else {
+        out.return_code = value;
+    }
+    return out;
+}
+
+/* --- exported to Python (restd.native.fastpath) ---------------------------------------- */
+
+static void restd_fp_free(char *data)
+{
+    free(data);
+}
+
+/*
+ * Copy an answer into the (fresh, untouched) buffer of the Python bytes object
+ * that will hold it, advising huge pages on it first: as for our own buffer,
+ * this spares the page faults of a plain copy.
+ */
+static void restd_fp_copy_out(void *dst, const char *src, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t start = ((uintptr_t) dst + RESTD_FP_HUGE - 1) & ~(uintptr_t) (RESTD_FP_HUGE - 1);
+    uintptr_t end = ((uintptr_t) dst + n) & ~(uintptr_t) (RESTD_FP_HUGE - 1);
+    if (n >= 2 * RESTD_FP_HUGE && end > start)
+        madvise((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+    memcpy(dst, src, n);
+}
+
+/* The scalar writers alone, for the tests (tests/test_fastpath.py): one JSON
+ * string from len bytes, one JSON number from a double; restd_fp_free() them. */
+static char *restd_fp_json_string(const char *s, size_t len, size_t *out_len)
+{
+    restd_fp_w *w = calloc(1, sizeof(*w));
+    char *out;
+    if (!w)
+        return NULL;
+    restd_fp_init(w, 0, 0, 0);
+    restd_fp_str_n(w, (const unsigned char *) s, len);
+    out = restd_fp_finish(w, out_len);
+    free(w);
+    return out;
+}
+
+static char *restd_fp_json_double(double v, size_t *out_len)
+{
+    restd_fp_w *w = calloc(1, sizeof(*w));
+    char *out;
+    if (!w)
+        return NULL;
+    restd_fp_init(w, 0, 0, 0);
+    restd_fp_double(w, v);
+    out = restd_fp_finish(w, out_len);
+    free(w);
+    return out;
+}

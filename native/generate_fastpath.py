@@ -1,0 +1,541 @@
+"""Generate the native JSON fast path for the hot lists (jobs, nodes) from the
+object descriptions (restd.data_parser, ``Version.export()``).
+
+``generate(include_dir) -> (cdef, c_source)`` is one of build_libslurm.GENERATORS,
+so ``pip install -e .`` compiles the result into ``restd._libslurm``. It emits:
+
+* for each list kind in ``LISTS`` (``JOB_INFO_MSG``, ``NODES``) an entry point
+  ``char *restd_fp_dump_<LIST>(const <msg> *msg, int pretty, int indent_level,
+  size_t *len)`` writing the records as one JSON array (orjson's layout, pretty
+  or compact, starting at ``indent_level``) into a malloc'ed buffer
+  (``restd_fp_free()`` it; NULL when out of memory);
+* one C function per object kind reached (fields in the description's order,
+  nested keys ``"signal/id"`` as nested objects), one per flag table;
+
+How each kind class maps to C (the value ``v`` is the member, or the whole
+struct for complex kinds):
+
+========== ===========================================================================
+Object     a function ``restd_fp_obj_<NAME>(w, const <c_type> *p)``
+Scalar     by kind name (``SCALARS``): integers, bools, strings, the Slurm rules
+           (NICE, HOLD, CORE_SPEC...); USER_ID/GROUP_ID through a per-call cache;
+           JOB_REASON through libslurm's job_reason_string()
+NoVal      ``{"set", "infinite", "number"}`` with the description's sentinels
+Alias      the target kind, after the kind's conversion (``ALIAS_CONVERSIONS``);
+           PROCESS_EXIT_CODE (synthetic) builds the verbose struct and dumps its Object
+Flags      a function per table: every FlagBit with its value/mask ("equal" bits
+           remember their mask, as the Python rule does)
+ArrayOf    ``split``: the C string split on the separator; lists: the entry points
+Pointer    NULL: the target's empty form ({} / [] / null); else the target
+Removed    its empty value; a ``removed`` field: the empty form of its kind's schema
+Special    call-outs to native/fastpath_helpers.c (``SPECIALS``): job stdio paths
+           (slurm_get_job_std*()), gres_detail, JOB_RES_NODES, NODE_SELECT_*
+========== ===========================================================================
+
+The rule is: byte for byte what the Python path (restd.data_parser.dump with
+restd.native.services.get and LibslurmServices) gives for the same structs.
+A member the compiled slurm.h lacks (``container_id`` before 23.02...) reads as
+that getter's None: 0/NULL for most kinds, "not set" for NoVal; so does a member
+the getter keeps opaque (``OPAQUE_MEMBERS``: job_resrcs, whose struct is
+internal; JOB_RES and JOB_RES_NODES have C ready in fastpath_helpers.c, with the
+internal ABI per release, for when both paths start dumping it).
+A kind the generator does not know raises at build time (never a silent gap).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HELPERS = os.path.join(HERE, "fastpath_helpers.c")
+
+# The list kinds given a native entry point, and how their message holds the records.
+LISTS = ("JOB_INFO_MSG", "NODES")
+MESSAGE_ARRAYS = {  # message c_type -> (array member, count member)
+    "job_info_msg_t": ("job_array", "record_count"),
+    "node_info_msg_t": ("node_array", "record_count"),
+}
+
+# Structs not in the installed headers: the ABI structs of fastpath_helpers.c.
+PRIVATE_STRUCTS = {
+    "job_resources_t": ("restd_fp_job_resources_t", {
+        "core_bitmap": "void*", "core_bitmap_used": "void*", "cpu_array_cnt": "uint32_t",
+        "cpu_array_value": "uint16_t*", "cpu_array_reps": "uint32_t*", "cpus": "uint16_t*",
+        "cpus_used": "uint16_t*", "cores_per_socket": "uint16_t*", "cr_type": "uint16_t",
+        "memory_allocated": "uint64_t*", "memory_used": "uint64_t*", "nhosts": "uint32_t",
+        "node_bitmap": "void*", "node_req": "uint32_t", "nodes": "char*",
+        "ncpus": "uint32_t", "sock_core_rep_count": "uint32_t*",
+        "sockets_per_node": "uint16_t*", "tasks_per_node": "uint16_t*",
+        "threads_per_core": "uint16_t", "whole_node": "uint8_t"}),
+    "proc_exit_code_verbose_t": ("restd_fp_exit_code_t", {
+        "status": "uint32_t", "return_code": "uint32_t", "signal": "uint16_t"}),
+}
+# Members restd.native.services.get reads as None (opaque to the Python path):
+# tests/test_fastpath.py checks this equals services.OPAQUE_MEMBERS.
+OPAQUE_MEMBERS = frozenset({"job_resrcs"})
+
+# Scalars: C statements, {v} the value expression.
+SCALARS = {
+    "STRING": "restd_fp_str(w, {v});",
+    "UINT16": "restd_fp_u64(w, (uint64_t) ({v}));",
+    "UINT32": "restd_fp_u64(w, (uint64_t) ({v}));",
+    "OVERSUBSCRIBE_JOBS": "restd_fp_u64(w, (uint64_t) ({v}));",
+    "INT32": "restd_fp_i64(w, (int64_t) ({v}));",
+    "INT64": "restd_fp_i64(w, (int64_t) ({v}));",
+    "UINT64": "{{ uint64_t v_ = (uint64_t) ({v}); if (v_ == NO_VAL64 || v_ == INFINITE64) "
+              "restd_fp_null(w); else restd_fp_u64(w, v_); }}",
+    "FLOAT64": "restd_fp_double(w, (double) ({v}));",
+    "FLOAT128": "restd_fp_double(w, (double) ({v}));",
+    "BOOL": "restd_fp_bool(w, ({v}) != 0);",
+    "BOOL16": "restd_fp_bool(w, ({v}) != 0);",
+    "BOOL16_NO_VAL": "{{ uint64_t v_ = (uint64_t) ({v}); "
+                     "restd_fp_bool(w, v_ != NO_VAL16 && v_ != 0); }}",
+    "USER_ID": "restd_fp_user(w, (uint32_t) ({v}));",
+    "GROUP_ID": "restd_fp_group(w, (uint32_t) ({v}));",
+    "JOB_REASON": "restd_fp_job_reason(w, (uint32_t) ({v}));",
+    "NICE": "{{ uint32_t v_ = (uint32_t) ({v}); if (v_ == NO_VAL || v_ == 0x80000000u) "
+            "restd_fp_u64(w, 0); else restd_fp_i64(w, (int64_t) v_ - 0x80000000LL); }}",
+    "CORE_SPEC": "{{ uint64_t v_ = (uint64_t) ({v}); "
+                 "restd_fp_u64(w, (v_ & 0x8000) ? 0 : v_); }}",
+    "THREAD_SPEC": "{{ uint64_t v_ = (uint64_t) ({v}); "
+                   "restd_fp_u64(w, (v_ & 0x8000) ? (v_ & ~(uint64_t) 0x8000) : 0); }}",
+    "HOLD": "restd_fp_bool(w, ({v}) == 0);",
+    "SIGNAL": "{{ uint64_t v_ = (uint64_t) ({v}); if (v_ == NO_VAL16) "
+              "RESTD_FP_LIT(w, \"\\\"\\\"\"); else restd_fp_signal_name(w, v_); }}",
+    "ALLOCATED_CORES": "restd_fp_u64(w, (w->select_type_param & 0x6) ? "
+                       "(uint64_t) ({v}) : 0);",
+    "ALLOCATED_CPUS": "restd_fp_u64(w, (w->select_type_param & 0x1) ? "
+                      "(uint64_t) ({v}) : 0);",
+}
+
+# Alias conversions (the Python to_target functions), {v} the member.
+ALIAS_CONVERSIONS = {
+    "MEM_PER_CPUS": "((((uint64_t) ({v})) & 0x8000000000000000ULL) ? "
+                    "(((uint64_t) ({v})) & ~0x8000000000000000ULL) : NO_VAL64)",
+    "MEM_PER_NODE": "((((uint64_t) ({v})) & 0x8000000000000000ULL) ? NO_VAL64 : "
+                    "((uint64_t) ({v})))",
+}
+
+# Complex specials: C statement on the parent struct {p} (the members the Python
+# rule reads, for reference).
+SPECIALS = {
+    "JOB_INFO_STDIN": ("restd_fp_job_stdio(w, {p}, 0);", ()),
+    "JOB_INFO_STDOUT": ("restd_fp_job_stdio(w, {p}, 1);", ()),
+    "JOB_INFO_STDERR": ("restd_fp_job_stdio(w, {p}, 2);", ()),
+    "JOB_INFO_GRES_DETAIL": ("restd_fp_gres_detail(w, {p});",
+                             ("gres_detail_str", "gres_detail_cnt")),
+    "JOB_RES_NODES": ("restd_fp_job_res_nodes(w, {p});",
+                      ("cores_per_socket", "nhosts", "nodes", "sockets_per_node",
+                       "sock_core_rep_count", "cpus_used", "memory_used",
+                       "memory_allocated", "core_bitmap", "core_bitmap_used")),
+    "NODE_SELECT_ALLOC_MEMORY": ("restd_fp_node_select(w, {p}, 0);", ()),
+    "NODE_SELECT_ALLOC_CPUS": ("restd_fp_node_select(w, {p}, 1);", ()),
+    "NODE_SELECT_ALLOC_IDLE_CPUS": ("restd_fp_node_select(w, {p}, 2);", ()),
+    "NODE_SELECT_TRES_USED": ("restd_fp_node_select(w, {p}, 3);", ()),
+    "NODE_SELECT_TRES_WEIGHTED": ("restd_fp_node_select(w, {p}, 4);", ()),
+}
+
+_SIGNED = {"int8_t", "int16_t", "int32_t", "int64_t", "int", "time_t", "long"}
+
+HELPER_CDEF = """
+void restd_fp_free(char *data);
+void restd_fp_copy_out(void *dst, const char *src, size_t n);
+char *restd_fp_json_string(const char *s, size_t len, size_t *out_len);
+char *restd_fp_json_double(double v, size_t *out_len);
+const char *restd_fp_absent_members(void);
+"""
+
+
+# --- the installed header ---------------------------------------------------------------
+
+def struct_members(header_text: str, typedef_name: str) -> dict[str, str]:
+    """Members of ``typedef struct [tag] {...} typedef_name;`` -> normalised C type
+    ("char*", "uint16_t", "acct_gather_energy_t*")."""
+    text = re.sub(r"/\*.*?\*/", "", header_text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    match = re.search(r"typedef\s+struct\s+\w*\s*\{((?:[^{}]|\{[^{}]*\})*)\}\s*"
+                      + re.escape(typedef_name) + r"\s*;", text, re.S)
+    if not match:
+        raise RuntimeError(f"no struct {typedef_name} in slurm.h")
+    members = {}
+    for decl in match.group(1).split(";"):
+        decl = " ".join(decl.split())
+        if not decl or decl.startswith("#"):
+            continue
+        found = re.match(r"(.*?)([A-Za-z_]\w*)\s*(\[[^\]]*\])?$", decl)
+        if not found:
+            continue
+        ctype = re.sub(r"\s*\*", "*", found.group(1).strip())
+        ctype = re.sub(r"^(const|struct)\s+", "", ctype)
+        members[found.group(2)] = ctype
+    return members
+
+
+def c_string(text: str) -> str:
+    """A C string literal holding ``text`` (UTF-8)."""
+    out = []
+    for byte in text.encode("utf-8"):
+        char = chr(byte)
+        if char in "\\\"":
+            out.append("\\" + char)
+        elif 0x20 <= byte < 0x7F and char != "?":
+            out.append(char)
+        else:
+            out.append("\\%03o" % byte)
+    return '"' + "".join(out) + '"'
+
+
+def json_key(key: str) -> str:
+    """The C literal of ``"key":`` as orjson writes the key."""
+    return c_string(json.dumps(key, ensure_ascii=False) + ":")
+
+
+def json_literal(value) -> str:
+    return c_string(json.dumps(value, ensure_ascii=False))
+
+
+def _ident(name: str) -> str:
+    return re.sub(r"\W", "_", name)
+
+
+# --- the generator ----------------------------------------------------------------------
+
+class Generator:
+    def __init__(self, export: dict, header_text: str, signals):
+        self.kinds = export["kinds"]
+        self.header_text = header_text
+        self.signals = signals
+        self._members: dict[str, dict[str, str]] = {}
+        self.functions: dict[str, str] = {}   # name -> C definition (ordered)
+        self.prototypes: list[str] = []
+        self.objects: list[str] = []          # object kinds reached, in order
+        self.absent: list[str] = []
+
+    # C structs
+    def struct_of(self, c_type: str) -> tuple[str, dict[str, str]]:
+        if c_type in PRIVATE_STRUCTS:
+            return PRIVATE_STRUCTS[c_type]
+        if c_type not in self._members:
+            self._members[c_type] = struct_members(self.header_text, c_type)
+        return c_type, self._members[c_type]
+
+    def kind(self, name: str) -> dict:
+        try:
+            return self.kinds[name]
+        except KeyError:
+            raise KeyError(f"fast path: no kind {name!r}") from None
+
+    # empty forms (Slurm's _dump_pointer() on NULL, and removed fields)
+    def schema_type(self, name: str):
+        kind = self.kind(name)
+        cls = kind["class"]
+        if cls in ("Pointer", "Alias"):
+            return self.schema_type(kind["target"])
+        if cls == "Removed":
+            return kind["shape"].get("type")
+        if cls in ("Object", "NoVal"):
+            return "object"
+        if cls in ("ArrayOf", "Hostlist"):
+            return "array"
+        if cls == "Flags":
+            return "string" if kind.get("single") else "array"
+        if cls == "Special":
+            if kind.get("schema_override"):
+                return kind["schema_override"].get("type")
+            if kind.get("target"):
+                return self.schema_type(kind["target"])
+            if kind.get("item") is not None:
+                return "array"
+            return (kind.get("openapi") or [None])[0]
+        if cls == "Scalar":
+            return kind["openapi"][0]
+        raise NotImplementedError(f"fast path: no schema type for {name} ({cls})")
+
+    @staticmethod
+    def empty_literal(schema_type) -> str:
+        return {"object": 'RESTD_FP_LIT(w, "{}");',
+                "array": 'RESTD_FP_LIT(w, "[]");'}.get(schema_type, "restd_fp_null(w);")
+
+    # values
+    def value(self, name: str, expr, ctype: str, parent: str, parent_kind: str) -> str:
+        """C statements dumping ``expr`` (None: the member is absent) of kind ``name``."""
+        kind = self.kind(name)
+        cls = kind["class"]
+        zero = "NULL" if (ctype.endswith("*") or kind.get("c_type", "").endswith("*")) \
+            else "0"
+        if cls == "Scalar":
+            if name not in SCALARS:
+                raise NotImplementedError(f"fast path: scalar kind {name} has no C rule")
+            if expr is not None and ctype in _SIGNED and name in ("UINT16", "UINT32", "UINT64"):
+                name = "INT64"  # a signed member (time_t): Python prints it as is
+            return SCALARS[name].format(v=zero if expr is None else expr)
+        if cls == "NoVal":
+            if kind.get("floating"):
+                return f"restd_fp_noval_double(w, (double) ({'NAN' if expr is None else expr}));"
+            if kind.get("signed"):
+                raise NotImplementedError(f"fast path: signed NoVal {name}")
+            no_val, infinite = "%#xULL" % kind["no_val"], "%#xULL" % kind["infinite"]
+            if expr is None:
+                return f"restd_fp_noval_u64(w, {no_val}, {no_val}, {infinite});"
+            if ctype in _SIGNED:
+                return f"restd_fp_noval_i64(w, (int64_t) ({expr}), {no_val}, {infinite});"
+            return f"restd_fp_noval_u64(w, (uint64_t) ({expr}), {no_val}, {infinite});"
+        if cls == "Alias":
+            has_conversion = "to_target" not in kind  # callables are not exported
+            if not has_conversion:
+                return self.value(kind["target"], expr, ctype, parent, parent_kind)
+            source = zero if expr is None else expr
+            if kind.get("synthetic"):
+                if name != "PROCESS_EXIT_CODE":
+                    raise NotImplementedError(f"fast path: synthetic alias {name}")
+                target = self.object_function(kind["target"])
+                return (f"{{ restd_fp_exit_code_t ec_ = restd_fp_exit_code((uint32_t) "
+                        f"({source})); {target}(w, &ec_); }}")
+            if name not in ALIAS_CONVERSIONS:
+                raise NotImplementedError(f"fast path: alias {name} has no C conversion")
+            return self.value(kind["target"], ALIAS_CONVERSIONS[name].format(v=source),
+                              "uint64_t", parent, parent_kind)
+        if cls == "Flags":
+            function = self.flags_function(name)
+            return f"{function}(w, (uint64_t) ({zero if expr is None else expr}));"
+        if cls == "ArrayOf":
+            if kind.get("split") is None:
+                raise NotImplementedError(f"fast path: array field of kind {name}")
+            sep = kind["split"]
+            if len(sep.encode()) != 1:
+                raise NotImplementedError(f"fast path: separator {sep!r} of {name}")
+            return f"restd_fp_split(w, {'NULL' if expr is None else expr}, {c_string(sep)}[0]);"
+        if cls == "Pointer":
+            target = self.kind(kind["target"])
+            empty = self.empty_literal(self.schema_type(kind["target"]))
+            if expr is None:
+                return empty
+            if target["class"] == "Removed":
+                return self.value(kind["target"], None, "", parent, parent_kind)
+            if target["class"] != "Object":
+                raise NotImplementedError(f"fast path: pointer {name} to {target['class']}")
+            function = self.object_function(kind["target"])
+            c_struct, _ = self.struct_of(target["c_type"])
+            return (f"if ({expr}) {function}(w, (const {c_struct} *) ({expr})); "
+                    f"else {empty}")
+        if cls == "Removed":
+            empty = kind.get("empty")
+            return self.empty_literal("array" if isinstance(empty, list) else
+                                      "object" if isinstance(empty, dict) else None)
+        if cls == "Special":
+            if name not in SPECIALS:
+                raise NotImplementedError(f"fast path: special kind {name} has no call-out")
+            return SPECIALS[name][0].format(p=parent)
+        if cls == "Object":
+            function = self.object_function(name)
+            c_struct, _ = self.struct_of(kind["c_type"])
+            if expr is None:
+                return 'RESTD_FP_LIT(w, "{}");'
+            return f"{function}(w, (const {c_struct} *) &({expr}));"
+        raise NotImplementedError(f"fast path: kind class {cls} ({name})")
+
+    # flag tables
+    def flags_function(self, name: str) -> str:
+        function = f"restd_fp_flags_{_ident(name)}"
+        if function in self.functions:
+            return function
+        self.functions[function] = ""  # reserve (recursion guard)
+        kind = self.kind(name)
+        single = bool(kind.get("single"))
+        lines = [f"static void {function}(restd_fp_w *w, uint64_t v)", "{",
+                 "    uint64_t used = 0;", "    (void) used;"]
+        if single:
+            lines.append("    const char *name = NULL; size_t len = 0;")
+        else:
+            lines.append("    restd_fp_arr_begin(w);")
+        for bit in kind["bits"]:
+            literal = json_literal(bit["name"])
+            emit = (f"if (!name) {{ name = {literal}; len = sizeof({literal}) - 1; }}"
+                    if single else f"RESTD_FP_FLAG(w, {literal});")
+            mask, value = bit["mask"], bit["value"]
+            comment = f"/* {bit['value_name']} & {bit['mask_name']} */"
+            if bit["kind"] == "bit":
+                wanted = value & mask
+                lines.append(f"    if (!(used & {mask:#x}ULL) && (v & {wanted:#x}ULL) == "
+                             f"{wanted:#x}ULL) {{ {emit} }} {comment}")
+            elif bit["kind"] == "equal":
+                lines.append(f"    if ((v & {mask:#x}ULL) == {value & mask:#x}ULL) "
+                             f"{{ used |= {mask:#x}ULL; {emit} }} {comment}")
+        if single:
+            lines.append('    if (name) restd_fp_put(w, name, len); '
+                         'else RESTD_FP_LIT(w, "\\"\\"");')
+        else:
+            lines.append("    restd_fp_arr_end(w);")
+        lines.append("}")
+        self.prototypes.append(f"static void {function}(restd_fp_w *w, uint64_t v);")
+        self.functions[function] = "\n".join(lines)
+        return function
+
+    # objects
+    def object_function(self, name: str) -> str:
+        function = f"restd_fp_obj_{_ident(name)}"
+        if function in self.functions:
+            return function
+        self.functions[function] = ""
+        kind = self.kind(name)
+        c_struct, members = self.struct_of(kind["c_type"])
+        self.objects.append(name)
+
+        # the key tree, first-seen order (as dump_nested's setdefault)
+        tree: dict = {}
+        for field in kind["fields"]:
+            node = tree
+            parts = field["key"].split("/")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = field
+
+        def emit(node, indent):
+            out = []
+            pad = "    " * indent
+            for key, item in node.items():
+                out.append(f"{pad}RESTD_FP_KEY(w, {json_key(key)});")
+                if "kind" not in item or not isinstance(item.get("kind"), str):
+                    out.append(f"{pad}restd_fp_obj_begin(w);")
+                    out.extend(emit(item, indent))
+                    out.append(f"{pad}restd_fp_obj_end(w);")
+                    continue
+                out.append(pad + self.field_value(name, item, members))
+            return out
+
+        body = emit(tree, 1)
+        lines = [f"static void {function}(restd_fp_w *w, const {c_struct} *p)", "{",
+                 "    restd_fp_obj_begin(w);", *body, "    restd_fp_obj_end(w);", "}"]
+        self.prototypes.append(
+            f"static void {function}(restd_fp_w *w, const {c_struct} *p);")
+        self.functions[function] = "\n".join(lines)
+        return function
+
+    def field_value(self, object_name, field, members) -> str:
+        kind_name = field["kind"]
+        kind = self.kind(kind_name)
+        if field.get("removed"):
+            return self.empty_literal(self.schema_type(kind_name))
+        if kind.get("complex") or field["source"] is None:
+            return self.value(kind_name, "p", "", "p", object_name)
+        source = field["source"]
+        first = source.split(".")[0]
+        if first not in members or first in OPAQUE_MEMBERS:
+            if first not in members:
+                self.absent.append(f"{object_name}.{source}")
+            return self.value(kind_name, None, "", "p", object_name)
+        ctype = members[first] if "." not in source else ""
+        return self.value(kind_name, f"p->{source}", ctype, "p", object_name)
+
+    def signal_function(self) -> str:
+        lines = ["static void restd_fp_signal_name(restd_fp_w *w, uint64_t v)", "{",
+                 "    switch (v) {"]
+        seen = set()
+        for name, number in self.signals:
+            if number in seen:
+                continue
+            seen.add(number)
+            literal = json_literal(name)
+            lines.append(f"    case {int(number)}: RESTD_FP_LIT(w, {literal}); return;")
+        lines += ["    default: restd_fp_putc(w, '\"'); restd_fp_u64(w, v); "
+                  "restd_fp_putc(w, '\"'); return;", "    }", "}"]
+        return "\n".join(lines)
+
+    # entry points
+    def list_entry(self, list_name: str) -> tuple[str, str]:
+        kind = self.kind(list_name)
+        if kind["class"] != "ArrayOf" or kind.get("split") is not None:
+            raise NotImplementedError(f"fast path: {list_name} is not a list of structs")
+        array, count = MESSAGE_ARRAYS[kind["c_type"]]
+        item = self.kind(kind["item"])
+        function = self.object_function(kind["item"])
+        c_struct, _ = self.struct_of(item["c_type"])
+        skip = kind.get("skip_without")
+        skip_line = f"            if (!rec->{skip}) continue;" if skip else ""
+        hint = 8192
+        entry = f"restd_fp_dump_{_ident(list_name)}"
+        prototype = (f"char *{entry}(const {kind['c_type']} *msg, int pretty, "
+                     f"int indent_level, size_t *len)")
+        source = f"""
+{prototype}
+{{
+    restd_fp_w *w = calloc(1, sizeof(*w));
+    char *out;
+    if (!w) {{
+        *len = 0;
+        return NULL;
+    }}
+    /* a generous guess, {hint} bytes a record: reserved, not touched */
+    restd_fp_init(w, pretty, indent_level,
+                  msg ? (size_t) msg->{count} * ({hint} + 64 * (size_t) indent_level) : 0);
+    restd_fp_arr_begin(w);
+    if (msg) {{
+        for (uint32_t i = 0; i < msg->{count}; i++) {{
+            const {c_struct} *rec = &msg->{array}[i];
+{skip_line}
+            restd_fp_item(w);
+            {function}(w, rec);
+        }}
+    }}
+    restd_fp_arr_end(w);
+    out = restd_fp_finish(w, len);
+    free(w);
+    return out;
+}}
+"""
+        return prototype + ";", source
+
+    def absent_members(self) -> str:
+        return ("const char *restd_fp_absent_members(void) { return %s; }"
+                % c_string(",".join(self.absent)))
+
+    def generate(self, lists=LISTS) -> tuple[str, str]:
+        entries = [self.list_entry(name) for name in lists]
+        with open(HELPERS, encoding="utf-8") as f:
+            helpers = f.read()
+        source = [
+            "/* ---- native/fastpath_helpers.c ---- */",
+            '#line 1 "native/fastpath_helpers.c"',
+            helpers,
+            "/* ---- generated by native/generate_fastpath.py from the v0.0.40 "
+            "descriptions ---- */",
+            self.signal_function(),
+            *self.prototypes,
+            *(text for text in self.functions.values()),
+            *(src for _, src in entries),
+            self.absent_members(),
+        ]
+        cdef = "\n".join([HELPER_CDEF, *(proto for proto, _ in entries)])
+        return cdef, "\n".join(source)
+
+
+def _version():
+    """The v0.0.40 descriptions, importable at build time from the source tree."""
+    root = os.path.dirname(HERE)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from restd.data_parser.services import SIGNALS
+    from restd.data_parser.v0040 import V0040
+    return V0040, SIGNALS
+
+
+def generator(include_dir: str) -> Generator:
+    version, signals = _version()
+    with open(os.path.join(include_dir, "slurm", "slurm.h"), encoding="utf-8",
+              errors="replace") as f:
+        header = f.read()
+    return Generator(version.export(), header, signals)
+
+
+def generate(include_dir: str) -> tuple[str, str]:
+    """build_libslurm GENERATORS hook: (cdef, c_source) of the fast path."""
+    return generator(include_dir).generate()
+
+
+if __name__ == "__main__":
+    # python native/generate_fastpath.py [include_dir]: print the generated C
+    cdef, source = generate(sys.argv[1] if len(sys.argv) > 1 else "/usr/include")
+    print(cdef)
+    print(source)

@@ -1,0 +1,165 @@
+"""The data_parser's view of libslurm: a cdata getter and a libslurm-backed
+:class:`restd.data_parser.services.Services`.
+
+``get(obj, member)`` reads a member of a cffi struct (pointer or value), as
+``restd.data_parser.dump`` asks for it: ``char *`` becomes ``str`` (``None``
+for NULL), ``char **`` an indexable of ``str``, a NULL struct pointer
+``None``; dicts (the response wrappers the plugin builds) are read by key.
+Members whose C type changed between releases go through the binding's
+accessors; members the compiled-against Slurm does not have read as ``None``
+(listed in :data:`ABSENT_MEMBERS`, so that a typo still fails loudly).
+"""
+from __future__ import annotations
+
+import functools
+
+from restd.data_parser.services import Services
+from restd.native import library
+
+# Members the data_parser v0.0.40 dumps that Slurm 22.05's structs lack.
+ABSENT_MEMBERS = frozenset({
+    "container_id", "extra", "failed_node", "job_size_str",          # slurm_job_info_t
+    "instance_id", "instance_type", "resume_after", "resv_name",     # node_info_t
+    "max_cpus_per_socket",                                           # partition_info_t
+    "last_consumed", "last_deficit", "last_update",                  # slurm_license_info_t
+    "schedule_exit", "schedule_exit_cnt", "bf_exit", "bf_exit_cnt",  # stats response
+})
+# Members pointing at types libslurm keeps opaque: read as None (dumped empty).
+OPAQUE_MEMBERS = frozenset({"job_resrcs"})
+
+
+class CharArray:
+    """A ``char **`` as an indexable of ``str`` (the caller knows the count)."""
+
+    __slots__ = ("_ffi", "_array")
+
+    def __init__(self, ffi, array):
+        self._ffi = ffi
+        self._array = array
+
+    def __getitem__(self, index):
+        value = self._array[index]
+        return self._ffi.string(value).decode(errors="replace") if value != self._ffi.NULL \
+            else None
+
+    def __bool__(self):
+        return True
+
+
+@functools.lru_cache(maxsize=None)
+def _types():
+    ffi, lib = library.get()
+    return (ffi, lib, ffi.typeof("char *"), ffi.typeof("char * *"), ffi.CData,
+            {ffi.typeof("slurm_job_info_t *"): {"state_reason": lib.restd_job_state_reason},
+             ffi.typeof("partition_info_t *"): {"flags": lib.restd_part_flags}})
+
+
+def _member(obj, name):
+    ffi, lib, char_p, char_pp, cdata, accessors = _types()
+    if isinstance(obj, dict):
+        return obj.get(name)
+    if not isinstance(obj, cdata):
+        return getattr(obj, name)
+    special = accessors.get(ffi.typeof(obj))
+    if special is not None and name in special:
+        return special[name](obj)
+    if name in OPAQUE_MEMBERS:
+        return None
+    try:
+        value = getattr(obj, name)
+    except AttributeError:
+        if name in ABSENT_MEMBERS:
+            return None
+        raise
+    if isinstance(value, cdata):
+        kind = ffi.typeof(value)
+        if value == ffi.NULL:
+            return None
+        if kind is char_p:
+            return ffi.string(value).decode(errors="replace")
+        if kind is char_pp:
+            return CharArray(ffi, value)
+    return value
+
+
+def get(obj, source):
+    """The data_parser getter for cdata (and plain dicts/objects)."""
+    if "." not in source:
+        if obj is None:
+            return None
+        return _member(obj, source)
+    for part in source.split("."):
+        if obj is None:
+            return None
+        obj = _member(obj, part)
+    return obj
+
+
+class LibslurmServices(Services):
+    """What only libslurm knows, asked of libslurm (names of users and groups
+    come from the same NSS through Python's pwd/grp, as uid_to_string does)."""
+
+    def strerror(self, number: int) -> str:
+        ffi, lib = library.get()
+        return ffi.string(lib.slurm_strerror(int(number))).decode(errors="replace")
+
+    def job_reason(self, reason: int) -> str:
+        ffi, lib = library.get()
+        text = lib.restd_job_reason_string(int(reason))
+        return ffi.string(text).decode() if text != ffi.NULL else "InvalidReason"
+
+    def job_stdio(self, job, stream, get):
+        ffi, lib = library.get()
+        if not isinstance(job, ffi.CData):
+            return super().job_stdio(job, stream, get)
+        call = {"stdin": lib.slurm_get_job_stdin, "stdout": lib.slurm_get_job_stdout,
+                "stderr": lib.slurm_get_job_stderr}[stream]
+        buf = ffi.new("char[]", 4096)
+        call(buf, 4096, job)
+        return ffi.string(buf).decode(errors="replace")
+
+    def node_select(self, node, what, get):
+        ffi, lib = library.get()
+        if not isinstance(node, ffi.CData):
+            return super().node_select(node, what, get)
+        cpus = ffi.new("uint16_t *")
+        memory = ffi.new("uint64_t *")
+        tres = ffi.new("char **")
+        weighted = ffi.new("double *")
+        lib.restd_node_alloc(node, cpus, memory, tres, weighted)
+        if tres[0] != ffi.NULL:
+            tres_text = ffi.string(tres[0]).decode(errors="replace")
+            if lib.RESTD_NODE_ALLOC_TRES_OWNED:
+                lib.slurm_xfree_ptr(tres[0])
+        else:
+            tres_text = ""
+        if what == "alloc_cpus":
+            return int(cpus[0])
+        if what == "alloc_idle_cpus":
+            return int(node.cpus) - int(cpus[0])
+        if what == "alloc_memory":
+            return int(memory[0])
+        if what == "tres_used":
+            return tres_text
+        if what == "tres_weighted":
+            return float(weighted[0])
+        raise KeyError(what)
+
+    def select_type_param(self) -> int:
+        return int(library.get()[1].slurm_conf.select_type_param)
+
+    def controller_count(self) -> int:
+        return int(library.get()[1].slurm_conf.control_cnt)
+
+    def accounting_storage_enabled(self) -> bool:
+        ffi, lib = library.get()
+        return lib.slurm_conf.accounting_storage_type != ffi.NULL
+
+    def accounting_storage_type(self) -> str:
+        ffi, lib = library.get()
+        value = lib.slurm_conf.accounting_storage_type
+        return ffi.string(value).decode() if value != ffi.NULL else ""
+
+    def rpc_name(self, number: int) -> str:
+        ffi, lib = library.get()
+        return ffi.string(lib.rpc_num2string(int(number))).decode(errors="replace")

@@ -1,0 +1,1275 @@
+"""content/slurmdbd: the /slurmdb/{data_parser}/ operations, answered by slurmdbd.
+
+Each request runs in ONE worker job (``ctx.run_blocking``): inside
+``as_user(identity.credential, identity.user)`` (an identity without a
+credential is the daemon itself), it opens its own slurmdbd connection
+(restd.native.accounting.Connection), makes its slurmdb_* calls, dumps the
+records with the data_parser descriptions (restd.data_parser.v0040_slurmdb),
+commits only when the whole request succeeded (rolls back otherwise) and
+closes the connection.
+
+Behaviour follows slurmrestd 24.11's openapi/slurmdbd for v0.0.40
+(src/slurmrestd/plugins/openapi/slurmdbd/): the same calls and conditions,
+warnings ("slurmdb_accounts_get(0x...) found nothing") and error sources
+(its function names), "nothing changed" answered 304 without a body. Status
+codes: Slurm's mapping, except that an access refusal (ESLURM_ACCESS_DENIED,
+ESLURM_USER_ID_MISSING) is 403, not 500, as in restd's slurmctld plugin.
+
+Where restd differs on purpose: requests that change accounting run one at a
+time (see :func:`_run`); DELETE associations without any condition is refused
+(422) instead of removing every association; accounts_association and
+users_association, whose slurmdb_*_add_cond() calls came with Slurm 23.11,
+are done as sacctmgr 22.05 does (accounts, users and associations added one
+by one), their answer text worded as sacctmgr words it; instances (Slurm
+23.02+) answer 501 on 22.05.
+
+Without accounting (AccountingStorageType is not accounting_storage/slurmdbd)
+:func:`init` raises PluginUnavailable: restd then refuses to start when this
+plugin was asked for (-s slurmdbd) and leaves it out when content plugins were
+loaded by default, so the slurmctld endpoints keep working.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable
+
+from restd.data_parser import dump as _dump
+from restd.data_parser import parse as _parse
+from restd.data_parser.services import Services
+from restd.data_parser.types import Invalid, to_bool
+from restd.http.messages import Response
+from restd.plugin_api import (OperationSpec, Parameter, PluginUnavailable, RequestFailed,
+                              SlurmInfo)
+
+log = logging.getLogger(__name__)
+
+NAME = "slurmdbd"
+PLUGIN_TYPE = "openapi/slurmdbd"
+PLUGIN_NAME = "Slurm OpenAPI slurmdbd"
+TAG = "slurmdb"
+ACCOUNTING_STORAGE = "accounting_storage/slurmdbd"
+
+# Slurm error numbers (slurm/slurm_errno.h) answered or mapped here.
+SLURM_ERROR = -1
+SLURM_NO_CHANGE_IN_DATA = 1900
+ESLURM_ACCESS_DENIED = 2002
+ESLURM_USER_ID_MISSING = 2010
+ESLURM_DB_CONNECTION = 7000
+ESLURM_REST_INVALID_QUERY = 9000
+ESLURM_REST_FAIL_PARSING = 9001
+ESLURM_DATA_AMBIGUOUS_MODIFY = 9210
+ESLURM_DATA_AMBIGUOUS_QUERY = 9211
+
+# slurmdbd (or the controller) cannot be reached: 502, as slurmrestd answers.
+UNREACHABLE = frozenset({1001, 1002, 1003, 1004, 1800, 1801, 1802, 1803, 1804, 5005,
+                         ESLURM_DB_CONNECTION})
+_STATUS = {
+    ESLURM_REST_INVALID_QUERY: 422,
+    ESLURM_REST_FAIL_PARSING: 400,
+    ESLURM_ACCESS_DENIED: 403,
+    ESLURM_USER_ID_MISSING: 403,
+    5004: 504,  # SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT
+    1005: 511,  # SLURM_PROTOCOL_AUTHENTICATION_ERROR
+}
+
+
+def _not_supported() -> int:
+    """ESLURM_NOT_SUPPORTED of the Slurm compiled against (its number moved)."""
+    from restd.native.errors import error_number
+    return error_number("ESLURM_NOT_SUPPORTED")
+
+
+def http_status(number: int) -> int:
+    if number in UNREACHABLE:
+        return 502
+    if number not in _STATUS and number == _not_supported():
+        return 501  # as restd's slurmctld plugin (slurmrestd: 500)
+    return _STATUS.get(number, 500)
+
+
+# --- libslurm, loaded once -------------------------------------------------------------
+
+class _SlurmdbServices(Services):
+    def strerror(self, number: int) -> str:
+        from restd.native.errors import describe
+        return describe(int(number))
+
+
+class _Native:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.config = None
+        self.version = None
+        self.info = SlurmInfo()
+
+    def load(self):
+        if self.version is not None:
+            return self.version
+        with self._lock:
+            if self.version is None:
+                from restd.data_parser.v0040 import V0040
+                from restd.native import accounting, controller, library
+                config = self.config
+                library.load(conf=getattr(config, "slurm_conf", None),
+                             jwt_daemon=bool(getattr(config, "jwt_daemon", False)))
+                major, minor, micro = controller.version()
+                self.info = SlurmInfo(major=str(major), micro=str(micro), minor=str(minor),
+                                      release=f"{major}.{minor}.{micro}",
+                                      cluster=controller.cluster_name() or "",
+                                      accounting_storage=accounting.accounting_storage_type())
+                self.version = V0040.with_services(_SlurmdbServices())
+        return self.version
+
+
+_native = _Native()
+
+
+def init(config) -> None:
+    """Refuse to serve without accounting_storage/slurmdbd (PluginUnavailable)."""
+    _native.config = config
+    from restd.native.library import SlurmLoadError
+    try:
+        _native.load()
+    except SlurmLoadError as error:
+        # No slurm.conf here (restd --generate-openapi-spec on a build host):
+        # the endpoints are declared; requests retry loading and fail with 502.
+        log.warning("slurmdbd: libslurm not loaded (%s); retried on the first request",
+                    error)
+        return
+    from restd.native import accounting
+    if not accounting.with_slurmdbd():
+        storage = accounting.accounting_storage_type() or "none"
+        raise PluginUnavailable(
+            f"openapi/slurmdbd refuses to load: Slurm is not configured with slurmdbd "
+            f"(AccountingStorageType={storage}); the /slurmdb/ endpoints need "
+            f"AccountingStorageType={ACCOUNTING_STORAGE}")
+
+
+def slurm_info() -> SlurmInfo:
+    return _native.info
+
+
+# --- running a request ------------------------------------------------------------------
+
+class _Request:
+    """One request's worker job: its slurmdbd connection, dump and the
+    warnings and errors for the envelope."""
+
+    def __init__(self, db, version):
+        self.db = db
+        self.version = version
+        self.warnings: list[dict] = []
+        self.errors: list[dict] = []
+        self._lookups = None
+
+    @property
+    def conn_id(self) -> str:
+        return f"0x{self.db.address:x}"
+
+    def warn(self, description: str, source: str) -> None:
+        self.warnings.append({"description": description, "source": source})
+
+    def fail(self, number: int, description: str, source: str) -> RequestFailed:
+        return RequestFailed(http_status(number), description, error_number=number,
+                             error=self.version.services.strerror(number), source=source)
+
+    def lookups(self):
+        """QOS names and TRES of the database (fetched once per request)."""
+        if self._lookups is None:
+            from restd.data_parser.v0040_slurmdb import Lookups
+            self._lookups = Lookups(qos=self.db.qos_names(), tres=self.db.tres_get())
+        return self._lookups
+
+    def dump(self, type_name: str, value: Any, resolve: bool = False) -> Any:
+        if not resolve:
+            return _dump.dump(self.version, type_name, value, warnings=self.warnings)
+        from restd.data_parser.v0040_slurmdb import lookups
+        with lookups(self.lookups()):
+            return _dump.dump(self.version, type_name, value, warnings=self.warnings)
+
+    def query_list(self, call: str, source: str, fn: Callable[[], list],
+                   ignore_empty: bool = False) -> list:
+        """db_query_list(): the records, a warning when there are none; errors
+        raised (SLURM_NO_CHANGE_IN_DATA too, answered 304)."""
+        from restd.native.errors import SlurmError
+        try:
+            records = fn()
+        except SlurmError as error:
+            if error.number == SLURM_NO_CHANGE_IN_DATA and ignore_empty:
+                self.warn(f"{call}({self.conn_id}) reports nothing changed", source)
+                return []
+            raise self.fail(error.number, f"{call}({self.conn_id}) failed", source) from None
+        if not records and not ignore_empty:
+            self.warn(f"{call}({self.conn_id}) found nothing", source)
+        return records
+
+    def query_rc(self, call: str, source: str, fn: Callable[[], Any]) -> Any:
+        """db_query_rc(): a call returning a code."""
+        from restd.native.errors import SlurmError
+        try:
+            return fn()
+        except SlurmError as error:
+            raise self.fail(error.number, f"{call}({self.conn_id}) failed", source) from None
+
+    def commit(self, source: str) -> None:
+        from restd.native.errors import SlurmError
+        try:
+            self.db.commit()
+        except SlurmError as error:
+            raise self.fail(error.number,
+                            f"slurmdb_connection_commit({self.conn_id}) failed",
+                            source) from None
+
+
+_WRITE_LOCK = threading.Lock()
+
+
+async def _run(ctx, work: Callable[[_Request], Any]) -> Any:
+    """``work(request)`` in one worker job, as the request's identity, with a
+    slurmdbd connection of its own. A RequestFailed with SLURM_NO_CHANGE_IN_DATA
+    is answered 304 without a body.
+
+    Requests that change accounting (every method but GET) run one at a time:
+    slurmdbd 22.05 keeps each connection's changes in an open transaction until
+    the commit, and two such transactions adding and removing associations at
+    once can leave the association tree (lft/rgt) inconsistent."""
+    identity = ctx.identity
+    lock = _WRITE_LOCK if ctx.request.method.upper() != "GET" else None
+
+    def job():
+        from restd.native import accounting, identity as native_identity
+        from restd.native.errors import SlurmError
+        version = _native.load()
+        state = None
+
+        def with_connection():
+            if lock is None:
+                return connect_and_work()
+            with lock:  # until the connection is closed (committed or rolled back)
+                return connect_and_work()
+
+        def connect_and_work():
+            nonlocal state
+            try:
+                db = accounting.Connection()
+            except SlurmError as error:
+                raise RequestFailed(http_status(ESLURM_DB_CONNECTION),
+                                    "Failed to open slurmdbd connection",
+                                    error_number=ESLURM_DB_CONNECTION,
+                                    error=version.services.strerror(ESLURM_DB_CONNECTION),
+                                    source="openapi_get_db_conn") from error
+            with db:
+                state = _Request(db, version)
+                return work(state)
+
+        try:
+            if identity is None or identity.credential is None:
+                result = with_connection()
+            else:
+                with native_identity.as_user(identity.credential, identity.user):
+                    result = with_connection()
+            return state, result, None
+        except RequestFailed as failure:
+            return state, None, failure
+
+    try:
+        state, result, failure = await ctx.run_blocking(job)
+    except Exception as error:
+        from restd.native.library import SlurmLoadError
+        if isinstance(error, SlurmLoadError):
+            raise RequestFailed(502, f"Unable to load libslurm: {error}",
+                                error_number=SLURM_ERROR, error="Unspecified error",
+                                source=NAME) from None
+        raise
+    if state is not None:
+        ctx.warnings.extend(state.warnings)
+        ctx.errors.extend(state.errors)
+    if failure is not None:
+        if failure.entry["error_number"] == SLURM_NO_CHANGE_IN_DATA:
+            return Response(304)
+        raise failure
+    return result
+
+
+# --- request parsing --------------------------------------------------------------------
+
+def _invalid_query(description: str, source: str) -> RequestFailed:
+    return RequestFailed(422, description, error_number=ESLURM_REST_INVALID_QUERY,
+                         error="Query empty or not RFC7320 compliant", source=source)
+
+
+def _parse_body(ctx, type_name: str) -> Any:
+    """Parse the request body; parse errors answer 400 with every error."""
+    from restd.data_parser.v0040 import V0040
+    if ctx.body is None:
+        raise RequestFailed(400, "Request body is required", error_number=ESLURM_REST_FAIL_PARSING,
+                            error="Failure during parsing", source="#/")
+    result = _parse.parse(V0040, type_name, ctx.body, fast="fast" in ctx.data_parser.flags)
+    for entry in result.warnings:
+        ctx.warning(entry["description"], entry["source"])
+    if result.errors:
+        ctx.errors.extend(result.errors[1:])
+        first = result.errors[0]
+        raise RequestFailed(400, first["description"], error_number=first["error_number"],
+                            error=first["error"], source=first["source"])
+    return result.value
+
+
+def _values(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def q_bool(value, name):
+    try:
+        return all(to_bool(item, None, f"#/{name}") if item is not True else True
+                   for item in _values(value))
+    except Invalid:
+        raise _invalid_query(f"Unable to parse {name}: expected a boolean but got "
+                             f"{value!r}", f"#/{name}") from None
+
+
+def q_csv(value, name):
+    out = []
+    for item in _values(value):
+        if item is True:
+            raise _invalid_query(f"Unable to parse {name}: expected a list of names",
+                                 f"#/{name}")
+        out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return out
+
+
+def q_time(value, name):
+    from restd.data_parser.v0040 import _parse_timestamp
+    try:
+        return int(_parse_timestamp(value if not isinstance(value, list) else value[-1],
+                                    None, f"#/{name}"))
+    except (Invalid, ValueError, TypeError):
+        raise _invalid_query(f"Unable to parse {name}: invalid time {value!r}",
+                             f"#/{name}") from None
+
+
+ADMIN_LEVELS = {"not set": 0, "none": 1, "operator": 2, "administrator": 3}
+
+
+def q_admin_level(value, name):
+    text = str(_values(value)[-1]).strip().lower()
+    if text not in ADMIN_LEVELS:
+        raise _invalid_query(f"Unable to parse {name}: unknown administrator level "
+                             f"{value!r}", f"#/{name}")
+    return ADMIN_LEVELS[text]
+
+
+def _query(ctx, table: dict[str, Callable], source: str) -> dict[str, Any]:
+    """The query parameters converted by ``table`` (name -> converter);
+    unknown ones are ignored with a warning, as Slurm's parser does."""
+    out = {}
+    for name, value in ctx.query.items():
+        convert = table.get(name)
+        if convert is None:
+            ctx.warning(f"Ignoring unknown query parameter {name}", f"#/{name}")
+            continue
+        out[name] = convert(value, name)
+    return out
+
+
+def _string_parameters(*names: str) -> tuple[Parameter, ...]:
+    return tuple(Parameter(name, "query") for name in names)
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+ACCOUNT_QUERY = {"with_assocs": q_bool, "with_coords": q_bool, "with_deleted": q_bool}
+ACCOUNTS_QUERY = {"description": q_csv, **ACCOUNT_QUERY}
+
+
+def _account_flags(query: dict) -> list[str]:
+    return [name for name in ("with_assocs", "with_coords", "with_deleted") if query.get(name)]
+
+
+async def get_accounts(ctx):
+    query = _query(ctx, ACCOUNTS_QUERY, "op_handler_accounts")
+
+    def work(req: _Request):
+        accounts = req.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
+                                  req.db.accounts_get(descriptions=query.get("description"),
+                                                      flags=_account_flags(query)))
+        return {"accounts": req.dump("ACCOUNT_LIST", accounts)}
+    return await _run(ctx, work)
+
+
+async def get_account(ctx):
+    query = _query(ctx, ACCOUNT_QUERY, "op_handler_account")
+    name = ctx.path_params["account_name"]
+
+    def work(req: _Request):
+        accounts = req.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
+                                  req.db.accounts_get(names=[name],
+                                                      flags=_account_flags(query)))
+        return {"accounts": req.dump("ACCOUNT_LIST", accounts)}
+    return await _run(ctx, work)
+
+
+async def post_accounts(ctx):
+    """update_accounts(): add the accounts that do not exist, modify the
+    others (description, organization), and set their coordinators."""
+    body = _parse_body(ctx, "OPENAPI_ACCOUNTS_RESP")
+    accounts = body.get("response") or []
+
+    def work(req: _Request):
+        for account in accounts:
+            _update_account(req, account)
+        if accounts:
+            req.commit("update_accounts")
+        return {}
+    return await _run(ctx, work)
+
+
+def _update_account(req: _Request, account: dict) -> None:
+    """_foreach_update_acct()."""
+    source = "_foreach_update_acct"
+    name = account["name"]
+    existing = req.query_list(
+        "slurmdb_accounts_get", source,
+        lambda: req.db.accounts_get(names=[name], flags=["with_coords"]), ignore_empty=True)
+    if account.get("assoc_list"):
+        req.warn("Account associations ignored. They must be set via the associations "
+                 "end point.", source)
+    if int(account.get("flags") or 0) & 0x1:
+        req.warn("Ignoring request to set flag: DELETED", source)
+    wanted = [c["name"] for c in account.get("coordinators") or () if c.get("name")]
+    if not existing:
+        req.query_rc("slurmdb_accounts_add", source, lambda: req.db.accounts_add([account]))
+        current = []
+    elif len(existing) > 1:
+        raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY, "ambiguous account modify request",
+                       source)
+    else:
+        req.query_list("slurmdb_accounts_modify", source,
+                       lambda: req.db.accounts_modify([name], account), ignore_empty=True)
+        current = [c["name"] for c in existing[0]["coordinators"]]
+    for user in wanted:
+        if user.lower() not in {c.lower() for c in current}:
+            req.query_rc("slurmdb_coord_add", "_foreach_add_acct_coord",
+                         lambda: req.db.coord_add([name], [user]))
+    if existing and account.get("coordinators") is not None:
+        for user in current:
+            if user.lower() not in {c.lower() for c in wanted}:
+                req.query_list("slurmdb_coord_remove", "_foreach_rm_acct_coord",
+                               lambda: req.db.coord_remove([name], [user]))
+
+
+async def delete_account(ctx):
+    name = ctx.path_params["account_name"]
+
+    def work(req: _Request):
+        removed = req.query_list("slurmdb_accounts_remove", "_delete_account",
+                                 lambda: req.db.accounts_remove([name]))
+        if removed:
+            req.commit("_delete_account")
+        return {"removed_accounts": req.dump("STRING_LIST", removed)}
+    return await _run(ctx, work)
+
+
+async def post_accounts_association(ctx):
+    """_add_accounts_association(): accounts with their associations on
+    clusters. Slurm 22.05 has no slurmdb_accounts_add_cond(): done as sacctmgr
+    22.05 adds accounts (new accounts with their associations, associations of
+    existing accounts); the answer lists what was added, as sacctmgr words it."""
+    parse_body = _parse_body_lookups(ctx, "OPENAPI_ACCOUNTS_ADD_COND_RESP")
+
+    def work(req: _Request):
+        return _add_accounts_association(req, parse_body(req))
+    return await _run(ctx, work)
+
+
+def _assoc_settings(cond: dict) -> dict:
+    assoc = cond.get("assoc") or {}
+    return {k: v for k, v in assoc.items() if k in _ASSOC_SET_MEMBERS and v is not None
+            and v != "" and not (k == "shares_raw" and v == 0) and k != "parent_acct"}
+
+
+def _add_accounts_association(req: _Request, body: dict) -> dict:
+    source = "_add_accounts_association"
+    cond = body.get("add_assoc") or {}
+    account = body.get("acct") or {}
+    names = list(cond.get("acct_list") or [])
+    if not names:
+        raise req.fail(ESLURM_DATA_AMBIGUOUS_QUERY, "Need name of account(s) to add", source)
+    clusters = list(cond.get("cluster_list") or []) or [_native.info.cluster]
+    parent = (cond.get("assoc") or {}).get("parent_acct") or "root"
+    settings = _assoc_settings(cond)
+    existing = {a["name"] for a in req.query_list(
+        "slurmdb_accounts_get", source, lambda: req.db.accounts_get(names=names),
+        ignore_empty=True)}
+    base = {(a["acct"], a["cluster"]) for a in req.query_list(
+        "slurmdb_associations_get", source, lambda: req.db.associations_get(
+            {"acct_list": [*names, parent], "cluster_list": clusters, "user_list": [""]}),
+        ignore_empty=True) if not a["user"]}
+    new_accounts, new_assocs, lines = [], [], []
+    for name in names:
+        assocs = []
+        for cluster in clusters:
+            if (name, cluster) in base:
+                continue
+            if (parent, cluster) not in base:
+                raise req.fail(ESLURM_REST_INVALID_QUERY, f"Parent account '{parent}' "
+                               f"doesn't exist on cluster {cluster}", source)
+            assocs.append({"acct": name, "cluster": cluster, "parent_acct": parent,
+                           "shares_raw": (cond.get("assoc") or {}).get("shares_raw") or 1,
+                           **settings})
+            lines.append(f"  A = {name:<10.10} C = {cluster:<10.10}")
+        if name not in existing:
+            new_accounts.append({"name": name, "assoc_list": assocs,
+                                 "description": account.get("description") or name,
+                                 "organization": account.get("organization")
+                                 or (parent if parent != "root" else name)})
+        else:
+            new_assocs.extend(assocs)
+    if not new_accounts and not new_assocs:
+        raise req.fail(SLURM_NO_CHANGE_IN_DATA, "Nothing new added", source)
+    if new_accounts:
+        req.query_rc("slurmdb_accounts_add", source,
+                     lambda: req.db.accounts_add(new_accounts))
+    if new_assocs:
+        req.query_rc("slurmdb_associations_add", source,
+                     lambda: req.db.associations_add(new_assocs))
+    req.commit(source)
+    text = ""
+    if new_accounts:
+        text += " Adding Account(s)\n" + "".join(f"  {a['name']}\n" for a in new_accounts)
+    return {"added_accounts": text + " Associations\n" + "\n".join(lines) + "\n"}
+
+
+# --- users ------------------------------------------------------------------------------
+
+USER_QUERY = {"with_deleted": q_bool, "with_assocs": q_bool, "with_coords": q_bool,
+              "with_wckeys": q_bool}
+USERS_QUERY = {"admin_level": q_admin_level, "default_account": q_csv,
+               "default_wckey": q_csv, "with_assocs": q_bool, "with_coords": q_bool,
+               "with_deleted": q_bool, "with_wckeys": q_bool, "without_defaults": q_bool}
+
+
+def _user_options(query: dict) -> dict:
+    return {"admin_level": query.get("admin_level"),
+            "default_accounts": query.get("default_account"),
+            "default_wckeys": query.get("default_wckey"),
+            **{name: bool(query.get(name)) for name in
+               ("with_assocs", "with_coords", "with_deleted", "with_wckeys",
+                "without_defaults")}}
+
+
+async def get_users(ctx):
+    query = _query(ctx, USERS_QUERY, "op_handler_users")
+
+    def work(req: _Request):
+        users = req.query_list("slurmdb_users_get", "_dump_users",
+                               lambda: req.db.users_get(**_user_options(query)))
+        return {"users": req.dump("USER_LIST", users)}
+    return await _run(ctx, work)
+
+
+async def get_user(ctx):
+    query = _query(ctx, USER_QUERY, "op_handler_user")
+    name = ctx.path_params["name"]
+
+    def work(req: _Request):
+        users = req.query_list("slurmdb_users_get", "_dump_users",
+                               lambda: req.db.users_get([name], **_user_options(query)))
+        return {"users": req.dump("USER_LIST", users)}
+    return await _run(ctx, work)
+
+
+def _update_user(req: _Request, user: dict) -> None:
+    """_foreach_update_user(): add the user, or modify it when it exists."""
+    source = "_foreach_update_user"
+    if user.get("old_name"):
+        raise req.fail(_not_supported(), "Renaming users is not supported by restd yet",
+                       source)
+    existing = req.query_list("slurmdb_users_get", source,
+                              lambda: req.db.users_get([user["name"]], with_deleted=True),
+                              ignore_empty=True)
+    if len(existing) > 1:
+        raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY, "ambiguous user modify request", source)
+    if user.get("assoc_list"):
+        req.warn(f"User {user['name']} associations list ignored. They must be set via the "
+                 f"associations end point.", source)
+        user["assoc_list"] = None
+    if user.get("coord_accts"):
+        req.warn(f"User {user['name']} coordinators list ignored. They must be set via the "
+                 f"coordinators or accounts end point.", source)
+        user["coord_accts"] = None
+    if user.get("default_wckey"):
+        wckeys = list(user.get("wckey_list") or [])
+        key = next((w for w in wckeys if w.get("name") == user["default_wckey"]), None)
+        for w in wckeys:
+            w["is_def"] = 1 if w is key else 0
+        if key is None:
+            wckeys.append({"name": user["default_wckey"], "user": user["name"],
+                           "cluster": _native.info.cluster, "is_def": 1})
+        user["wckey_list"] = wckeys
+    if int(user.get("flags") or 0) & 0x1:
+        req.warn("Ignoring request to set flag: DELETED", source)
+    if not existing:
+        req.query_rc("slurmdb_users_add", source, lambda: req.db.users_add([user]))
+    else:
+        req.query_list("slurmdb_users_modify", source,
+                       lambda: req.db.users_modify([user["name"]], user), ignore_empty=True)
+
+
+async def post_users(ctx):
+    body = _parse_body(ctx, "OPENAPI_USERS_RESP")
+    users = body.get("response") or []
+
+    def work(req: _Request):
+        for user in users:
+            _update_user(req, user)
+        if users:
+            req.commit("update_users")
+        return {}
+    return await _run(ctx, work)
+
+
+async def delete_user(ctx):
+    name = ctx.path_params["name"]
+
+    def work(req: _Request):
+        removed = req.query_list("slurmdb_users_remove", "_delete_user",
+                                 lambda: req.db.users_remove([name]))
+        req.commit("_delete_user")
+        return {"removed_users": req.dump("STRING_LIST", removed)}
+    return await _run(ctx, work)
+
+
+async def post_users_association(ctx):
+    """_add_users_association(): users with associations to accounts (and
+    wckeys). Slurm 22.05 has no slurmdb_users_add_cond(): done as sacctmgr 22.05
+    does, users (with their associations) added, plus associations of existing
+    users; the answer lists what was added as slurmdbd words it."""
+    _query(ctx, {"update_time": lambda v, n: v, "flags": lambda v, n: v},
+           "op_handler_users_association")
+    body = _parse_body_lookups(ctx, "OPENAPI_USERS_ADD_COND_RESP")
+
+    def work(req: _Request):
+        return _add_users_association(req, body)
+    return await _run(ctx, work)
+
+
+def _parse_body_lookups(ctx, type_name: str):
+    """Bodies with QOS names or TRES need the database's lists: parsed in the
+    worker job. Returns a function of the request."""
+    return lambda req: _parse_in_job(ctx, req, type_name)
+
+
+def _parse_in_job(ctx, req: _Request, type_name: str):
+    from restd.data_parser.v0040_slurmdb import lookups
+    if ctx.body is None:
+        raise RequestFailed(400, "Request body is required",
+                            error_number=ESLURM_REST_FAIL_PARSING,
+                            error="Failure during parsing", source="#/")
+    with lookups(req.lookups()):
+        result = _parse.parse(req.version, type_name, ctx.body,
+                              fast="fast" in ctx.data_parser.flags)
+    req.warnings.extend(result.warnings)
+    if result.errors:
+        for entry in result.errors:
+            if not entry.get("error") and entry.get("error_number"):
+                entry["error"] = req.version.services.strerror(entry["error_number"])
+        req.errors.extend(result.errors[1:])
+        first = result.errors[0]
+        raise RequestFailed(400, first["description"], error_number=first["error_number"],
+                            error=first["error"], source=first["source"])
+    return result.value
+
+
+_ASSOC_SET_MEMBERS = ("comment", "def_qos_id", "grp_jobs", "grp_jobs_accrue",
+                      "grp_submit_jobs", "grp_tres", "grp_tres_mins", "grp_tres_run_mins",
+                      "grp_wall", "max_jobs", "max_jobs_accrue", "max_submit_jobs",
+                      "max_tres_mins_pj", "max_tres_run_mins", "max_tres_pj", "max_tres_pn",
+                      "max_wall_pj", "min_prio_thresh", "parent_acct", "priority",
+                      "qos_list", "shares_raw")
+
+
+def _add_users_association(req: _Request, parse_body) -> dict:
+    source = "_add_users_association"
+    body = parse_body(req)
+    cond = body.get("add_assoc") or {}
+    user = body.get("user") or {}
+    accounts = list(cond.get("acct_list") or [])
+    wckeys = list(cond.get("wckey_list") or [])
+    if user.get("default_acct") and not accounts:
+        accounts = [user["default_acct"]]
+    if user.get("default_wckey") and not wckeys:
+        wckeys = [user["default_wckey"]]
+    if not accounts and not wckeys:
+        raise req.fail(ESLURM_DATA_AMBIGUOUS_QUERY, "Need name of account(s) or wckey(s) "
+                       "to add", source)
+    clusters = list(cond.get("cluster_list") or []) or [_native.info.cluster]
+    partitions = list(cond.get("partition_list") or []) or [None]
+    settings = _assoc_settings(cond)
+    # an account without an association on a cluster gets no user there (as
+    # slurmdbd 24.11's add_cond: the reference's db_add_user answers 304)
+    base = {(a["acct"], a["cluster"]) for a in req.query_list(
+        "slurmdb_associations_get", source, lambda: req.db.associations_get(
+            {"acct_list": accounts, "cluster_list": clusters, "user_list": [""]}),
+        ignore_empty=True) if not a["user"]} if accounts else set()
+    default_acct = user.get("default_acct") or (accounts[0] if accounts else None)
+    default_wckey = user.get("default_wckey") or (wckeys[0] if wckeys else None)
+    added = []
+    for name in cond.get("user_list") or []:
+        existing = req.query_list("slurmdb_users_get", source,
+                                  lambda: req.db.users_get([name], with_assocs=True),
+                                  ignore_empty=True)
+        have = {(a["acct"], a["cluster"], a["partition"])
+                for u in existing for a in u["assoc_list"]}
+        assocs = [{"user": name, "acct": acct, "cluster": cluster, "partition": partition,
+                   "is_def": int(acct == default_acct and partition is None), **settings}
+                  for acct in accounts for cluster in clusters for partition in partitions
+                  if (acct, cluster) in base and (acct, cluster, partition) not in have]
+        if not existing and not assocs and not wckeys:
+            continue
+        if not existing:
+            record = {"name": name, "admin_level": user.get("admin_level"),
+                      "default_acct": default_acct, "default_wckey": default_wckey,
+                      "assoc_list": assocs,
+                      "wckey_list": [{"name": w, "cluster": c, "user": name,
+                                      "is_def": int(w == default_wckey)}
+                                     for w in wckeys for c in clusters]}
+            req.query_rc("slurmdb_users_add", source, lambda: req.db.users_add([record]))
+            if not assocs:
+                added.append(f"  U = {name:<9}")
+        elif assocs:
+            req.query_rc("slurmdb_associations_add", source,
+                         lambda: req.db.associations_add(assocs))
+        for assoc in assocs:
+            added.append(f"  U = {name:<9} A = {assoc['acct']:<10} C = "
+                         f"{assoc['cluster']:<10}"
+                         + (f" P = {assoc['partition']}" if assoc["partition"] else ""))
+    if not added:
+        raise req.fail(SLURM_NO_CHANGE_IN_DATA, "Nothing added", source)
+    req.commit(source)
+    return {"added_users": " Associations =\n" + "\n".join(added) + "\n"}
+
+
+# --- associations -----------------------------------------------------------------------
+
+ASSOC_QUERY = {"account": q_csv, "cluster": q_csv, "default_qos": q_csv, "format": q_csv,
+               "id": q_csv, "only_defaults": q_bool, "parent_account": q_csv,
+               "partition": q_csv, "qos": q_csv, "usage_end": q_time, "usage_start": q_time,
+               "user": q_csv, "with_usage": q_bool, "with_deleted": q_bool,
+               "with_raw_qos": q_bool, "with_sub_accts": q_bool,
+               "without_parent_info": q_bool, "without_parent_limits": q_bool}
+_ASSOC_LISTS = {"account": "acct_list", "cluster": "cluster_list", "format": "format_list",
+                "id": "id_list", "parent_account": "parent_acct_list",
+                "partition": "partition_list", "user": "user_list"}
+_ASSOC_FLAGS = ("only_defaults", "with_usage", "with_deleted", "with_raw_qos",
+                "with_sub_accts", "without_parent_info", "without_parent_limits")
+
+
+def _assoc_cond(req: _Request, query: dict) -> dict:
+    cond: dict[str, Any] = {member: query[name] for name, member in _ASSOC_LISTS.items()
+                            if name in query}
+    for name, member in (("qos", "qos_list"), ("default_qos", "def_qos_id_list")):
+        if name in query:
+            ids = []
+            for qos in query[name]:
+                qos_id = qos if qos.isdigit() else req.lookups().qos_id(qos)
+                if qos_id is None:
+                    raise _invalid_query(f"Unable to resolve QOS: {qos}", f"#/{name}")
+                ids.append(str(qos_id))
+            cond[member] = ids
+    for name in ("usage_start", "usage_end"):
+        if name in query:
+            cond[name] = query[name]
+    cond["flags"] = [name for name in _ASSOC_FLAGS if query.get(name)]
+    return cond
+
+
+async def get_associations(ctx):
+    query = _query(ctx, ASSOC_QUERY, "op_handler_associations")
+
+    def work(req: _Request):
+        cond = _assoc_cond(req, query)
+        assocs = req.query_list("slurmdb_associations_get", "_dump_assoc_cond",
+                                lambda: req.db.associations_get(cond))
+        return {"associations": req.dump("ASSOC_LIST", assocs, resolve=True)}
+    return await _run(ctx, work)
+
+
+async def delete_associations(ctx):
+    query = _query(ctx, ASSOC_QUERY, "op_handler_associations")
+    if not any(name in query for name in _ASSOC_LISTS) and \
+            not any(name in query for name in ("qos", "default_qos")):
+        # slurmdbd would take an empty condition as "every association"
+        raise _invalid_query("Refusing to delete associations without a condition "
+                             "(account, cluster, id, partition, user, ...)",
+                             "op_handler_associations")
+
+    def work(req: _Request):
+        cond = _assoc_cond(req, query)
+        removed = req.query_list("slurmdb_associations_remove", "_delete_assoc",
+                                 lambda: req.db.associations_remove(cond))
+        if removed:
+            req.commit("_delete_assoc")
+        return {"removed_associations": req.dump("STRING_LIST", removed)}
+    return await _run(ctx, work)
+
+
+async def post_associations(ctx):
+    """update_associations(): add the associations that do not exist, set
+    the limits of the existing ones."""
+    parse_body = _parse_body_lookups(ctx, "OPENAPI_ASSOCS_RESP")
+
+    def work(req: _Request):
+        body = parse_body(req)
+        assocs = body.get("response") or []
+        source = "_foreach_update_assoc"
+        for assoc in assocs:
+            key = {"acct_list": [assoc.get("acct") or ""],
+                   "cluster_list": [assoc.get("cluster") or _native.info.cluster],
+                   "user_list": [assoc.get("user") or ""],
+                   "partition_list": [assoc["partition"]] if assoc.get("partition") else []}
+            existing = req.query_list("slurmdb_associations_get", source,
+                                      lambda: req.db.associations_get(key),
+                                      ignore_empty=True)
+            if len(existing) > 1:
+                raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY,
+                               "ambiguous association modify request", source)
+            if existing:
+                req.query_list("slurmdb_associations_modify", source,
+                               lambda: req.db.associations_modify(key, assoc),
+                               ignore_empty=True)
+                continue
+            if not assoc.get("cluster"):
+                assoc["cluster"] = _native.info.cluster
+            req.query_rc("slurmdb_associations_add", source,
+                         lambda: req.db.associations_add([assoc]))
+        if assocs:
+            req.commit("update_associations")
+        return {}
+    return await _run(ctx, work)
+
+
+# --- clusters ---------------------------------------------------------------------------
+
+CLUSTER_FLAGS = {"REGISTERING": 0x1, "MULTIPLE_SLURMD": 0x80, "FRONT_END": 0x200,
+                 "FEDERATION": 0x800, "EXTERNAL": 0x1000}
+CLUSTER_CLASSES = {"UNCLASSIFIED": 0, "CAPABILITY": 1, "CAPACITY": 2,
+                   "CAPAPACITY (both CAPABILITY and CAPACITY)": 3}
+
+
+def q_names(table: dict):
+    def convert(value, name):
+        bits = 0
+        for item in q_csv(value, name):
+            if item.upper() not in {k.upper(): v for k, v in table.items()}:
+                raise _invalid_query(f"Unable to parse {name}: unknown value {item!r}",
+                                     f"#/{name}")
+            bits |= {k.upper(): v for k, v in table.items()}[item.upper()]
+        return bits
+    return convert
+
+
+CLUSTER_QUERY = {"classification": q_names(CLUSTER_CLASSES), "cluster": q_csv,
+                 "federation": q_csv, "flags": q_names(CLUSTER_FLAGS), "format": q_csv,
+                 "rpc_version": q_csv, "usage_end": q_time, "usage_start": q_time,
+                 "with_deleted": q_bool, "with_usage": q_bool}
+
+
+def _cluster_cond(query: dict) -> dict:
+    cond = {member: query[name] for name, member in (
+        ("cluster", "cluster_list"), ("federation", "federation_list"),
+        ("format", "format_list"), ("rpc_version", "rpc_version_list")) if name in query}
+    for name in ("classification", "flags", "usage_start", "usage_end", "with_deleted",
+                 "with_usage"):
+        if name in query:
+            cond[name] = query[name]
+    return cond
+
+
+async def get_clusters(ctx):
+    query = _query(ctx, {**CLUSTER_QUERY, "update_time": lambda v, n: v},
+                   "op_handler_clusters")
+    query.pop("update_time", None)
+
+    def work(req: _Request):
+        clusters = req.query_list("slurmdb_clusters_get", "_dump_clusters",
+                                  lambda: req.db.clusters_get(_cluster_cond(query)))
+        return {"clusters": req.dump("CLUSTER_REC_LIST", clusters, resolve=True)}
+    return await _run(ctx, work)
+
+
+async def get_cluster(ctx):
+    # op_handler_cluster() reads the name only (its query is documented, not read)
+    name = ctx.path_params["cluster_name"]
+
+    def work(req: _Request):
+        clusters = req.query_list("slurmdb_clusters_get", "_dump_clusters",
+                                  lambda: req.db.clusters_get({"cluster_list": [name]}))
+        return {"clusters": req.dump("CLUSTER_REC_LIST", clusters, resolve=True)}
+    return await _run(ctx, work)
+
+
+async def delete_cluster(ctx):
+    name = ctx.path_params["cluster_name"]
+
+    def work(req: _Request):
+        removed = req.query_list("slurmdb_clusters_remove", "_delete_cluster",
+                                 lambda: req.db.clusters_remove({"cluster_list": [name]}))
+        req.commit("_delete_cluster")
+        return {"deleted_clusters": req.dump("STRING_LIST", removed)}
+    return await _run(ctx, work)
+
+
+async def post_clusters(ctx):
+    body = _parse_body_lookups(ctx, "OPENAPI_CLUSTERS_RESP")
+
+    def work(req: _Request):
+        clusters = body(req).get("response") or []
+        req.query_rc("slurmdb_clusters_add", "update_clusters",
+                     lambda: req.db.clusters_add(clusters))
+        req.commit("update_clusters")
+        return {}
+    return await _run(ctx, work)
+
+
+# --- TRES ---------------------------------------------------------------------------------
+
+async def get_tres(ctx):
+    def work(req: _Request):
+        tres = req.query_list("slurmdb_tres_get", "op_handler_tres",
+                              lambda: req.db.tres_get(with_deleted=True))
+        return {"TRES": req.dump("TRES_LIST", tres)}
+    return await _run(ctx, work)
+
+
+async def post_tres(ctx):
+    """As a release build of slurmrestd: adding TRES is not supported."""
+    number = _not_supported()
+    from restd.native.errors import describe
+    raise RequestFailed(http_status(number), "Updating TRES is not currently supported",
+                        error_number=number, error=describe(number), source="op_handler_tres")
+
+
+# --- wckeys -------------------------------------------------------------------------------
+
+WCKEY_QUERY = {"cluster": q_csv, "format": q_csv, "id": q_csv, "name": q_csv,
+               "only_defaults": q_bool, "usage_end": q_time, "usage_start": q_time,
+               "user": q_csv, "with_usage": q_bool, "with_deleted": q_bool}
+
+
+def _wckey_cond(query: dict) -> dict:
+    cond = {member: query[name] for name, member in (
+        ("cluster", "cluster_list"), ("format", "format_list"), ("id", "id_list"),
+        ("name", "name_list"), ("user", "user_list")) if name in query}
+    for name, member in (("only_defaults", "only_defs"), ("with_usage", "with_usage"),
+                         ("with_deleted", "with_deleted"), ("usage_start", "usage_start"),
+                         ("usage_end", "usage_end")):
+        if name in query:
+            cond[member] = query[name]
+    return cond
+
+
+async def get_wckeys(ctx):
+    query = _query(ctx, WCKEY_QUERY, "op_handler_wckeys")
+
+    def work(req: _Request):
+        wckeys = req.query_list("slurmdb_wckeys_get", "_dump_wckeys",
+                                lambda: req.db.wckeys_get(_wckey_cond(query)))
+        return {"wckeys": req.dump("WCKEY_LIST", wckeys)}
+    return await _run(ctx, work)
+
+
+async def get_wckey(ctx):
+    name = ctx.path_params["id"]
+
+    def work(req: _Request):
+        wckeys = req.query_list("slurmdb_wckeys_get", "_dump_wckeys",
+                                lambda: req.db.wckeys_get({"name_list": [name]}))
+        return {"wckeys": req.dump("WCKEY_LIST", wckeys)}
+    return await _run(ctx, work)
+
+
+async def delete_wckey(ctx):
+    name = ctx.path_params["id"]
+
+    def work(req: _Request):
+        removed = req.query_list("slurmdb_wckeys_remove", "_delete_wckey",
+                                 lambda: req.db.wckeys_remove({"name_list": [name]}))
+        req.commit("_delete_wckey")
+        return {"deleted_wckeys": req.dump("STRING_LIST", removed)}
+    return await _run(ctx, work)
+
+
+async def post_wckeys(ctx):
+    _query(ctx, WCKEY_QUERY, "op_handler_wckeys")
+    body = _parse_body(ctx, "OPENAPI_WCKEY_RESP")
+    wckeys = body.get("response") or []
+
+    def work(req: _Request):
+        if not wckeys:
+            req.warn("ignoring empty or non-existant wckeys array for update",
+                     "_update_wckeys")
+            return {}
+        req.query_rc("slurmdb_wckeys_add", "update_wckeys",
+                      lambda: req.db.wckeys_add(wckeys))
+        req.commit("update_wckeys")
+        return {}
+    return await _run(ctx, work)
+
+
+# --- QOS ----------------------------------------------------------------------------------
+
+PREEMPT_MODES = {"DISABLED": 0x0, "SUSPEND": 0x1, "REQUEUE": 0x2, "CANCEL": 0x8,
+                 "GANG": 0x8000}
+QOS_QUERY = {"description": q_csv, "id": q_csv, "format": q_csv, "name": q_csv,
+             "preempt_mode": q_names(PREEMPT_MODES), "with_deleted": q_bool}
+
+
+def _qos_cond(query: dict) -> dict:
+    cond = {member: query[name] for name, member in (
+        ("description", "description_list"), ("id", "id_list"), ("format", "format_list"),
+        ("name", "name_list")) if name in query}
+    if "preempt_mode" in query:
+        cond["preempt_mode"] = query["preempt_mode"]
+    cond["with_deleted"] = bool(query.get("with_deleted"))
+    return cond
+
+
+async def get_qos(ctx):
+    query = _query(ctx, QOS_QUERY, "op_handler_multi_qos")
+
+    def work(req: _Request):
+        qos = req.query_list("slurmdb_qos_get", "_op_handler_qos",
+                             lambda: req.db.qos_get(_qos_cond(query)))
+        return {"qos": req.dump("QOS_LIST", qos, resolve=True)}
+    return await _run(ctx, work)
+
+
+async def get_single_qos(ctx):
+    query = _query(ctx, {"with_deleted": q_bool}, "op_handler_single_qos")
+    name = ctx.path_params["qos"]
+
+    def work(req: _Request):
+        qos = req.query_list("slurmdb_qos_get", "_op_handler_qos",
+                             lambda: req.db.qos_get({"name_list": [name],
+                                                     "with_deleted": query.get("with_deleted")}))
+        return {"qos": req.dump("QOS_LIST", qos, resolve=True)}
+    return await _run(ctx, work)
+
+
+async def delete_single_qos(ctx):
+    name = ctx.path_params["qos"]
+
+    def work(req: _Request):
+        removed = req.query_list("slurmdb_qos_remove", "_op_handler_qos",
+                                 lambda: req.db.qos_remove({"name_list": [name]}))
+        if removed:
+            req.commit("_op_handler_qos")
+        return {"removed_qos": req.dump("STRING_LIST", removed)}
+    return await _run(ctx, work)
+
+
+async def post_qos(ctx):
+    """update_qos(): add each QOS, or modify the one with its id or name."""
+    _query(ctx, QOS_QUERY, "op_handler_multi_qos")
+    parse_body = _parse_body_lookups(ctx, "OPENAPI_SLURMDBD_QOS_RESP")
+
+    def work(req: _Request):
+        source = "_foreach_update_qos"
+        qos_list = parse_body(req).get("response") or []
+        for qos in qos_list:
+            qos_id, name = int(qos.get("id") or 0), qos.get("name")
+            cond = {}
+            if qos_id:
+                cond["id_list"] = [str(qos_id)]
+            if name:
+                cond["name_list"] = [name]
+            found = req.query_list("slurmdb_qos_get", source,
+                                   lambda: req.db.qos_get(cond), ignore_empty=True) \
+                if cond else []
+            if len(found) != 1 and qos_id:
+                raise req.fail(ESLURM_REST_INVALID_QUERY,
+                               "QOS was not found for the requested ID", source)
+            if len(found) != 1 and not name:
+                raise req.fail(ESLURM_REST_INVALID_QUERY,
+                               "Cannot create a QOS without a name", source)
+            if len(found) != 1:
+                req.query_rc("slurmdb_qos_add", source, lambda: req.db.qos_add([qos]))
+            else:
+                if not qos_id:
+                    qos["id"] = found[0]["id"]
+                if qos.get("preempt_list") == [] and found[0]["preempt_ids"]:
+                    qos["preempt_list"] = ["''"]  # EMPTY_QOS_ID_ENTRY: clear the list
+                changes = dict(qos)
+                changes.pop("name", None)
+                req.query_list("slurmdb_qos_modify", source,
+                               lambda: req.db.qos_modify(cond, changes), ignore_empty=True)
+        if qos_list:
+            req.commit("update_qos")
+        return {}
+    return await _run(ctx, work)
+
+
+# --- diag ---------------------------------------------------------------------------------
+
+async def get_diag(ctx):
+    def work(req: _Request):
+        stats = req.query_rc("slurmdb_get_stats", "op_handler_diag", req.db.stats)
+        return {"statistics": req.dump("STATS_REC_PTR", stats)}
+    return await _run(ctx, work)
+
+
+# --- config -------------------------------------------------------------------------------
+
+async def get_config(ctx):
+    """The whole accounting configuration in one document (config.c _dump())."""
+    def work(req: _Request):
+        source = "op_handler_config"
+        db = req.db
+        out = {
+            "clusters": req.query_list("slurmdb_clusters_get", source, lambda: db.clusters_get(
+                {"with_deleted": True, "with_usage": True})),
+            "tres": req.query_list("slurmdb_tres_get", source,
+                                   lambda: db.tres_get(with_deleted=True)),
+            "accounts": req.query_list("slurmdb_accounts_get", source, lambda: db.accounts_get(
+                flags=["with_deleted", "with_assocs", "with_coords"])),
+            "users": req.query_list("slurmdb_users_get", source, lambda: db.users_get(
+                with_deleted=True, with_assocs=True, with_coords=True)),
+            "qos": req.query_list("slurmdb_qos_get", source,
+                                  lambda: db.qos_get({"with_deleted": True})),
+            "wckeys": req.query_list("slurmdb_wckeys_get", source, lambda: db.wckeys_get(
+                {"with_deleted": True, "with_usage": True}), ignore_empty=True),
+            "associations": req.query_list(
+                "slurmdb_associations_get", source, lambda: db.associations_get(
+                    {"flags": ["with_deleted", "with_usage", "with_raw_qos",
+                               "with_sub_accts"]})),
+            "instances": [],  # none before Slurm 23.02
+        }
+        dumped = req.dump("OPENAPI_SLURMDBD_CONFIG_RESP", out, resolve=True)
+        return {key: value for key, value in dumped.items()
+                if key not in ("meta", "errors", "warnings")}
+    return await _run(ctx, work)
+
+
+# --- instances ----------------------------------------------------------------------------
+
+INSTANCE_QUERY = ("cluster", "extra", "format", "instance_id", "instance_type", "node_list",
+                  "time_end", "time_start")
+
+
+async def get_instances(ctx):
+    """slurmdb_instances_get() came with Slurm 23.02: not available with the
+    Slurm restd is built against before that (22.05 here)."""
+    from restd.native import controller
+    from restd.native.errors import describe
+    _native.load()
+    number = _not_supported()
+    major, minor, _ = controller.version()
+    raise RequestFailed(http_status(number),
+                        f"slurmdb_instances_get() is not available in Slurm {major}.{minor:02d} "
+                        f"(instances need Slurm 23.02 or later)", error_number=number,
+                        error=describe(number), source="_dump_instance_cond")
+
+
+# --- operations ---------------------------------------------------------------------------
+
+def _op(method, path, name, handler, response, parameters=(), request=None):
+    return OperationSpec(method=method, path="/slurmdb/{data_parser}/" + path,
+                         operation_id="slurmdb_{dp_id}_" + name, handler=handler,
+                         response_schema="{data_parser}_" + response, tags=(TAG,),
+                         parameters=tuple(parameters),
+                         request_schema="{data_parser}_" + request if request else None)
+
+
+_ASSOC_PARAMETERS = _string_parameters(*ASSOC_QUERY)
+
+
+def operations():
+    account_name = Parameter("account_name", "path")
+    user_name = Parameter("name", "path")
+    admin_level = Parameter("admin_level", "query", {
+        "type": "string", "enum": ["Not Set", "None", "Operator", "Administrator"]})
+    show_flags = Parameter("flags", "query", {
+        "type": "string", "enum": ["ALL", "DETAIL", "MIXED", "LOCAL", "SIBLING",
+                                   "FEDERATION", "FUTURE"]})
+    qos_query = tuple(
+        Parameter(name, "query", {"type": "string", "enum": list(PREEMPT_MODES)})
+        if name == "preempt_mode" else Parameter(name, "query") for name in QOS_QUERY)
+    cluster_name = Parameter("cluster_name", "path")
+    cluster_query = tuple(
+        Parameter(name, "query", {"type": "string", "enum": list(table)})
+        if table else Parameter(name, "query")
+        for name, table in (("classification", CLUSTER_CLASSES), ("cluster", None),
+                            ("federation", None), ("flags", CLUSTER_FLAGS),
+                            ("format", None), ("rpc_version", None), ("usage_end", None),
+                            ("usage_start", None), ("with_deleted", None),
+                            ("with_usage", None)))
+    wckey_id = Parameter("id", "path")
+    update_time = Parameter("update_time", "query")
+    return [
+        _op("GET", "instances/", "get_instances", get_instances, "openapi_instances_resp",
+            _string_parameters(*INSTANCE_QUERY)),
+        _op("GET", "instance/", "get_instance", get_instances, "openapi_instances_resp",
+            _string_parameters(*INSTANCE_QUERY)),
+        _op("GET", "config", "get_config", get_config, "openapi_slurmdbd_config_resp"),
+        _op("GET", "diag/", "get_diag", get_diag, "openapi_slurmdbd_stats_resp"),
+        _op("POST", "tres/", "post_tres", post_tres, "openapi_resp", (), "openapi_tres_resp"),
+        _op("GET", "tres/", "get_tres", get_tres, "openapi_tres_resp"),
+        _op("GET", "qos/{qos}", "get_single_qos", get_single_qos,
+            "openapi_slurmdbd_qos_resp", (Parameter("qos", "path"),
+                                          Parameter("with_deleted", "query"))),
+        _op("DELETE", "qos/{qos}", "delete_single_qos", delete_single_qos,
+            "openapi_slurmdbd_qos_removed_resp", (Parameter("qos", "path"),)),
+        _op("GET", "qos/", "get_qos", get_qos, "openapi_slurmdbd_qos_resp", qos_query),
+        _op("POST", "qos/", "post_qos", post_qos, "openapi_resp", qos_query,
+            "openapi_slurmdbd_qos_resp"),
+        _op("GET", "associations/", "get_associations", get_associations,
+            "openapi_assocs_resp", _ASSOC_PARAMETERS),
+        _op("POST", "associations/", "post_associations", post_associations,
+            "openapi_resp", (), "openapi_assocs_resp"),
+        _op("DELETE", "associations/", "delete_associations", delete_associations,
+            "openapi_assocs_removed_resp", _ASSOC_PARAMETERS),
+        _op("GET", "association/", "get_association", get_associations,
+            "openapi_assocs_resp", _ASSOC_PARAMETERS),
+        _op("DELETE", "association/", "delete_association", delete_associations,
+            "openapi_assocs_removed_resp", _ASSOC_PARAMETERS),
+        _op("DELETE", "user/{name}", "delete_user", delete_user, "openapi_resp",
+            (user_name,)),
+        _op("GET", "user/{name}", "get_user", get_user, "openapi_users_resp",
+            (user_name, *_string_parameters(*USER_QUERY))),
+        _op("POST", "users_association/", "post_users_association", post_users_association,
+            "openapi_users_add_cond_resp_str",
+            (Parameter("update_time", "query"), show_flags), "openapi_users_add_cond_resp"),
+        _op("POST", "users/", "post_users", post_users, "openapi_resp", (),
+            "openapi_users_resp"),
+        _op("GET", "users/", "get_users", get_users, "openapi_users_resp",
+            (admin_level, *_string_parameters(*list(USERS_QUERY)[1:]))),
+        _op("DELETE", "cluster/{cluster_name}", "delete_cluster", delete_cluster,
+            "openapi_clusters_removed_resp",
+            (cluster_name, *cluster_query)),
+        _op("GET", "cluster/{cluster_name}", "get_cluster", get_cluster,
+            "openapi_clusters_resp", (cluster_name, *cluster_query)),
+        _op("GET", "clusters/", "get_clusters", get_clusters, "openapi_clusters_resp",
+            (update_time,)),
+        _op("POST", "clusters/", "post_clusters", post_clusters, "openapi_resp",
+            (update_time,), "openapi_clusters_resp"),
+        _op("DELETE", "wckey/{id}", "delete_wckey", delete_wckey,
+            "openapi_wckey_removed_resp", (wckey_id,)),
+        _op("GET", "wckey/{id}", "get_wckey", get_wckey, "openapi_wckey_resp", (wckey_id,)),
+        _op("GET", "wckeys/", "get_wckeys", get_wckeys, "openapi_wckey_resp",
+            _string_parameters(*WCKEY_QUERY)),
+        _op("POST", "wckeys/", "post_wckeys", post_wckeys, "openapi_resp",
+            _string_parameters(*WCKEY_QUERY), "openapi_wckey_resp"),
+        _op("DELETE", "account/{account_name}", "delete_account", delete_account,
+            "openapi_accounts_removed_resp", (account_name,)),
+        _op("GET", "account/{account_name}", "get_account", get_account,
+            "openapi_accounts_resp", (account_name, *_string_parameters(*ACCOUNT_QUERY))),
+        _op("POST", "accounts_association/", "post_accounts_association",
+            post_accounts_association, "openapi_accounts_add_cond_resp_str", (),
+            "openapi_accounts_add_cond_resp"),
+        _op("GET", "accounts/", "get_accounts", get_accounts, "openapi_accounts_resp",
+            _string_parameters(*ACCOUNTS_QUERY)),
+        _op("POST", "accounts/", "post_accounts", post_accounts, "openapi_resp", (),
+            "openapi_accounts_resp"),
+    ]

@@ -1,0 +1,64 @@
+"""/slurmdb/v0.0.40/diag/ against the real slurmdbd (sdiag's accounting side:
+`sacctmgr show stats`)."""
+from __future__ import annotations
+
+import pytest
+
+from slurmdbd_daemon import dbd, envelope_ok, key_shape, sample  # noqa: F401
+
+pytestmark = pytest.mark.cluster
+
+
+def test_diag(dbd):
+    status, body = dbd.request("GET", "diag/")
+    assert status == 200
+    envelope_ok(body)
+    stats = body["statistics"]
+    reference = sample("db_ping_diag")["body"]["statistics"]
+    assert list(stats) == list(reference)
+    assert key_shape(stats["RPCs"][0]) == key_shape(reference["RPCs"][0])
+    assert key_shape(stats["users"][0]) == key_shape(reference["users"][0])
+    if stats["rollups"]:
+        assert list(stats["rollups"][0]) == list(reference["rollups"][0])
+    rpcs = {rpc["rpc"] for rpc in stats["RPCs"]}
+    assert "DBD_GET_STATS" in rpcs or "SLURM_PERSIST_INIT" in rpcs
+    assert all(not rpc.isdigit() for rpc in rpcs)
+    # users by name, as sacctmgr show stats lists them
+    text = dbd.cluster.run("sacctmgr", "show", "stats").stdout
+    for user in stats["users"]:
+        assert user["user"] in text
+    assert stats["time_start"] > 0
+
+
+def test_instances_need_a_newer_slurm(dbd):
+    """Slurm 22.05 has no instances (slurmdb_instances_get(), 23.02): 501."""
+    for path in ("instances/", "instance/?cluster=restd"):
+        status, body = dbd.request("GET", path)
+        if status == 200:  # built against 23.02 or later
+            assert "instances" in body
+            continue
+        assert status == 501
+        assert body["errors"][0]["error"] == "Requested operation not supported on this system"
+        assert "23.02" in body["errors"][0]["description"]
+
+
+def test_config_is_the_whole_accounting_configuration(dbd):
+    status, body = dbd.request("GET", "config")
+    assert status == 200
+    envelope_ok(body)
+    reference = sample("db_config")["body"]
+    assert list(body) == list(reference)
+    assert {c["name"] for c in body["clusters"]} == \
+        {row[0] for row in dbd.sacctmgr("show", "cluster", "format=cluster")}
+    assert {a["name"] for a in body["accounts"]} == \
+        {row[0] for row in dbd.sacctmgr("show", "account", "format=account")}
+    assert {u["name"] for u in body["users"]} == \
+        {row[0] for row in dbd.sacctmgr("show", "user", "format=user")}
+    assert {q["name"] for q in body["qos"]} == \
+        {row[0] for row in dbd.sacctmgr("show", "qos", "format=name")}
+    assert len(body["associations"]) == len(dbd.sacctmgr("show", "assoc", "format=id"))
+    # users come with their associations, accounts with theirs
+    alice = next(u for u in body["users"] if u["name"] == "alice")
+    assert alice["associations"] and alice["default"]["account"] == "test"
+    for key in ("clusters", "tres", "accounts", "users", "qos", "associations"):
+        assert list(body[key][0]) == list(reference[key][0]), key
