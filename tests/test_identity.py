@@ -36,22 +36,27 @@ def test_interleaved_users_never_borrow_each_others_identity(restd, cluster):
 
         # ... and what a request may do is what its user may: alice's cancels of bob's
         # jobs, interleaved with bob's own reads of them, are all refused.
-        def act(pair):
-            user, method, job_id = pair
-            status, _, body = restd.request(method, f"job/{job_id}", user=user)
-            return user, method, job_id, status, body
+        def act(attempt):
+            user, method, path, *payload = attempt
+            status, _, body = restd.request(method, path, user=user,
+                                            body=payload[0] if payload else None)
+            return user, method, path, status, body
 
         bobs = [job_id for user, job_id, _ in submitted if user == "bob"]
-        attempts = [pair for job_id in bobs
-                    for pair in (("alice", "DELETE", job_id), ("bob", "GET", job_id))]
+        attempts = [attempt for job_id in bobs for attempt in (
+            ("alice", "DELETE", f"job/{job_id}"),                   # cancel
+            ("alice", "DELETE", f"job/{job_id}?signal=SIGUSR1"),    # signal
+            ("alice", "POST", f"job/{job_id}", {"comment": "alice was here"}),  # update
+            ("bob", "GET", f"job/{job_id}"))]
         with concurrent.futures.ThreadPoolExecutor(16) as pool:
             results = list(pool.map(act, attempts))
-        for user, method, job_id, status, body in results:
-            if method == "DELETE":
-                assert status == 403 and body["errors"][0]["error_number"] == 2002
+        for user, method, path, status, body in results:
+            if user == "alice":  # Slurm's refusals: access denied / not the job's user
+                assert status == 403, (method, path, body)
+                assert body["errors"][0]["error_number"] in (2002, 2010)
             else:
                 assert status == 200 and body["jobs"][0]["user_name"] == "bob"
-        assert {state for _, state in squeue(cluster, "-n", name, "-u", "bob", "-o", "%i|%T")} \
-            == {"PENDING"}
+        assert {(state, comment) for _, state, comment in
+                squeue(cluster, "-n", name, "-u", "bob", "-o", "%i|%T|%k")} == {("PENDING", "(null)")}  # no comment: squeue shows (null)
     finally:
         cancel(cluster, *(job_id for _, job_id, _ in submitted))
