@@ -12,8 +12,9 @@ import json
 from pathlib import Path
 
 import jsonschema
+from shared_dir import SHARED
 
-REFERENCE = Path("/work/shared/reference/slurmrestd-24.11.5-openapi.json")
+REFERENCE = (SHARED / "reference/slurmrestd-24.11.5-openapi.json")
 SCHEMA_PREFIX = "#/components/schemas/"
 
 

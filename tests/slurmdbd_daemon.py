@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
+from shared_dir import SHARED
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv" / "bin" / "python")
@@ -152,7 +153,7 @@ def envelope_ok(body: dict) -> None:
 
 
 def sample(name: str) -> dict:
-    path = Path("/work/shared/reference/samples/v0.0.40") / f"{name}.json"
+    path = (SHARED / "reference/samples/v0.0.40") / f"{name}.json"
     if not path.exists():
         pytest.skip("reference samples not available")
     return json.loads(path.read_text())

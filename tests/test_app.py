@@ -19,8 +19,9 @@ from restd.plugin_loader import Plugins
 from restd.plugins.content import testing
 from restd.plugins.serializer import json as json_serializer
 from restd.plugins.serializer import url_encoded, yaml
+from shared_dir import SHARED
 
-SAMPLES = Path("/work/shared/reference/samples/v0.0.40")
+SAMPLES = (SHARED / "reference/samples/v0.0.40")
 SOURCE = "[localhost]:35870(fd:9)"
 SECRET = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.U0VDUkVU"
 

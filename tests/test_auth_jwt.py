@@ -26,6 +26,7 @@ from restd.plugin_loader import Plugins
 from restd.plugins.auth import jwt as jwt_plugin
 from restd.plugins.content import testing
 from restd.plugins.serializer import json as json_serializer
+from shared_dir import SHARED
 
 pytestmark = [pytest.mark.cluster,
               # HS384/HS512 tokens signed with the 32-byte key, to be refused
@@ -390,7 +391,7 @@ def test_application_answers_401_json_never_200(cluster, verifying):
         auth=(jwt_plugin,), content=(testing,), data_parsers=(data_parser,),
         serializers=(json_serializer,)))
     try:
-        samples = "/work/shared/reference/samples/v0.0.40"
+        samples = str(SHARED / "reference/samples/v0.0.40")
         for sample in ("no_token", "bad_token"):
             with open(f"{samples}/{sample}.json") as handle:
                 headers = json.load(handle)["request"]["headers"]

@@ -13,6 +13,7 @@ from restd.data_parser.dump import get_attr
 from restd.data_parser.types import (CORE_SPEC_THREAD, INFINITE, INFINITE16, INFINITE64,
                                      MEM_PER_CPU, NICE_OFFSET, NO_VAL, NO_VAL16, NO_VAL64)
 from restd.data_parser.v0040 import V0040, dump, schemas
+from shared_dir import SHARED
 
 UNSET = {"set": False, "infinite": False, "number": 0}
 INF = {"set": False, "infinite": True, "number": 0}
@@ -222,7 +223,7 @@ def test_submit_response():
 def test_dumped_job_matches_the_sample_shape():
     """Every key of the captured job_get answer is produced, with the same JSON
     types (values differ: this job is made up)."""
-    path = Path("/work/shared/reference/samples/v0.0.40/job_get.json")
+    path = (SHARED / "reference/samples/v0.0.40/job_get.json")
     if not path.exists():
         pytest.skip("samples not available")
     sample = json.loads(path.read_text())["body"]["jobs"][0]
@@ -232,7 +233,7 @@ def test_dumped_job_matches_the_sample_shape():
         assert type(out[key]) is type(sample[key]), key
 
 
-SAMPLES = Path("/work/shared/reference/samples/v0.0.40")
+SAMPLES = (SHARED / "reference/samples/v0.0.40")
 
 
 def _sample(name):

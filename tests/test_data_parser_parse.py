@@ -15,8 +15,9 @@ import pytest
 from restd.data_parser.types import (INFINITE, INFINITE16, MEM_PER_CPU, NO_VAL,
                                      NO_VAL64, NICE_OFFSET)
 from restd.data_parser.v0040 import parse
+from shared_dir import SHARED
 
-SAMPLES = Path("/work/shared/reference/samples/v0.0.40")
+SAMPLES = (SHARED / "reference/samples/v0.0.40")
 ENV = ["PATH=/bin/:/usr/bin/:/sbin/"]
 
 # The slides' examples (seed 000), as valid JSON.

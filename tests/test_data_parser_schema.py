@@ -25,8 +25,9 @@ from restd.data_parser.describe import (AddFields, Field, RemoveFields, ReplaceK
 from restd.data_parser.schema import component_schemas
 from restd.data_parser.types import NO_VAL, NoVal
 from restd.data_parser.v0040 import ROOTS, V0040, schemas
+from shared_dir import SHARED
 
-REFERENCE = Path("/work/shared/reference/slurmrestd-24.11.5-openapi.json")
+REFERENCE = (SHARED / "reference/slurmrestd-24.11.5-openapi.json")
 
 # Objects described completely (every field of Slurm's table) and exactly.
 COMPLETE = [

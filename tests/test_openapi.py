@@ -11,8 +11,9 @@ from restd.openapi import OpenAPIError, build_document, expand_operations
 from restd.plugin_api import DataParser, OperationSpec
 from restd.plugin_loader import Plugins
 from restd.plugins.content import testing
+from shared_dir import SHARED
 
-REFERENCE = json.loads(Path("/work/shared/reference/slurmrestd-24.11.5-openapi.json")
+REFERENCE = json.loads((SHARED / "reference/slurmrestd-24.11.5-openapi.json")
                        .read_text())
 
 

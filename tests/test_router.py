@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from restd.router import Match, MethodNotAllowed, Router
+from shared_dir import SHARED
 
-REFERENCE = Path("/work/shared/reference/slurmrestd-24.11.5-openapi.json")
+REFERENCE = (SHARED / "reference/slurmrestd-24.11.5-openapi.json")
 
 
 def router(*routes):

@@ -9,10 +9,11 @@ import pytest
 
 from openapi_check import missing_fields, reference_document, response_schema_name
 from slurmctld_support import call, same_fields_as_reference, squeue
+from shared_dir import SHARED
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
 
-SAMPLES = Path("/work/shared/reference/samples/v0.0.40")
+SAMPLES = (SHARED / "reference/samples/v0.0.40")
 
 
 def sample(name: str) -> dict:

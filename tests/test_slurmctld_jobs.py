@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from openapi_check import reference_document
+from shared_dir import SHARED
 from slurmctld_support import (call, cancel, job_state, same_fields_as_reference, scontrol_job,
                                 squeue, wait_for)
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
 
-SAMPLES = Path("/work/shared/reference/samples/v0.0.40")
+SAMPLES = (SHARED / "reference/samples/v0.0.40")
 PATH_ENV = ["PATH=/bin/:/usr/bin/:/sbin/"]
 
 # the slides' job.json, array_job.json and het_job.json
