@@ -847,16 +847,25 @@ async def get_partitions(ctx, name: Optional[str] = None):
                     "last_update": _timestamp(job, 0)}
         try:
             c = msg.c
-            pointers = [c.partition_array + index for index in range(c.record_count)]
-            if name is not None:
-                pointers = [p for p in pointers if job.services.get(p, "name") == name]
-                if not pointers:
-                    raise _invalid_query(f"Unable to find partition {name}", source)
+            pointers = _records_named(job, c.partition_array, c.record_count, name,
+                                      "partition", source)
             return {"partitions": job.dump("PARTITION_INFO_MSG", pointers),
                     "last_update": _timestamp(job, c.last_update)}
         finally:
             msg.close()
     return await _run(ctx, work)
+
+
+def _records_named(job, array, count: int, name: Optional[str], what: str, source: str):
+    """Pointers to the ``count`` records of ``array``, or to those called ``name``
+    (none: 422, as slurmrestd answers an unknown partition or reservation)."""
+    pointers = [array + index for index in range(count)]
+    if name is None:
+        return pointers
+    pointers = [p for p in pointers if job.services.get(p, "name") == name]
+    if not pointers:
+        raise _invalid_query(f"Unable to find {what} {name}", source)
+    return pointers
 
 
 async def get_partition(ctx):
@@ -877,11 +886,8 @@ async def get_reservations(ctx, name: Optional[str] = None):
             return {"reservations": [], "last_update": _timestamp(job, 0)}
         try:
             c = msg.c
-            pointers = [c.reservation_array + index for index in range(c.record_count)]
-            if name is not None:
-                pointers = [p for p in pointers if job.services.get(p, "name") == name]
-                if not pointers:
-                    raise _invalid_query(f"Unable to find reservation {name}", source)
+            pointers = _records_named(job, c.reservation_array, c.record_count, name,
+                                      "reservation", source)
             return {"reservations": job.dump("RESERVATION_INFO_MSG", pointers),
                     "last_update": _timestamp(job, c.last_update)}
         finally:
