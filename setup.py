@@ -24,7 +24,7 @@ setup(
         "httptools>=0.6,<1",
         "orjson>=3.9,<4",
         "ruamel.yaml>=0.17.21,<0.19",
-        "PyJWT>=2.6,<3",
+        "PyJWT[crypto]>=2.6,<3",  # crypto: RS256 tokens checked against a JWKS
         "cffi>=1.15,<3",
     ],
     extras_require={
