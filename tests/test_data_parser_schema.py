@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from restd.data_parser.describe import (AddFields, Field, RemoveFields, ReplaceKind,
                                         Version)
@@ -50,8 +49,6 @@ STRIPPED_PROPERTY = "description"
 
 
 def _reference():
-    if not REFERENCE.exists():
-        pytest.skip("reference OpenAPI document not available")
     return {name: _with_intended_differences(schema) for name, schema in
             json.loads(REFERENCE.read_text())["components"]["schemas"].items()}
 

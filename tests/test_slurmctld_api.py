@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from openapi_check import missing_fields, reference_document, response_schema_name
-from slurmctld_support import call, same_fields_as_reference, squeue
+from slurmctld_support import call, cancel, job_state, same_fields_as_reference, squeue, wait_for
 from shared_dir import SHARED
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
@@ -204,12 +204,18 @@ def test_jobs_as_squeue(restd, cluster, reference):
 
 @pytest.mark.xfail(strict=True, reason="job_resources_t is opaque in Slurm 22.05's slurm.h: "
                                        "its allocation details are not dumped yet")
-def test_job_resources_are_dumped(restd):
-    _, body = call(restd, "GET", "jobs/")
-    running = [job for job in body["jobs"] if "RUNNING" in job["job_state"]]
-    if not running:
-        pytest.skip("no running job to look at")
-    assert running[0]["job_resources"]["nodes"]
+def test_job_resources_are_dumped(restd, cluster):
+    _, submitted = call(restd, "POST", "job/submit", body={
+        "script": "#!/bin/bash\nsleep 300",
+        "job": {"name": "restd job_resources", "current_working_directory": "/tmp",
+                "environment": ["PATH=/bin:/usr/bin"], "standard_output": "/dev/null"}})
+    job_id = submitted["job_id"]
+    try:
+        wait_for(lambda: job_state(cluster, job_id) == "RUNNING", what="job running")
+        _, body = call(restd, "GET", "job/{job_id}", job_id=job_id)
+        assert body["jobs"][0]["job_resources"]["nodes"]
+    finally:
+        cancel(cluster, job_id)
 
 
 def test_controller_down_is_a_bad_gateway(cluster):
