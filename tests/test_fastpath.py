@@ -10,7 +10,6 @@ does; the child prints its result as JSON on the last line.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -18,33 +17,19 @@ from pathlib import Path
 
 import pytest
 
+import native_child
+
 REPO = Path(__file__).resolve().parent.parent
 JOB_NAME = "restd-fastpath"
 
 
 def run_child(scenario: str, env: dict[str, str], timeout: float = 300, **args):
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), scenario, json.dumps(args)],
-        env=env, capture_output=True, text=True, timeout=timeout, cwd=str(REPO))
-    assert proc.returncode == 0, "child %s failed (%d):\n%s\n%s" % (
-        scenario, proc.returncode, proc.stdout[-4000:], proc.stderr[-4000:])
-    if proc.stderr.strip():
-        print(proc.stderr)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
-    env.update(extra)
-    return env
+    return native_child.run_child(__file__, scenario, env, timeout, **args)
 
 
 @pytest.fixture(scope="module")
 def offline_conf(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("conf") / "slurm.conf"
-    path.write_text("ClusterName=unit\nSlurmctldHost=localhost\nSlurmctldPort=1\n"
-                    "MessageTimeout=1\nNodeName=x CPUs=1\nPartitionName=p Nodes=x\n")
-    return path
+    return native_child.write_offline_conf(tmp_path_factory.mktemp("conf"))
 
 
 # ---------------------------------------------------------------------------
@@ -88,13 +73,13 @@ def test_generator_opaque_members_follow_the_python_getter():
 
 
 def test_strings_and_numbers_as_orjson_writes_them(offline_conf):
-    result = run_child("scalars", _env(SLURM_CONF=str(offline_conf)), timeout=300)
+    result = run_child("scalars", native_child.child_env(SLURM_CONF=str(offline_conf)), timeout=300)
     assert result["strings"] > 10000 and result["string_mismatches"] == [], result
     assert result["floats"] > 10000 and result["float_mismatches"] == [], result
 
 
 def test_splice_of_an_empty_list_matches_orjson(offline_conf):
-    result = run_child("splice_empty", _env(SLURM_CONF=str(offline_conf)))
+    result = run_child("splice_empty", native_child.child_env(SLURM_CONF=str(offline_conf)))
     assert result == {"pretty": True, "compact": True, "nested": True}
 
 
@@ -157,7 +142,7 @@ def jobs(cluster):
 
 
 def _cluster_env(cluster):
-    return _env(SLURM_CONF=str(cluster.slurm_conf))
+    return native_child.child_env(SLURM_CONF=str(cluster.slurm_conf))
 
 
 @pytest.mark.cluster

@@ -19,32 +19,19 @@ from pathlib import Path
 
 import pytest
 
+import native_child
+
 REPO = Path(__file__).resolve().parent.parent
 HEADER_DIR = Path("/usr/include/slurm")
 
 
 def run_child(scenario: str, env: dict[str, str], timeout: float = 120, **args):
-    proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), scenario, json.dumps(args)],
-        env=env, capture_output=True, text=True, timeout=timeout, cwd=str(REPO))
-    assert proc.returncode == 0, "child %s failed (%d):\n%s\n%s" % (
-        scenario, proc.returncode, proc.stdout, proc.stderr)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def _base_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
-    env.update(extra)
-    return env
+    return native_child.run_child(__file__, scenario, env, timeout, **args)
 
 
 @pytest.fixture(scope="module")
 def offline_conf(tmp_path_factory) -> Path:
-    """A slurm.conf whose controller does not exist (port 1): no cluster needed."""
-    path = tmp_path_factory.mktemp("conf") / "slurm.conf"
-    path.write_text("ClusterName=unit\nSlurmctldHost=localhost\nSlurmctldPort=1\n"
-                    "MessageTimeout=1\nNodeName=x CPUs=1\nPartitionName=p Nodes=x\n")
-    return path
+    return native_child.write_offline_conf(tmp_path_factory.mktemp("conf"))
 
 
 # ---------------------------------------------------------------------------
@@ -91,7 +78,7 @@ def test_partial_struct_fields_have_the_installed_header_types():
 
 
 def test_errors_versions_and_descriptions(offline_conf):
-    result = run_child("offline", _base_env(SLURM_CONF=str(offline_conf)))
+    result = run_child("offline", native_child.child_env(SLURM_CONF=str(offline_conf)))
     header = (HEADER_DIR / "slurm_version.h").read_text()
     number = int(re.search(r"SLURM_VERSION_NUMBER\s+(0x[0-9a-fA-F]+)", header).group(1), 16)
     assert result["version_number"] == number
@@ -131,7 +118,7 @@ def test_errors_versions_and_descriptions(offline_conf):
 
 
 def test_missing_slurm_conf_raises_instead_of_exiting(tmp_path):
-    result = run_child("load_missing", _base_env(SLURM_CONF=str(tmp_path / "nope.conf")))
+    result = run_child("load_missing", native_child.child_env(SLURM_CONF=str(tmp_path / "nope.conf")))
     assert result["error"].startswith("SLURM_CONF")
 
 
