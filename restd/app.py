@@ -18,7 +18,7 @@ from restd.config import Config
 from restd.http.messages import Request, Response
 from restd.negotiation import Negotiator, media_type
 from restd.openapi import Operation, build_document, expand_operations
-from restd.plugin_api import (AuthError, DataParser, Identity, RequestFailed,
+from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, RequestFailed,
                               SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
@@ -208,6 +208,9 @@ class App:
             if isinstance(result, Response):
                 result.user = ctx.identity.user
                 return result
+            if isinstance(result, dict) and any(isinstance(value, ListStream)
+                                                for value in result.values()):
+                return await self._answer_streamed(ctx, result, *writer)
         except RequestFailed as failure:
             ctx.status = failure.status
             ctx.errors.append(failure.entry)
@@ -303,6 +306,93 @@ class App:
             body = serializer.dump(self._envelope(ctx, {}), pretty)
         return Response(ctx.status, body, content_type=media,
                         user=ctx.identity.user if ctx.identity else None)
+
+
+    async def _answer_streamed(self, ctx: RequestContext, result: dict[str, Any], media: str,
+                               serializer: ModuleType) -> Response:
+        """An answer with a ListStream: written batch by batch where the serializer
+        can (JSON), else converted whole first (YAML). The stream is released on
+        every path (restd.plugin_api.ListStream.close)."""
+        streams = {key: value for key, value in result.items()
+                   if isinstance(value, ListStream)}
+        if not getattr(serializer, "STREAMS_LISTS", False) or len(streams) > 1:
+            whole = dict(result)
+            try:
+                for key, stream in streams.items():
+                    whole[key] = await ctx.run_blocking(_render_whole, stream)
+                    ctx.warnings.extend(stream.warnings)
+            except Exception:
+                log.exception("%s: list cannot be converted", ctx.operation.operation_id)
+                ctx.status = 500
+                ctx.errors.append(_failure(500, "Internal error: the answer cannot be written",
+                                           SLURM_ERROR, ctx.operation.operation_id).entry)
+                whole = {}
+            finally:
+                for stream in streams.values():
+                    stream.close()
+            return self._answer(ctx, whole, media, serializer)
+        (key, stream), = streams.items()
+        try:
+            pretty = self._config.pretty(serializer.NAME)
+            head, _ = serializer.dump_around(self._envelope(ctx, result), key, pretty)
+        except BaseException:
+            stream.close()
+            raise
+        body = _StreamedBody(self._stream_chunks(ctx, result, key, stream, serializer,
+                                                 pretty, head), stream)
+        return Response(ctx.status, body, content_type=media,
+                        user=ctx.identity.user if ctx.identity else None)
+
+    async def _stream_chunks(self, ctx: RequestContext, result: dict[str, Any], key: str,
+                             stream: ListStream, serializer: ModuleType, pretty: bool,
+                             head: bytes):
+        yield head
+        opened = False
+        try:
+            for start, stop in stream.ranges():
+                yield await ctx.run_blocking(_render_batch, stream, serializer, start, stop,
+                                             pretty, not opened)
+                opened = True
+        except Exception:
+            # The status line is out: the failure goes into the answer's errors.
+            log.exception("%s: list cut short", ctx.operation.operation_id)
+            ctx.errors.append(_failure(500, "Internal error: the list was cut short",
+                                       SLURM_ERROR, ctx.operation.operation_id).entry)
+        finally:
+            stream.close()  # Slurm's records are no longer needed: free them now
+        yield serializer.dump_list_end(pretty, not opened)
+        ctx.warnings.extend(stream.warnings)
+        yield serializer.dump_around(self._envelope(ctx, result), key, pretty)[1]
+
+
+class _StreamedBody:
+    """A streamed answer's chunks; closing it releases the list's records even
+    when no chunk was asked for (HEAD, a client gone before the first one)."""
+
+    def __init__(self, chunks, stream: ListStream):
+        self._chunks = chunks
+        self._stream = stream
+
+    def __aiter__(self):
+        return self._chunks.__aiter__()
+
+    async def aclose(self) -> None:
+        try:
+            await self._chunks.aclose()
+        finally:
+            self._stream.close()
+
+
+def _render_whole(stream: ListStream) -> list:
+    items: list = []
+    for start, stop in stream.ranges():
+        items.extend(stream.render_range(start, stop))
+    return items
+
+
+def _render_batch(stream: ListStream, serializer: ModuleType, start: int, stop: int,
+                  pretty: bool, first: bool) -> bytes:
+    return serializer.dump_list_items(stream.render_range(start, stop), pretty, first)
 
 
 def build_app(config: Config, plugins: Plugins) -> App:

@@ -9,6 +9,7 @@ shutdown). Nothing here does I/O.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import (Any, Awaitable, Callable, Iterable, Mapping, Optional, Protocol,
                     Sequence)
@@ -201,6 +202,52 @@ class RequestFailed(Exception):
         self.status = status
         self.entry = {"description": description, "error_number": error_number,
                       "error": error, "source": source}
+
+
+class ListStream:
+    """A list of an answer that is converted and written piece by piece.
+
+    For answers too large to hold twice (years of slurmdb job history): the
+    handler keeps what Slurm returned (``count`` records) and returns this object
+    as the list's value; restd.app then calls ``render(start, stop)`` in the
+    worker pool for ``batch`` records at a time, serializes each batch and
+    writes it to the client before converting the next one, so only Slurm's
+    records and one batch are in memory. ``render`` returns the dumped items
+    and may append warnings to ``warnings`` (they end up in the answer, whose
+    ``warnings`` are written after the list). ``close()`` releases the records;
+    restd calls it once, whether the answer was written, cut short or never
+    started (a HEAD request, a client gone). Serializers that cannot write a
+    list piece by piece (YAML) get the whole list instead.
+    """
+
+    def __init__(self, count: int, render: Callable[[int, int], list],
+                 close: Callable[[], None], *, batch: int = 500):
+        self.count = count
+        self.render = render
+        self.batch = max(1, batch)
+        self.warnings: list[dict[str, Any]] = []
+        self._close = close
+        self._closed = False
+        # render() runs in a worker thread while close() may come from the event
+        # loop (a cancelled answer): the records must not be freed under render().
+        self._lock = threading.Lock()
+
+    def render_range(self, start: int, stop: int) -> list:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the records of this list were released")
+            return self.render(start, stop)
+
+    def close(self) -> None:
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._close()
+
+    def ranges(self):
+        """(start, stop) of each batch."""
+        for start in range(0, self.count, self.batch):
+            yield start, min(start + self.batch, self.count)
 
 
 class HandlerContext(Protocol):

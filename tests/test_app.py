@@ -303,3 +303,91 @@ def test_access_log_escapes_control_characters(app, caplog):
     request, response = call(app, "GET", "/a\nFAKE 200 line")
     AccessLog()(request, response, response.status, 0, 0.0)
     assert "/a\\x0aFAKE" in caplog.text and "\nFAKE" not in caplog.text
+
+
+# --- lists written batch by batch (ListStream) ----------------------------------------
+
+def _read_body(response):
+    """Everything a client receives of a (possibly chunked) answer."""
+    async def read():
+        if isinstance(response.body, bytes):
+            return response.body
+        chunks = []
+        try:
+            async for chunk in response.body:
+                chunks.append(chunk)
+        finally:
+            await response.body.aclose()
+        return b"".join(chunks)
+    return asyncio.run(read())
+
+
+def _streamed(app, tag, **query):
+    query = "&".join(f"{k}={v}" for k, v in {"tag": tag, **query}.items())
+    return answer(app, "GET", "/testing/v0.0.40/streamed/", query=query,
+                  headers=[("Accept", "application/json")])
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 250])
+@pytest.mark.parametrize("compact", [False, True])
+def test_streamed_list_is_the_same_json_as_a_whole_answer(make_app, count, compact):
+    app = make_app(Config(threads=2, compact=frozenset({"json"}) if compact else frozenset()))
+    tag = f"same-{count}-{compact}"
+    response = _streamed(app, tag, count=count)
+    assert not isinstance(response.body, bytes)  # written piece by piece
+    body = _read_body(response)
+    parsed = json.loads(body)
+    assert [item["index"] for item in parsed["echo"]] == list(range(count))
+    assert {item["thread"] for item in parsed["echo"]} <= {"restd-worker"}
+    assert parsed["echo"][:1] == [{"index": 0, "thread": "restd-worker",
+                                   "text": 'line\nbreak "quoted"'}][:count]
+    # byte for byte what dumping the whole answer at once gives
+    assert body == json_serializer.dump(parsed, not compact)
+    # warnings found while converting come after the list, with the handler's own
+    assert parsed["warnings"] == (
+        [{"description": "before the list", "source": "testing.streamed"}]
+        + [{"description": f"item {i}", "source": "testing.streamed"}
+           for i in range(0, count, 100)])
+    assert testing.STREAMS_CLOSED.count(tag) == 1
+
+
+def test_streamed_list_is_whole_for_yaml(app):
+    response = answer(app, "GET", "/testing/v0.0.40/streamed/", query="count=30&tag=yaml",
+                      headers=[("Accept", "application/yaml")])
+    assert isinstance(response.body, bytes)
+    parsed = yaml.load(response.body)
+    assert [item["index"] for item in parsed["echo"]] == list(range(30))
+    assert parsed["warnings"][-1] == {"description": "item 0", "source": "testing.streamed"}
+    assert testing.STREAMS_CLOSED.count("yaml") == 1
+
+
+def test_streamed_list_failing_midway_ends_valid_with_the_error(app, caplog):
+    response = _streamed(app, "midway", count=50, fail_at=20, batch=10)
+    assert response.status == 200  # the status line was out before the failure
+    parsed = json.loads(_read_body(response))
+    assert [item["index"] for item in parsed["echo"]] == list(range(20))
+    assert parsed["errors"] == [{"description": "Internal error: the list was cut short",
+                                 "error_number": -1, "error": "Unspecified error",
+                                 "source": "testing_v0040_get_streamed"}]
+    assert "a conversion failure for the test suite" in caplog.text
+    assert testing.STREAMS_CLOSED.count("midway") == 1
+
+
+def test_streamed_list_released_when_never_read(app):
+    """A HEAD request or a client gone before the first chunk: the protocol only
+    closes the body; the records are released all the same."""
+    response = _streamed(app, "unread", count=40)
+    asyncio.run(response.body.aclose())
+    assert testing.STREAMS_CLOSED.count("unread") == 1
+
+
+def test_streamed_list_released_when_client_leaves_midway(app):
+    response = _streamed(app, "left", count=40, batch=5)
+
+    async def read_two_chunks_and_leave():
+        iterator = response.body.__aiter__()
+        await iterator.__anext__()
+        await iterator.__anext__()
+        await response.body.aclose()
+    asyncio.run(read_two_chunks_and_leave())
+    assert testing.STREAMS_CLOSED.count("left") == 1

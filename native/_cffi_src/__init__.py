@@ -25,4 +25,5 @@ MODULES = [
     "slurmdb",
     "protocol",
     "auth",
+    "parse",
 ]

@@ -8,7 +8,7 @@ import threading
 import time
 
 from restd.http.messages import Response
-from restd.plugin_api import OperationSpec, Parameter, RequestFailed
+from restd.plugin_api import ListStream, OperationSpec, Parameter, RequestFailed
 
 NAME = "testing"
 PLUGIN_TYPE = "openapi/testing"
@@ -55,6 +55,35 @@ async def blocking(ctx):
     return {"echo": {"thread": await ctx.run_blocking(work)}}
 
 
+# What the streamed endpoint's lists did, for the test suite: the closes.
+STREAMS_CLOSED: list[str] = []
+
+
+async def streamed(ctx):
+    """A list of ``count`` items (query) written batch by batch (ListStream),
+    converted in worker threads; ``fail_at`` makes the conversion of that item
+    fail; every 100th item adds a warning."""
+    count = int(ctx.query.get("count", 0))
+    fail_at = int(ctx.query.get("fail_at", -1))
+    tag = str(ctx.query.get("tag", ""))
+    stream = None
+
+    def render(start, stop):
+        if start <= fail_at < stop:
+            raise RuntimeError("a conversion failure for the test suite")
+        for index in range(start, stop):
+            if index % 100 == 0:
+                stream.warnings.append({"description": f"item {index}",
+                                        "source": "testing.streamed"})
+        return [{"index": index, "thread": threading.current_thread().name[:12],
+                 "text": "line\nbreak \"quoted\""} for index in range(start, stop)]
+
+    stream = ListStream(count, render, lambda: STREAMS_CLOSED.append(tag),
+                        batch=int(ctx.query.get("batch", 7)))
+    ctx.warning("before the list", "testing.streamed")
+    return {"echo": stream}
+
+
 def operations():
     word = Parameter("word", "path")
     query = (Parameter("flag", "query", {"type": "boolean"}),
@@ -73,7 +102,9 @@ def operations():
             ("GET", "/testing/{data_parser}/blocking/", "testing_{dp_id}_get_blocking",
              blocking, (), None),
             ("POST", "/testing/{data_parser}/unchanged/", "testing_{dp_id}_post_unchanged",
-             unchanged, (), None)):
+             unchanged, (), None),
+            ("GET", "/testing/{data_parser}/streamed/", "testing_{dp_id}_get_streamed",
+             streamed, (), None)):
         yield OperationSpec(method=method, path=path, operation_id=operation_id,
                             handler=handler, tags=(TAG,), parameters=parameters,
                             request_schema=request,
