@@ -22,6 +22,8 @@ that changes nothing raises it with ``SLURM_NO_CHANGE_IN_DATA`` (1900).
 """
 from __future__ import annotations
 
+import re
+import threading
 from typing import Any, Iterable, Optional
 
 from restd.native import library
@@ -122,6 +124,14 @@ def _accounting(ffi, lib, handle):
             for rec in _items(ffi, lib, handle, "slurmdb_accounting_rec_t *")]
 
 
+def _instance(ffi, lib, rec):
+    return {"cluster": _cstr(ffi, rec.cluster), "extra": _cstr(ffi, rec.extra),
+            "instance_id": _cstr(ffi, rec.instance_id),
+            "instance_type": _cstr(ffi, rec.instance_type),
+            "node_name": _cstr(ffi, rec.node_name), "time_end": rec.time_end,
+            "time_start": rec.time_start}
+
+
 def _coords(ffi, lib, handle):
     return [{"name": _cstr(ffi, rec.name), "direct": rec.direct}
             for rec in _items(ffi, lib, handle, "slurmdb_coord_rec_t *")]
@@ -167,7 +177,9 @@ def _wckey(ffi, lib, rec):
 
 
 def _cluster(ffi, lib, rec):
-    return {"accounting_list": [],  # usage (with_usage) is not read yet
+    # the cluster's usage (with_usage) is not read: v0.0.40 dumps none (its
+    # CLUSTER_REC has no accounting field)
+    return {"accounting_list": [],
             "classification": rec.classification,
             "control_host": _cstr(ffi, rec.control_host), "control_port": rec.control_port,
             "flags": rec.flags, "name": _cstr(ffi, rec.name), "nodes": _cstr(ffi, rec.nodes),
@@ -253,7 +265,9 @@ def _new_assoc(keep: _Keep, data: dict):
     rec = keep.new("slurmdb_assoc_rec_t *")
     keep.lib.slurmdb_init_assoc_rec(rec, False)
     for member in _ASSOC_STR:
-        if data.get(member) is not None:
+        # "" is unset: slurmdbd takes an association with a user, even "", for
+        # a user's (an account's then gets no parent)
+        if data.get(member) not in (None, ""):
             setattr(rec, member, keep.str(data[member]))
     for member in _ASSOC_U32:
         if data.get(member) is not None:
@@ -397,9 +411,10 @@ class Connection:
     # -- accounts --
 
     def _account_cond(self, keep, names=None, descriptions=None, organizations=None,
-                      flags=()):
+                      flags=(), assoc_flags=()):
+        """``assoc_flags`` (ASSOC_COND_FLAGS names): for the accounts' associations."""
         cond = keep.new("slurmdb_account_cond_t *")
-        cond.assoc_cond = _assoc_cond(keep, {"acct_list": names})
+        cond.assoc_cond = _assoc_cond(keep, {"acct_list": names, "flags": assoc_flags})
         cond.description_list = keep.strlist(descriptions)
         cond.organization_list = keep.strlist(organizations)
         bits = 0
@@ -409,10 +424,11 @@ class Connection:
         return cond
 
     def accounts_get(self, names=None, descriptions=None, organizations=None,
-                     flags=()) -> list[dict]:
+                     flags=(), assoc_flags=()) -> list[dict]:
         keep = _Keep(self._ffi, self._lib)
         try:
-            cond = self._account_cond(keep, names, descriptions, organizations, flags)
+            cond = self._account_cond(keep, names, descriptions, organizations, flags,
+                                      assoc_flags)
             return self._records("slurmdb_accounts_get", "slurmdb_account_rec_t *",
                                  _account, cond)
         finally:
@@ -469,9 +485,11 @@ class Connection:
 
     def _user_cond(self, keep, names=None, admin_level=None, default_accounts=None,
                    default_wckeys=None, with_assocs=False, with_coords=False,
-                   with_deleted=False, with_wckeys=False, without_defaults=False):
+                   with_deleted=False, with_wckeys=False, without_defaults=False,
+                   assoc_flags=()):
+        """``assoc_flags`` (ASSOC_COND_FLAGS names): for the users' associations."""
         cond = keep.new("slurmdb_user_cond_t *")
-        cond.assoc_cond = _assoc_cond(keep, {"user_list": names})
+        cond.assoc_cond = _assoc_cond(keep, {"user_list": names, "flags": assoc_flags})
         cond.admin_level = int(admin_level or self._lib.SLURMDB_ADMIN_NOTSET)
         cond.def_acct_list = keep.strlist(default_accounts)
         cond.def_wckey_list = keep.strlist(default_wckeys)
@@ -498,13 +516,17 @@ class Connection:
         finally:
             keep.close()
 
-    def users_modify(self, names: list[str], user: dict) -> list[str]:
+    def users_modify(self, names: list[str], user: dict,
+                     new_name: Optional[str] = None) -> list[str]:
         """Set ``user``'s admin_level (when given), default_acct and
-        default_wckey on the named users; the changes as slurmdbd words them."""
+        default_wckey on the named users, and rename the one user named to
+        ``new_name`` when given (slurmdbd renames when the record has a name);
+        the changes as slurmdbd words them."""
         keep = _Keep(self._ffi, self._lib)
         try:
             cond = self._user_cond(keep, names, with_deleted=True)
             rec = keep.new("slurmdb_user_rec_t *")
+            rec.name = keep.str(new_name)
             rec.admin_level = int(user.get("admin_level") or self._lib.SLURMDB_ADMIN_NOTSET)
             rec.default_acct = keep.str(user.get("default_acct") or None)
             rec.default_wckey = keep.str(user.get("default_wckey") or None)
@@ -539,6 +561,40 @@ class Connection:
         try:
             return self._records("slurmdb_wckeys_get", "slurmdb_wckey_rec_t *", _wckey,
                                  self._wckey_cond(keep, cond))
+        finally:
+            keep.close()
+
+    # -- instances (Slurm 23.02 and later: lib.HAS_INSTANCES) --
+
+    def instances_get(self, cond: Optional[dict] = None) -> list[dict]:
+        """slurmdb_instances_get(); ESLURM_NOT_SUPPORTED before Slurm 23.02."""
+        cond = cond or {}
+        keep = _Keep(self._ffi, self._lib)
+        try:
+            return self._records(
+                "restd_instances_get", "restd_instance_rec_t *", _instance,
+                *(keep.strlist(cond.get(member)) for member in (
+                    "cluster_list", "extra_list", "format_list", "instance_id_list",
+                    "instance_type_list")),
+                keep.str(cond.get("node_list")), int(cond.get("time_start") or 0),
+                int(cond.get("time_end") or 0))
+        finally:
+            keep.close()
+
+    # -- reservations (names of job filters) --
+
+    def reservation_ids(self, names: list[str], clusters: Optional[list[str]] = None
+                        ) -> list[int]:
+        """slurmdb_reservations_get(): the ids of the reservations with these
+        names (every id a name had: reservation ids are reused per cluster)."""
+        keep = _Keep(self._ffi, self._lib)
+        try:
+            cond = keep.new("slurmdb_reservation_cond_t *")
+            cond.name_list = keep.strlist(names)
+            cond.cluster_list = keep.strlist(clusters)
+            return sorted({rec["id"] for rec in self._records(
+                "slurmdb_reservations_get", "slurmdb_reservation_rec_t *",
+                lambda ffi, lib, rec: {"id": rec.id}, cond)})
         finally:
             keep.close()
 
@@ -644,6 +700,13 @@ class Connection:
                     "user_list": rpcs(stats.user_list, False)}
         finally:
             lib.slurmdb_destroy_stats_rec(stats)
+
+    # -- jobs (sacct's data) --
+
+    def jobs_get(self, cond: Optional[dict] = None,
+                 default_times: bool = False) -> "JobRecords":
+        """slurmdb_jobs_get(): see :func:`_jobs_get`."""
+        return _jobs_get(self, cond, default_times)
 
     # -- QOS and TRES (for resolving ids in other records) --
 
@@ -764,3 +827,295 @@ class Connection:
 
 __all__ = ["Connection", "accounting_storage_type", "with_slurmdbd", "NO_VAL",
            "SLURM_NO_CHANGE_IN_DATA"]
+
+
+# --- job records (sacct's data) ---------------------------------------------------------
+#
+# slurmdb_jobs_get() answers with every matching job, its steps included, in one list
+# that may hold tens of thousands of records. JobRecords owns that list and converts
+# slices of it on demand (in worker threads), so that no second copy of the whole history
+# exists as Python objects; the members are read in C, one call per record
+# (restd_job_rec_read / restd_step_rec_read in native/_cffi_src/slurmdb.py).
+
+
+JOB_COND_LISTS = ("acct_list", "associd_list", "cluster_list", "constraint_list",
+                  "format_list", "groupid_list", "jobname_list", "partition_list",
+                  "qos_list", "reason_list", "resv_list", "resvid_list", "state_list",
+                  "userid_list", "wckey_list")
+JOB_COND_NUMBERS = ("cpus_max", "cpus_min", "db_flags", "exitcode", "flags", "nodes_max",
+                    "nodes_min", "timelimit_max", "timelimit_min", "usage_end",
+                    "usage_start")
+
+# slurm_step_id_t's named steps (SLURM_PENDING_STEP ... SLURM_INTERACTIVE_STEP)
+_STEP_NAMES = {"batch": 0xFFFFFFFB, "extern": 0xFFFFFFFC, "interactive": 0xFFFFFFFA}
+# what slurm_parse_step_str() accepts: job[_task|+het_offset][.step[+het_component]]
+_STEP_RE = re.compile(r"(\d+)(?:_(\d+)|\+(\d+))?(?:\.(\d+|batch|extern|interactive)"
+                       r"(?:\+(\d+))?)?")
+
+
+def parse_step(text: str) -> tuple[int, int, int, int, int]:
+    """One sacct -j item ("12", "12.0", "12_3.batch", "12+1.0", "12.1+0") as
+    slurm_parse_step_str() reads it: (job_id, array_task_id, het_job_offset, step_id,
+    step_het_comp), NO_VAL where not given. libslurm's own parser calls fatal() (exits
+    the process) on a bad item, so it is not used; a bad item raises SlurmError
+    ESLURM_INVALID_JOB_ID."""
+    match = _STEP_RE.fullmatch(text.strip())
+    if match is None:
+        raise SlurmError(error_number("ESLURM_INVALID_JOB_ID"), call="parse_step",
+                         description=f"Bad job/step specified: {text}")
+    job, task, het_offset, step, het_component = match.groups()
+
+    def number(value):
+        if value is None:
+            return NO_VAL
+        if int(value) >= NO_VAL:
+            raise SlurmError(error_number("ESLURM_INVALID_JOB_ID"), call="parse_step",
+                             description=f"Bad job/step specified: {text}")
+        return int(value)
+    step_id = _STEP_NAMES[step] if step in _STEP_NAMES else number(step)
+    return number(job), number(task), number(het_offset), step_id, number(het_component)
+
+
+def _step_list(keep: _Keep, items: Iterable[str]):
+    """slurm_addto_step_list(): comma-separated items, duplicates dropped, into a list
+    of Python-owned slurm_selected_step_t."""
+    lib = keep.lib
+    seen = []
+    for item in items:
+        for text in str(item).split(","):
+            if text.strip():
+                parsed = parse_step(text.strip('"\' '))
+                if parsed not in seen:
+                    seen.append(parsed)
+    steps = []
+    for parsed in seen:
+        step = keep.new("slurm_selected_step_t *")
+        lib.restd_selected_step_set(step, *parsed)
+        steps.append(step)
+    return keep.list(steps)
+
+
+def _job_cond(keep: _Keep, cond: dict, default_times: bool):
+    """slurmdb_job_cond_t from a dict keyed by its member names (lists of str, numbers,
+    used_nodes a str, step_list sacct -j items). An unknown key raises KeyError."""
+    unknown = set(cond) - set(JOB_COND_LISTS) - set(JOB_COND_NUMBERS) - {"step_list",
+                                                                          "used_nodes"}
+    if unknown:
+        raise KeyError(f"not slurmdb_job_cond_t members: {sorted(unknown)}")
+    out = keep.new("slurmdb_job_cond_t *")
+    for member in JOB_COND_LISTS:
+        if cond.get(member) is not None:
+            setattr(out, member, keep.strlist(cond[member]))
+    for member in JOB_COND_NUMBERS:
+        if cond.get(member) is not None:
+            setattr(out, member, int(cond[member]))
+    if cond.get("step_list") is not None:
+        out.step_list = _step_list(keep, cond["step_list"])
+    if cond.get("used_nodes") is not None:
+        out.used_nodes = keep.str(cond["used_nodes"])
+    # 0 would select the jobs without any flag (SLURMDB_JOB_FLAG_NONE): unset means all,
+    # as in slurmrestd and sacct
+    if not out.db_flags:
+        out.db_flags = keep.lib.SLURMDB_JOB_FLAG_NOTSET
+    if default_times:
+        keep.lib.slurmdb_job_cond_def_start_end(out)
+    return out
+
+
+class _RecordLayout:
+    """How the numbers and strings restd_*_rec_read() fill map to dict keys: top-level
+    members, and the members of nested structs ("stats.x" -> rec["stats"]["x"])."""
+
+    def __init__(self, ffi, lib, numbers: int, strings: int):
+        self.numbers = ffi.string(lib.restd_rec_member_names(numbers)).decode().split(",")
+        self.strings = ffi.string(lib.restd_rec_member_names(strings)).decode().split(",")
+        self.count = len(self.numbers)
+        top = [(i, n) for i, n in enumerate(self.numbers) if "." not in n]
+        # top-level numbers come first in the C tables: one slice, then nested ones
+        assert [i for i, _ in top] == list(range(len(top)))
+        self.top_numbers = [n for _, n in top]
+        self.nested_numbers: dict[str, list[tuple[int, str]]] = {}
+        for i, name in enumerate(self.numbers[len(top):], len(top)):
+            outer, inner = name.split(".")
+            self.nested_numbers.setdefault(outer, []).append((i, inner))
+        self.top_strings = [(i, n) for i, n in enumerate(self.strings) if "." not in n]
+        assert [i for i, _ in self.top_strings] == list(range(len(self.top_strings)))
+        self.top_string_names = [n for _, n in self.top_strings]
+        self.nested_strings: dict[str, list[tuple[int, str]]] = {}
+        for i, name in enumerate(self.strings):
+            if "." in name:
+                outer, inner = name.split(".")
+                self.nested_strings.setdefault(outer, []).append((i, inner))
+
+    def convert(self, numbers: list, strings: list) -> dict:
+        mask = numbers[self.count]
+        if mask:
+            strings = [None if mask >> i & 1 else s for i, s in enumerate(strings)]
+        out = dict(zip(self.top_numbers, numbers))
+        out.update(zip(self.top_string_names, strings))
+        for outer, members in self.nested_numbers.items():
+            out[outer] = {inner: numbers[i] for i, inner in members}
+        for outer, members in self.nested_strings.items():
+            nested = out.setdefault(outer, {})
+            for i, inner in members:
+                nested[inner] = strings[i]
+        return out
+
+
+_LAYOUTS: dict = {}
+
+
+def _layouts(ffi, lib):
+    if not _LAYOUTS:
+        _LAYOUTS["job"] = _RecordLayout(ffi, lib, 0, 1)
+        _LAYOUTS["step"] = _RecordLayout(ffi, lib, 2, 3)
+    return _LAYOUTS["job"], _LAYOUTS["step"]
+
+
+class _Reader:
+    """Buffers for reading records in one thread (grown when a record needs more)."""
+
+    def __init__(self, ffi, lib, job_layout, step_layout):
+        self.ffi, self.lib = ffi, lib
+        self.job_layout, self.step_layout = job_layout, step_layout
+        self.job_numbers = ffi.new("uint64_t[]", job_layout.count + 1)
+        self.step_numbers = ffi.new("uint64_t[]", step_layout.count + 1)
+        self.text = ffi.new("char[]", 1 << 16)
+        self.cap = 1 << 16
+        self.steps = ffi.new("void *[]", 16)
+        self.steps_cap = 16
+
+    def _read(self, read, rec, numbers, count, layout):
+        need = read(rec, numbers, self.text, self.cap)
+        if need > self.cap:
+            self.cap = max(need, 2 * self.cap)
+            self.text = self.ffi.new("char[]", self.cap)
+            read(rec, numbers, self.text, self.cap)
+        strings = self.ffi.unpack(self.text, need - 1).decode(errors="replace").split("\0")
+        return layout.convert(self.ffi.unpack(numbers, count + 1), strings)
+
+    def job(self, rec) -> dict:
+        lib, ffi = self.lib, self.ffi
+        job = self._read(lib.restd_job_rec_read, rec, self.job_numbers,
+                         self.job_layout.count, self.job_layout)
+        count = lib.restd_job_rec_steps(rec, self.steps, self.steps_cap)
+        if count > self.steps_cap:
+            self.steps_cap = count
+            self.steps = ffi.new("void *[]", count)
+            lib.restd_job_rec_steps(rec, self.steps, count)
+        step_read, step_numbers = lib.restd_step_rec_read, self.step_numbers
+        step_count, step_layout = self.step_layout.count, self.step_layout
+        job["steps"] = [self._read(step_read, ffi.cast("slurmdb_step_rec_t *", pointer),
+                                   step_numbers, step_count, step_layout)
+                        for pointer in ffi.unpack(self.steps, count)]
+        return job
+
+
+class JobRecords:
+    """The list slurmdb_jobs_get() returned, owned: ``len()``, ``records(start, stop)``
+    (dicts keyed by slurmdb_job_rec_t member names; "steps" a list of dicts keyed by
+    slurmdb_step_rec_t member names, "stats" and "step_id" nested dicts of theirs),
+    ``close()`` frees it. Independent of the connection that fetched it.
+
+    records() may run in several threads at once; close() waits for them to finish, and
+    records() after close() raises ValueError."""
+
+    def __init__(self, ffi, lib, handle):
+        self._ffi, self._lib = ffi, lib
+        self._handle = handle
+        self._lock = threading.Condition()
+        self._readers = 0
+        count = lib.slurm_list_count(handle)
+        # the records' addresses, so that a slice needs no walk of the list
+        self._pointers = ffi.new("void *[]", max(count, 1))
+        self._count = lib.restd_list_to_array(handle, self._pointers, count)
+        self._layouts = _layouts(ffi, lib)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def records(self, start: int = 0, stop: Optional[int] = None) -> list[dict]:
+        """Records [start, stop) as dicts (the slice clipped to the list)."""
+        ffi = self._ffi
+        with self._lock:
+            if self._handle is None:
+                raise ValueError("JobRecords is closed")
+            self._readers += 1
+        try:
+            start, stop, _ = slice(start, stop).indices(self._count)
+            reader = _Reader(ffi, self._lib, *self._layouts)
+            cast = ffi.cast
+            pointers = self._pointers
+            return [reader.job(cast("slurmdb_job_rec_t *", pointers[i]))
+                    for i in range(start, stop)]
+        finally:
+            with self._lock:
+                self._readers -= 1
+                self._lock.notify_all()
+
+    def retain(self, keep) -> None:
+        """Only the records for which ``keep(record)`` (the slurmdb_job_rec_t
+        cdata) is true stay visible; the others are freed with the list. For
+        the conditions slurmdbd does not apply itself (job_cond.exitcode)."""
+        cast = self._ffi.cast
+        with self._lock:
+            if self._handle is None:
+                raise ValueError("JobRecords is closed")
+            while self._readers:
+                self._lock.wait()
+            pointers, kept = self._pointers, 0
+            for index in range(self._count):
+                if keep(cast("slurmdb_job_rec_t *", pointers[index])):
+                    pointers[kept] = pointers[index]
+                    kept += 1
+            self._count = kept
+
+    def close(self) -> None:
+        """Free the list and every record in it (idempotent)."""
+        with self._lock:
+            while self._readers:
+                self._lock.wait()
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            self._pointers = None
+            self._lib.slurm_list_destroy(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        # a backstop: the owner calls close() when the answer is written
+        if getattr(self, "_handle", None) is not None:
+            self.close()
+
+
+def _jobs_get(self, cond: Optional[dict] = None, default_times: bool = False) -> JobRecords:
+    """slurmdb_jobs_get(): the jobs matching ``cond`` (a dict keyed by slurmdb_job_cond_t
+    member names, see _job_cond; None sends no condition, as slurmrestd does for a
+    query without parameters). ``default_times`` applies sacct's default usage_start and
+    usage_end (slurmdb_job_cond_def_start_end). Raises SlurmError when slurmdbd refuses
+    or fails; no match is an empty JobRecords."""
+    ffi, lib = self._ffi, self._lib
+    keep = _Keep(ffi, lib)
+    try:
+        job_cond = _job_cond(keep, cond, default_times) if cond is not None else ffi.NULL
+        ffi.errno = 0
+        handle = lib.slurmdb_jobs_get(self._handle[0], job_cond)
+        # slurmdbd's plugin signals every failure by NULL (with errno set); a list is a
+        # success whatever errno a system call inside left behind
+        if handle == ffi.NULL:
+            number = ffi.errno or error_number("ESLURM_REST_INVALID_QUERY")
+            raise SlurmError(number, call="slurmdb_jobs_get")
+    finally:
+        keep.close()
+    try:
+        return JobRecords(ffi, lib, handle)
+    except BaseException:
+        lib.slurm_list_destroy(handle)
+        raise
+
+
+__all__ += ["JobRecords", "parse_step"]

@@ -115,6 +115,55 @@ static const restd_errno_entry_t *restd_errno_table(void)
 # generate_fastpath: the jobs/nodes JSON fast path (native/generate_fastpath.py)
 GENERATORS = [generate_errno_table, generate_fastpath.generate]
 
+# A struct member declared in a TYPES text with this comment on its line exists in
+# some Slurm versions only: it is declared when the installed header's struct has it
+# and left out otherwise (restd.native.services.ABSENT_MEMBERS then reads it as None).
+OPTIONAL_MEMBER = "/* optional */"
+_TYPEDEF_START_RE = re.compile(r"^\s*typedef\s+struct\b[^;]*\{\s*$")
+_TYPEDEF_END_RE = re.compile(r"^\s*\}\s*([A-Za-z_]\w*)\s*;")
+_MEMBER_NAME_RE = re.compile(r"([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*;")
+
+
+def header_text(include_dir):
+    texts = []
+    for name in ("slurm.h", "slurmdb.h"):
+        with open(os.path.join(include_dir, "slurm", name), encoding="utf-8",
+                  errors="replace") as f:
+            texts.append(f.read())
+    return "\n".join(texts)
+
+
+def keep_optional_members(cdef, header):
+    """``cdef`` without the OPTIONAL_MEMBER lines whose member the header's struct lacks."""
+    out = []
+    block = None  # lines of the typedef struct being read
+    for line in cdef.splitlines():
+        if block is None:
+            if OPTIONAL_MEMBER in line:
+                raise RuntimeError("%r outside a typedef struct: %s" % (OPTIONAL_MEMBER, line))
+            if _TYPEDEF_START_RE.match(line):
+                block = [line]
+            else:
+                out.append(line)
+            continue
+        block.append(line)
+        end = _TYPEDEF_END_RE.match(line)
+        if not end:
+            continue
+        members = None
+        for item in block:
+            if OPTIONAL_MEMBER in item:
+                if members is None:
+                    members = generate_fastpath.struct_members(header, end.group(1))
+                name = _MEMBER_NAME_RE.search(item.split(OPTIONAL_MEMBER)[0]).group(1)
+                if name not in members:
+                    continue
+            out.append(item)
+        block = None
+    if block is not None:
+        out.extend(block)
+    return "\n".join(out)
+
 
 def build_ffi(module_name=MODULE_NAME, modules=MODULES):
     include_dir = find_include_dir()
@@ -138,7 +187,7 @@ def build_ffi(module_name=MODULE_NAME, modules=MODULES):
         source.append(gen_source)
 
     ffi = FFI()
-    ffi.cdef("\n".join(cdef))
+    ffi.cdef(keep_optional_members("\n".join(cdef), header_text(include_dir)))
     ffi.set_source(
         module_name,
         "\n".join(source),

@@ -508,11 +508,35 @@ def submit_het_job(descs):
         lib.slurm_list_destroy(job_list)
 
 
+# One entry of slurm_update_job2()'s answer for a job array: the tasks that got the
+# same return code, ``tasks`` as slurmctld names them ("1234_0-2,5", "1234_7").
+ArrayTaskResult = collections.namedtuple("ArrayTaskResult", "tasks error_code message")
+
+
 def update_job(desc):
-    """slurm_update_job(): ``desc`` names the job (``job_id`` or ``job_id_str``)."""
-    _, lib = _lib()
+    """slurm_update_job2(): ``desc`` names the job (``job_id`` or ``job_id_str``).
+
+    Returns slurmctld's per task answer for a job array, a list of
+    :data:`ArrayTaskResult` (tasks refused are there, with their error code: the
+    call itself succeeded); ``[]`` for any other job. A refusal of the whole
+    request raises :class:`SlurmError`.
+    """
+    ffi, lib = _lib()
     desc = _desc(desc)
-    check_error(lib.slurm_update_job(desc.c), call="slurm_update_job")
+    out = ffi.new("job_array_resp_msg_t **")
+    rc = lib.slurm_update_job2(desc.c, out)
+    resp = out[0]
+    try:
+        check_error(rc, call="slurm_update_job2")
+        if resp == ffi.NULL:
+            return []
+        return [ArrayTaskResult(_cstr(ffi, resp.job_array_id[index]),
+                                int(resp.error_code[index]),
+                                _cstr(ffi, lib.restd_job_array_resp_err_msg(resp, index)))
+                for index in range(resp.job_array_count)]
+    finally:
+        if resp != ffi.NULL:
+            lib.slurm_free_job_array_resp(resp)
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 libslurm's messages to JSON bytes, in C generated from the object descriptions
 (native/generate_fastpath.py, built into restd._libslurm).
 
-    dump_jobs_json(msg, pretty=True, indent_level=0) -> bytes   # the "jobs" array
+    dump_jobs_json(msg, pretty=True, indent_level=0, start=0, stop=None) -> bytes  # "jobs"
     dump_nodes_json(msg, pretty=True, indent_level=0, warnings=None) -> bytes
     dump_with_lists(envelope, {"jobs": fill}, pretty) -> bytes   # envelope + splice
 
@@ -35,12 +35,16 @@ def _c(msg):
     return getattr(msg, "c", msg)
 
 
-def _call(entry, msg, pretty: bool, indent_level: int) -> bytes:
+ALL = 0xFFFFFFFF  # "to the last record"
+
+
+def _call(entry, msg, pretty: bool, indent_level: int, start: int = 0,
+          stop: Optional[int] = None) -> bytes:
     ffi, lib = library.get()
     length = ffi.new("size_t *")
     ptr = _c(msg)
     data = entry(ffi.NULL if ptr is None else ptr, 1 if pretty else 0, int(indent_level),
-                 length)
+                 int(start), ALL if stop is None else int(stop), length)
     if data == ffi.NULL:
         raise MemoryError("fast path: out of memory")
     try:
@@ -55,9 +59,12 @@ def _call(entry, msg, pretty: bool, indent_level: int) -> bytes:
         lib.restd_fp_free(data)
 
 
-def dump_jobs_json(msg, pretty: bool = True, indent_level: int = 0) -> bytes:
-    """The JSON array of a job_info_msg_t's jobs (JOB_INFO_MSG)."""
-    return _call(library.get()[1].restd_fp_dump_JOB_INFO_MSG, msg, pretty, indent_level)
+def dump_jobs_json(msg, pretty: bool = True, indent_level: int = 0, start: int = 0,
+                   stop: Optional[int] = None) -> bytes:
+    """The JSON array of a job_info_msg_t's jobs (JOB_INFO_MSG), or of its
+    jobs [start, stop) (an answer written batch by batch)."""
+    return _call(library.get()[1].restd_fp_dump_JOB_INFO_MSG, msg, pretty, indent_level,
+                 start, stop)
 
 
 def dump_nodes_json(msg, pretty: bool = True, indent_level: int = 0,

@@ -12,8 +12,9 @@
  *   restd_fp_double()     a double as orjson writes it
  *   restd_fp_user/group() uid/gid -> name, cached for one dump call
  *   call-outs for the kinds whose rule is code, not data: job stdio paths
- *   (slurm_get_job_std*()), gres_detail, JOB_RES_NODES (needs the internal
- *   job_resources_t layout, declared below per Slurm release), NODE_SELECT_*
+ *   (slurm_get_job_std*()), gres_detail, JOB_RES_NODES (the internal
+ *   job_resources_t, read as restd_job_resources_t: its layout per Slurm release is
+ *   declared in native/_cffi_src/slurm.py), NODE_SELECT_*
  *   (slurm_get_select_nodeinfo() before 23.11, node_info_t members after).
  *
  * No Python objects are touched: the generated entry points run without the GIL.
@@ -36,45 +37,13 @@
  *   restd_job_reason_string(uint32_t)   job_[state_]reason_string()
  *   restd_node_alloc(node, ...)         slurm_get_select_nodeinfo() / node members
  *   RESTD_NODE_ALLOC_TRES_OWNED         whether the TRES string must be xfree'd
+ *   restd_job_resources_t               struct job_resources, per release
+ *   slurm_bit_test(), slurm_bit_size()  bitstring.h (internal, exported)
  * Using the very same functions keeps both paths identical by construction.
  */
-typedef int64_t restd_fp_bitoff_t;
-extern int bit_test(void *b, restd_fp_bitoff_t bit);
-extern restd_fp_bitoff_t bit_size(void *b);
 extern void slurm_xfree_ptr(void *ptr);
 /* hostlist_t is a pointer type before 23.11, a struct (used as hostlist_t *) after */
 typedef __typeof__(slurm_hostlist_create(NULL)) restd_fp_hostlist_t;
-
-/*
- * src/common/job_resources.h: struct job_resources (internal, not installed).
- * The ABI of 22.05 .. 24.05; 24.11 added next_step_node_inx after memory_used.
- */
-typedef struct {
-    void *core_bitmap;
-    void *core_bitmap_used;
-    uint32_t cpu_array_cnt;
-    uint16_t *cpu_array_value;
-    uint32_t *cpu_array_reps;
-    uint16_t *cpus;
-    uint16_t *cpus_used;
-    uint16_t *cores_per_socket;
-    uint16_t cr_type;
-    uint64_t *memory_allocated;
-    uint64_t *memory_used;
-#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(24,11,0)
-    uint32_t next_step_node_inx;
-#endif
-    uint32_t nhosts;
-    void *node_bitmap;
-    uint32_t node_req;
-    char *nodes;
-    uint32_t ncpus;
-    uint32_t *sock_core_rep_count;
-    uint16_t *sockets_per_node;
-    uint16_t *tasks_per_node;
-    uint16_t threads_per_core;
-    uint8_t whole_node;
-} restd_fp_job_resources_t;
 
 /* proc_exit_code_verbose_t (Slurm 23.02+ internal): what DUMP(PROCESS_EXIT_CODE) fills */
 typedef struct {
@@ -659,10 +628,10 @@ static void restd_fp_job_reason(restd_fp_w *w, uint32_t reason)
  * or "allocated_and_in_use" when also in core_bitmap_used), walking
  * sockets_per_node/cores_per_socket as sock_core_rep_count repeats them.
  */
-static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_fp_job_resources_t *res)
+static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *res)
 {
     restd_fp_hostlist_t hl = NULL;
-    restd_fp_bitoff_t bit = 0, alloc_size = 0, used_size = 0;
+    bitoff_t bit = 0, alloc_size = 0, used_size = 0;
     uint32_t sock_inx = 0, sock_reps = 0;
 
     restd_fp_arr_begin(w);
@@ -673,9 +642,9 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_fp_job_resources_t
     if (res->nodes && res->nodes[0])
         hl = slurm_hostlist_create(res->nodes);
     if (res->core_bitmap)
-        alloc_size = bit_size(res->core_bitmap);
+        alloc_size = slurm_bit_size(res->core_bitmap);
     if (res->core_bitmap_used)
-        used_size = bit_size(res->core_bitmap_used);
+        used_size = slurm_bit_size(res->core_bitmap_used);
     for (uint32_t node = 0; node < res->nhosts; node++) {
         char *host = hl ? slurm_hostlist_shift(hl) : NULL;
         uint32_t cps, ncores;
@@ -697,7 +666,7 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_fp_job_resources_t
             int used;
             char num[16];
             int n;
-            if (bit >= alloc_size || !bit_test(res->core_bitmap, bit))
+            if (bit >= alloc_size || !slurm_bit_test(res->core_bitmap, bit))
                 continue;
             if ((int) (index / cps) != open_socket) {
                 if (open_socket >= 0) {
@@ -714,7 +683,7 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_fp_job_resources_t
             n = snprintf(num, sizeof(num), "\"%u\":", index % cps);
             restd_fp_key(w, num, (size_t) n);
             used = res->core_bitmap_used && bit < used_size &&
-                   bit_test(res->core_bitmap_used, bit);
+                   slurm_bit_test(res->core_bitmap_used, bit);
             if (used)
                 RESTD_FP_LIT(w, "\"allocated_and_in_use\"");
             else

@@ -6,6 +6,7 @@ so ``pip install -e .`` compiles the result into ``restd._libslurm``. It emits:
 
 * for each list kind in ``LISTS`` (``JOB_INFO_MSG``, ``NODES``) an entry point
   ``char *restd_fp_dump_<LIST>(const <msg> *msg, int pretty, int indent_level,
+  uint32_t first, uint32_t last,
   size_t *len)`` writing the records as one JSON array (orjson's layout, pretty
   or compact, starting at ``indent_level``) into a malloc'ed buffer
   (``restd_fp_free()`` it; NULL when out of memory);
@@ -35,10 +36,9 @@ Special    call-outs to native/fastpath_helpers.c (``SPECIALS``): job stdio path
 The rule is: byte for byte what the Python path (restd.data_parser.dump with
 restd.native.services.get and LibslurmServices) gives for the same structs.
 A member the compiled slurm.h lacks (``container_id`` before 23.02...) reads as
-that getter's None: 0/NULL for most kinds, "not set" for NoVal; so does a member
-the getter keeps opaque (``OPAQUE_MEMBERS``: job_resrcs, whose struct is
-internal; JOB_RES and JOB_RES_NODES have C ready in fastpath_helpers.c, with the
-internal ABI per release, for when both paths start dumping it).
+that getter's None: 0/NULL for most kinds, "not set" for NoVal. A struct slurm.h
+keeps opaque (job_resources_t, internal to Slurm) is read through the binding's
+declaration of its layout per release (``PRIVATE_STRUCTS``), as the getter does.
 A kind the generator does not know raises at build time (never a silent gap).
 """
 from __future__ import annotations
@@ -58,9 +58,10 @@ MESSAGE_ARRAYS = {  # message c_type -> (array member, count member)
     "node_info_msg_t": ("node_array", "record_count"),
 }
 
-# Structs not in the installed headers: the ABI structs of fastpath_helpers.c.
+# Structs not in the installed headers: job_resources_t as the binding declares it
+# per release (native/_cffi_src/slurm.py), the exit code struct of fastpath_helpers.c.
 PRIVATE_STRUCTS = {
-    "job_resources_t": ("restd_fp_job_resources_t", {
+    "job_resources_t": ("restd_job_resources_t", {
         "core_bitmap": "void*", "core_bitmap_used": "void*", "cpu_array_cnt": "uint32_t",
         "cpu_array_value": "uint16_t*", "cpu_array_reps": "uint32_t*", "cpus": "uint16_t*",
         "cpus_used": "uint16_t*", "cores_per_socket": "uint16_t*", "cr_type": "uint16_t",
@@ -72,10 +73,6 @@ PRIVATE_STRUCTS = {
     "proc_exit_code_verbose_t": ("restd_fp_exit_code_t", {
         "status": "uint32_t", "return_code": "uint32_t", "signal": "uint16_t"}),
 }
-# Members restd.native.services.get reads as None (opaque to the Python path):
-# tests/test_fastpath.py checks this equals services.OPAQUE_MEMBERS.
-OPAQUE_MEMBERS = frozenset({"job_resrcs"})
-
 # Scalars: C statements, {v} the value expression.
 SCALARS = {
     "STRING": "restd_fp_str(w, {v});",
@@ -422,9 +419,8 @@ class Generator:
             return self.value(kind_name, "p", "", "p", object_name)
         source = field["source"]
         first = source.split(".")[0]
-        if first not in members or first in OPAQUE_MEMBERS:
-            if first not in members:
-                self.absent.append(f"{object_name}.{source}")
+        if first not in members:
+            self.absent.append(f"{object_name}.{source}")
             return self.value(kind_name, None, "", "p", object_name)
         ctype = members[first] if "." not in source else ""
         return self.value(kind_name, f"p->{source}", ctype, "p", object_name)
@@ -457,22 +453,27 @@ class Generator:
         hint = 8192
         entry = f"restd_fp_dump_{_ident(list_name)}"
         prototype = (f"char *{entry}(const {kind['c_type']} *msg, int pretty, "
-                     f"int indent_level, size_t *len)")
+                     f"int indent_level, uint32_t first, uint32_t last, size_t *len)")
         source = f"""
+/* the records [first, last) of the message (clipped to it) as a JSON array */
 {prototype}
 {{
     restd_fp_w *w = calloc(1, sizeof(*w));
     char *out;
+    uint32_t end = msg ? msg->{count} : 0;
     if (!w) {{
         *len = 0;
         return NULL;
     }}
+    if (last < end)
+        end = last;
     /* a generous guess, {hint} bytes a record: reserved, not touched */
     restd_fp_init(w, pretty, indent_level,
-                  msg ? (size_t) msg->{count} * ({hint} + 64 * (size_t) indent_level) : 0);
+                  first < end ? (size_t) (end - first) * ({hint} + 64 * (size_t) indent_level)
+                              : 0);
     restd_fp_arr_begin(w);
     if (msg) {{
-        for (uint32_t i = 0; i < msg->{count}; i++) {{
+        for (uint32_t i = first; i < end; i++) {{
             const {c_struct} *rec = &msg->{array}[i];
 {skip_line}
             restd_fp_item(w);

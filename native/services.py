@@ -5,9 +5,10 @@
 ``restd.data_parser.dump`` asks for it: ``char *`` becomes ``str`` (``None``
 for NULL), ``char **`` an indexable of ``str``, a NULL struct pointer
 ``None``; dicts (the response wrappers the plugin builds) are read by key.
-Members whose C type changed between releases go through the binding's
-accessors; members the compiled-against Slurm does not have read as ``None``
-(listed in :data:`ABSENT_MEMBERS`, so that a typo still fails loudly).
+Members whose C type changed between releases, or that point at a struct
+slurm.h keeps opaque (``job_resrcs``), go through the binding's accessors;
+members the compiled-against Slurm does not have read as ``None`` (listed in
+:data:`ABSENT_MEMBERS`, so that a typo still fails loudly).
 """
 from __future__ import annotations
 
@@ -24,8 +25,6 @@ ABSENT_MEMBERS = frozenset({
     "last_consumed", "last_deficit", "last_update",                  # slurm_license_info_t
     "schedule_exit", "schedule_exit_cnt", "bf_exit", "bf_exit_cnt",  # stats response
 })
-# Members pointing at types libslurm keeps opaque: read as None (dumped empty).
-OPAQUE_MEMBERS = frozenset({"job_resrcs"})
 
 
 class CharArray:
@@ -46,11 +45,33 @@ class CharArray:
         return True
 
 
+def _list_of(item_type):
+    """An accessor reading a ``list_t *`` member as a Python list of ``item_type``."""
+    def items(obj, member):
+        ffi, lib = library.get()
+        lst = getattr(obj, member)
+        out = []
+        if lst == ffi.NULL:
+            return None
+        it = lib.slurm_list_iterator_create(lst)
+        try:
+            while (item := lib.slurm_list_next(it)) != ffi.NULL:
+                out.append(ffi.cast(item_type, item))
+        finally:
+            lib.slurm_list_iterator_destroy(it)
+        return out
+    return items
+
+
 @functools.lru_cache(maxsize=None)
 def _types():
     ffi, lib = library.get()
+    shares = _list_of("assoc_shares_object_t *")
     return (ffi, lib, ffi.typeof("char *"), ffi.typeof("char * *"), ffi.CData,
-            {ffi.typeof("slurm_job_info_t *"): {"state_reason": lib.restd_job_state_reason},
+            {ffi.typeof("shares_response_msg_t *"): {
+                "assoc_shares_list": lambda msg: shares(msg, "assoc_shares_list")}} |
+            {ffi.typeof("slurm_job_info_t *"): {"state_reason": lib.restd_job_state_reason,
+                                                "job_resrcs": lib.restd_job_resources},
              ffi.typeof("partition_info_t *"): {"flags": lib.restd_part_flags}})
 
 
@@ -62,15 +83,14 @@ def _member(obj, name):
         return getattr(obj, name)
     special = accessors.get(ffi.typeof(obj))
     if special is not None and name in special:
-        return special[name](obj)
-    if name in OPAQUE_MEMBERS:
-        return None
-    try:
-        value = getattr(obj, name)
-    except AttributeError:
-        if name in ABSENT_MEMBERS:
-            return None
-        raise
+        value = special[name](obj)
+    else:
+        try:
+            value = getattr(obj, name)
+        except AttributeError:
+            if name in ABSENT_MEMBERS:
+                return None
+            raise
     if isinstance(value, cdata):
         kind = ffi.typeof(value)
         if value == ffi.NULL:
@@ -107,6 +127,13 @@ class LibslurmServices(Services):
         ffi, lib = library.get()
         text = lib.restd_job_reason_string(int(reason))
         return ffi.string(text).decode() if text != ffi.NULL else "InvalidReason"
+
+    def bits(self, bitstr):
+        ffi, lib = library.get()
+        if not isinstance(bitstr, ffi.CData):
+            return super().bits(bitstr)
+        return {bit for bit in range(lib.slurm_bit_size(bitstr))
+                if lib.slurm_bit_test(bitstr, bit)}
 
     def job_stdio(self, job, stream, get):
         ffi, lib = library.get()

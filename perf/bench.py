@@ -8,10 +8,22 @@ GET jobs, nodes, partitions and ping measures:
   - single requests: median seconds and bytes over --runs runs, each daemon's peak RSS;
   - load: requests/s and p50/p99 latency at 1, 16 and 64 keep-alive connections (wrk);
   - the floor: squeue's own fetch of the same jobs.
+Then the job history (slurmdb/jobs): it runs --steps-jobs jobs that really run (``srun
+true``, so the history has steps), cancels the held jobs, waits until sacct counts all of
+them as finished, and asks both daemons, freshly started, for the same jobs (the same
+job_cond: name, end states and time window), checks that both answer the same job ids, and
+measures single requests, peak RSS after them and after load, and wrk at --db-connections;
+the floor is sacct's own fetch of the same jobs.
 It writes perf/results/<time>.json and perf/results/<time>.md (and latest.*).
 
-    make perf                                   # N = 1000 and 10000
-    .venv/bin/python perf/bench.py --jobs 1000 --runs 3 --duration 3
+It fills the cluster with tens of thousands of jobs: run it on a cluster of its own, not
+on the one the tests use (conf/cluster/cluster.sh takes its directory and ports from the
+environment, and so does this script):
+
+    export RESTD_CLUSTER_DIR=/var/tmp/restd-perf RESTD_CLUSTER_PORT_BASE=19810
+    make perf                                   # N = 1000 and 10000, then the history
+    bash conf/cluster/cluster.sh stop           # the same environment: that cluster only
+    .venv/bin/python perf/bench.py --jobs 300 --steps-jobs 20 --runs 3 --duration 3
 """
 from __future__ import annotations
 
@@ -25,7 +37,9 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -37,6 +51,11 @@ JOB_USER = "alice"
 JOB_NAME = "restd-bench"  # only the benchmark's own jobs are counted and cancelled
 ENDPOINTS = ["jobs", "nodes", "partitions", "ping"]
 CONNECTIONS = [1, 16, 64]
+HISTORY = "slurmdb/jobs"
+# Every state a finished job can end in: with a state list, slurmdbd selects the jobs that
+# ended in the window (without one it selects only jobs that became eligible, and held
+# jobs never did). The same list for sacct -s and for both daemons' state=.
+FINISHED_STATES = "CANCELLED,COMPLETED,FAILED,TIMEOUT,NODE_FAIL,OUT_OF_MEMORY"
 
 
 def cluster_dir() -> Path:
@@ -65,15 +84,15 @@ def held_jobs(env) -> list[str]:
     return out.split()
 
 
-def fill_jobs(target: int, env) -> None:
-    """Bring alice's held jobs to exactly ``target``."""
+def fill_jobs(target: int, env) -> int:
+    """Bring alice's held jobs to exactly ``target``; returns how many it submitted."""
     have = held_jobs(env)
     if len(have) > target:
         subprocess.run(["scancel", *have[target:]], env=env, check=True)
-        return
+        return 0
     missing = target - len(have)
     if not missing:
-        return
+        return 0
     print(f"submitting {missing} held jobs ...", file=sys.stderr)
     command = ["runuser", "-u", JOB_USER, "--", "env", f"SLURM_CONF={env['SLURM_CONF']}",
                "sbatch", "--hold", "--parsable", "--chdir=/tmp", "-o", "/dev/null",
@@ -84,6 +103,83 @@ def fill_jobs(target: int, env) -> None:
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         list(pool.map(submit, range(missing)))
+    return missing
+
+
+def as_job_user(env, *argv: str) -> list[str]:
+    return ["runuser", "-u", JOB_USER, "--", "env", f"SLURM_CONF={env['SLURM_CONF']}", *argv]
+
+
+def run_steps_jobs(count: int, env) -> None:
+    """``count`` jobs that really run, each with one step (srun true) beside its batch
+    step, spread over the nodes; returns once none of them is queued or running."""
+    if not count:
+        return
+    print(f"running {count} jobs with steps ...", file=sys.stderr)
+    command = as_job_user(env, "sbatch", "--parsable", "--chdir=/tmp", "-o", "/dev/null",
+                          "-J", JOB_NAME, "--wrap", "srun true")
+
+    def submit(_):
+        return subprocess.run(command, env=env, check=True, capture_output=True, cwd="/tmp",
+                              text=True).stdout.strip().split(";")[0]
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(submit, range(count)))
+    deadline = time.monotonic() + 900
+    while True:
+        queued = set(subprocess.run(
+            ["squeue", "-h", "-u", JOB_USER, "-n", JOB_NAME, "-t", "PD,CF,R,CG,S", "-o", "%i"],
+            env=env, check=True, capture_output=True, text=True).stdout.split())
+        if not ids & queued:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(ids & queued)} of the jobs with steps still queued "
+                               f"after 900 s")
+        time.sleep(2)
+
+
+def history_window(start: str) -> dict[str, str]:
+    """The benchmark's finished jobs, as a slurmdb/jobs query (both daemons)."""
+    return {"job_name": JOB_NAME, "state": FINISHED_STATES, "start_time": start,
+            "end_time": "now"}
+
+
+def sacct_argv(start: str, *output: str) -> list[str]:
+    """sacct for the same job_cond as history_window()."""
+    return ["sacct", "-n", "-a", "--name", JOB_NAME, "-s", FINISHED_STATES, "-S", start,
+            "-E", "now", *output]
+
+
+def wait_for_history(expected: int, start: str, env) -> int:
+    """Wait until slurmdbd has recorded all ``expected`` jobs as finished."""
+    deadline = time.monotonic() + 900
+    while True:
+        have = len(subprocess.run(as_job_user(env, *sacct_argv(start, "-X", "-P", "-o",
+                                                                "jobid")),
+                                  env=env, check=True, capture_output=True, cwd="/tmp",
+                                  text=True).stdout.split())
+        if have >= expected or time.monotonic() > deadline:
+            if have != expected:
+                print(f"sacct counts {have} finished jobs, {expected} expected",
+                      file=sys.stderr)
+            return have
+        time.sleep(3)
+
+
+def sacct_floor(start: str, env, runs: int) -> dict:
+    """sacct's own fetch of the same jobs (with their steps): parsable, all fields, and
+    its JSON (Slurm's own dumper, as its slurmrestd's)."""
+    result = {}
+    for name, output in (("parsable_all", ("-P", "-o", "all")), ("json", ("--json",))):
+        times, size = [], 0
+        for _ in range(runs):
+            begin = time.perf_counter()
+            out = subprocess.run(as_job_user(env, *sacct_argv(start, *output)), env=env,
+                                 check=True, capture_output=True, cwd="/tmp").stdout
+            times.append(time.perf_counter() - begin)
+            size = len(out)
+        result[name] = {"seconds": statistics.median(times), "bytes": size}
+    return result
 
 
 def squeue_floor(env, runs: int) -> float:
@@ -102,12 +198,16 @@ class Daemon:
     """A REST daemon started as the service user; stopped by its pid."""
 
     def __init__(self, name: str, argv: list[str], port: int, version: str, env,
-                 headers: dict[str, str]):
+                 headers: dict[str, str], db_version: str):
         self.name, self.argv, self.port, self.version = name, argv, port, version
-        self.env, self.headers = env, headers
+        self.env, self.headers, self.db_version = env, headers, db_version
         self.process: subprocess.Popen | None = None
+        self.query = ""  # of slurmdb/jobs
 
     def url(self, endpoint: str) -> str:
+        if endpoint == HISTORY:
+            return (f"http://127.0.0.1:{self.port}/slurmdb/{self.db_version}/jobs/"
+                    f"?{self.query}")
         return f"http://127.0.0.1:{self.port}/slurm/{self.version}/{endpoint}/"
 
     def start(self) -> None:
@@ -144,22 +244,57 @@ class Daemon:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
+    def rss_mib(self) -> float:
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return 0.0
+        found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        return int(found.group(1)) / 1024 if found else 0.0
+
+
+class RssGuard:
+    """Kills the daemon when its RSS passes ``limit_mib`` (the machine is shared: better
+    a missing cell than the OOM killer choosing among other people's processes)."""
+
+    def __init__(self, daemon: Daemon, limit_mib: float):
+        self.daemon, self.limit_mib, self.tripped = daemon, limit_mib, 0.0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.watch, daemon=True)
+
+    def watch(self) -> None:
+        while not self.done.wait(0.2):
+            rss = self.daemon.rss_mib()
+            if rss > self.limit_mib:
+                self.tripped = rss
+                self.daemon.process.kill()
+                return
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
 
 def slurmrestd_newest(env) -> tuple[list[str], str]:
-    """The distribution's slurmrestd arguments for its newest API version."""
+    """The distribution's slurmrestd arguments for its newest API version (slurmctld's
+    and slurmdbd's)."""
     listing = subprocess.run(["setpriv", f"--reuid={SERVICE_USER}", f"--regid={SERVICE_USER}",
                               "--init-groups", "slurmrestd", "-d", "list"], env=env,
                              capture_output=True, text=True, cwd="/tmp")
     parsers = re.findall(r"data_parser/(v0\.0\.\d+)", listing.stdout + listing.stderr)
     if parsers:  # 23.11 and later: versioned data_parser plugins
         newest = max(parsers, key=lambda v: int(v.rsplit(".", 1)[1]))
-        return ["-s", "slurmctld", "-d", newest], newest
+        return ["-s", "slurmctld,slurmdbd", "-d", newest], newest
     listing = subprocess.run(["setpriv", f"--reuid={SERVICE_USER}", f"--regid={SERVICE_USER}",
                               "--init-groups", "slurmrestd", "-s", "list"], env=env,
                              capture_output=True, text=True, cwd="/tmp")
     plugins = re.findall(r"openapi/(v0\.0\.\d+)", listing.stdout + listing.stderr)
     newest = max(plugins, key=lambda v: int(v.rsplit(".", 1)[1]))
-    return ["-s", f"openapi/{newest}"], newest
+    return ["-s", f"openapi/{newest},openapi/db{newest}"], newest
 
 
 # --- measurements ------------------------------------------------------------------------
@@ -192,6 +327,7 @@ def wrk(daemon: Daemon, endpoint: str, connections: int, duration: int) -> dict:
         print(f"wrk gave no rate for {daemon.name} {endpoint} c={connections}:\n"
               f"{out}{run.stderr}", file=sys.stderr)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"Socket errors: .*timeout (\d+)", out)
 
     def percentile(p: str) -> float | None:
         found = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -202,7 +338,8 @@ def wrk(daemon: Daemon, endpoint: str, connections: int, duration: int) -> dict:
 
     return {"requests_per_s": float(rate.group(1)) if rate else 0.0,
             "p50_s": percentile("50"), "p99_s": percentile("99"),
-            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0}
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "timeouts": int(timeouts.group(1)) if timeouts else 0, "duration_s": duration}
 
 
 def measure(daemon: Daemon, args) -> dict:
@@ -213,6 +350,42 @@ def measure(daemon: Daemon, args) -> dict:
         result["load"][endpoint] = {
             str(c): wrk(daemon, endpoint, c, args.duration)
             for c in CONNECTIONS if endpoint != "jobs" or c <= args.max_jobs_connections}
+    result["peak_rss_mib"] = daemon.peak_rss_mib()
+    return result
+
+
+def measure_history(daemon: Daemon, args) -> dict:
+    """slurmdb/jobs on a freshly started daemon: which jobs it answers, single requests
+    (and the peak RSS they cost), then load."""
+    answer = json.loads(daemon.get(HISTORY))  # warm up, and what it answers
+    jobs = answer.get("jobs") or []
+    result = {"jobs": len(jobs), "steps": sum(len(job.get("steps") or []) for job in jobs),
+              "errors": answer.get("errors") or [],
+              "job_ids": sorted(int(job["job_id"]) for job in jobs)}
+    del answer, jobs
+    single = single_requests(daemon, HISTORY, args.runs)
+    result["single"] = single
+    result["peak_rss_single_mib"] = daemon.peak_rss_mib()
+    # Long enough for about 3 answers per connection when the connections share the
+    # cores, within --db-max-duration (wrk counts only the answers completed in time).
+    cores = os.cpu_count() or 1
+
+    def duration(connections: int) -> int:
+        wanted = 3 * single["seconds"] * max(1.0, connections / cores)
+        return max(args.db_duration, min(args.db_max_duration, int(wanted) + 1))
+    result["load"] = {}
+    for c in args.db_connections:
+        if daemon.process.poll() is not None:
+            break
+        with RssGuard(daemon, args.rss_limit_mib) as guard:
+            result["load"][str(c)] = wrk(daemon, HISTORY, c, duration(c))
+        if guard.tripped:  # what wrk counted after the kill is no measurement
+            del result["load"][str(c)]
+            result["rss_limit_hit"] = {"connections": c, "rss_mib": guard.tripped}
+            print(f"{daemon.name}: RSS {guard.tripped:.0f} MiB over --rss-limit-mib at "
+                  f"{c} connections: stopped", file=sys.stderr)
+            result["peak_rss_mib"] = guard.tripped
+            return result
     result["peak_rss_mib"] = daemon.peak_rss_mib()
     return result
 
@@ -236,24 +409,95 @@ def markdown(report: dict) -> str:
             a, b = r["single"][e], s["single"][e]
             lines.append(f"| {e} | {a['seconds']:.4f} | {b['seconds']:.4f} | "
                          f"{ratio(b['seconds'], a['seconds'])} | {a['bytes']} | {b['bytes']} |")
-        lines += ["", "| endpoint | connections | restd req/s | slurmrestd req/s | ratio | "
-                  "restd p50/p99 ms | slurmrestd p50/p99 ms | non-2xx restd/slurmrestd |",
-                  "| --- | ---: | ---: | ---: | ---: | --- | --- | --- |"]
-        for e in ENDPOINTS:
-            for c, a in r["load"][e].items():
-                b = s["load"][e].get(c, {})
-
-                def ms(x):
-                    return f"{x * 1000:.1f}" if x is not None else "n/a"
-                lines.append(
-                    f"| {e} | {c} | {a['requests_per_s']:.1f} | {b.get('requests_per_s', 0):.1f} "
-                    f"| {ratio(a['requests_per_s'], b.get('requests_per_s'))} | "
-                    f"{ms(a['p50_s'])}/{ms(a['p99_s'])} | "
-                    f"{ms(b.get('p50_s'))}/{ms(b.get('p99_s'))} | "
-                    f"{a['non_2xx']}/{b.get('non_2xx', 0)} |")
+        lines += ["", *load_table(r["load"], s["load"], ENDPOINTS)]
         lines += ["", f"Peak RSS: restd {r['peak_rss_mib']:.0f} MiB, slurmrestd "
                   f"{s['peak_rss_mib']:.0f} MiB.", ""]
+    history = report.get("history")
+    if history and "restd" in history and "slurmrestd" in history:
+        r, s = history["restd"], history["slurmrestd"]
+        a, b = r["single"], s["single"]
+        floor = history["sacct"]
+        lines += [f"### {HISTORY}: {history['finished_jobs']} finished jobs "
+                  f"({history['steps_jobs']} of them ran, with a step)", "",
+                  f"Both daemons asked for the same jobs: `?{history['query']}` (restd "
+                  f"{r['jobs']} jobs with {r['steps']} steps, slurmrestd {s['jobs']} jobs "
+                  f"with {s['steps']} steps; the same job ids: "
+                  f"{'yes' if history['same_job_ids'] else 'NO'}). sacct's own fetch of the "
+                  f"same jobs: {floor['parsable_all']['seconds']:.2f} s "
+                  f"(`-P -o all`, {floor['parsable_all']['bytes']} bytes), "
+                  f"{floor['json']['seconds']:.2f} s (`--json`, {floor['json']['bytes']} "
+                  f"bytes).", "",
+                  "| endpoint | restd s | slurmrestd s | speed-up | restd bytes | slurmrestd bytes |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |",
+                  f"| {HISTORY} | {a['seconds']:.3f} | {b['seconds']:.3f} | "
+                  f"{ratio(b['seconds'], a['seconds'])} | {a['bytes']} | {b['bytes']} |", "",
+                  *load_table({HISTORY: r["load"]}, {HISTORY: s["load"]}, [HISTORY],
+                              durations=True), "",
+                  f"Peak RSS after the single requests: restd {r['peak_rss_single_mib']:.0f} "
+                  f"MiB, slurmrestd {s['peak_rss_single_mib']:.0f} MiB; after the load: restd "
+                  f"{r['peak_rss_mib']:.0f} MiB, slurmrestd {s['peak_rss_mib']:.0f} MiB "
+                  f"(both daemons started afresh for {HISTORY})."]
+        for name, row in (("restd", r), ("slurmrestd", s)):
+            if "rss_limit_hit" in row:
+                hit = row["rss_limit_hit"]
+                lines.append(f"{name} was stopped at {hit['connections']} connections: RSS "
+                             f"{hit['rss_mib']:.0f} MiB passed --rss-limit-mib "
+                             f"({report['rss_limit_mib']:.0f}); that cell is missing.")
+        lines.append("")
     return "\n".join(lines)
+
+
+def load_table(restd: dict, reference: dict, endpoints: list[str],
+               durations: bool = False) -> list[str]:
+    def ms(x):
+        return f"{x * 1000:.1f}" if x is not None else "n/a"
+
+    extra = " wrk s | timeouts restd/slurmrestd |" if durations else ""
+    lines = ["| endpoint | connections | restd req/s | slurmrestd req/s | ratio | "
+             "restd p50/p99 ms | slurmrestd p50/p99 ms | non-2xx restd/slurmrestd |" + extra,
+             "| --- | ---: | ---: | ---: | ---: | --- | --- | --- |"
+             + (" ---: | --- |" if durations else "")]
+    def rate(x):
+        return f"{x['requests_per_s']:.1f}" if x else "n/a"
+
+    for e in endpoints:
+        for c in sorted({*restd[e], *reference[e]}, key=int):
+            a, b = restd[e].get(c, {}), reference[e].get(c, {})
+            row = (f"| {e} | {c} | {rate(a)} | {rate(b)} "
+                   f"| {ratio(a.get('requests_per_s'), b.get('requests_per_s'))} | "
+                   f"{ms(a.get('p50_s'))}/{ms(a.get('p99_s'))} | "
+                   f"{ms(b.get('p50_s'))}/{ms(b.get('p99_s'))} | "
+                   f"{a.get('non_2xx', 'n/a')}/{b.get('non_2xx', 'n/a')} |")
+            if durations:
+                row += (f" {a.get('duration_s', 'n/a')}/{b.get('duration_s', 'n/a')} | "
+                        f"{a.get('timeouts', 'n/a')}/{b.get('timeouts', 'n/a')} |")
+            lines.append(row)
+    return lines
+
+
+def history(restd: Daemon, reference: Daemon, window_start: str, expected: int, env,
+            args) -> dict:
+    """slurmdb/jobs over the benchmark's finished jobs: the held ones, cancelled, and
+    --steps-jobs that ran."""
+    run_steps_jobs(args.steps_jobs, env)
+    subprocess.run(["scancel", "-u", JOB_USER, "-n", JOB_NAME, "-t", "PD"], env=env,
+                   check=True)
+    print(f"waiting for slurmdbd to record {expected} finished jobs ...", file=sys.stderr)
+    finished = wait_for_history(expected, window_start, env)
+    query = urllib.parse.urlencode(history_window(window_start))
+    result = {"query": query, "window_start": window_start, "expected_jobs": expected,
+              "finished_jobs": finished, "steps_jobs": args.steps_jobs,
+              "sacct": sacct_floor(window_start, env, args.runs)}
+    for daemon in (restd, reference):
+        daemon.query = query
+        daemon.start()
+        try:
+            result[daemon.name] = measure_history(daemon, args)
+        finally:
+            daemon.stop()
+    ids = [result[d.name].pop("job_ids") for d in (restd, reference)]
+    result["same_job_ids"] = ids[0] == ids[1]
+    return result
 
 
 def main() -> int:
@@ -264,12 +508,29 @@ def main() -> int:
     parser.add_argument("--max-jobs-connections", type=int, default=64,
                         help="highest concurrency for GET jobs (large answers)")
     parser.add_argument("--restd-args", default="-d v0.0.40", help="extra restd arguments")
+    parser.add_argument("--no-history", dest="history", action="store_false",
+                        help=f"skip {HISTORY} (the finished jobs)")
+    parser.add_argument("--steps-jobs", type=int, default=200,
+                        help="jobs that really run, with a step, for the history")
+    parser.add_argument("--db-connections", default="1,16",
+                        type=lambda text: [int(x) for x in text.split(",")],
+                        help=f"wrk concurrencies for {HISTORY} (large, slow answers)")
+    parser.add_argument("--db-duration", type=int, default=10,
+                        help=f"least seconds of wrk per {HISTORY} cell (longer when 3 "
+                             f"answers per connection take longer)")
+    parser.add_argument("--db-max-duration", type=int, default=60,
+                        help=f"most seconds of wrk per {HISTORY} cell")
+    parser.add_argument("--rss-limit-mib", type=float, default=14336,
+                        help=f"stop a daemon whose RSS passes this under {HISTORY} load")
     args = parser.parse_args()
     for tool in ("wrk", "slurmrestd"):
         if not shutil.which(tool):
             sys.exit(f"perf needs {tool}: apt-get install {'wrk' if tool == 'wrk' else 'slurmrestd'}")
 
     RESULTS.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("RESTD_CLUSTER_DIR"):
+        print("warning: RESTD_CLUSTER_DIR is not set: the benchmark fills the cluster the "
+              "tests use with its jobs (see perf/bench.py's docstring)", file=sys.stderr)
     directory = cluster_dir()
     env = slurm_env(directory / "etc" / "slurm.conf")
     # as conf/systemd/restd.service runs restd (both daemons get it)
@@ -282,16 +543,22 @@ def main() -> int:
                              text=True).stdout.strip()
 
     restd = Daemon("restd", [str(REPO / ".venv" / "bin" / "restd"), "127.0.0.1:16821", "-a",
-                             "jwt", "-s", "slurmctld", *args.restd_args.split()],
-                   16821, "v0.0.40", daemon_env, headers)
+                             "jwt", "-s", "slurmctld,slurmdbd", *args.restd_args.split()],
+                   16821, "v0.0.40", daemon_env, headers, "v0.0.40")
     reference = Daemon("slurmrestd", ["slurmrestd", "-a", "rest_auth/jwt", *reference_args,
                                       "127.0.0.1:16822"], 16822, reference_version,
-                       daemon_env, headers)
+                       daemon_env, headers, reference_version)
     report = {"slurm": release, "slurmrestd": f"slurmrestd {reference_version}",
-              "runs": args.runs, "duration": args.duration, "by_jobs": {}}
+              "runs": args.runs, "duration": args.duration,
+              "rss_limit_mib": args.rss_limit_mib, "by_jobs": {}}
+    # The history's window opens after any held jobs left by an interrupted run are gone.
+    subprocess.run(["scancel", "-u", JOB_USER, "-n", JOB_NAME, "-t", "PD"], env=env)
+    time.sleep(1.5)
+    window_start = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 0.5))
+    submitted = 0
     try:
         for n in [int(x) for x in args.jobs.split(",")]:
-            fill_jobs(n, env)
+            submitted += fill_jobs(n, env)
             row = {"squeue_s": squeue_floor(env, args.runs),
                    "jobs_in_cluster": len(subprocess.run(
                        ["squeue", "-h", "-o", "%i"], env=env, check=True, capture_output=True,
@@ -303,6 +570,9 @@ def main() -> int:
                 finally:
                     daemon.stop()
             report["by_jobs"][str(n)] = row
+        if args.history:
+            report["history"] = history(restd, reference, window_start,
+                                        submitted + args.steps_jobs, env, args)
     finally:
         subprocess.run(["scancel", "-u", JOB_USER, "-n", JOB_NAME], env=env)
     stamp = time.strftime("%Y%m%dT%H%M%S")

@@ -350,9 +350,11 @@ class App:
         opened = False
         try:
             for start, stop in stream.ranges():
-                yield await ctx.run_blocking(_render_batch, stream, serializer, start, stop,
-                                             pretty, not opened)
-                opened = True
+                chunk = await ctx.run_blocking(_render_batch, stream, serializer, start, stop,
+                                               pretty, not opened)
+                if chunk:
+                    opened = True
+                    yield chunk
         except Exception:
             # The status line is out: the failure goes into the answer's errors.
             log.exception("%s: list cut short", ctx.operation.operation_id)

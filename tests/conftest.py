@@ -37,6 +37,11 @@ class Cluster:
         return subprocess.run(command, env=environment, capture_output=True, text=True,
                               check=check, timeout=timeout, cwd="/tmp")
 
+    def version(self) -> tuple[int, int]:
+        """The cluster's Slurm (``scontrol --version``: "slurm 24.11.5") as (24, 11)."""
+        major, minor = self.run("scontrol", "--version").stdout.split()[1].split(".")[:2]
+        return int(major), int(minor)
+
     def token(self, user: str, lifespan: int = 600) -> str:
         out = subprocess.run(["bash", str(CLUSTER_SH), "token", user, str(lifespan)],
                              capture_output=True, text=True, check=True).stdout.strip()

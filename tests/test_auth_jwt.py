@@ -9,6 +9,7 @@ import base64
 import http.client
 import json
 import os
+import pwd
 import secrets
 import socket
 import time
@@ -123,8 +124,9 @@ def rsa_setup(tmp_path):
 def test_scontrol_token_verifies(cluster, verifying):
     token = cluster.token("alice")
     identity = authenticate(token_header(token))
+    alice = pwd.getpwnam("alice")  # created by cluster.sh: its uid is not fixed
     assert (identity.user, identity.group, identity.uid, identity.gid) == (
-        "alice", "alice", 1001, 1001)
+        "alice", "alice", alice.pw_uid, alice.pw_gid)
     assert identity.credential == token
     assert token not in repr(identity)
 
@@ -274,7 +276,8 @@ def test_user_name_mismatch_is_refused(cluster, verifying):
 def test_slurm_user_and_root_tokens_may_proxy(cluster, verifying, proxy):
     token = cluster.token(proxy)
     identity = authenticate(token_header(token), ("X-SLURM-USER-NAME", "bob"))
-    assert (identity.user, identity.uid, identity.credential) == ("bob", 1002, token)
+    assert (identity.user, identity.uid, identity.credential) == (
+        "bob", pwd.getpwnam("bob").pw_uid, token)
     assert "user unknown" in refusal(token_header(token), ("X-SLURM-USER-NAME", "nosuch"))
     assert authenticate(token_header(token)).user == proxy
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pwd
 import stat
 import subprocess
 import time
@@ -20,7 +21,15 @@ from restd.plugins.auth import local as local_plugin
 
 pytestmark = pytest.mark.cluster
 
-RESTD_UID, ALICE_UID = 999, 1001
+def _uid(user: str, default: int) -> int:
+    """The uid cluster.sh gave the user on this machine (the default before it ran)."""
+    try:
+        return pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return default
+
+
+RESTD_UID, ALICE_UID = _uid("restd", 999), _uid("alice", 1001)
 
 
 def request(kind="unix", uid=None, headers=()) -> Request:

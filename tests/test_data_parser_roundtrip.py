@@ -64,7 +64,9 @@ def _validator():
     Schema reads as property names."""
     def fix(schema):
         if isinstance(schema, dict):
-            return {key: ([r for r in value if "/" not in r] if key == "required"
+            # (a list: "required" may also be a property, as in v0.0.40_job)
+            return {key: ([r for r in value if "/" not in r]
+                          if key == "required" and isinstance(value, list)
                           else fix(value)) for key, value in schema.items()}
         if isinstance(schema, list):
             return [fix(item) for item in schema]

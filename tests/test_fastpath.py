@@ -58,14 +58,13 @@ def test_generator_covers_jobs_and_nodes():
         assert json.dumps(top) in source.replace('\\"', '"'), field.key
 
 
-def test_generator_opaque_members_follow_the_python_getter():
+def test_generator_absent_members_follow_the_python_getter():
     sys.path.insert(0, str(REPO / "native"))
     try:
         import generate_fastpath
     finally:
         sys.path.pop(0)
     from restd.native import services
-    assert generate_fastpath.OPAQUE_MEMBERS == services.OPAQUE_MEMBERS
     absent = generate_fastpath.generator("/usr/include")
     absent.generate()
     members = {name.split(".", 1)[1] for name in absent.absent}
@@ -154,6 +153,8 @@ def test_jobs_equal_the_python_dump(cluster, jobs):
     assert result["parsed_equal"] and result["compact_equal"], result
     assert all(result["pretty_equal"].values()), result["pretty_equal"]
     assert result["splice_equal"], result
+    assert result["batches_equal"], "jobs written in batches differ from the whole"
+    assert result["batch_beyond_end"] == "[]"
     # what the jobs were submitted to show really is in the data compared
     assert "PENDING" in result["states"], result["states"]
     if "RUNNING" not in result["states"]:
@@ -161,6 +162,8 @@ def test_jobs_equal_the_python_dump(cluster, jobs):
                               "%i").stdout.split()
         assert not running, f"running jobs {running} were not compared"
         print("\nnote: none of the test's jobs could start (cluster busy)")
+    else:  # the internal job_resources_t was read, by both paths
+        assert result["running_with_resources"], result["states"]
     assert result["seen"] == {"unicode": True, "replacement": True, "control": True,
                               "het": True, "array": True, "dependency": True}, result["seen"]
     print("\njobs: %(records)d records, python %(python_ms).1f ms, fast %(fast_ms).2f ms "
@@ -396,12 +399,31 @@ def scenario_compare(what: str, ids: list):
         splice_ok = splice_ok and got == want
     result["splice_equal"] = splice_ok
     if what == "jobs":
+        # written 3 jobs at a time, as restd streams the jobs of an answer
+        from restd.plugins.serializer import json as json_serializer
+        result["batches_equal"] = True
+        for pretty_flag in (True, False):
+            parts, opened = [], False
+            for first in range(0, c_count(msg), 3):
+                piece = json_serializer.dump_list_items(
+                    fastpath.dump_jobs_json(msg, pretty_flag, 1, first, first + 3),
+                    pretty_flag, not opened)
+                opened = opened or bool(piece)
+                parts.append(piece)
+            parts.append(json_serializer.dump_list_end(pretty_flag, not opened))
+            result["batches_equal"] &= b"".join(parts) == fast(msg, pretty_flag, 1)
+        result["batch_beyond_end"] = fastpath.dump_jobs_json(msg, False, 1, 10**6,
+                                                             10**6 + 5).decode()
+    if what == "jobs":
         mine = [job for job in python if str(job["job_id"]) in set(map(str, ids))
                 or str(job["array_job_id"]["number"]) in set(map(str, ids))
                 or str(job["het_job_id"]["number"]) in set(map(str, ids))]
         text = json.dumps(mine, ensure_ascii=False)
         result["job_ids"] = [str(job["job_id"]) for job in python]
         result["states"] = sorted({state for job in mine for state in job["job_state"]})
+        result["running_with_resources"] = [
+            job["job_id"] for job in mine if "RUNNING" in job["job_state"]
+            and job["job_resources"]["allocated_nodes"][0]["sockets"]]
         result["seen"] = {
             "unicode": "😀" in text, "replacement": "\ufffd" in text,
             "control": "\\u0001" in text and "\\t" in text,
@@ -411,6 +433,10 @@ def scenario_compare(what: str, ids: list):
                          for job in mine),
             "dependency": any(job["dependency"] for job in mine)}
     return result
+
+
+def c_count(msg) -> int:
+    return msg.c.record_count
 
 
 def _nest(array: bytes, level: int) -> bytes:
@@ -427,3 +453,25 @@ if __name__ == "__main__":
     arguments = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     outcome = globals()["scenario_" + scenario](**arguments)
     print(json.dumps(outcome, default=sorted))
+
+
+@pytest.mark.cluster
+def test_jobs_answer_is_streamed(restd, jobs):
+    """GET jobs/ in JSON goes out batch by batch (chunked), so a large answer
+    is never held whole; the small lists keep a Content-Length."""
+    import http.client
+    for endpoint, chunked in (("jobs/", True), ("nodes/", False)):
+        connection = http.client.HTTPConnection("127.0.0.1", restd.port, timeout=120)
+        try:
+            connection.request("GET", f"/slurm/{restd.DATA_PARSER}/{endpoint}",
+                               headers={"X-SLURM-USER-TOKEN": restd.token("alice"),
+                                        "Accept": "application/json"})
+            response = connection.getresponse()
+            body = json.loads(response.read())
+        finally:
+            connection.close()
+        assert response.status == 200
+        assert (response.getheader("Transfer-Encoding") == "chunked") is chunked, endpoint
+        assert (response.getheader("Content-Length") is None) is chunked, endpoint
+        if chunked:
+            assert set(jobs) <= {str(job["job_id"]) for job in body["jobs"]}

@@ -295,13 +295,16 @@ def test_submit_het_job(slurm, models, created, cluster, token):
     v0.0.40_uint64_no_val (so does slurmrestd 24.11.5's document) and the pydantic
     models of generator 7 refuse a model of another class: V0040Uint64NoVal here."""
     M = models
+    # slurmctld 24.11 refuses a batch job without a working directory (2063), which
+    # 22.05 ran: there, the slides' components get one
+    cwd = {"current_working_directory": "/tmp/"} if cluster.version() >= (24, 11) else {}
     job = M.JobSubmitReq(script=SCRIPT, jobs=[
         M.JobDescMsg(partition="debug", name="test job", environment=ENVIRONMENT,
                      memory_per_node=M.Uint64NoVal(set=True, number=100), tasks=5,
-                     nodes="2-10"),
+                     nodes="2-10", **cwd),
         M.JobDescMsg(memory_per_node=M.Uint64NoVal(set=True, number=100), tasks=1,
-                     nodes="1", environment=ENVIRONMENT),
-        M.JobDescMsg(nodes="1", environment=ENVIRONMENT)])
+                     nodes="1", environment=ENVIRONMENT, **cwd),
+        M.JobDescMsg(nodes="1", environment=ENVIRONMENT, **cwd)])
     result = slurm.slurm_v0040_post_job_submit(job)
     created.append(result.job_id)
     slurm.watch.update(result.job_id + offset for offset in range(3))
@@ -309,10 +312,10 @@ def test_submit_het_job(slurm, models, created, cluster, token):
     assert_wire(slurm.last(), "POST", f"{PREFIX}/job/submit", token, body={
         "script": SCRIPT,
         "jobs": [{"partition": "debug", "name": "test job", "environment": ENVIRONMENT,
-                  "memory_per_node": memory, "tasks": 5, "nodes": "2-10"},
+                  "memory_per_node": memory, "tasks": 5, "nodes": "2-10", **cwd},
                  {"memory_per_node": memory, "tasks": 1, "nodes": "1",
-                  "environment": ENVIRONMENT},
-                 {"nodes": "1", "environment": ENVIRONMENT}]})
+                  "environment": ENVIRONMENT, **cwd},
+                 {"nodes": "1", "environment": ENVIRONMENT, **cwd}]})
     records = scontrol_job(cluster, result.job_id)
     assert [(r["HetJobId"], r["HetJobOffset"]) for r in records] \
         == [(str(result.job_id), str(offset)) for offset in range(3)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import signal
 import subprocess
@@ -29,6 +30,11 @@ def run_child(scenario: str, env: dict[str, str], timeout: float = 120, **args):
     return native_child.run_child(__file__, scenario, env, timeout, **args)
 
 
+def _uid(user: str) -> int:
+    """The cluster user's uid on this machine (cluster.sh creates them: not fixed)."""
+    return pwd.getpwnam(user).pw_uid
+
+
 @pytest.fixture(scope="module")
 def offline_conf(tmp_path_factory) -> Path:
     return native_child.write_offline_conf(tmp_path_factory.mktemp("conf"))
@@ -38,28 +44,39 @@ def offline_conf(tmp_path_factory) -> Path:
 # no controller needed
 # ---------------------------------------------------------------------------
 
-def _declared_fields():
+def _slurm_module():
     sys.path.insert(0, str(REPO / "native"))
     try:
         from _cffi_src import slurm
     finally:
         sys.path.pop(0)
+    return slurm
+
+
+def _declared_fields():
+    """(struct, field, C type, optional): optional fields (``/* optional */``) are
+    declared only when the installed header has them (build_libslurm)."""
     for _tag, body, name in re.findall(r"typedef struct (\w+)? ?\{(.*?)\} (\w+);",
-                                       slurm.TYPES, re.S):
-        for decl in body.split(";"):
+                                       _slurm_module().TYPES, re.S):
+        optional = set(re.findall(r"(\w+)\s*;[ \t]*/\* optional \*/", body))
+        for decl in re.sub(r"/\*.*?\*/", "", body, flags=re.S).split(";"):
             decl = " ".join(decl.split())
             if decl and decl != "...":
                 ctype, field = re.match(r"(.*?)\s*\b(\w+)$", decl).groups()
-                yield name, field, ctype.replace(" ", "")
+                yield name, field, ctype.replace(" ", ""), field in optional
 
 
 def test_partial_struct_fields_have_the_installed_header_types():
     # cffi checks pointer fields at compile time but integer fields only at first use,
     # and only their size: check every declared field against the installed header.
     text = re.sub(r"/\*.*?\*/", "", (HEADER_DIR / "slurm.h").read_text(), flags=re.S)
+    # structs internal to Slurm (restd_job_resources_t) are defined by the binding's C,
+    # per release: checked against that definition (preprocessor lines left out)
+    text += re.sub(r"(?m)^#.*$", "", re.sub(r"/\*.*?\*/", "", _slurm_module().CUSTOMIZATIONS,
+                                            flags=re.S))
     bodies: dict[str, dict[str, str]] = {}
     wrong = []
-    for struct, field, ctype in _declared_fields():
+    for struct, field, ctype, optional in _declared_fields():
         if struct not in bodies:
             match = re.search(r"typedef struct\s*\w*\s*\{([^{}]*)\}\s*%s\s*;" % struct, text)
             assert match, struct
@@ -70,11 +87,63 @@ def test_partial_struct_fields_have_the_installed_header_types():
                     real[m.group(2)] = m.group(1).replace(" ", "")
             bodies[struct] = real
         real_type = bodies[struct].get(field)
+        if real_type is None and optional:
+            continue  # not in this version's struct: left out of the cdef
         if real_type in ("List", "list_t*"):
             real_type = "structxlist*"
         if real_type != ctype:
             wrong.append((struct, field, ctype, real_type))
     assert wrong == []
+
+
+# Slurm 24.11's headers and libslurmfull, from a Debian 13 root file system on this machine
+TRIXIE = Path("/var/lib/restd-trixie/usr")
+
+
+def test_binding_compiles_against_slurm_24_11(tmp_path):
+    """The whole generated C (declarations, accessors, the internal struct layouts
+    of CUSTOMIZATIONS, the JSON fast path) compiles without a warning against
+    Slurm 24.11's slurm.h: compile only, libslurm 24.11 is not loaded here."""
+    if not (TRIXIE / "include/slurm/slurm.h").exists():
+        pytest.skip(f"no Slurm 24.11 headers under {TRIXIE}")
+    import sysconfig
+    include = tmp_path / "include"
+    include.mkdir()
+    # only the slurm/ directory: the root file system's libc headers are not this gcc's
+    (include / "slurm").symlink_to(TRIXIE / "include/slurm")
+    env = dict(os.environ, SLURM_INCLUDE_DIR=str(include),
+               SLURM_LIB_DIR=str(next((TRIXIE / "lib").glob("*-linux-gnu/slurm-wlm"))))
+    source = tmp_path / "_libslurm.c"
+    code = ("import sys; sys.path.insert(0, 'native'); import build_libslurm; "
+            f"build_libslurm.build_ffi().emit_c_code({str(source)!r})")
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, check=True,
+                   capture_output=True, timeout=120)
+    version = re.search(r"#define\s+SLURM_VERSION_NUMBER\s+(0x[0-9a-fA-F]+)",
+                        (include / "slurm/slurm_version.h").read_text()).group(1)
+    assert int(version, 16) >> 8 == 0x180B  # 24.11
+    compiled = subprocess.run(
+        ["gcc", "-c", "-Wall", "-Wno-unused-function", "-o", str(tmp_path / "_libslurm.o"),
+         "-I", str(include), "-I", sysconfig.get_paths()["include"], str(source)],
+        capture_output=True, text=True, timeout=300)
+    assert compiled.returncode == 0 and compiled.stderr == "", compiled.stderr[-4000:]
+    # and links: every function it calls is exported by libslurmfull 24.11 (a name its
+    # header still declares may be gone from the library: slurm_seterrno), libc or Python
+    def exported(library):
+        out = subprocess.run(["nm", "-D", "--defined-only", "--format=posix", str(library)],
+                             capture_output=True, text=True, check=True).stdout
+        return {line.split()[0].split("@")[0] for line in out.splitlines() if line}
+    libslurm = next((TRIXIE / "lib").glob("*-linux-gnu/slurm-wlm/libslurmfull.so"))
+    defined = exported(libslurm)
+    for name in ("libc.so.6", "libm.so.6"):
+        defined |= exported(subprocess.run(["gcc", f"-print-file-name={name}"],
+                                           capture_output=True, text=True).stdout.strip())
+    needed = subprocess.run(["nm", "-u", "--format=posix", str(tmp_path / "_libslurm.o")],
+                            capture_output=True, text=True, check=True).stdout
+    missing = sorted(name for name in (line.split()[0].split("@")[0]
+                                       for line in needed.splitlines() if line)
+                     if name not in defined and name != "_GLOBAL_OFFSET_TABLE_"
+                     and not name.startswith(("Py", "_Py", "__")))
+    assert missing == []
 
 
 def test_errors_versions_and_descriptions(offline_conf):
@@ -105,9 +174,11 @@ def test_errors_versions_and_descriptions(offline_conf):
     # no controller: a real RPC fails with the connection error, ping says not responding
     assert result["load_jobs_error"] == "SLURMCTLD_COMMUNICATIONS_CONNECTION_ERROR"
     assert result["ping"] == [False, "SLURMCTLD_COMMUNICATIONS_CONNECTION_ERROR"]
-    # JobDesc: strings, lists with their counts, dict environment
+    # JobDesc: strings, lists with their counts, dict environment; slurm_init_job_desc_msg()
+    # leaves user_id NO_VAL in 22.05 and SLURM_AUTH_NOBODY (99) in 24.11
     assert result["desc"] == {"name": "x", "env_size": 2, "argc": 3, "env1": "B=2",
-                              "time_limit": 7, "user_id_default": 0xFFFFFFFE}
+                              "time_limit": 7,
+                              "user_id_default": 0xFFFFFFFE if number < 0x180B00 else 99}
     assert result["has_delete_node"] == 1
     # slurm_associations_get_shares() exists from 23.11 on; before, a clear error
     if number < 0x170B00:
@@ -154,11 +225,12 @@ def test_ping_answers_up(cluster):
 @pytest.mark.cluster
 def test_job_lifecycle_as_alice(cluster):
     alice = cluster.token("alice")
-    result = run_child("lifecycle", _cluster_env(cluster), token=alice, uid=1001, gid=1001)
+    uid, gid = _uid("alice"), pwd.getpwnam("alice").pw_gid
+    result = run_child("lifecycle", _cluster_env(cluster), token=alice, uid=uid, gid=gid)
     job_id = result["job_id"]
     try:
         assert job_id in result["load_jobs_ids"]
-        assert result["load_job"]["user_id"] == 1001
+        assert result["load_job"]["user_id"] == uid
         assert result["load_job"]["name"] == "restd-native-test"
         assert result["load_job"]["partition"] == "debug"
         # slurmctld agrees: squeue shows the job submitted through the binding
@@ -202,7 +274,7 @@ def test_unknown_job_raises_invalid_job_id(cluster):
 @pytest.mark.cluster
 def test_het_job_submit(cluster):
     result = run_child("het_submit", _cluster_env(cluster), token=cluster.token("alice"),
-                       uid=1001, gid=1001)
+                       uid=_uid("alice"), gid=pwd.getpwnam("alice").pw_gid)
     try:
         assert result["records"] == 2
         assert result["het_job_ids"] == [result["job_id"], result["job_id"]]
@@ -214,7 +286,8 @@ def test_het_job_submit(cluster):
 @pytest.mark.cluster
 def test_signal_job_ends_running_job(cluster):
     alice = cluster.token("alice")
-    result = run_child("signal", _cluster_env(cluster), token=alice, uid=1001, gid=1001)
+    result = run_child("signal", _cluster_env(cluster), token=alice, uid=_uid("alice"),
+                       gid=pwd.getpwnam("alice").pw_gid)
     try:
         assert result["state_before"] == "RUNNING"
         deadline = time.monotonic() + 30
@@ -271,7 +344,7 @@ def test_concurrent_users_in_threads(cluster):
                        bob=cluster.token("bob"), rounds=4)
     try:
         assert result["errors"] == []
-        assert sorted(result["owners"]) == sorted([1001] * 4 + [1002] * 4)
+        assert sorted(result["owners"]) == sorted([_uid("alice")] * 4 + [_uid("bob")] * 4)
     finally:
         for job_id in result["job_ids"]:
             cluster.run("scancel", str(job_id), check=False)
@@ -538,8 +611,8 @@ def scenario_concurrent(alice, bob, rounds):
             except SlurmError as exc:
                 errors.append("%s: %s" % (user, exc))
 
-    threads = [threading.Thread(target=work, args=(alice, "alice", 1001)),
-               threading.Thread(target=work, args=(bob, "bob", 1002))]
+    threads = [threading.Thread(target=work, args=(alice, "alice", _uid("alice"))),
+               threading.Thread(target=work, args=(bob, "bob", _uid("bob")))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -47,6 +47,23 @@ def sample(name: str) -> dict:
     return json.loads((SAMPLES / f"{name}.json").read_text())
 
 
+def needs_cwd(cluster) -> bool:
+    """slurmctld 22.05 runs the slurmd's default working directory for a batch job that
+    gives none, as the slides' bodies do; 24.11 refuses it (ESLURM_MISSING_WORK_DIR,
+    2063), through the real slurmrestd as through restd."""
+    return cluster.version() >= (24, 11)
+
+
+def slides(cluster, body: dict) -> dict:
+    """A slides' body, with a working directory where the cluster's Slurm needs one."""
+    if not needs_cwd(cluster):
+        return body
+    body = json.loads(json.dumps(body))
+    for job in [body["job"]] if "job" in body else body["jobs"]:
+        job.setdefault("current_working_directory", "/tmp")
+    return body
+
+
 @pytest.fixture
 def jobs(cluster):
     """Job ids to cancel when the test ends, whatever happened."""
@@ -82,7 +99,11 @@ def sleeper(name, directory=None, **fields):
 
 
 def test_slides_job_json_runs_as_the_requesting_user(restd, cluster, jobs):
-    job_id, answer = submit(restd, jobs, SLIDES_JOB)
+    if needs_cwd(cluster):
+        status, answer = call(restd, "POST", "job/submit", body=SLIDES_JOB, expect=None)
+        assert status == 500 and answer["job_id"] == 0
+        assert [e["error_number"] for e in answer["errors"]] == [2063]
+    job_id, answer = submit(restd, jobs, slides(cluster, SLIDES_JOB))
     assert answer["step_id"] == "batch" and answer["result"]["error"] == "No error"
     assert answer["errors"] == [] and answer["warnings"] == []
     info = scontrol_job(cluster, job_id)
@@ -125,8 +146,8 @@ def test_job_runs_on_the_nodes_asked_for(restd, cluster, jobs):
 
 def test_slides_recipes_give_squeue_answers(restd, cluster, jobs):
     running_id, _ = submit(restd, jobs, sleeper("restd recipe running", tasks=2))
-    array_id, answer = submit(restd, jobs, {**SLIDES_ARRAY, "job": {
-        **SLIDES_ARRAY["job"], "array": "1-3", "hold": True}})
+    array_id, answer = submit(restd, jobs, slides(cluster, {**SLIDES_ARRAY, "job": {
+        **SLIDES_ARRAY["job"], "array": "1-3", "hold": True}}))
     assert answer["warnings"][-1]["description"] == \
         "Job is in held state, pending scheduler release"
     wait_for(lambda: job_state(cluster, running_id) == "RUNNING", what="job running")
@@ -151,8 +172,8 @@ def test_slides_recipes_give_squeue_answers(restd, cluster, jobs):
 
 
 def test_array_job(restd, cluster, jobs):
-    array_id, _ = submit(restd, jobs, {**SLIDES_ARRAY, "job": {
-        **SLIDES_ARRAY["job"], "array": "0-3", "hold": True}})
+    array_id, _ = submit(restd, jobs, slides(cluster, {**SLIDES_ARRAY, "job": {
+        **SLIDES_ARRAY["job"], "array": "0-3", "hold": True}}))
     info = scontrol_job(cluster, array_id)
     assert info["ArrayTaskId"] == "0-3" and info["JobState"] == "PENDING"
     _, body = call(restd, "GET", "job/{job_id}", job_id=str(array_id))
@@ -162,7 +183,7 @@ def test_array_job(restd, cluster, jobs):
 
 
 def test_het_job(restd, cluster, jobs):
-    body = json.loads(json.dumps(SLIDES_HET))
+    body = slides(cluster, json.loads(json.dumps(SLIDES_HET)))
     body["jobs"][0]["hold"] = True
     job_id, _ = submit(restd, jobs, body)
     _, answer = call(restd, "GET", "job/{job_id}", job_id=str(job_id))
@@ -191,6 +212,92 @@ def test_update_changes_what_squeue_shows(restd, cluster, jobs):
     _, answer = call(restd, "POST", "job/{job_id}", job_id=job_id, body={"tasks": "10"})
     assert answer["warnings"][0]["source"] == "#/tasks/"
     assert scontrol_job(cluster, job_id)["NumTasks"] == "10"
+
+
+def _task_time_limits(cluster, array_id) -> dict:
+    """squeue's time limit of each task of a job array ({"<id>_0": "5:00", ...})."""
+    return {row[0]: row[1] for row in squeue(cluster, "-r", "-j", str(array_id),
+                                             "-o", "%i|%l")}
+
+
+def _time_limit(minutes: int) -> dict:
+    return {"time_limit": {"set": True, "number": minutes}}
+
+
+def test_update_of_an_array_answers_per_task(restd, cluster, jobs):
+    """slurm_update_job2(), as slurmrestd: one result per group of tasks slurmctld
+    answered alike; the group is named "<id>_[0-2]" (fmt_job_id_string())."""
+    array_id, _ = submit(restd, jobs, sleeper("restd array update", hold=True, array="0-2",
+                                              **_time_limit(10)))
+    assert set(_task_time_limits(cluster, array_id).values()) == {"10:00"}
+    _, answer = call(restd, "POST", "job/{job_id}", job_id=array_id, body=_time_limit(5))
+    assert answer["results"] == [{"job_id": array_id, "step_id": f"{array_id}_[0-2]",
+                                  "error": "No error", "error_code": 0, "why": ""}]
+    # the deprecated fields repeat the first result, as slurmctld names it
+    assert answer["job_id"] == f"{array_id}_0-2" and answer["step_id"] == ""
+    assert answer["errors"] == [] and answer["warnings"] == []
+    assert _task_time_limits(cluster, array_id) == {
+        f"{array_id}_{task}": "5:00" for task in range(3)}
+
+
+def test_update_of_an_array_refused_for_one_task(restd, cluster, jobs):
+    """Task 1, split off with a minimum time of 6 minutes, refuses a 5 minute limit
+    that tasks 0 and 2 take: a result each, the refusal with its error and a
+    warning, as slurmrestd; scontrol, asked the same, reports the same groups."""
+    array_id, _ = submit(restd, jobs, sleeper("restd array refusal", hold=True, array="0-2",
+                                              **_time_limit(10)))
+    cluster.run("scontrol", "update", f"JobId={array_id}_1", "TimeMin=6")
+    _, answer = call(restd, "POST", "job/{job_id}", job_id=array_id, body=_time_limit(5))
+    results = answer["results"]
+    assert [(r["job_id"], r["step_id"]) for r in results] == [
+        (array_id, f"{array_id}_[0,2]"), (array_id, f"{array_id}_1")]
+    assert results[0]["error_code"] == 0 and results[0]["error"] == "No error"
+    refused = results[1]
+    assert refused["error_code"] != 0 and refused["error"] not in ("", "No error")
+    assert answer["errors"] == []
+    assert answer["warnings"] == [{
+        "description": f"Job update resulted in non-zero return-code[{refused['error_code']}]:"
+                       f" {refused['error']}", "source": "slurm_update_job2()"}]
+    assert _task_time_limits(cluster, array_id) == {
+        f"{array_id}_0": "5:00", f"{array_id}_1": "10:00", f"{array_id}_2": "5:00"}
+    # scontrol update prints "<id>_<tasks>: <slurm_strerror()>" for each result (22.05),
+    # for each refusal only (24.11)
+    printed = cluster.run("scontrol", "update", f"JobId={array_id}", "TimeLimit=5",
+                          user="alice", check=False).stderr.splitlines()
+    taken = [f"{array_id}_0,2: No error"] if cluster.version() < (24, 11) else []
+    assert printed == taken + [f"{array_id}_1: {refused['error']}"]
+
+
+def test_array_task_results_as_slurmctld_names_them():
+    """slurmctld names each group of tasks "<id>_<bit_fmt()>" (cut short with "..."
+    past its buffer): a task, a set of tasks, or, unreadable, the job id alone with
+    slurmrestd's warning."""
+    from restd.data_parser import dump as _dump
+    from restd.data_parser.v0040 import V0040
+    from restd.native.controller import ArrayTaskResult
+    from restd.plugins.content.slurmctld import _array_task_entry
+
+    class Job:  # what _array_task_entry() uses of a request's worker job
+        version = V0040
+
+        def __init__(self):
+            self.warnings = []
+
+        def warn(self, description, source=""):
+            self.warnings.append({"description": description, "source": source})
+
+        def strerror(self, number):
+            return f"error {number}"
+
+    job = Job()
+    entries = [_array_task_entry(job, ArrayTaskResult(tasks, code, message)) for tasks, code,
+               message in (("77_3", 0, None), ("77_0-2,5,7-8", 2050, "why"),
+                           ("77_0,2,4,6,...", 0, None))]
+    dumped = _dump.dump(V0040, "JOB_ARRAY_RESPONSE_ARRAY", entries)
+    assert [(e["job_id"], e["step_id"], e["error_code"], e["why"]) for e in dumped] == [
+        (77, "77_3", 0, ""), (77, "77_[0-2,5,7-8]", 2050, "why"), (77, "77", 0, "")]
+    assert job.warnings == [{"description": "Unable to parse JobId=77_0,2,4,6,...: error 2017",
+                             "source": "unfmt_job_id_string()"}]
 
 
 def test_signal_reaches_the_job(restd, cluster, jobs, shared_dir):

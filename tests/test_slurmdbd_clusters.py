@@ -127,3 +127,56 @@ def test_wckeys_none_found(dbd):
     assert body["warnings"][0]["source"] == sample("db_wckeys")["body"]["warnings"][0]["source"]
     status, body = dbd.request("GET", "wckeys/?only_defaults=sure")
     assert status == 422 and body["errors"][0]["source"] == "#/only_defaults"
+
+
+def test_cluster_query_flags_reach_slurmdbd(dbd):
+    """The conditions of clusters/ and cluster/{name} (declared for both;
+    slurmrestd reads them for the list only) filter in slurmdbd."""
+    [[rpc]] = dbd.sacctmgr("show", "cluster", "restd", "format=rpc")
+    for path in ("clusters/?", "cluster/restd?"):
+        for query, found in ((f"rpc_version={rpc}", ["restd"]), ("rpc_version=1", []),
+                             ("flags=MULTIPLE_SLURMD", ["restd"]), ("flags=FRONT_END", []),
+                             ("classification=CAPACITY", []),
+                             ("federation=rt_no_federation", []),
+                             ("with_deleted=true&with_usage=true", ["restd"])):
+            status, body = dbd.request("GET", path + query)
+            assert status == 200, (path, query, body)
+            assert [c["name"] for c in body["clusters"] if not c["name"].startswith("rt_")] \
+                == found, (path, query)
+    status, body = dbd.request("GET", "cluster/restd?cluster=rt_other")
+    assert [c["name"] for c in body["clusters"]] == ["restd"]
+    assert body["warnings"][0]["source"] == "#/cluster"
+
+
+def test_adding_an_existing_cluster_leaves_it_as_it_is(dbd):
+    """slurmdbd would register it anew (controller address and flags reset)."""
+    fields = "format=cluster,controlhost,controlport,rpc,flags,classification"
+    before = dbd.sacctmgr("show", "cluster", "restd", fields)
+    status, body = dbd.request("POST", "clusters/", body={"clusters": [{"name": "restd"}]})
+    assert status == 200, body
+    assert body["warnings"] == [{"description": "Cluster restd exists: left as it is",
+                                 "source": "update_clusters"}]
+    assert dbd.sacctmgr("show", "cluster", "restd", fields) == before
+
+
+def test_wckey_query_flags_reach_slurmdbd(dbd, rt_cleanup):
+    status, body = dbd.request("POST", "accounts_association/", body={
+        "association_condition": {"accounts": ["rt_acct32"]}, "account": {}})
+    assert status == 200, body
+    status, body = dbd.request("POST", "users_association/", body={
+        "association_condition": {"accounts": ["rt_acct32"], "users": ["rt_user32"],
+                                  "wckeys": ["rt_wckey32a", "rt_wckey32b"]},
+        "user": {"defaultwckey": "rt_wckey32a"}})
+    assert status == 200, body
+
+    def names(query):
+        status, body = dbd.request("GET", f"wckeys/?{query}")
+        assert status == 200, body
+        return sorted(w["name"] for w in body["wckeys"])
+    assert names("user=rt_user32") == ["rt_wckey32a", "rt_wckey32b"]
+    assert names("user=rt_user32&only_defaults=true") == ["rt_wckey32a"]
+    assert names("user=rt_user32&name=rt_wckey32b") == ["rt_wckey32b"]
+    assert names("user=rt_user32&cluster=rt_no_cluster") == []
+    # no usage (no job ran with a wckey) nor deleted wckeys here: the flags pass
+    assert names("user=rt_user32&with_usage=true&with_deleted=true") == \
+        ["rt_wckey32a", "rt_wckey32b"]

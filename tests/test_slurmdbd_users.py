@@ -158,3 +158,60 @@ def test_operator_may_add_accounts(dbd, rt_cleanup):
         {"name": "rt_acct14", "description": "d", "organization": "o"}]})
     assert status == 200, body
     assert dbd.sacctmgr("show", "account", "rt_acct14", "format=account") == [["rt_acct14"]]
+
+
+def test_post_users_renames_a_user_with_old_name(dbd, rt_cleanup):
+    """old_name renames (sacctmgr modify user name=X set newname=Y): the user's
+    associations follow; the rest of the record is then set on the new name."""
+    _account_with_association(dbd, "rt_acct15")
+    status, body = dbd.request("POST", "users_association/", body={
+        "association_condition": {"accounts": ["rt_acct15"], "users": ["rt_user15"]},
+        "user": {}})
+    assert status == 200, body
+    status, body = dbd.request("POST", "users/", body={"users": [
+        {"name": "rt_user15b", "old_name": "rt_user15"}]})
+    assert status == 200, body
+    envelope_ok(body)
+    assert body["warnings"] == []
+    users = _users(dbd)
+    assert "rt_user15" not in users
+    assert users["rt_user15b"] == ["rt_user15b", "rt_acct15", "None"]
+    assert dbd.sacctmgr("show", "assoc", "account=rt_acct15", "format=account,user") == \
+        [["rt_acct15", ""], ["rt_acct15", "rt_user15b"]]
+
+    # renamed and modified in one record
+    status, body = dbd.request("POST", "users/", body={"users": [
+        {"name": "rt_user15c", "old_name": "rt_user15b", "administrator_level": ["Operator"],
+         "default": {"account": "rt_acct15"}}]})
+    assert status == 200, body
+    users = _users(dbd)
+    assert "rt_user15b" not in users
+    assert users["rt_user15c"] == ["rt_user15c", "rt_acct15", "Operator"]
+
+    # "" is no rename (as Slurm): the user named is added
+    status, body = dbd.request("POST", "users/", body={"users": [
+        {"name": "rt_user16", "old_name": ""}]})
+    assert status == 200, body
+    assert "rt_user16" in _users(dbd)
+
+
+def test_renaming_a_missing_user_or_onto_another_fails_and_changes_nothing(dbd, rt_cleanup):
+    status, body = dbd.request("POST", "users/", body={"users": [
+        {"name": "rt_user17"}, {"name": "rt_user18"}]})
+    assert status == 200, body
+    before = _users(dbd)
+    status, body = dbd.request("POST", "users/", body={"users": [
+        {"name": "rt_user19", "old_name": "rt_nobody"}]})
+    assert status == 404, body
+    assert body["errors"][0] == {
+        "description": "Unable to rename non-existant user rt_nobody to rt_user19",
+        "error_number": 2010, "error": body["errors"][0]["error"],
+        "source": "_foreach_update_user"}
+    # the first rename of the request is rolled back with the failing second
+    status, body = dbd.request("POST", "users/", body={"users": [
+        {"name": "rt_user19", "old_name": "rt_user17"},
+        {"name": "rt_user19", "old_name": "rt_user18"}]})
+    assert status == 409, body
+    assert body["errors"][0]["description"] == \
+        "Unable to rename user rt_user18 to existing rt_user19"
+    assert _users(dbd) == before

@@ -9,6 +9,10 @@
 #   trixie-chroot.sh up      the same up to the tests, then leave cluster and mounts as they
 #                            are (to look around: chroot <chroot> bash; `down` ends it)
 #   trixie-chroot.sh down    stop the chroot's cluster with its own script, unmount
+#   trixie-chroot.sh test [PYTEST ARGS]
+#                            up, then in the chroot: `make venv` (restd built against
+#                            Slurm 24.11 in <chroot>/srv/restd/.venv) and pytest with
+#                            the cluster up (default: the whole suite); then down
 #
 # Settings: TRIXIE_ROOT (default /var/lib/restd-trixie), TRIXIE_MIRROR
 # (http://deb.debian.org/debian), RESTD_CLUSTER_PORT_BASE (18810: its ports must not clash
@@ -31,7 +35,8 @@ die() { printf '[trixie] error: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root"
 
 in_chroot() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-    LANG=C.UTF-8 RESTD_CLUSTER_PORT_BASE="$PORT_BASE" bash -c "$1"; }
+    LANG=C.UTF-8 RESTD_CLUSTER_PORT_BASE="$PORT_BASE" ${CHROOT_PIP_CERT:+PIP_CERT=$CHROOT_PIP_CERT} \
+    bash -c "$1"; }
 
 # Processes whose root directory is the chroot: whatever runs inside it, found exactly.
 chroot_pids() {
@@ -71,8 +76,14 @@ umount_all() {
 copy_tree() {
     mkdir -p "$ROOT$TREE"
     # The chroot's cluster state (.cluster) stays between runs, like the host's.
+    # and so does its own build (restd/_libslurm*.so, compiled against 24.11)
     rsync -a --delete --exclude .cluster --exclude .venv --exclude __pycache__ \
-        --exclude .pytest_cache "$repo/" "$ROOT$TREE/"
+        --exclude .pytest_cache --exclude '/restd/_libslurm*' --exclude /build \
+        --exclude '*.egg-info' "$repo/" "$ROOT$TREE/"
+    # the shared material beside the checkout (reference document, samples: tests/shared_dir.py)
+    if [ -d "$repo/../shared/reference" ]; then
+        rsync -a --delete "$repo/../shared/" "$ROOT$(dirname "$TREE")/shared/"
+    fi
     if [ "${FRESH:-0}" = 1 ]; then
         [ -z "$(chroot_pids)" ] || die "FRESH=1 while processes run in the chroot: run down first"
         rm -rf "$ROOT$TREE/.cluster"
@@ -98,6 +109,29 @@ down() {
     log "no process left in $ROOT; unmounted"
 }
 
+# pip in the chroot trusts what pip trusts here (a site CA in PIP_CERT, if any)
+pip_cert() {
+    [ -n "${PIP_CERT:-}" ] && [ -f "$PIP_CERT" ] || return 0
+    cp "$PIP_CERT" "$ROOT/root/host-pip-ca.crt"
+    CHROOT_PIP_CERT=/root/host-pip-ca.crt
+}
+
+test_suite() {
+    local rc=0 args=""
+    [ $# = 0 ] || args=$(printf '%q ' "$@")
+    up || rc=$?
+    if [ $rc = 0 ]; then
+        pip_cert
+        log "make venv and pytest ${args:-(whole suite)} in the chroot"
+        in_chroot "cd $TREE && bash conf/install-packages.sh make && make venv &&
+            .venv/bin/python -m pytest -q -p no:cacheprovider \
+            --timeout=600 $args" || rc=$?
+    fi
+    down
+    [ $rc = 0 ] && log "passed" || log "FAILED (rc $rc)"
+    return $rc
+}
+
 run() {
     local rc=0
     up || rc=$?
@@ -115,5 +149,6 @@ case "${1:-run}" in
     run) run ;;
     up) up ;;
     down) down ;;
-    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
+    test) shift; test_suite "$@" ;;
+    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
 esac

@@ -7,6 +7,9 @@ Each module defines four strings, as in pyca/cryptography's ``_cffi_src``:
 ``TYPES``
     cdef text for types, constants and ``HAS_*`` flags.  Structs are partial
     (``...;``) so that the C compiler, not us, knows each Slurm version's layout.
+    A member only some versions have is declared with ``/* optional */`` on its
+    line: ``build_libslurm.keep_optional_members`` keeps it only when the installed
+    header's struct has it (e.g. ``node_info_t.resume_after``, not in 22.05).
 ``FUNCTIONS``
     cdef text for functions and globals.
 ``CUSTOMIZATIONS``

@@ -103,6 +103,31 @@ typedef struct {
 
 /* opaque or partial types the dumped structs point at */
 typedef struct job_resources job_resources_t;
+typedef int64_t bitstr_t;      /* slurm.h: unchanged 22.05 .. 24.11 */
+typedef int64_t bitoff_t;
+/* struct job_resources of src/common/job_resources.h (internal: opaque in slurm.h),
+ * which libslurm unpacks into slurm_job_info_t.job_resrcs; restd_job_resources()
+ * reads it through the layout of the release compiled against (CUSTOMIZATIONS) */
+typedef struct {
+    bitstr_t *core_bitmap;
+    bitstr_t *core_bitmap_used;
+    uint16_t *cpus;
+    uint16_t *cpus_used;
+    uint16_t *cores_per_socket;
+    uint16_t cr_type;
+    uint64_t *memory_allocated;
+    uint64_t *memory_used;
+    uint32_t nhosts;
+    uint32_t node_req;
+    char *nodes;
+    uint32_t ncpus;
+    uint32_t *sock_core_rep_count;
+    uint16_t *sockets_per_node;
+    uint16_t *tasks_per_node;
+    uint16_t threads_per_core;
+    uint8_t whole_node;
+    ...;
+} restd_job_resources_t;
 typedef struct dynamic_plugin_data dynamic_plugin_data_t;
 typedef struct acct_gather_energy {
     uint32_t ave_watts;
@@ -238,6 +263,10 @@ typedef struct job_info {
     char *tres_per_socket;
     char *tres_per_task;
     uint32_t wait4switch;
+    char *container_id;  /* optional */
+    char *extra;  /* optional */
+    char *failed_node;  /* optional */
+    char *job_size_str;  /* optional */
     ...;
 } slurm_job_info_t;
 
@@ -365,6 +394,15 @@ typedef struct job_descriptor {
     ...;
 } job_desc_msg_t;
 
+/* slurm_update_job2()'s per task answer; err_msg (23.02+) through
+ * restd_job_array_resp_err_msg() */
+typedef struct {
+    uint32_t job_array_count;
+    char **job_array_id;
+    uint32_t *error_code;
+    ...;
+} job_array_resp_msg_t;
+
 typedef struct submit_response_msg {
     uint32_t job_id;
     uint32_t step_id;
@@ -419,6 +457,10 @@ typedef struct node_info {
     char *mcs_label;
     uint64_t mem_spec_limit;
     dynamic_plugin_data_t *select_nodeinfo;
+    char *instance_id;  /* optional */
+    char *instance_type;  /* optional */
+    time_t resume_after;  /* optional */
+    char *resv_name;  /* optional */
     ...;
 } node_info_t;
 
@@ -481,6 +523,7 @@ typedef struct partition_info {
     uint16_t resume_timeout;
     uint32_t suspend_time;
     uint16_t suspend_timeout;
+    uint32_t max_cpus_per_socket;  /* optional */
     ...;
 } partition_info_t;
 
@@ -528,6 +571,9 @@ typedef struct slurm_license_info {
     uint32_t available;
     uint8_t remote;
     uint32_t reserved;
+    uint32_t last_consumed;  /* optional */
+    uint32_t last_deficit;  /* optional */
+    time_t last_update;  /* optional */
     ...;
 } slurm_license_info_t;
 
@@ -595,6 +641,10 @@ typedef struct {
     uint32_t *rpc_user_id;
     uint32_t *rpc_user_cnt;
     uint64_t *rpc_user_time;
+    uint32_t *schedule_exit;  /* optional */
+    uint32_t schedule_exit_cnt;  /* optional */
+    uint32_t *bf_exit;  /* optional */
+    uint32_t bf_exit_cnt;  /* optional */
     ...;
 } stats_info_response_msg_t;
 """
@@ -624,6 +674,15 @@ int slurm_submit_batch_het_job(struct xlist *job_req_list,
                                submit_response_msg_t **slurm_alloc_msg);
 void slurm_free_submit_response_response_msg(submit_response_msg_t *msg);
 int slurm_update_job(job_desc_msg_t *job_msg);
+int slurm_update_job2(job_desc_msg_t *job_msg, job_array_resp_msg_t **resp);
+void slurm_free_job_array_resp(job_array_resp_msg_t *resp);
+/* err_msg[index], or NULL (always before 23.02, which has no err_msg) */
+const char *restd_job_array_resp_err_msg(const job_array_resp_msg_t *resp, uint32_t index);
+/* job_resrcs as the internal struct it is (NULL: no resources, e.g. pending) */
+restd_job_resources_t *restd_job_resources(const slurm_job_info_t *job);
+/* bitstring.h (internal, exported under these names 22.05 .. 24.11) */
+int slurm_bit_test(bitstr_t *b, bitoff_t bit);
+bitoff_t slurm_bit_size(bitstr_t *b);
 int slurm_kill_job2(const char *job_id, uint16_t signal, uint16_t flags,
                     const char *sibling);
 
@@ -695,6 +754,60 @@ static uint32_t restd_part_flags(const partition_info_t *part)
 
 extern char *rpc_num2string(uint16_t msg_type);
 
+/* bitstring.h is internal; slurm_bit_test/size are exported by every release (bit_test
+ * itself is only a macro from 24.11 on) */
+extern int slurm_bit_test(bitstr_t *b, bitoff_t bit);
+extern bitoff_t slurm_bit_size(bitstr_t *b);
+
+/*
+ * struct job_resources, src/common/job_resources.h: one layout for 22.05 .. 24.05,
+ * 24.11 added next_step_node_inx after memory_used (unchanged since, 25.11 included).
+ * Members in Slurm's order, with Slurm's types: libslurm allocates and frees it.
+ */
+typedef struct {
+    bitstr_t *core_bitmap;
+    bitstr_t *core_bitmap_used;
+    uint32_t cpu_array_cnt;
+    uint16_t *cpu_array_value;
+    uint32_t *cpu_array_reps;
+    uint16_t *cpus;
+    uint16_t *cpus_used;
+    uint16_t *cores_per_socket;
+    uint16_t cr_type;
+    uint64_t *memory_allocated;
+    uint64_t *memory_used;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(24,11,0)
+    uint32_t next_step_node_inx;
+#endif
+    uint32_t nhosts;
+    bitstr_t *node_bitmap;
+    uint32_t node_req;
+    char *nodes;
+    uint32_t ncpus;
+    uint32_t *sock_core_rep_count;
+    uint16_t *sockets_per_node;
+    uint16_t *tasks_per_node;
+    uint16_t threads_per_core;
+    uint8_t whole_node;
+} restd_job_resources_t;
+
+static restd_job_resources_t *restd_job_resources(const slurm_job_info_t *job)
+{
+    return (restd_job_resources_t *) job->job_resrcs;
+}
+
+static const char *restd_job_array_resp_err_msg(const job_array_resp_msg_t *resp,
+                                                uint32_t index)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+    return (resp->err_msg && index < resp->job_array_count) ? resp->err_msg[index] : NULL;
+#else
+    (void) resp;
+    (void) index;
+    return NULL;
+#endif
+}
+
 /* job_reason_string() is internal (slurm_protocol_defs.h); renamed in 23.02 */
 #if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
 extern char *job_state_reason_string(enum job_state_reason inx);
@@ -710,19 +823,20 @@ static const char *restd_job_reason_string(uint32_t reason)
 }
 #endif
 
-#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+/* node_info_t.select_nodeinfo went away in 25.05 (still there in 24.11) */
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,5,0)
 static const long RESTD_NODE_ALLOC_TRES_OWNED = 0;
 #else
 static const long RESTD_NODE_ALLOC_TRES_OWNED = 1;
 #endif
 
-/* allocated CPUs/memory/TRES of a node: select_nodeinfo before 23.02,
+/* allocated CPUs/memory/TRES of a node: select_nodeinfo before 25.05,
  * node_info_t members after; tres_fmt must be freed (slurm_xfree_ptr) when
  * RESTD_NODE_ALLOC_TRES_OWNED */
 static int restd_node_alloc(node_info_t *node, uint16_t *cpus, uint64_t *memory,
                             char **tres_fmt, double *tres_weighted)
 {
-#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,5,0)
     *cpus = node->alloc_cpus;
     *memory = node->alloc_memory;
     *tres_fmt = node->alloc_tres_fmt_str;  /* owned by the node: not freed */

@@ -26,7 +26,8 @@ FUNCTIONS = """
 char *slurm_strerror(int errnum);
 /* slurm_get_errno() (gone from 24.11's header) is errno in every version */
 int restd_get_errno(void);
-void slurm_seterrno(int errnum);
+/* slurm_seterrno() is still declared by 24.11's header but no longer exported */
+void restd_set_errno(int errnum);
 
 /* generated table, see build_libslurm.py */
 size_t restd_errno_table_size(void);
@@ -41,6 +42,11 @@ static int restd_get_errno(void)
 #else
     return slurm_get_errno();
 #endif
+}
+
+static void restd_set_errno(int errnum)
+{
+    errno = errnum;
 }
 
 typedef struct {

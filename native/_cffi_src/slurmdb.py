@@ -1,5 +1,6 @@
 """<slurm/slurmdb.h>: accounting (slurmdbd) connection, accounts, users,
-associations, wckeys, clusters, QOS, TRES and slurmdbd statistics.
+associations, wckeys, clusters, QOS, TRES, slurmdbd statistics and job records
+(sacct's data: slurmdb_jobs_get, read in C one record at a time, see the end).
 
 Only the members with the same C type in 22.05 and 24.11 are declared; the
 ones that changed go through accessors in CUSTOMIZATIONS:
@@ -13,7 +14,12 @@ ones that changed go through accessors in CUSTOMIZATIONS:
   type (uint32_t/uint16_t to enums): ``restd_account_flags``,
   ``restd_assoc_flags``;
 * ``slurmdb_assoc_rec_t.comment`` and ``.lineage`` appeared in 23.11:
-  ``restd_assoc_comment``, ``restd_assoc_lineage`` (NULL before).
+  ``restd_assoc_comment``, ``restd_assoc_lineage`` (NULL before);
+* ``slurmdb_job_rec_t.extra``, ``.failed_node`` and ``.licenses`` appeared in
+  23.02: ``restd_job_rec_read`` gives NULL before
+  (``HAS_JOB_EXTRA_FAILED_NODE_LICENSES`` 0);
+* ``slurm_selected_step_t`` gained ``array_bitmap`` (24.11): step_list items are
+  set through ``restd_selected_step_set``.
 """
 
 INCLUDES = """
@@ -224,6 +230,20 @@ typedef struct {
     ...;
 } slurmdb_wckey_cond_t;
 
+/* Reservations: only what resolves a job filter's reservation names to ids. */
+typedef struct {
+    struct xlist *cluster_list;
+    struct xlist *name_list;
+    ...;
+} slurmdb_reservation_cond_t;
+
+typedef struct {
+    char *cluster;
+    uint32_t id;
+    char *name;
+    ...;
+} slurmdb_reservation_rec_t;
+
 typedef struct {
     uint16_t classification;
     struct xlist *cluster_list;
@@ -340,6 +360,8 @@ void slurmdb_init_tres_cond(slurmdb_tres_cond_t *tres, bool free_it);
 int slurmdb_wckeys_add(void *db_conn, struct xlist *wckey_list);
 struct xlist *slurmdb_wckeys_get(void *db_conn, slurmdb_wckey_cond_t *wckey_cond);
 struct xlist *slurmdb_wckeys_remove(void *db_conn, slurmdb_wckey_cond_t *wckey_cond);
+struct xlist *slurmdb_reservations_get(void *db_conn,
+                                       slurmdb_reservation_cond_t *resv_cond);
 
 int slurmdb_clusters_add(void *db_conn, struct xlist *cluster_list);
 struct xlist *slurmdb_clusters_get(void *db_conn, slurmdb_cluster_cond_t *cluster_cond);
@@ -468,4 +490,344 @@ static const char *restd_assoc_lineage(slurmdb_assoc_rec_t *assoc)
     return NULL;
 #endif
 }
+"""
+
+
+# --- job records (sacct's data): slurmdb_jobs_get ---------------------------------------
+#
+# A job history can hold tens of thousands of records of ~60 members each, and reading a
+# cffi field costs ~230 ns: the members are read in C, one call per record, into an array
+# of numbers and one buffer of NUL-terminated strings (with a mask of the NULL ones).
+# The member tables below generate that C and the comma-separated name lists the Python
+# side (restd.native.accounting) reads back from the library, so both use one order.
+# A dotted name is a member of a nested struct ("stats.tres_usage_in_max").
+
+JOB_REC_NUMBERS = (
+    "alloc_nodes", "array_job_id", "array_max_tasks", "array_task_id", "associd",
+    "db_index", "derived_ec", "elapsed", "eligible", "end", "exitcode", "flags", "gid",
+    "het_job_id", "het_job_offset", "jobid", "priority", "qosid", "req_cpus", "req_mem",
+    "requid", "resvid", "start", "state", "state_reason_prev", "submit", "suspended",
+    "sys_cpu_sec", "sys_cpu_usec", "timelimit", "tot_cpu_sec", "tot_cpu_usec", "uid",
+    "user_cpu_sec", "user_cpu_usec", "wckeyid",
+)
+JOB_REC_STRINGS = (
+    "account", "admin_comment", "array_task_str", "blockid", "cluster", "constraints",
+    "container", "derived_es", "env", "jobname", "mcs_label", "nodes", "partition",
+    "resv_name", "script", "submit_line", "system_comment", "tres_alloc_str",
+    "tres_req_str", "used_gres", "user", "wckey", "work_dir",
+)
+# members added in 23.02 (NULL before: HAS_JOB_EXTRA_FAILED_NODE_LICENSES is 0)
+JOB_REC_STRINGS_2302 = ("extra", "failed_node", "licenses")
+
+STEP_REC_NUMBERS = (
+    "elapsed", "end", "exitcode", "nnodes", "ntasks", "req_cpufreq_min",
+    "req_cpufreq_max", "req_cpufreq_gov", "requid", "start", "state", "suspended",
+    "sys_cpu_sec", "sys_cpu_usec", "task_dist", "tot_cpu_sec", "tot_cpu_usec",
+    "user_cpu_sec", "user_cpu_usec",
+    "stats.act_cpufreq", "stats.consumed_energy",
+    "step_id.job_id", "step_id.step_het_comp", "step_id.step_id",
+)
+STEP_REC_STRINGS = (
+    "container", "nodes", "pid_str", "stepname", "submit_line", "tres_alloc_str",
+    *("stats.tres_usage_%s" % name for name in (
+        "in_ave", "in_max", "in_max_nodeid", "in_max_taskid", "in_min", "in_min_nodeid",
+        "in_min_taskid", "in_tot", "out_ave", "out_max", "out_max_nodeid",
+        "out_max_taskid", "out_min", "out_min_nodeid", "out_min_taskid", "out_tot")),
+)
+
+# How a number is read when a plain cast to uint64_t would not give the C value the
+# data_parser reads: the step's exit code is an int32_t that Slurm dumps as uint32_t;
+# act_cpufreq is a double (kHz), published as an integer.
+_NUMBER_EXPRESSIONS = {
+    ("step", "exitcode"): "(uint64_t) (uint32_t) rec->exitcode",
+    ("step", "stats.act_cpufreq"):
+        "(rec->stats.act_cpufreq > 0 ? (uint64_t) rec->stats.act_cpufreq : 0)",
+}
+
+
+def _reader(kind, c_type, numbers, strings, strings_2302=()):
+    lines = ["static size_t restd_%s_rec_read(const %s *rec, uint64_t *numbers, char *text,"
+             % (kind, c_type),
+             "                                 size_t cap)", "{",
+             "    const char *strings[%d];" % (len(strings) + len(strings_2302))]
+    for index, name in enumerate(numbers):
+        expression = _NUMBER_EXPRESSIONS.get((kind, name), "(uint64_t) rec->%s" % name)
+        lines.append("    numbers[%d] = %s;" % (index, expression))
+    for index, name in enumerate(strings):
+        lines.append("    strings[%d] = rec->%s;" % (index, name))
+    if strings_2302:
+        lines.append("#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)")
+        for index, name in enumerate(strings_2302, len(strings)):
+            lines.append("    strings[%d] = rec->%s;" % (index, name))
+        lines.append("#else")
+        for index, name in enumerate(strings_2302, len(strings)):
+            lines.append("    strings[%d] = NULL;" % index)
+        lines.append("#endif")
+    lines.append("    return restd_pack_strings(strings, %d, &numbers[%d], text, cap);"
+                 % (len(strings) + len(strings_2302), len(numbers)))
+    lines.append("}")
+    return "\n".join(lines)
+
+
+TYPES += """
+typedef struct {
+    struct xlist *acct_list;
+    struct xlist *associd_list;
+    struct xlist *cluster_list;
+    struct xlist *constraint_list;
+    uint32_t cpus_max;
+    uint32_t cpus_min;
+    uint32_t db_flags;
+    int32_t exitcode;
+    uint32_t flags;
+    struct xlist *format_list;
+    struct xlist *groupid_list;
+    struct xlist *jobname_list;
+    uint32_t nodes_max;
+    uint32_t nodes_min;
+    struct xlist *partition_list;
+    struct xlist *qos_list;
+    struct xlist *reason_list;
+    struct xlist *resv_list;
+    struct xlist *resvid_list;
+    struct xlist *state_list;
+    struct xlist *step_list;
+    uint32_t timelimit_max;
+    uint32_t timelimit_min;
+    time_t usage_end;
+    time_t usage_start;
+    char *used_nodes;
+    struct xlist *userid_list;
+    struct xlist *wckey_list;
+    ...;
+} slurmdb_job_cond_t;
+
+/* read through restd_job_rec_read() / restd_step_rec_read() */
+typedef struct {
+    uint32_t exitcode;   /* read alone by the exit_code filter (JobRecords.retain) */
+    uint32_t jobid;
+    struct xlist *steps;
+    ...;
+} slurmdb_job_rec_t;
+
+typedef struct {
+    char *tres_usage_in_max;
+    ...;
+} slurmdb_stats_t;
+
+typedef struct {
+    char *stepname;
+    slurmdb_stats_t stats;
+    ...;
+} slurmdb_step_rec_t;
+
+/* a step_list item (24.11 added array_bitmap): set by restd_selected_step_set() */
+typedef struct {
+    uint32_t array_task_id;
+    uint32_t het_job_offset;
+    ...;
+} slurm_selected_step_t;
+
+#define JOBCOND_FLAG_DUP ...
+#define JOBCOND_FLAG_NO_STEP ...
+#define JOBCOND_FLAG_NO_TRUNC ...
+#define JOBCOND_FLAG_RUNAWAY ...
+#define JOBCOND_FLAG_WHOLE_HETJOB ...
+#define JOBCOND_FLAG_NO_WHOLE_HETJOB ...
+#define JOBCOND_FLAG_NO_WAIT ...
+#define JOBCOND_FLAG_NO_DEFAULT_USAGE ...
+#define JOBCOND_FLAG_SCRIPT ...
+#define JOBCOND_FLAG_ENV ...
+
+#define SLURMDB_JOB_FLAG_NONE ...
+#define SLURMDB_JOB_CLEAR_SCHED ...
+#define SLURMDB_JOB_FLAG_NOTSET ...
+#define SLURMDB_JOB_FLAG_SUBMIT ...
+#define SLURMDB_JOB_FLAG_SCHED ...
+#define SLURMDB_JOB_FLAG_BACKFILL ...
+#define SLURMDB_JOB_FLAG_START_R ...
+
+static const long HAS_JOB_EXTRA_FAILED_NODE_LICENSES;
+"""
+
+FUNCTIONS += """
+struct xlist *slurmdb_jobs_get(void *db_conn, slurmdb_job_cond_t *job_cond);
+void slurmdb_destroy_job_rec(void *object);
+void slurmdb_destroy_step_rec(void *object);
+void slurmdb_destroy_job_cond(void *object);
+/* sacct's default usage_start/usage_end for a condition (internal, exported) */
+void slurmdb_job_cond_def_start_end(slurmdb_job_cond_t *job_cond);
+
+void restd_selected_step_set(slurm_selected_step_t *step, uint32_t job_id,
+                             uint32_t array_task_id, uint32_t het_job_offset,
+                             uint32_t step_id, uint32_t step_het_comp);
+/* the first cap items of a list into out; the list's length */
+size_t restd_list_to_array(struct xlist *list, void **out, size_t cap);
+size_t restd_job_rec_steps(const slurmdb_job_rec_t *job, void **out, size_t cap);
+/* comma-separated member names: 0 job numbers, 1 job strings, 2 step numbers,
+ * 3 step strings (the order restd_*_rec_read fills) */
+const char *restd_rec_member_names(int which);
+/* numbers[0..n-1] in member order, numbers[n] a mask of the NULL strings; the strings
+ * NUL-terminated into text when they fit in cap; returns the bytes they need */
+size_t restd_job_rec_read(const slurmdb_job_rec_t *rec, uint64_t *numbers, char *text,
+                          size_t cap);
+size_t restd_step_rec_read(const slurmdb_step_rec_t *rec, uint64_t *numbers, char *text,
+                           size_t cap);
+"""
+
+CUSTOMIZATIONS += """
+#include <string.h>
+
+extern void slurmdb_job_cond_def_start_end(slurmdb_job_cond_t *job_cond);
+
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+static const long HAS_JOB_EXTRA_FAILED_NODE_LICENSES = 1;
+#else
+static const long HAS_JOB_EXTRA_FAILED_NODE_LICENSES = 0;
+#endif
+
+static void restd_selected_step_set(slurm_selected_step_t *step, uint32_t job_id,
+                                    uint32_t array_task_id, uint32_t het_job_offset,
+                                    uint32_t step_id, uint32_t step_het_comp)
+{
+    step->array_task_id = array_task_id;
+    step->het_job_offset = het_job_offset;
+    step->step_id.job_id = job_id;
+    step->step_id.step_id = step_id;
+    step->step_id.step_het_comp = step_het_comp;
+}
+
+static size_t restd_list_to_array(struct xlist *list, void **out, size_t cap)
+{
+    size_t count = 0;
+    struct listIterator *it;
+    void *item;
+
+    if (!list)
+        return 0;
+    it = slurm_list_iterator_create(list);
+    while ((item = slurm_list_next(it))) {
+        if (count < cap)
+            out[count] = item;
+        count++;
+    }
+    slurm_list_iterator_destroy(it);
+    return count;
+}
+
+static size_t restd_job_rec_steps(const slurmdb_job_rec_t *job, void **out, size_t cap)
+{
+    return restd_list_to_array(job->steps, out, cap);
+}
+
+static size_t restd_pack_strings(const char **strings, size_t count, uint64_t *null_mask,
+                                 char *text, size_t cap)
+{
+    size_t used = 0;
+    uint64_t mask = 0;
+
+    for (size_t i = 0; i < count; i++) {
+        const char *value = strings[i];
+        size_t len;
+
+        if (!value) {
+            mask |= ((uint64_t) 1) << i;
+            value = "";
+        }
+        len = strlen(value) + 1;
+        if (used + len <= cap)
+            memcpy(text + used, value, len);
+        used += len;
+    }
+    *null_mask = mask;
+    return used;
+}
+""" + "\n\n".join([
+    _reader("job", "slurmdb_job_rec_t", JOB_REC_NUMBERS, JOB_REC_STRINGS,
+            JOB_REC_STRINGS_2302),
+    _reader("step", "slurmdb_step_rec_t", STEP_REC_NUMBERS, STEP_REC_STRINGS),
+    """static const char *restd_rec_member_names(int which)
+{
+    switch (which) {
+    case 0: return "%s";
+    case 1: return "%s";
+    case 2: return "%s";
+    case 3: return "%s";
+    }
+    return "";
+}""" % (",".join(JOB_REC_NUMBERS), ",".join(JOB_REC_STRINGS + JOB_REC_STRINGS_2302),
+        ",".join(STEP_REC_NUMBERS), ",".join(STEP_REC_STRINGS)),
+])
+
+
+# --- instances: slurmdb_instances_get() came with 23.02 -----------------------------------
+# HAS_INSTANCES is 0 before (restd_instances_get() then returns NULL with errno
+# ESLURM_NOT_SUPPORTED); restd_instance_rec_t is slurmdb_instance_rec_t where it exists.
+
+TYPES += """
+static const long HAS_INSTANCES;
+typedef struct {
+    char *cluster;
+    char *extra;
+    char *instance_id;
+    char *instance_type;
+    char *node_name;
+    time_t time_end;
+    time_t time_start;
+    ...;
+} restd_instance_rec_t;
+"""
+
+FUNCTIONS += """
+struct xlist *restd_instances_get(void *db_conn, struct xlist *cluster_list,
+                                  struct xlist *extra_list, struct xlist *format_list,
+                                  struct xlist *instance_id_list,
+                                  struct xlist *instance_type_list, char *node_list,
+                                  time_t time_start, time_t time_end);
+"""
+
+CUSTOMIZATIONS += """
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+static const long HAS_INSTANCES = 1;
+typedef slurmdb_instance_rec_t restd_instance_rec_t;
+static struct xlist *restd_instances_get(void *db_conn, struct xlist *cluster_list,
+                                         struct xlist *extra_list, struct xlist *format_list,
+                                         struct xlist *instance_id_list,
+                                         struct xlist *instance_type_list, char *node_list,
+                                         time_t time_start, time_t time_end)
+{
+    slurmdb_instance_cond_t cond;
+
+    memset(&cond, 0, sizeof(cond));
+    cond.cluster_list = cluster_list;
+    cond.extra_list = extra_list;
+    cond.format_list = format_list;
+    cond.instance_id_list = instance_id_list;
+    cond.instance_type_list = instance_type_list;
+    cond.node_list = node_list;
+    cond.time_start = time_start;
+    cond.time_end = time_end;
+    return slurmdb_instances_get(db_conn, &cond);
+}
+#else
+static const long HAS_INSTANCES = 0;
+typedef struct {
+    char *cluster;
+    char *extra;
+    char *instance_id;
+    char *instance_type;
+    char *node_name;
+    time_t time_end;
+    time_t time_start;
+} restd_instance_rec_t;
+static struct xlist *restd_instances_get(void *db_conn, struct xlist *cluster_list,
+                                         struct xlist *extra_list, struct xlist *format_list,
+                                         struct xlist *instance_id_list,
+                                         struct xlist *instance_type_list, char *node_list,
+                                         time_t time_start, time_t time_end)
+{
+    errno = ESLURM_NOT_SUPPORTED;
+    return NULL;
+}
+#endif
 """

@@ -377,11 +377,33 @@ async def get_jobs(ctx):
             job.warn(f"No job changes since update_time[{update_time}]="
                      f"{_time_str(update_time)}", "_op_handler_jobs")
             return _jobs_answer(job, None)
+        pretty = _fast_json(job)
+        if pretty is None:
+            try:
+                return _jobs_answer(job, msg)
+            finally:
+                msg.close()
         try:
-            return _jobs_answer(job, msg)
-        finally:
+            return _jobs_answer(job, msg, records=_streamed_jobs(msg, pretty))
+        except BaseException:
             msg.close()
+            raise
     return await _run(ctx, work)
+
+
+JOB_BATCH = 1000  # jobs written per worker job
+
+
+def _streamed_jobs(msg, pretty: bool):
+    """The jobs of a JSON answer, written by the fast path JOB_BATCH at a time
+    while the answer goes out: the message from slurmctld is the one copy
+    held, instead of it and the whole answer twice (a 10,000-job answer is
+    77 MB pretty). The message is freed when the answer is written or dropped."""
+    from restd.native import fastpath
+    from restd.plugin_api import ListStream
+    return ListStream(len(msg),
+                      lambda start, stop: fastpath.dump_jobs_json(msg, pretty, 1, start, stop),
+                      msg.close, batch=JOB_BATCH)
 
 
 class SelectedStep:
@@ -619,6 +641,33 @@ def error_number(name: str, job: _Job) -> int:
         return SLURM_ERROR
 
 
+def _array_task_entry(job: _Job, result) -> dict:
+    """JOB_ARRAY_RESPONSE_MSG_entry_t of one slurm_update_job2() result: its
+    ``tasks`` ("1234_7", or "1234_0-2,5" for the tasks that got the same answer)
+    as slurm_selected_step_t. slurmrestd reads them with unfmt_job_id_string(),
+    which takes one task only: a set of tasks then names its first task, with
+    a warning. restd keeps the set (array_bitmap), written back as "1234_[0-2,5]"
+    by fmt_job_id_string()'s rule, so that the answer names every task updated."""
+    import re
+    step = {"step_id": {"job_id": NO_VAL, "step_id": NO_VAL}, "array_task_id": NO_VAL,
+            "het_job_offset": NO_VAL, "array_bitmap": None}
+    match = re.fullmatch(r"(\d+)(?:_(\d+)|_((?:\d+(?:-\d+)?)(?:,\d+(?:-\d+)?)*))?",
+                         result.tasks or "")
+    if match is None:  # e.g. a task list slurmctld cut short with "..."
+        job.warn(f"Unable to parse JobId={result.tasks}: "
+                 f"{job.strerror(ESLURM_INVALID_JOB_ID)}", "unfmt_job_id_string()")
+        leading = re.match(r"\d+", result.tasks or "")
+        if leading:
+            step["step_id"]["job_id"] = int(leading.group(0))
+    else:
+        step["step_id"]["job_id"] = int(match.group(1))
+        if match.group(2) is not None:
+            step["array_task_id"] = int(match.group(2))
+        elif match.group(3) is not None:
+            step["array_bitmap"] = job.version.services.bits(match.group(3))
+    return {"step": step, "rc": result.error_code, "msg": result.message}
+
+
 async def post_job(ctx):
     source = "_job_post_update"
     job_id = SelectedStep(ctx.path_params["job_id"], "op_handler_job")
@@ -638,17 +687,32 @@ async def post_job(ctx):
                     "and can not be targeted to specific steps.", source)
 
     def work(job):
+        call = "slurm_update_job2()"
         desc = _job_desc(job, members)
-        desc.job_id = job_id.job_id
-        if job_id.het_job_offset != NO_VAL:
-            desc.het_job_offset = job_id.het_job_offset
+        # The job named as text, as scontrol does: slurmctld's update_job_str() then
+        # updates every task of an array (those split off from the pending record
+        # too) and every component of a het job, answering per group of tasks.
+        # slurmrestd sets the numeric job_id instead: slurmctld's update_job() then
+        # changes one record only (the array's pending tasks, or the task whose
+        # job id that is) and answers one code, so its results[] stay empty.
+        desc.job_id_str = str(job_id.job_id) if job_id.het_job_offset == NO_VAL else \
+            f"{job_id.job_id}+{job_id.het_job_offset}"
+        answer = {"results": None, "job_id": None, "step_id": None,
+                  "job_submit_user_msg": None}
         try:
-            job.controller.update_job(desc)
+            results = job.controller.update_job(desc)
         except job.native_errors.SlurmError as error:
-            job.error(error.number, "Job update requested failed", "slurm_update_job2()")
-        return job.dump("OPENAPI_JOB_POST_RESPONSE", {"results": None, "job_id": None,
-                                                      "step_id": None,
-                                                      "job_submit_user_msg": None})
+            job.error(error.number, "Job update requested failed", call)
+            results = []
+        if results:
+            # as slurmrestd: the deprecated fields repeat the first entry
+            answer.update(results=[_array_task_entry(job, result) for result in results],
+                          job_id=results[0].tasks, job_submit_user_msg=results[0].message)
+        for result in results:
+            if result.error_code:
+                job.warn(f"Job update resulted in non-zero return-code[{result.error_code}]: "
+                         f"{job.strerror(result.error_code)}", call)
+        return job.dump("OPENAPI_JOB_POST_RESPONSE", answer)
     answer = await _run(ctx, work)
     for key in ("meta", "errors", "warnings"):
         answer.pop(key, None)

@@ -17,11 +17,18 @@ ESLURM_USER_ID_MISSING) is 403, not 500, as in restd's slurmctld plugin.
 
 Where restd differs on purpose: requests that change accounting run one at a
 time (see :func:`_run`); DELETE associations without any condition is refused
-(422) instead of removing every association; accounts_association and
+(422) instead of removing every association; adding a cluster that exists
+leaves it as it is, with a warning (slurmdbd would register it anew, its
+controller address and flags reset); POST associations (and config) change
+only what differs from the association as slurmdbd shows it, inherited
+values included (:func:`_assoc_changes`), so that GET config's document
+posts back without changing anything, which slurmrestd 24.11 cannot do
+(:func:`post_config`); renaming a user that does not exist is 404, onto one
+that exists 409; accounts_association and
 users_association, whose slurmdb_*_add_cond() calls came with Slurm 23.11,
 are done as sacctmgr 22.05 does (accounts, users and associations added one
 by one), their answer text worded as sacctmgr words it; instances (Slurm
-23.02+) answer 501 on 22.05.
+23.02+, ``HAS_INSTANCES``) answer 501 on 22.05.
 
 Without accounting (AccountingStorageType is not accounting_storage/slurmdbd)
 :func:`init` raises PluginUnavailable: restd then refuses to start when this
@@ -31,8 +38,9 @@ loaded by default, so the slurmctld endpoints keep working.
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from restd.data_parser import dump as _dump
 from restd.data_parser import parse as _parse
@@ -329,6 +337,12 @@ def q_bool(value, name):
                              f"{value!r}", f"#/{name}") from None
 
 
+# slurmdbd 22.05 writes list filters into its SQL between single quotes without
+# escaping them (as_mysql_jobacct_process.c: "t1.account='%s'"): a quote or a
+# backslash in a filter would change slurmdbd's query. No Slurm name has either.
+_UNSAFE_IN_FILTER = re.compile(r"['\\\x00-\x1f]")
+
+
 def q_csv(value, name):
     out = []
     for item in _values(value):
@@ -336,6 +350,11 @@ def q_csv(value, name):
             raise _invalid_query(f"Unable to parse {name}: expected a list of names",
                                  f"#/{name}")
         out.extend(part.strip() for part in str(item).split(",") if part.strip())
+    for part in out:
+        if _UNSAFE_IN_FILTER.search(part):
+            raise _invalid_query(f"Unable to parse {name}: {part!r} has a character no "
+                                 f"Slurm name has (quote, backslash or control)",
+                                 f"#/{name}")
     return out
 
 
@@ -581,14 +600,31 @@ async def get_user(ctx):
 
 
 def _update_user(req: _Request, user: dict) -> None:
-    """_foreach_update_user(): add the user, or modify it when it exists."""
+    """_foreach_update_user(): add the user, or modify it when it exists; with
+    ``old_name``, rename the user old_name to name (and modify it)."""
     source = "_foreach_update_user"
-    if user.get("old_name"):
-        raise req.fail(_not_supported(), "Renaming users is not supported by restd yet",
-                       source)
-    existing = req.query_list("slurmdb_users_get", source,
-                              lambda: req.db.users_get([user["name"]], with_deleted=True),
+
+    def users_named(name: str) -> list:
+        return req.query_list("slurmdb_users_get", source,
+                              lambda: req.db.users_get([name], with_deleted=True),
                               ignore_empty=True)
+    old_name = user.get("old_name") or None  # "": no rename asked (as Slurm)
+    if old_name:
+        if not users_named(old_name):
+            # Slurm's error number; a missing user is 404 (Slurm: 500)
+            raise RequestFailed(404, f"Unable to rename non-existant user {old_name} to "
+                                f"{user['name']}", error_number=ESLURM_USER_ID_MISSING,
+                                error=req.version.services.strerror(ESLURM_USER_ID_MISSING),
+                                source=source)
+        if users_named(user["name"]):
+            # a name taken is a conflict, 409 (Slurm: 500)
+            raise RequestFailed(409, f"Unable to rename user {old_name} to existing "
+                                f"{user['name']}", error_number=ESLURM_DATA_AMBIGUOUS_MODIFY,
+                                error=req.version.services.strerror(
+                                    ESLURM_DATA_AMBIGUOUS_MODIFY), source=source)
+        existing = [{"name": old_name}]
+    else:
+        existing = users_named(user["name"])
     if len(existing) > 1:
         raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY, "ambiguous user modify request", source)
     if user.get("assoc_list"):
@@ -612,6 +648,16 @@ def _update_user(req: _Request, user: dict) -> None:
         req.warn("Ignoring request to set flag: DELETED", source)
     if not existing:
         req.query_rc("slurmdb_users_add", source, lambda: req.db.users_add([user]))
+    elif old_name:
+        # the rename alone, then the rest under the new name: given both,
+        # slurmdbd 22.05 looks the default account up by the old name after
+        # renaming, fails, and keeps neither
+        req.query_list("slurmdb_users_modify", source,
+                       lambda: req.db.users_modify([old_name], {}, new_name=user["name"]))
+        if user.get("admin_level") or user.get("default_acct") or user.get("default_wckey"):
+            req.query_list("slurmdb_users_modify", source,
+                           lambda: req.db.users_modify([user["name"]], user),
+                           ignore_empty=True)
     else:
         req.query_list("slurmdb_users_modify", source,
                        lambda: req.db.users_modify([user["name"]], user), ignore_empty=True)
@@ -785,18 +831,32 @@ def _assoc_cond(req: _Request, query: dict) -> dict:
     return cond
 
 
-async def get_associations(ctx):
+async def get_associations(ctx, only_one: bool = False):
     query = _query(ctx, ASSOC_QUERY, "op_handler_associations")
 
     def work(req: _Request):
         cond = _assoc_cond(req, query)
         assocs = req.query_list("slurmdb_associations_get", "_dump_assoc_cond",
                                 lambda: req.db.associations_get(cond))
+        if only_one and len(assocs) > 1:
+            raise req.fail(ESLURM_DATA_AMBIGUOUS_QUERY, "Ambiguous request: More than 1 "
+                           "association would have been dumped.", "_dump_assoc_cond")
         return {"associations": req.dump("ASSOC_LIST", assocs, resolve=True)}
     return await _run(ctx, work)
 
 
-async def delete_associations(ctx):
+async def get_association(ctx):
+    """op_handler_association(): as GET associations/, for one association."""
+    return await get_associations(ctx, only_one=True)
+
+
+async def delete_association(ctx):
+    """op_handler_association(): as DELETE associations/, for one association;
+    when the condition matches more, nothing is removed."""
+    return await delete_associations(ctx, only_one=True)
+
+
+async def delete_associations(ctx, only_one: bool = False):
     query = _query(ctx, ASSOC_QUERY, "op_handler_associations")
     if not any(name in query for name in _ASSOC_LISTS) and \
             not any(name in query for name in ("qos", "default_qos")):
@@ -809,6 +869,10 @@ async def delete_associations(ctx):
         cond = _assoc_cond(req, query)
         removed = req.query_list("slurmdb_associations_remove", "_delete_assoc",
                                  lambda: req.db.associations_remove(cond))
+        if only_one and len(removed) > 1:
+            # not committed: the removal is rolled back
+            raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY, "ambiguous request: More than 1 "
+                           "association would have been deleted.", "_delete_assoc")
         if removed:
             req.commit("_delete_assoc")
         return {"removed_associations": req.dump("STRING_LIST", removed)}
@@ -821,33 +885,111 @@ async def post_associations(ctx):
     parse_body = _parse_body_lookups(ctx, "OPENAPI_ASSOCS_RESP")
 
     def work(req: _Request):
-        body = parse_body(req)
-        assocs = body.get("response") or []
-        source = "_foreach_update_assoc"
-        for assoc in assocs:
-            key = {"acct_list": [assoc.get("acct") or ""],
-                   "cluster_list": [assoc.get("cluster") or _native.info.cluster],
-                   "user_list": [assoc.get("user") or ""],
-                   "partition_list": [assoc["partition"]] if assoc.get("partition") else []}
-            existing = req.query_list("slurmdb_associations_get", source,
-                                      lambda: req.db.associations_get(key),
-                                      ignore_empty=True)
-            if len(existing) > 1:
-                raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY,
-                               "ambiguous association modify request", source)
-            if existing:
-                req.query_list("slurmdb_associations_modify", source,
-                               lambda: req.db.associations_modify(key, assoc),
-                               ignore_empty=True)
-                continue
-            if not assoc.get("cluster"):
-                assoc["cluster"] = _native.info.cluster
-            req.query_rc("slurmdb_associations_add", source,
-                         lambda: req.db.associations_add([assoc]))
+        assocs = parse_body(req).get("response") or []
+        _update_associations(req, assocs)
         if assocs:
             req.commit("update_associations")
         return {}
     return await _run(ctx, work)
+
+
+_ASSOC_TRES_MEMBERS = ("grp_tres", "grp_tres_mins", "grp_tres_run_mins", "max_tres_mins_pj",
+                       "max_tres_run_mins", "max_tres_pj", "max_tres_pn")
+
+
+def _diff_tres(current: Optional[str], wanted: Optional[str]) -> Optional[str]:
+    """_diff_tres(): the TRES string that turns ``current`` into ``wanted``
+    (slurmdbd modifies TRES limits one by one: a count of -1 removes one)."""
+    if not current:
+        return wanted
+    wanted_counts = dict(_tres_counts(wanted))
+    parts = [f"{tres_id}={wanted_counts.get(tres_id, -1)}"
+             for tres_id, _ in _tres_counts(current)]
+    current_ids = {tres_id for tres_id, _ in _tres_counts(current)}
+    parts += [f"{tres_id}={count}" for tres_id, count in wanted_counts.items()
+              if tres_id not in current_ids]
+    return ",".join(parts)
+
+
+def _tres_counts(string: Optional[str]) -> list[tuple[int, int]]:
+    out = []
+    for part in (string or "").split(","):
+        tres_id, _, count = part.partition("=")
+        if tres_id.strip() and count.strip():
+            out.append((int(tres_id), int(count)))
+    return out
+
+
+_ASSOC_U32_LIMITS = ("grp_jobs", "grp_jobs_accrue", "grp_submit_jobs", "grp_wall", "max_jobs",
+                     "max_jobs_accrue", "max_submit_jobs", "max_wall_pj", "min_prio_thresh",
+                     "priority")
+NO_VAL = 0xFFFFFFFE  # slurm.h: a uint32_t not set (in a modify: no change)
+INFINITE = 0xFFFFFFFF  # slurm.h: unlimited (in a modify: clear the limit)
+
+
+def _assoc_changes(current: dict, wanted: dict) -> dict:
+    """What of ``wanted`` differs from the association as slurmdbd shows it
+    (_diff_assoc()), as slurmdb_associations_modify() takes it.
+
+    slurmdbd 22.05 shows an association with what it inherits from its
+    parents (QOS, limits, whatever the query's flags): a value equal to the
+    one shown is no change, so that what GET gave posts back unchanged
+    instead of pinning the inherited values on every association."""
+    changes = {}
+    for member in _ASSOC_U32_LIMITS + ("def_qos_id", "shares_raw", "is_def"):
+        value = wanted.get(member)
+        if value is None or value == NO_VAL:
+            continue
+        shown = current.get(member)
+        if member == "def_qos_id":  # no default QOS: 0 or INFINITE
+            value = None if value in (0, INFINITE) else value
+            shown = None if shown in (0, NO_VAL, INFINITE) else shown
+        elif value == INFINITE and shown in (None, NO_VAL):
+            continue  # no limit, and none shown
+        if value != shown:
+            changes[member] = wanted[member]
+    if wanted.get("qos_list") is not None and \
+            sorted(wanted["qos_list"]) != sorted(current.get("qos_list") or []):
+        changes["qos_list"] = wanted["qos_list"]
+    if wanted.get("parent_acct") and wanted["parent_acct"] != current.get("parent_acct"):
+        changes["parent_acct"] = wanted["parent_acct"]  # moves the association
+    for member in _ASSOC_TRES_MEMBERS:
+        if wanted.get(member) and \
+                dict(_tres_counts(wanted[member])) != dict(_tres_counts(current.get(member))):
+            changes[member] = _diff_tres(current.get(member), wanted[member])
+    return changes
+
+
+def _update_associations(req: _Request, assocs: list) -> None:
+    """update_associations(): add the associations that do not exist, set the
+    others to what is given (:func:`_assoc_changes`: a new parent moves the
+    association; a TRES limit given replaces the current one, removing its
+    TRES not listed; what is not given or is as shown is left as it is)."""
+    source = "_foreach_update_assoc"
+    for assoc in assocs:
+        if not assoc.get("parent_acct"):
+            assoc.pop("parent_acct", None)
+        # slurmdbd takes an empty list as a wildcard: "" for what is not set
+        key = {"acct_list": [assoc.get("acct") or ""],
+               "cluster_list": [assoc.get("cluster") or _native.info.cluster],
+               "user_list": [assoc.get("user") or ""],
+               "partition_list": [assoc.get("partition") or ""]}
+        existing = req.query_list("slurmdb_associations_get", source,
+                                  lambda: req.db.associations_get(key), ignore_empty=True)
+        if len(existing) > 1:
+            raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY,
+                           "ambiguous association modify request", source)
+        if existing:
+            changes = _assoc_changes(existing[0], assoc)
+            if changes:
+                req.query_list("slurmdb_associations_modify", source,
+                               lambda: req.db.associations_modify(key, changes),
+                               ignore_empty=True)
+            continue
+        if not assoc.get("cluster"):
+            assoc["cluster"] = _native.info.cluster
+        req.query_rc("slurmdb_associations_add", source,
+                     lambda: req.db.associations_add([assoc]))
 
 
 # --- clusters ---------------------------------------------------------------------------
@@ -899,26 +1041,57 @@ async def get_clusters(ctx):
     return await _run(ctx, work)
 
 
+def _one_cluster_cond(ctx) -> dict:
+    """The condition of cluster/{cluster_name}: the cluster named in the path,
+    with the query's other conditions (declared for these operations; Slurm's
+    op_handler_cluster() does not read them, restd passes them on)."""
+    query = _query(ctx, CLUSTER_QUERY, "op_handler_cluster")
+    if "cluster" in query:
+        ctx.warning("Ignoring query parameter cluster: the cluster is the one named in "
+                    "the path", "#/cluster")
+    return {**_cluster_cond(query), "cluster_list": [ctx.path_params["cluster_name"]]}
+
+
 async def get_cluster(ctx):
-    # op_handler_cluster() reads the name only (its query is documented, not read)
-    name = ctx.path_params["cluster_name"]
+    cond = _one_cluster_cond(ctx)
 
     def work(req: _Request):
         clusters = req.query_list("slurmdb_clusters_get", "_dump_clusters",
-                                  lambda: req.db.clusters_get({"cluster_list": [name]}))
+                                  lambda: req.db.clusters_get(cond))
         return {"clusters": req.dump("CLUSTER_REC_LIST", clusters, resolve=True)}
     return await _run(ctx, work)
 
 
 async def delete_cluster(ctx):
-    name = ctx.path_params["cluster_name"]
+    cond = _one_cluster_cond(ctx)
 
     def work(req: _Request):
         removed = req.query_list("slurmdb_clusters_remove", "_delete_cluster",
-                                 lambda: req.db.clusters_remove({"cluster_list": [name]}))
+                                 lambda: req.db.clusters_remove(cond))
         req.commit("_delete_cluster")
         return {"deleted_clusters": req.dump("STRING_LIST", removed)}
     return await _run(ctx, work)
+
+
+def _update_clusters(req: _Request, clusters: list) -> None:
+    """update_clusters(): add the clusters. One that exists is left as it is,
+    with a warning: slurmdb_clusters_add() would register it anew (slurmdbd
+    resets its controller address and flags until its slurmctld registers
+    again), which is never what adding it back means."""
+    source = "update_clusters"
+    names = [c["name"] for c in clusters if c.get("name")]
+    existing = {c["name"] for c in req.query_list(
+        "slurmdb_clusters_get", source,
+        lambda: req.db.clusters_get({"cluster_list": names}), ignore_empty=True)} \
+        if names else set()
+    new = []
+    for cluster in clusters:
+        if cluster.get("name") in existing:
+            req.warn(f"Cluster {cluster['name']} exists: left as it is", source)
+        else:
+            new.append(cluster)
+    if new:
+        req.query_rc("slurmdb_clusters_add", source, lambda: req.db.clusters_add(new))
 
 
 async def post_clusters(ctx):
@@ -926,8 +1099,7 @@ async def post_clusters(ctx):
 
     def work(req: _Request):
         clusters = body(req).get("response") or []
-        req.query_rc("slurmdb_clusters_add", "update_clusters",
-                     lambda: req.db.clusters_add(clusters))
+        _update_clusters(req, clusters)
         req.commit("update_clusters")
         return {}
     return await _run(ctx, work)
@@ -941,6 +1113,22 @@ async def get_tres(ctx):
                               lambda: req.db.tres_get(with_deleted=True))
         return {"TRES": req.dump("TRES_LIST", tres)}
     return await _run(ctx, work)
+
+
+def _update_tres(req: _Request, tres_list: list) -> None:
+    """update_tres(): TRES cannot be added or changed (a TRES's id could not be
+    kept, as Slurm says). A release build of slurmrestd fails here whatever the
+    list holds, without saying so; restd accepts the TRES the database already
+    has (as GET config gives them) and refuses any other with 501."""
+    known = req.lookups().tres
+    for tres in tres_list:
+        kind, name, tres_id = tres.get("type") or "", tres.get("name") or "", tres.get("id")
+        if not any(t["type"] == kind and (t.get("name") or "") == name
+                   and (not tres_id or t["id"] == tres_id) for t in known):
+            raise req.fail(_not_supported(), f"Updating TRES is not currently supported: "
+                           f"{kind}{'/' + name if name else ''}"
+                           f"{f' (id {tres_id})' if tres_id else ''} is not a TRES of the "
+                           f"database", "update_tres")
 
 
 async def post_tres(ctx):
@@ -1011,11 +1199,30 @@ async def post_wckeys(ctx):
             req.warn("ignoring empty or non-existant wckeys array for update",
                      "_update_wckeys")
             return {}
-        req.query_rc("slurmdb_wckeys_add", "update_wckeys",
-                      lambda: req.db.wckeys_add(wckeys))
+        _update_wckeys(req, wckeys)
         req.commit("update_wckeys")
         return {}
     return await _run(ctx, work)
+
+
+def _update_wckeys(req: _Request, wckeys: list) -> None:
+    """update_wckeys(): add the wckeys, leaving out those that exist: adding
+    one again makes it no user's default (slurmdbd sets is_def, which a
+    v0.0.40 wckey does not carry, to 0), and a GET config document posted
+    back would take every user's default wckey away."""
+    source = "update_wckeys"
+
+    def key(wckey: dict) -> tuple:
+        return wckey.get("name") or "", wckey.get("cluster") or "", wckey.get("user") or ""
+    wanted = {key(w) for w in wckeys}
+    existing = {key(w) for w in req.query_list(
+        "slurmdb_wckeys_get", source, lambda: req.db.wckeys_get(
+            {"name_list": sorted({name for name, _, _ in wanted}),
+             "user_list": sorted({user for _, _, user in wanted})}),
+        ignore_empty=True)}
+    new = [w for w in wckeys if key(w) not in existing]
+    if new:
+        req.query_rc("slurmdb_wckeys_add", source, lambda: req.db.wckeys_add(new))
 
 
 # --- QOS ----------------------------------------------------------------------------------
@@ -1076,39 +1283,44 @@ async def post_qos(ctx):
     parse_body = _parse_body_lookups(ctx, "OPENAPI_SLURMDBD_QOS_RESP")
 
     def work(req: _Request):
-        source = "_foreach_update_qos"
         qos_list = parse_body(req).get("response") or []
-        for qos in qos_list:
-            qos_id, name = int(qos.get("id") or 0), qos.get("name")
-            cond = {}
-            if qos_id:
-                cond["id_list"] = [str(qos_id)]
-            if name:
-                cond["name_list"] = [name]
-            found = req.query_list("slurmdb_qos_get", source,
-                                   lambda: req.db.qos_get(cond), ignore_empty=True) \
-                if cond else []
-            if len(found) != 1 and qos_id:
-                raise req.fail(ESLURM_REST_INVALID_QUERY,
-                               "QOS was not found for the requested ID", source)
-            if len(found) != 1 and not name:
-                raise req.fail(ESLURM_REST_INVALID_QUERY,
-                               "Cannot create a QOS without a name", source)
-            if len(found) != 1:
-                req.query_rc("slurmdb_qos_add", source, lambda: req.db.qos_add([qos]))
-            else:
-                if not qos_id:
-                    qos["id"] = found[0]["id"]
-                if qos.get("preempt_list") == [] and found[0]["preempt_ids"]:
-                    qos["preempt_list"] = ["''"]  # EMPTY_QOS_ID_ENTRY: clear the list
-                changes = dict(qos)
-                changes.pop("name", None)
-                req.query_list("slurmdb_qos_modify", source,
-                               lambda: req.db.qos_modify(cond, changes), ignore_empty=True)
+        _update_qos(req, qos_list)
         if qos_list:
             req.commit("update_qos")
         return {}
     return await _run(ctx, work)
+
+
+def _update_qos(req: _Request, qos_list: list) -> None:
+    """update_qos(): add each QOS, or modify the one with its id or name."""
+    source = "_foreach_update_qos"
+    for qos in qos_list:
+        qos_id, name = int(qos.get("id") or 0), qos.get("name")
+        cond = {}
+        if qos_id:
+            cond["id_list"] = [str(qos_id)]
+        if name:
+            cond["name_list"] = [name]
+        found = req.query_list("slurmdb_qos_get", source,
+                               lambda: req.db.qos_get(cond), ignore_empty=True) \
+            if cond else []
+        if len(found) != 1 and qos_id:
+            raise req.fail(ESLURM_REST_INVALID_QUERY,
+                           "QOS was not found for the requested ID", source)
+        if len(found) != 1 and not name:
+            raise req.fail(ESLURM_REST_INVALID_QUERY,
+                           "Cannot create a QOS without a name", source)
+        if len(found) != 1:
+            req.query_rc("slurmdb_qos_add", source, lambda: req.db.qos_add([qos]))
+        else:
+            if not qos_id:
+                qos["id"] = found[0]["id"]
+            if qos.get("preempt_list") == [] and found[0]["preempt_ids"]:
+                qos["preempt_list"] = ["''"]  # EMPTY_QOS_ID_ENTRY: clear the list
+            changes = dict(qos)
+            changes.pop("name", None)
+            req.query_list("slurmdb_qos_modify", source,
+                           lambda: req.db.qos_modify(cond, changes), ignore_empty=True)
 
 
 # --- diag ---------------------------------------------------------------------------------
@@ -1124,6 +1336,10 @@ async def get_diag(ctx):
 
 async def get_config(ctx):
     """The whole accounting configuration in one document (config.c _dump())."""
+    # config.c's one assoc_cond, for the associations and those of the
+    # accounts and users
+    assoc_flags = ["with_deleted", "with_usage", "with_raw_qos", "with_sub_accts"]
+
     def work(req: _Request):
         source = "op_handler_config"
         db = req.db
@@ -1133,22 +1349,59 @@ async def get_config(ctx):
             "tres": req.query_list("slurmdb_tres_get", source,
                                    lambda: db.tres_get(with_deleted=True)),
             "accounts": req.query_list("slurmdb_accounts_get", source, lambda: db.accounts_get(
-                flags=["with_deleted", "with_assocs", "with_coords"])),
+                flags=["with_deleted", "with_assocs", "with_coords"],
+                assoc_flags=assoc_flags)),
             "users": req.query_list("slurmdb_users_get", source, lambda: db.users_get(
-                with_deleted=True, with_assocs=True, with_coords=True)),
+                with_deleted=True, with_assocs=True, with_coords=True,
+                assoc_flags=assoc_flags)),
             "qos": req.query_list("slurmdb_qos_get", source,
                                   lambda: db.qos_get({"with_deleted": True})),
             "wckeys": req.query_list("slurmdb_wckeys_get", source, lambda: db.wckeys_get(
                 {"with_deleted": True, "with_usage": True}), ignore_empty=True),
             "associations": req.query_list(
                 "slurmdb_associations_get", source, lambda: db.associations_get(
-                    {"flags": ["with_deleted", "with_usage", "with_raw_qos",
-                               "with_sub_accts"]})),
-            "instances": [],  # none before Slurm 23.02
+                    {"flags": assoc_flags})),
+            "instances": req.query_list(  # none before Slurm 23.02
+                "slurmdb_instances_get", source, lambda: req.db.instances_get(),
+                ignore_empty=True) if _has_instances() else [],
         }
         dumped = req.dump("OPENAPI_SLURMDBD_CONFIG_RESP", out, resolve=True)
         return {key: value for key, value in dumped.items()
                 if key not in ("meta", "errors", "warnings")}
+    return await _run(ctx, work)
+
+
+async def post_config(ctx):
+    """op_handler_config() for POST: load a document shaped as GET config's
+    answer, its parts in Slurm's order (clusters, TRES, accounts, users, QOS,
+    wckeys, associations), each as its own POST endpoint loads it, all on
+    this request's one slurmdbd connection, committed only when every part
+    succeeded: the first failure answers and everything is rolled back.
+
+    Where restd differs from slurmrestd 24.11 on purpose (there a document
+    GET config gave cannot be loaded back): TRES the database has are
+    accepted unchanged (a release build fails on any TRES list, without an
+    error); clusters that exist are left as they are, with a warning; an
+    empty or missing part is skipped (slurmdbd 24.11 refuses to add an empty
+    list of clusters or wckeys). Instances are not loaded (Slurm neither).
+    A new cluster's tables stay when the request fails: slurmdbd creates
+    them first, and table creation cannot be rolled back."""
+    parse_body = _parse_body_lookups(ctx, "OPENAPI_SLURMDBD_CONFIG_RESP")
+
+    def work(req: _Request):
+        config = parse_body(req)
+        _update_clusters(req, config.get("clusters") or [])
+        _update_tres(req, config.get("tres") or [])
+        for account in config.get("accounts") or []:
+            _update_account(req, account)
+        for user in config.get("users") or []:
+            _update_user(req, user)
+        _update_qos(req, config.get("qos") or [])
+        if config.get("wckeys"):
+            _update_wckeys(req, config["wckeys"])
+        _update_associations(req, config.get("associations") or [])
+        req.commit("op_handler_config")
+        return {}
     return await _run(ctx, work)
 
 
@@ -1158,12 +1411,39 @@ INSTANCE_QUERY = ("cluster", "extra", "format", "instance_id", "instance_type", 
                   "time_end", "time_start")
 
 
+def _instance_cond(query: dict) -> dict:
+    cond = {member: query[name] for name, member in (
+        ("cluster", "cluster_list"), ("extra", "extra_list"), ("format", "format_list"),
+        ("instance_id", "instance_id_list"), ("instance_type", "instance_type_list"),
+        ("node_list", "node_list"), ("time_end", "time_end"), ("time_start", "time_start"))
+        if name in query}
+    if isinstance(cond.get("node_list"), list):
+        cond["node_list"] = ",".join(cond["node_list"])
+    return cond
+
+
+def _has_instances() -> bool:
+    from restd.native import library
+    _native.load()
+    return bool(library.get()[1].HAS_INSTANCES)
+
+
 async def get_instances(ctx):
     """slurmdb_instances_get() came with Slurm 23.02: not available with the
     Slurm restd is built against before that (22.05 here)."""
     from restd.native import controller
     from restd.native.errors import describe
-    _native.load()
+    if _has_instances():
+        query = _query(ctx, {"cluster": q_csv, "extra": q_csv, "format": q_csv,
+                             "instance_id": q_csv, "instance_type": q_csv,
+                             "node_list": q_csv, "time_end": q_time, "time_start": q_time},
+                       "op_handler_instances")
+
+        def work(req: _Request):
+            instances = req.query_list("slurmdb_instances_get", "_dump_instance_cond",
+                                       lambda: req.db.instances_get(_instance_cond(query)))
+            return {"instances": req.dump("INSTANCE_LIST", instances)}
+        return await _run(ctx, work)
     number = _not_supported()
     major, minor, _ = controller.version()
     raise RequestFailed(http_status(number),
@@ -1207,12 +1487,16 @@ def operations():
                             ("with_usage", None)))
     wckey_id = Parameter("id", "path")
     update_time = Parameter("update_time", "query")
+    from restd.plugins.content import _slurmdb_jobs  # job history: its own module
     return [
+        *_slurmdb_jobs.operations(_op),
         _op("GET", "instances/", "get_instances", get_instances, "openapi_instances_resp",
             _string_parameters(*INSTANCE_QUERY)),
         _op("GET", "instance/", "get_instance", get_instances, "openapi_instances_resp",
             _string_parameters(*INSTANCE_QUERY)),
         _op("GET", "config", "get_config", get_config, "openapi_slurmdbd_config_resp"),
+        _op("POST", "config", "post_config", post_config, "openapi_resp", (),
+            "openapi_slurmdbd_config_resp"),
         _op("GET", "diag/", "get_diag", get_diag, "openapi_slurmdbd_stats_resp"),
         _op("POST", "tres/", "post_tres", post_tres, "openapi_resp", (), "openapi_tres_resp"),
         _op("GET", "tres/", "get_tres", get_tres, "openapi_tres_resp"),
@@ -1230,9 +1514,9 @@ def operations():
             "openapi_resp", (), "openapi_assocs_resp"),
         _op("DELETE", "associations/", "delete_associations", delete_associations,
             "openapi_assocs_removed_resp", _ASSOC_PARAMETERS),
-        _op("GET", "association/", "get_association", get_associations,
+        _op("GET", "association/", "get_association", get_association,
             "openapi_assocs_resp", _ASSOC_PARAMETERS),
-        _op("DELETE", "association/", "delete_association", delete_associations,
+        _op("DELETE", "association/", "delete_association", delete_association,
             "openapi_assocs_removed_resp", _ASSOC_PARAMETERS),
         _op("DELETE", "user/{name}", "delete_user", delete_user, "openapi_resp",
             (user_name,)),

@@ -41,12 +41,19 @@ def dump_around(obj: dict, key: str, pretty: bool) -> tuple[bytes, bytes]:
     return head, tail
 
 
-def dump_list_items(items: list, pretty: bool, first: bool) -> bytes:
+def dump_list_items(items, pretty: bool, first: bool) -> bytes:
     """Items of a list that is the value of a top-level key, with the list's
-    opening bracket for the first batch and a separating comma for the next."""
-    if not items:
-        return b"[" if first else b""
-    if pretty:
+    opening bracket if ``first`` (nothing written yet) and else a separating
+    comma; b"" for no items.
+
+    ``items`` is a list, or bytes: a JSON array already written as the value
+    of a top-level key (restd.native.fastpath's batches)."""
+    if isinstance(items, (bytes, bytearray)):
+        # "[\n    {...},\n    {...}\n  ]" pretty, "[{...},{...}]" compact, "[]" empty
+        inner = bytes(items[1:-4] if pretty and len(items) > 2 else items[1:-1])
+    elif not items:
+        inner = b""
+    elif pretty:
         # orjson writes the items at depth 1 ("[\n  {...},\n  {...}\n]"); a member
         # of the answer's object sits one level deeper. JSON strings cannot hold a
         # raw line break, so every b"\n" is one of orjson's own.
@@ -54,6 +61,8 @@ def dump_list_items(items: list, pretty: bool, first: bool) -> bytes:
         inner = inner.replace(b"\n", b"\n" + _INDENT)
     else:
         inner = orjson.dumps(items)[1:-1]
+    if not inner:
+        return b""  # nothing opened: dump_list_end() writes "[]" if all were empty
     return (b"[" if first else b",") + inner
 
 

@@ -1967,11 +1967,15 @@ OBJECTS = (
 
 
 def _dump_selected_step(step, services, get):
-    """DUMP(SELECTED_STEP): fmt_job_id_string(), "job[_task][+het][.step]"."""
+    """DUMP(SELECTED_STEP): fmt_job_id_string(), "job[_task][+het][.step]", or
+    "job_[tasks]" for a set of array tasks (its array_bitmap)."""
     if step is None:
         return ""
     job_id = int(get(step, "step_id.job_id"))
     out = str(job_id)
+    tasks = get(step, "array_bitmap")
+    if tasks:  # a set of array tasks: "job_[0-2,5]", nothing after
+        return f"{out}_[{services.bitstr(tasks)}]"
     task = get(step, "array_task_id")
     if task is not None and int(task) != NO_VAL:
         out += f"_{int(task)}"

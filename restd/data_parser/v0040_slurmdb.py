@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
 from restd.data_parser.describe import Field as F, Object
-from restd.data_parser.types import (INFINITE, STRING, Alias, ArrayOf, FlagBit, Flags,
-                                     Invalid, Pointer, Special, dump_warning,
-                                     json_type_name, text)
+from restd.data_parser.types import (INFINITE, NO_VAL, STRING, Alias, ArrayOf, FlagBit,
+                                     Flags, Hostlist, Invalid, Pointer, Special,
+                                     dump_warning, expand_hostlist, json_type_name, text)
 
 ESLURM_INVALID_QOS = 2066
 ESLURM_INVALID_TRES = 2088
@@ -39,6 +39,20 @@ class Lookups:
 
     qos: dict[int, str] = field(default_factory=dict)  # id -> name
     tres: list[dict] = field(default_factory=list)  # {"id", "type", "name"}
+    # associations ({"id", "cluster", "acct", "user", "partition"}: what
+    # Connection.associations_get({"flags": ["with_deleted"]}) returns), for the
+    # association of job records (JOB_ASSOC_ID)
+    assocs: list[dict] = field(default_factory=list)
+    _assoc_index: Optional[dict] = field(default=None, init=False, repr=False,
+                                         compare=False)
+
+    def assoc(self, cluster: Optional[str], assoc_id: int) -> Optional[dict]:
+        """compare_assoc() by id: the association with that id on that cluster
+        (case-insensitive; a record without cluster matches one without)."""
+        if self._assoc_index is None:
+            self._assoc_index = {((a.get("cluster") or "").lower(), a.get("id")): a
+                                 for a in self.assocs}
+        return self._assoc_index.get(((cluster or "").lower(), assoc_id))
 
     def qos_id(self, name: str) -> Optional[int]:
         for qos_id, qos_name in self.qos.items():
@@ -108,6 +122,10 @@ def _resolve_qos(data, path) -> int:
 
 
 def _parse_qos_id(data, ctx, path):
+    """PARSE(QOS_ID): null or "" (what DUMP gives for none) is no QOS:
+    INFINITE, as Slurm's resolve_qos() leaves it."""
+    if data is None or data == "":
+        return INFINITE
     return _resolve_qos(data, path)
 
 
@@ -639,7 +657,326 @@ RESPONSES += (
            )),
 )
 
-KINDS = (*FLAG_KINDS, *LISTS, *SPECIALS, *OBJECTS, *RESPONSES)
+# --- job records (sacct's data): /slurmdb/v0.0.40/jobs and job/{job_id} ----------------
+#
+# Records are what restd.native.accounting.JobRecords.records() gives: dicts of
+# slurmdb_job_rec_t members, "steps" a list of slurmdb_step_rec_t ones with "stats"
+# (slurmdb_stats_t) and "step_id" (slurm_step_id_t) as nested dicts. Dump them within
+# lookups(Lookups(qos=..., tres=..., assocs=...)): QOS_ID, TRES_STR, the step TRES and
+# JOB_ASSOC_ID resolve ids with them, as Slurm does with the lists it loads (QOS and TRES
+# with deleted ones, associations with deleted ones).
+
+# fmt_job_id_string()'s names of the special step ids
+_STEP_ID_NAMES = {0xFFFFFFFD: "TBD", 0xFFFFFFFC: "extern", 0xFFFFFFFB: "batch",
+                  0xFFFFFFFA: "interactive"}
+
+# cpu_freq_to_string()'s names of the governors and named frequencies
+_CPU_FREQ_NAMES = {0x80000001: "Low", 0x80000002: "Medium", 0x80000004: "Highm1",
+                   0x80000003: "High", 0x88000000: "Conservative", 0x82000000: "Performance",
+                   0x81000000: "PowerSave", 0x80800000: "UserSpace", 0x84000000: "OnDemand",
+                   0x80400000: "SchedUtil"}
+CPU_FREQ_RANGE_FLAG = 0x80000000
+
+
+class _ReadOnlyWhole(Alias):
+    """An alias of the whole parent struct whose parsing Slurm disables (or never
+    reaches from a request): ``to_target`` picks what the target kind dumps."""
+
+    complex = True
+
+    def parser(self, version):
+        name = self.name
+
+        def read_only(data, ctx, path):
+            ctx.warn(f"Ignoring read-only field of type {name}", path)
+            return None
+        return read_only
+
+
+def _read_only_alias(name):
+    def read_only(data, ctx, path):
+        ctx.warn(f"Ignoring read-only field of type {name}", path)
+        return None
+    return read_only
+
+
+def _job_assoc(job, services):
+    """DUMP(JOB_ASSOC_ID): the job's association (by cluster and id) as assoc_short.
+    When it is unknown (not visible to the user, or no id), Slurm warns and dumps {},
+    which lacks the "user" its own schema requires; restd warns the same and shows the
+    account, cluster and user the job record holds (the partition is not known: the
+    job's need not be the association's)."""
+    from restd.data_parser.dump import get_any
+    assoc_id = int(get_any(job, "associd") or 0)
+    cluster = get_any(job, "cluster")
+    assoc = None
+    if assoc_id and assoc_id != NO_VAL:
+        assoc = _current().assoc(cluster, assoc_id)
+    if assoc is None:
+        dump_warning(f"Unknown association with id#{assoc_id}. Unable to dump association.",
+                     "DUMP_FUNC(JOB_ASSOC_ID)")
+        user = get_any(job, "user") or services.user_name(int(get_any(job, "uid") or 0))
+        assoc = {"acct": get_any(job, "account"), "cluster": cluster, "partition": None,
+                 "user": user, "id": 0 if assoc_id == NO_VAL else assoc_id}
+    return assoc
+
+
+def _dump_job_user(job, services, get):
+    """DUMP(JOB_USER): the user name recorded, else the uid's name, else null."""
+    user = get(job, "user")
+    if user:
+        return user
+    return services.user_name(int(get(job, "uid") or 0)) or None
+
+
+def _wckey_tag(wckey, services):
+    """DUMP(WCKEY_TAG): a leading "*" marks the wckey assigned by default."""
+    if wckey and wckey.startswith("*"):
+        return {"wckey": wckey[1:], "flags": 0x1}  # WCKEY_TAG_FLAGS_ASSIGNED_DEFAULT
+    return {"wckey": wckey, "flags": 0}
+
+
+def _dump_step_id_string(step_id, services, get):
+    """DUMP(SLURM_STEP_ID_STRING): fmt_job_id_string() of the step id,
+    "job.step[+het_component]" (batch, extern, interactive and TBD by name)."""
+    if step_id is None:
+        return ""
+    job_id, number, het_component = (
+        NO_VAL if value is None else int(value)
+        for value in (get(step_id, "job_id"), get(step_id, "step_id"),
+                      get(step_id, "step_het_comp")))
+    if job_id == NO_VAL or (number == NO_VAL and het_component != NO_VAL):
+        return ""  # ESLURM_EMPTY_JOB_ID / ESLURM_EMPTY_STEP_ID: nothing to show
+    out = str(job_id)
+    if number != NO_VAL:
+        out += "." + _STEP_ID_NAMES.get(number, str(number))
+        if het_component != NO_VAL:
+            out += f"+{het_component}"
+    return out
+
+
+def _dump_cpu_freq_flags(value, services, get):
+    """DUMP(CPU_FREQ_FLAGS): cpu_freq_to_string(). NO_VAL has the range bit set, so
+    it shows "Unknown" as in Slurm; a frequency in kHz is shown in units of 1000."""
+    value = int(value or 0)
+    if value in _CPU_FREQ_NAMES:
+        return _CPU_FREQ_NAMES[value]
+    if value & CPU_FREQ_RANGE_FLAG:
+        return "Unknown"
+    if value == 0:
+        return "0"
+    number, unit = float(value), 1  # convert_num_unit2(UNIT_KILO, NO_VAL, 1000)
+    while number >= 1000 and unit < 5:
+        number /= 1000
+        unit += 1
+    suffix = "\0KMGTP"[unit].replace("\0", "")
+    return f"{int(number)}{suffix}" if number == int(number) else f"{number:.2f}{suffix}"
+
+
+def _dump_step_nodes(step, services, get):
+    """DUMP(STEP_NODES): the step's nodes as a list; null when it has none recorded."""
+    nodes = get(step, "nodes")
+    if nodes is None:
+        return None
+    return expand_hostlist(nodes)
+
+
+def _int64(count: int) -> int:
+    """A uint64_t count as the int64_t slurmdb_tres_nct_rec_t holds it."""
+    return count - (1 << 64) if count >= 1 << 63 else count
+
+
+def _dump_tres_nct(counts, node_indexes, task_indexes, nodes):
+    """_dump_tres_nct(): per TRES of the database (in its order), the value and the
+    node (an index into the step's nodes) and task that had it, for the TRES that
+    appear; every TRES must be known, else nothing is dumped (as in Slurm)."""
+    if counts is None and node_indexes is None and task_indexes is None:
+        return []
+    table = _current().tres
+    if not table:
+        return []
+    entries = {t["id"]: {"type": t.get("type") or "", "name": t.get("name") or "",
+                         "id": t["id"], "count": 0, "task": 0, "node": None}
+               for t in table}
+    hosts = None
+    for string, member in ((counts, "count"), (node_indexes, "node"),
+                           (task_indexes, "task")):
+        for tres_id, value in _tres_string_items(text(string)):
+            entry = entries.get(tres_id)
+            if entry is None:
+                return []  # out of sync with the TRES list: Slurm stops there
+            if member == "node":
+                if hosts is None:
+                    hosts = expand_hostlist(nodes) if nodes else []
+                entry["node"] = hosts[value] if 0 <= value < len(hosts) else None
+            else:
+                entry[member] = _int64(value)
+    return [{**entry, "node": entry["node"] or ""} for entry in entries.values()
+            if entry["count"] or entry["node"] is not None or entry["task"]]
+
+
+def _step_tres(direction: str, extreme: str):
+    """STEP_TRES_{REQ,USAGE}_{MAX,MIN}: stats.tres_usage_<in|out>_<max|min> with the
+    nodes and tasks where they were reached."""
+    stem = f"stats.tres_usage_{direction}_{extreme}"
+
+    def dump(step, services, get):
+        return _dump_tres_nct(get(step, stem), get(step, stem + "_nodeid"),
+                              get(step, stem + "_taskid"), get(step, "nodes"))
+    return dump
+
+
+JOB_KINDS = (
+    Flags("SLURMDB_JOB_FLAGS", "slurmdb_job_flags", "uint32_t", (
+        FlagBit("NONE", "equal", "SLURMDB_JOB_FLAG_NONE", 0x0, "INFINITE64",
+                0xffffffffffffffff),
+        FlagBit("CLEAR_SCHEDULING", "equal", "SLURMDB_JOB_CLEAR_SCHED", 0xf, "INFINITE64",
+                0xffffffffffffffff),
+        FlagBit("NOT_SET", "bit", "SLURMDB_JOB_FLAG_NOTSET", 0x1, "INFINITE64",
+                0xffffffffffffffff),
+        FlagBit("STARTED_ON_SUBMIT", "bit", "SLURMDB_JOB_FLAG_SUBMIT", 0x2, "INFINITE64",
+                0xffffffffffffffff),
+        FlagBit("STARTED_ON_SCHEDULE", "bit", "SLURMDB_JOB_FLAG_SCHED", 0x4, "INFINITE64",
+                0xffffffffffffffff),
+        FlagBit("STARTED_ON_BACKFILL", "bit", "SLURMDB_JOB_FLAG_BACKFILL", 0x8,
+                "INFINITE64", 0xffffffffffffffff),
+        FlagBit("START_RECEIVED", "bit", "SLURMDB_JOB_FLAG_START_R", 0x10, "INFINITE64",
+                0xffffffffffffffff),
+    )),
+    Flags("WCKEY_TAG_FLAGS", "wckey_tag_flags", "WCKEY_TAG_FLAGS_t", (
+        FlagBit("ASSIGNED_DEFAULT", "bit", "WCKEY_TAG_FLAGS_ASSIGNED_DEFAULT", 0x1,
+                "INFINITE64", 0xffffffffffffffff),
+    )),
+    Object("WCKEY_TAG_STRUCT", "wckey_tag_struct", "WCKEY_TAG_STRUCT_t", (
+        F("wckey", "STRING", "wckey", required=True),
+        F("flags", "WCKEY_TAG_FLAGS", "flags", required=True),
+    )),
+    Alias("WCKEY_TAG", "WCKEY_TAG_STRUCT", "char *", to_target=_wckey_tag,
+          parse_override=_read_only_alias("WCKEY_TAG"), synthetic=True),
+    _ReadOnlyWhole("JOB_ASSOC_ID", "ASSOC_SHORT_PTR", "slurmdb_job_rec_t",
+                   to_target=_job_assoc, synthetic=True),
+    Special("JOB_USER", _dump_job_user, openapi=STRING, complex=True,
+            c_type="slurmdb_job_rec_t"),
+    Special("SLURM_STEP_ID_STRING", _dump_step_id_string, openapi=STRING,
+            c_type="slurm_step_id_t"),
+    Special("CPU_FREQ_FLAGS", _dump_cpu_freq_flags, openapi=STRING, c_type="uint32_t"),
+    Hostlist("HOSTLIST", "hostlist", c_type="hostlist_t *"),
+    Special("STEP_NODES", _dump_step_nodes, target="HOSTLIST", complex=True,
+            c_type="slurmdb_step_rec_t"),
+    *(Special(f"STEP_TRES_{name}_{extreme.upper()}", _step_tres(direction, extreme),
+              component=f"step_tres_{name.lower()}_{extreme}", item="TRES", complex=True,
+              c_type="slurmdb_step_rec_t")
+      for name, direction in (("REQ", "in"), ("USAGE", "out"))
+      for extreme in ("max", "min")),
+    ArrayOf("STEP_LIST", "step_list", "STEP", "list_t *", checked=False),
+    ArrayOf("JOB_LIST", "job_list", "JOB", "list_t *", checked=False),
+    Object("JOB", "job", "slurmdb_job_rec_t", (
+        F("account", "STRING", "account"),
+        F("comment/administrator", "STRING", "admin_comment"),
+        F("allocation_nodes", "UINT32", "alloc_nodes"),
+        F("array/job_id", "UINT32", "array_job_id"),
+        F("array/limits/max/running/tasks", "UINT32", "array_max_tasks"),
+        F("array/task_id", "UINT32_NO_VAL", "array_task_id"),
+        F("array/task", "STRING", "array_task_str"),
+        F("association", "JOB_ASSOC_ID", None),
+        F("block", "STRING", "blockid"),
+        F("cluster", "STRING", "cluster"),
+        F("constraints", "STRING", "constraints"),
+        F("container", "STRING", "container"),
+        F("derived_exit_code", "PROCESS_EXIT_CODE", "derived_ec"),
+        F("comment/job", "STRING", "derived_es"),
+        F("time/elapsed", "UINT32", "elapsed"),
+        F("time/eligible", "TIMESTAMP", "eligible"),
+        F("time/end", "TIMESTAMP", "end"),
+        F("exit_code", "PROCESS_EXIT_CODE", "exitcode"),
+        F("extra", "STRING", "extra"),
+        F("failed_node", "STRING", "failed_node"),
+        F("flags", "SLURMDB_JOB_FLAGS", "flags"),
+        F("group", "GROUP_ID", "gid"),
+        F("het/job_id", "UINT32", "het_job_id"),
+        F("het/job_offset", "UINT32_NO_VAL", "het_job_offset"),
+        F("job_id", "UINT32", "jobid"),
+        F("name", "STRING", "jobname"),
+        F("licenses", "STRING", "licenses"),
+        F("mcs/label", "STRING", "mcs_label"),
+        F("nodes", "STRING", "nodes"),
+        F("partition", "STRING", "partition"),
+        F("hold", "HOLD", "priority"),
+        F("priority", "UINT32_NO_VAL", "priority"),
+        F("qos", "QOS_ID", "qosid"),
+        F("required/CPUs", "UINT32", "req_cpus"),
+        F("required/memory_per_cpu", "MEM_PER_CPUS", "req_mem"),
+        F("required/memory_per_node", "MEM_PER_NODE", "req_mem"),
+        F("kill_request_user", "USER_ID", "requid"),
+        F("reservation/id", "UINT32", "resvid"),
+        F("reservation/name", "STRING", "resv_name"),
+        F("script", "STRING", "script"),
+        F("time/start", "TIMESTAMP", "start"),
+        F("state/current", "JOB_STATE", "state"),
+        F("state/reason", "JOB_REASON", "state_reason_prev"),
+        F("steps", "STEP_LIST", "steps"),
+        F("time/submission", "TIMESTAMP", "submit"),
+        F("submit_line", "STRING", "submit_line"),
+        F("time/suspended", "UINT32", "suspended"),
+        F("comment/system", "STRING", "system_comment"),
+        F("time/system/seconds", "UINT64", "sys_cpu_sec"),
+        F("time/system/microseconds", "UINT64", "sys_cpu_usec"),
+        F("time/limit", "UINT32_NO_VAL", "timelimit"),
+        F("time/total/seconds", "UINT64", "tot_cpu_sec"),
+        F("time/total/microseconds", "UINT64", "tot_cpu_usec"),
+        F("tres/allocated", "TRES_STR", "tres_alloc_str"),
+        F("tres/requested", "TRES_STR", "tres_req_str"),
+        F("used_gres", "STRING", "used_gres"),
+        F("user", "JOB_USER", None),
+        F("time/user/seconds", "UINT64", "user_cpu_sec"),
+        F("time/user/microseconds", "UINT64", "user_cpu_usec"),
+        F("wckey", "WCKEY_TAG", "wckey"),
+        F("working_directory", "STRING", "work_dir"),
+    )),
+    Object("STEP", "step", "slurmdb_step_rec_t", (
+        F("time/elapsed", "UINT32", "elapsed"),
+        F("time/end", "TIMESTAMP_NO_VAL", "end"),
+        F("exit_code", "PROCESS_EXIT_CODE", "exitcode"),
+        F("nodes/count", "UINT32", "nnodes"),
+        F("nodes/range", "STRING", "nodes"),
+        F("tasks/count", "UINT32", "ntasks"),
+        F("pid", "STRING", "pid_str"),
+        F("CPU/requested_frequency/min", "UINT32_NO_VAL", "req_cpufreq_min"),
+        F("CPU/requested_frequency/max", "UINT32_NO_VAL", "req_cpufreq_max"),
+        F("CPU/governor", "CPU_FREQ_FLAGS", "req_cpufreq_gov"),
+        F("kill_request_user", "USER_ID", "requid"),
+        F("time/start", "TIMESTAMP_NO_VAL", "start"),
+        F("state", "JOB_STATE", "state"),
+        # a double in slurmdb_stats_t, which Slurm's UINT64 parser reads as the bits
+        # of a uint64_t; restd.native.accounting gives its value in kHz
+        F("statistics/CPU/actual_frequency", "UINT64", "stats.act_cpufreq"),
+        F("statistics/energy/consumed", "UINT64_NO_VAL", "stats.consumed_energy"),
+        F("step/id", "SLURM_STEP_ID_STRING", "step_id"),
+        F("step/name", "STRING", "stepname"),
+        F("time/suspended", "UINT32", "suspended"),
+        F("time/system/seconds", "UINT64", "sys_cpu_sec"),
+        F("time/system/microseconds", "UINT32", "sys_cpu_usec"),
+        F("task/distribution", "TASK_DISTRIBUTION", "task_dist"),
+        F("time/total/seconds", "UINT64", "tot_cpu_sec"),
+        F("time/total/microseconds", "UINT32", "tot_cpu_usec"),
+        F("time/user/seconds", "UINT64", "user_cpu_sec"),
+        F("time/user/microseconds", "UINT32", "user_cpu_usec"),
+        F("nodes/list", "STEP_NODES", None),
+        F("tres/requested/max", "STEP_TRES_REQ_MAX", None),
+        F("tres/requested/min", "STEP_TRES_REQ_MIN", None),
+        F("tres/consumed/max", "STEP_TRES_USAGE_MAX", None),
+        F("tres/consumed/min", "STEP_TRES_USAGE_MIN", None),
+        F("tres/requested/average", "TRES_STR", "stats.tres_usage_in_ave"),
+        F("tres/requested/total", "TRES_STR", "stats.tres_usage_in_tot"),
+        F("tres/consumed/average", "TRES_STR", "stats.tres_usage_out_ave"),
+        F("tres/consumed/total", "TRES_STR", "stats.tres_usage_out_tot"),
+        F("tres/allocated", "TRES_STR", "tres_alloc_str"),
+    )),
+)
+
+RESPONSES += (_response("OPENAPI_SLURMDBD_JOBS_RESP", "jobs", "JOB_LIST"),)
+
+KINDS = (*FLAG_KINDS, *LISTS, *SPECIALS, *OBJECTS, *JOB_KINDS, *RESPONSES)
 
 # Published request and response bodies (restd.data_parser.v0040.ROOTS).
 # OPENAPI_USERS_REMOVED_RESP is what Slurm dumps for DELETE user/{name} but

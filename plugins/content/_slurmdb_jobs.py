@@ -1,0 +1,431 @@
+"""content/slurmdbd, job history: GET /slurmdb/{data_parser}/jobs/ and job/{job_id}.
+
+As slurmrestd 24.11's openapi/slurmdbd jobs.c: the query becomes a
+slurmdb_job_cond_t (its v0.0.40 JOB_CONDITION parser: the same names, lists,
+flags and defaults, slurmdb_job_cond_def_start_end() included), the local
+cluster is the default, and slurmdb_jobs_get() answers as the requesting user
+(slurmdbd itself decides what that user may see: other users' batch scripts
+and environments only for administrators and coordinators).
+
+Where restd reads the query better than slurmrestd 24.11 does, on purpose:
+- times (start_time, end_time, submit_time) are read as sacct reads -S/-E
+  (libslurm's parse_time() with past=1: ``now-2days``, ``2026-11-25T08:00``,
+  ``11/25``, ``noon``), besides seconds since the epoch;
+- ``state`` takes sacct's short names too (``CD,F``), ``reason`` reason names
+  and ``qos`` QOS names, converted to the numbers slurmdbd compares with
+  (slurmrestd passes reason and QOS names through, which match nothing);
+- ``exit_code`` selects the jobs that exited with that code (slurmdbd ignores
+  job_cond.exitcode: slurmrestd's filter selects nothing out);
+- cpus, nodes and timelimit ranges are ranges: a minimum alone is "at least"
+  (slurmdbd: "exactly") and a maximum alone "at most" (slurmdbd ignores it);
+- a step that Slurm's own parser would stop the daemon on (``step=x``: libslurm
+  calls fatal()) is a 422 naming the parameter, checked before libslurm sees it.
+
+The answer streams (restd.plugin_api.ListStream): slurmdbd's list is kept as
+libslurm returned it and converted 500 jobs at a time while the answer is
+written, so a history of 100,000 jobs is never held twice.
+"""
+from __future__ import annotations
+
+import re
+import time
+from typing import Any, Callable
+
+from restd.data_parser import dump as _dump
+from restd.plugin_api import ListStream, Parameter
+from restd.plugins.content import slurmdbd
+from restd.plugins.content.slurmdbd import (_invalid_query, _query, _run, _values, q_bool,
+                                            q_csv)
+
+NO_VAL = 0xFFFFFFFE
+
+# slurmdb.h: JOBCOND_FLAG_* (the "flags" member) and SLURMDB_JOB_FLAG_* (db_flags)
+JOBCOND_FLAG_DUP = 1 << 0
+JOBCOND_FLAG_NO_TRUNC = 1 << 2
+JOBCOND_FLAG_RUNAWAY = 1 << 3
+JOBCOND_FLAG_NO_DEFAULT_USAGE = 1 << 7
+SLURMDB_JOB_FLAG_NOTSET = 1 << 0
+JOB_CONDITION_FLAGS = {
+    "show_duplicates": JOBCOND_FLAG_DUP,
+    "skip_steps": 1 << 1,
+    "disable_truncate_usage_time": JOBCOND_FLAG_NO_TRUNC,
+    "whole_hetjob": 1 << 4,
+    "disable_whole_hetjob": 1 << 5,
+    "disable_wait_for_result": 1 << 6,
+    "usage_time_as_submit_time": JOBCOND_FLAG_NO_DEFAULT_USAGE,
+    "show_batch_script": 1 << 8,
+    "show_job_environment": 1 << 9,
+}
+JOB_CONDITION_DB_FLAGS = {
+    "scheduler_unset": SLURMDB_JOB_FLAG_NOTSET,
+    "scheduled_on_submit": 1 << 1,
+    "scheduled_by_main": 1 << 2,
+    "scheduled_by_backfill": 1 << 3,
+    "job_started": 1 << 4,
+}
+
+# What libslurm's step parser (slurm_parse_step_str) reads without calling
+# fatal(): job[_task|+het_offset][.step[+het_component]].
+STEP_PATTERN = re.compile(r"\d{1,10}(?:_\d{1,10}|\+\d{1,10})?"
+                          r"(?:\.(?:\d{1,10}|batch|extern|interactive)(?:\+\d{1,10})?)?")
+
+BATCH = 500  # jobs converted per worker job while the answer is written
+JOB_LIST_TYPE = "JOB_LIST"  # data_parser kinds (restd.data_parser.v0040_slurmdb)
+
+
+# --- query -> slurmdb_job_cond_t ---------------------------------------------------------
+
+def _last(value) -> str:
+    return str(_values(value)[-1]).strip()
+
+
+def q_uint32(value, name):
+    text = _last(value)
+    if not text.isdigit() or int(text) >= NO_VAL:
+        raise _invalid_query(f"Unable to parse {name}: expected a number but got {text!r}",
+                             f"#/{name}")
+    return int(text)
+
+
+def q_int32(value, name):
+    text = _last(value)
+    if not re.fullmatch(r"[+-]?\d{1,10}", text) or not -2**31 <= int(text) < 2**31:
+        raise _invalid_query(f"Unable to parse {name}: expected a number but got {text!r}",
+                             f"#/{name}")
+    return int(text)
+
+
+def q_numbers(value, name):
+    items = q_csv(value, name)
+    for item in items:
+        if not item.isdigit() or int(item) >= NO_VAL:
+            raise _invalid_query(f"Unable to parse {name}: {item!r} is not an id",
+                                 f"#/{name}")
+    return items
+
+
+def q_sacct_time(value, name):
+    """Seconds since the epoch, or a time as sacct -S/-E read it."""
+    from restd.native import parsing
+    text = _last(value)
+    if text.isdigit():
+        return int(text)
+    moment = parsing.parse_time(text, past=True) if text else None
+    if moment is None:
+        raise _invalid_query(f"Unable to parse {name}: invalid time {text!r} (expected "
+                             f"seconds since the epoch or a time as sacct -S takes)",
+                             f"#/{name}")
+    return moment
+
+
+def _ids(lookup: Callable[[str], Any], what: str):
+    def convert(value, name):
+        out = []
+        for item in q_csv(value, name):
+            number = int(item) if item.isdigit() else lookup(item)
+            if number is None:
+                raise _invalid_query(f"Unable to parse {name}: unknown {what} {item!r}",
+                                     f"#/{name}")
+            out.append(str(number))
+        return out
+    return convert
+
+
+def _user_id(name: str):
+    import pwd
+    try:
+        return pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return None
+
+
+def _group_id(name: str):
+    import grp
+    try:
+        return grp.getgrnam(name).gr_gid
+    except KeyError:
+        return None
+
+
+def _state_number(name: str):
+    from restd.native import parsing
+    return parsing.job_state_num(name)
+
+
+def _reason_number(name: str):
+    from restd.native import parsing
+    return parsing.job_reason_num(name)
+
+
+def q_steps(value, name):
+    items = q_csv(value, name)
+    for item in items:
+        if not STEP_PATTERN.fullmatch(item):
+            raise _invalid_query(f"Unable to parse {name}: invalid job or step id {item!r} "
+                                 f"(expected job[_task|+offset][.step])", f"#/{name}")
+    return items
+
+
+def q_flag(value, name):
+    return q_bool(value, name)
+
+
+# query parameter -> (slurmdb_job_cond_t member, converter)
+JOB_CONDITION = {
+    "account": ("acct_list", q_csv),
+    "association": ("associd_list", q_numbers),
+    "cluster": ("cluster_list", q_csv),
+    "constraints": ("constraint_list", q_csv),
+    "cpus_max": ("cpus_max", q_uint32),
+    "cpus_min": ("cpus_min", q_uint32),
+    "exit_code": ("exitcode", q_int32),
+    "format": ("format_list", q_csv),
+    "groups": ("groupid_list", _ids(_group_id, "group")),
+    "job_name": ("jobname_list", q_csv),
+    "nodes_max": ("nodes_max", q_uint32),
+    "nodes_min": ("nodes_min", q_uint32),
+    "partition": ("partition_list", q_csv),
+    "qos": ("qos_list", q_csv),  # names: resolved with the database's QOS list
+    "reason": ("reason_list", _ids(_reason_number, "job state reason")),
+    "reservation": ("resv_list", q_csv),
+    "reservation_id": ("resvid_list", q_numbers),
+    "state": ("state_list", _ids(_state_number, "job state")),
+    "step": ("step_list", q_steps),
+    "timelimit_max": ("timelimit_max", q_uint32),
+    "timelimit_min": ("timelimit_min", q_uint32),
+    "end_time": ("usage_end", q_sacct_time),
+    "start_time": ("usage_start", q_sacct_time),
+    "submit_time": ("usage_start", q_sacct_time),
+    "node": ("used_nodes", lambda value, name: ",".join(q_csv(value, name))),
+    "users": ("userid_list", _ids(_user_id, "user")),
+    "wckey": ("wckey_list", q_csv),
+}
+# The parameters in the order of Slurm's JOB_CONDITION parser (as its OpenAPI lists them).
+JOB_QUERY = ("account", "association", "cluster", "constraints", "cpus_max", "cpus_min",
+             *JOB_CONDITION_DB_FLAGS, "exit_code", *JOB_CONDITION_FLAGS, "format", "groups",
+             "job_name", "nodes_max", "nodes_min", "partition", "qos", "reason",
+             "reservation", "reservation_id", "state", "step", "timelimit_max",
+             "timelimit_min", "end_time", "start_time", "submit_time", "node", "users",
+             "wckey")
+assert sorted(JOB_QUERY) == sorted((*JOB_CONDITION, *JOB_CONDITION_FLAGS,
+                                    *JOB_CONDITION_DB_FLAGS))
+
+
+def job_condition(query: dict[str, Any], warn: Callable[[str, str], None], cluster: str,
+                  now: float | None = None) -> dict[str, Any]:
+    """The slurmdb_job_cond_t (C member names) for a jobs/ query, with
+    slurmrestd's defaults: db_flags scheduler_unset, flags show_duplicates and
+    disable_truncate_usage_time when none is given, usage times as sacct's,
+    the local cluster. Raises RequestFailed (422) naming a bad parameter."""
+    table = {name: convert for name, (_, convert) in JOB_CONDITION.items()}
+    table.update({name: q_flag for name in (*JOB_CONDITION_FLAGS, *JOB_CONDITION_DB_FLAGS)})
+    values = _query(_QueryView(query, warn), table, "jobs")
+    cond: dict[str, Any] = {"flags": 0, "db_flags": 0}
+    for name, value in values.items():
+        if name in JOB_CONDITION_FLAGS:
+            cond["flags"] |= JOB_CONDITION_FLAGS[name] if value else 0
+        elif name in JOB_CONDITION_DB_FLAGS:
+            cond["db_flags"] |= JOB_CONDITION_DB_FLAGS[name] if value else 0
+        elif name != "submit_time":
+            cond[JOB_CONDITION[name][0]] = value
+    _ranges(cond)
+    if "submit_time" in values:  # JOB_CONDITION_SUBMIT_TIME
+        cond["usage_start"] = values["submit_time"]
+        cond["flags"] |= JOBCOND_FLAG_NO_DEFAULT_USAGE
+    if not cond["db_flags"]:
+        cond["db_flags"] = SLURMDB_JOB_FLAG_NOTSET
+    if not cond["flags"]:
+        cond["flags"] = JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC
+    _default_start_end(cond, time.time() if now is None else now)
+    if not cond.get("cluster_list"):
+        cond["cluster_list"] = [cluster]
+    return cond
+
+
+RANGES = (("cpus_min", "cpus_max"), ("nodes_min", "nodes_max"),
+          ("timelimit_min", "timelimit_max"))
+
+
+def _ranges(cond: dict[str, Any]) -> None:
+    """slurmdbd reads a minimum alone as "exactly" and ignores a maximum alone;
+    restd's parameters mean what their names say: the open side is widened
+    (to 1 below: a job that never got nodes has none and matches no node range)."""
+    for low, high in RANGES:
+        if low in cond and high not in cond:
+            cond[high] = 0xFFFFFFFF
+        elif high in cond and low not in cond:
+            cond[low] = 1
+        if low in cond and cond[low] > cond[high]:
+            raise _invalid_query(f"Unable to parse {low}: {cond[low]} is above {high} "
+                                 f"{cond[high]}", f"#/{low}")
+
+
+class _QueryView:
+    """What restd.plugins.content.slurmdbd._query reads of a request."""
+
+    def __init__(self, query: dict[str, Any], warn: Callable[[str, str], None]):
+        self.query = query
+        self.warning = warn
+
+
+def _default_start_end(cond: dict[str, Any], now: float) -> None:
+    """slurmdb_job_cond_def_start_end(): sacct's default usage window, [start, end)."""
+    if cond["flags"] & (JOBCOND_FLAG_RUNAWAY | JOBCOND_FLAG_NO_DEFAULT_USAGE):
+        return
+    now = int(now)
+    steps = bool(cond.get("step_list"))
+    if cond.get("state_list"):
+        if not cond.get("usage_start") and not steps:
+            cond["usage_start"] = now
+        if cond.get("usage_start") and not cond.get("usage_end"):
+            cond["usage_end"] = cond["usage_start"]
+    elif not steps and not cond.get("usage_start"):
+        today = time.localtime(now)
+        cond["usage_start"] = int(time.mktime(
+            (today.tm_year, today.tm_mon, today.tm_mday, 0, 0, 0, 0, 0, -1)))
+    if not cond.get("usage_end"):
+        cond["usage_end"] = now
+    # The query excludes the end: include the start when they are equal, and
+    # the current second.
+    if cond["usage_end"] == cond.get("usage_start", 0) or cond["usage_end"] == now:
+        cond["usage_end"] += 1
+
+
+# --- handlers -------------------------------------------------------------------------------
+
+def _resolve_qos(req, cond: dict[str, Any]) -> None:
+    """QOS names of the query as the ids slurmdbd compares with."""
+    names = cond.get("qos_list")
+    if not names:
+        return
+    table = req.lookups()
+    ids = []
+    for name in names:
+        qos_id = int(name) if name.isdigit() else table.qos_id(name)
+        if qos_id is None:
+            raise _invalid_query(f"Unable to parse qos: unknown QOS {name!r}", "#/qos")
+        ids.append(str(qos_id))
+    cond["qos_list"] = ids
+
+
+def _job_lookups(req, records):
+    from restd.data_parser.v0040_slurmdb import Lookups
+    known = req.lookups()
+    if not len(records):
+        return known
+    assocs = req.query_list("slurmdb_associations_get", "_dump_jobs",
+                            lambda: req.db.associations_get({"flags": ["with_deleted"]}),
+                            ignore_empty=True)
+    return Lookups(qos=known.qos, tres=known.tres, assocs=assocs)
+
+
+def _resolve_reservations(req, cond: dict[str, Any]) -> bool:
+    """Reservation names as ids (slurmdbd 22.05 compares the names' job
+    indexes with reservation ids, and filters nothing when no job matches).
+    False when no reservation can match: the answer is empty."""
+    names = cond.pop("resv_list", None)
+    if not names:
+        return True
+    ids = {str(number) for number in req.query_list(
+        "slurmdb_reservations_get", "_dump_jobs",
+        lambda: req.db.reservation_ids(names, cond.get("cluster_list")), ignore_empty=True)}
+    if cond.get("resvid_list"):
+        ids &= set(cond["resvid_list"])
+    cond["resvid_list"] = sorted(ids)
+    return bool(ids)
+
+
+def _exited_with(status: int, code: int) -> bool:
+    """WIFEXITED(status) && WEXITSTATUS(status) == code."""
+    return status & 0x7F == 0 and (status >> 8) & 0xFF == code
+
+
+class _NoRecords:
+    """An empty answer found without asking slurmdbd for jobs."""
+
+    def __len__(self):
+        return 0
+
+    def records(self, start, stop):
+        return []
+
+    def close(self):
+        pass
+
+
+async def _answer_jobs(ctx, cond: dict[str, Any]):
+    """slurmdb_jobs_get() as the requesting user; the jobs streamed."""
+    def work(req):
+        _resolve_qos(req, cond)
+        if not _resolve_reservations(req, cond):
+            req.warn(f"slurmdb_jobs_get({req.conn_id}) found nothing", "_dump_jobs")
+            return _NoRecords(), req.lookups(), req.version
+        exit_code = cond.pop("exitcode", None)
+        records = req.query_list("slurmdb_jobs_get", "_dump_jobs",
+                                 lambda: req.db.jobs_get(cond))
+        if exit_code is not None:
+            # slurmdbd ignores job_cond.exitcode: the jobs that exited with this
+            # code (the number exit_code.return_code shows), kept here.
+            records.retain(lambda job: _exited_with(job.exitcode, exit_code))
+            if not len(records):
+                req.warn(f"slurmdb_jobs_get({req.conn_id}) found nothing", "_dump_jobs")
+        # The dump needs the database's QOS, TRES and associations (Slurm's
+        # NEED_QOS, NEED_TRES, NEED_ASSOC): fetched now, while the connection is open.
+        try:
+            return records, _job_lookups(req, records), req.version
+        except BaseException:
+            records.close()
+            raise
+
+    result = await _run(ctx, work)
+    if not isinstance(result, tuple):
+        return result  # 304: nothing changed
+    records, lookups, version = result
+    return {"jobs": _job_stream(records, lookups, version)}
+
+
+def _job_stream(records, lookups, version) -> ListStream:
+    from restd.data_parser.v0040_slurmdb import lookups as installed
+
+    def render(start: int, stop: int) -> list:
+        with installed(lookups):
+            return _dump.dump(version, JOB_LIST_TYPE, records.records(start, stop),
+                              warnings=stream.warnings)
+
+    stream = ListStream(len(records), render, records.close, batch=BATCH)
+    return stream
+
+
+async def get_jobs(ctx):
+    cond = job_condition(ctx.query, ctx.warning, slurmdbd.slurm_info().cluster)
+    needs_jobs = [name for name in ("show_batch_script", "show_job_environment")
+                  if q_bool(ctx.query.get(name, False), name)]
+    if needs_jobs and not cond.get("step_list"):
+        # slurmdbd refuses these without job ids ("this is not allowed") and
+        # answers nothing: say why instead.
+        raise _invalid_query(f"{needs_jobs[0]} needs the jobs to be named with step "
+                             f"(job ids)", f"#/{needs_jobs[0]}")
+    return await _answer_jobs(ctx, cond)
+
+
+async def get_job(ctx):
+    """One job (with its array tasks or het components, as sacct -j): job_id is
+    job[_task|+offset][.step]."""
+    job_id = ctx.path_params["job_id"]
+    if not STEP_PATTERN.fullmatch(job_id):
+        raise _invalid_query(f"Unable to parse job_id: invalid job id {job_id!r} "
+                             f"(expected job[_task|+offset][.step])", "#/job_id")
+    cond = {"flags": JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC,
+            "db_flags": SLURMDB_JOB_FLAG_NOTSET, "step_list": [job_id],
+            "cluster_list": [slurmdbd.slurm_info().cluster]}
+    return await _answer_jobs(ctx, cond)
+
+
+def operations(op) -> list:
+    """The two operations, declared with ``op`` (slurmdbd._op)."""
+    return [
+        op("GET", "job/{job_id}", "get_job", get_job, "openapi_slurmdbd_jobs_resp",
+           (Parameter("job_id", "path"),)),
+        op("GET", "jobs/", "get_jobs", get_jobs, "openapi_slurmdbd_jobs_resp",
+           tuple(Parameter(name, "query") for name in JOB_QUERY)),
+    ]
