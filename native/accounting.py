@@ -564,10 +564,10 @@ class Connection:
         finally:
             keep.close()
 
-    # -- instances (Slurm 23.02 and later: lib.HAS_INSTANCES) --
+    # -- instances (Slurm 23.11 and later: lib.HAS_INSTANCES) --
 
     def instances_get(self, cond: Optional[dict] = None) -> list[dict]:
-        """slurmdb_instances_get(); ESLURM_NOT_SUPPORTED before Slurm 23.02."""
+        """slurmdb_instances_get(); ESLURM_NOT_SUPPORTED before Slurm 23.11."""
         cond = cond or {}
         keep = _Keep(self._ffi, self._lib)
         try:

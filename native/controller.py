@@ -589,7 +589,7 @@ class Share(Record):
 
 
 class SharesMsg(Message):
-    """slurm_associations_get_shares() response; iterates assoc_shares_object_t."""
+    """shares_response_msg_t (RESPONSE_SHARE_INFO); iterates assoc_shares_object_t."""
 
     record_type = Share
 
@@ -630,7 +630,9 @@ class SharesMsg(Message):
 
 
 def shares(accounts=None, users=None):
-    """Fair-share tree (sshare); needs Slurm >= 23.11 (HAS_ASSOCIATIONS_GET_SHARES)."""
+    """Fair-share tree (sshare): slurm_associations_get_shares() from 23.11 on, before
+    that the same REQUEST_SHARE_INFO RPC sent by ``restd_shares_rpc`` (protocol.py),
+    as sshare 22.05 does; HAS_ASSOCIATIONS_GET_SHARES is 0 only before 22.05."""
     ffi, lib = _lib()
     if not lib.HAS_ASSOCIATIONS_GET_SHARES:
         raise not_supported("slurm_associations_get_shares")

@@ -180,12 +180,11 @@ def test_errors_versions_and_descriptions(offline_conf):
                               "time_limit": 7,
                               "user_id_default": 0xFFFFFFFE if number < 0x180B00 else 99}
     assert result["has_delete_node"] == 1
-    # slurm_associations_get_shares() exists from 23.11 on; before, a clear error
+    # shares: slurm_associations_get_shares() from 23.11 on; before, restd's own
+    # REQUEST_SHARE_INFO (protocol.py), which without a controller fails as any RPC does
+    assert result["has_shares"] == 1
     if number < 0x170B00:
-        assert result["has_shares"] == 0
-        assert result["shares_error"] == "ESLURM_NOT_SUPPORTED"
-    else:
-        assert result["has_shares"] == 1
+        assert result["shares_error"] == "SLURMCTLD_COMMUNICATIONS_CONNECTION_ERROR"
 
 
 def test_missing_slurm_conf_raises_instead_of_exiting(tmp_path):

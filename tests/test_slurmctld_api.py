@@ -150,15 +150,10 @@ def test_reconfigure_refused_to_a_user(restd):
     assert body["errors"][0]["source"] == "slurm_reconfigure()"
 
 
-def test_shares_as_sshare_or_not_supported_by_slurm_22_05(restd, cluster):
+def test_shares_as_sshare(restd, cluster):
+    # 23.11+: slurm_associations_get_shares(); 22.05: REQUEST_SHARE_INFO sent by
+    # restd itself (native/_cffi_src/protocol.py), as sshare 22.05 does
     status, _, body = restd.request("GET", "/slurm/v0.0.40/shares?users=alice", user="alice")
-    version = body["meta"]["slurm"]["version"]
-    if (int(version["major"]), int(version["minor"])) < (23, 11):
-        # no slurm_associations_get_shares() before 23.11
-        assert status == 501
-        assert body["errors"][0]["error_number"] == 2036  # ESLURM_NOT_SUPPORTED
-        assert body["errors"][0]["error"] == "Requested operation not supported on this system"
-        return
     assert status == 200 and body["errors"] == []
     # an association without usage has an infinite level (sshare: inf), which restd
     # writes as null (plugins/serializer/json.py); the schema's number has no such value

@@ -31,18 +31,18 @@ def test_diag(dbd):
 
 
 def test_instances_need_a_newer_slurm(dbd):
-    """Slurm 22.05 has no instances (slurmdb_instances_get(), 23.02): 501. From 23.02
+    """Slurm 22.05 has no instances (slurmdb_instances_get(), 23.11): 501. From 23.11
     on, the instances sacctmgr shows (none on this cluster: no cloud nodes), with the
     real slurmrestd's warning when there is none (db_instances)."""
     shown = dbd.sacctmgr("show", "instance", "format=cluster,nodename,instanceid") \
-        if dbd.cluster.version() >= (23, 2) else None
+        if dbd.cluster.version() >= (23, 11) else None
     for path in ("instances/", "instance/?cluster=restd", "instances/?node_list=n1,n2"):
         status, body = dbd.request("GET", path)
-        if dbd.cluster.version() < (23, 2):
+        if dbd.cluster.version() < (23, 11):
             assert status == 501
             assert body["errors"][0]["error"] == \
                 "Requested operation not supported on this system"
-            assert "23.02" in body["errors"][0]["description"]
+            assert "23.11" in body["errors"][0]["description"]
             continue
         assert status == 200 and body["errors"] == []
         envelope_ok(body)

@@ -760,7 +760,7 @@ static size_t restd_pack_strings(const char **strings, size_t count, uint64_t *n
 ])
 
 
-# --- instances: slurmdb_instances_get() came with 23.02 -----------------------------------
+# --- instances: slurmdb_instances_get() came with 23.11 -----------------------------------
 # HAS_INSTANCES is 0 before (restd_instances_get() then returns NULL with errno
 # ESLURM_NOT_SUPPORTED); restd_instance_rec_t is slurmdb_instance_rec_t where it exists.
 
@@ -787,7 +787,7 @@ struct xlist *restd_instances_get(void *db_conn, struct xlist *cluster_list,
 """
 
 CUSTOMIZATIONS += """
-#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,11,0)
 static const long HAS_INSTANCES = 1;
 typedef slurmdb_instance_rec_t restd_instance_rec_t;
 static struct xlist *restd_instances_get(void *db_conn, struct xlist *cluster_list,

@@ -28,7 +28,7 @@ that exists 409; accounts_association and
 users_association, whose slurmdb_*_add_cond() calls came with Slurm 23.11,
 are done as sacctmgr 22.05 does (accounts, users and associations added one
 by one), their answer text worded as sacctmgr words it; instances (Slurm
-23.02+, ``HAS_INSTANCES``) answer 501 on 22.05.
+23.11+, ``HAS_INSTANCES``) answer 501 on 22.05.
 
 Without accounting (AccountingStorageType is not accounting_storage/slurmdbd)
 :func:`init` raises PluginUnavailable: restd then refuses to start when this
@@ -1361,7 +1361,7 @@ async def get_config(ctx):
             "associations": req.query_list(
                 "slurmdb_associations_get", source, lambda: db.associations_get(
                     {"flags": assoc_flags})),
-            "instances": req.query_list(  # none before Slurm 23.02
+            "instances": req.query_list(  # none before Slurm 23.11
                 "slurmdb_instances_get", source, lambda: req.db.instances_get(),
                 ignore_empty=True) if _has_instances() else [],
         }
@@ -1429,7 +1429,7 @@ def _has_instances() -> bool:
 
 
 async def get_instances(ctx):
-    """slurmdb_instances_get() came with Slurm 23.02: not available with the
+    """slurmdb_instances_get() came with Slurm 23.11: not available with the
     Slurm restd is built against before that (22.05 here)."""
     from restd.native import controller
     from restd.native.errors import describe
@@ -1448,7 +1448,7 @@ async def get_instances(ctx):
     major, minor, _ = controller.version()
     raise RequestFailed(http_status(number),
                         f"slurmdb_instances_get() is not available in Slurm {major}.{minor:02d} "
-                        f"(instances need Slurm 23.02 or later)", error_number=number,
+                        f"(instances need Slurm 23.11 or later)", error_number=number,
                         error=describe(number), source="_dump_instance_cond")
 
 
