@@ -189,17 +189,18 @@ def test_with_usage_adds_the_usage_of_the_period(dbd):
     # cluster|account|login|proper name|used|energy: CPU seconds by association
     rows = [line.split("|") for line in report.splitlines() if line.strip()]
     used = {(row[1], row[2]): int(row[4]) for row in rows if int(row[4])}
-    if not used:
-        pytest.skip("no usage rolled up in the 12 hours before the last one")
     period = f"usage_start={start}&usage_end={end}"
     with_usage = _get(dbd, f"with_usage=true&{period}")
     cpu_seconds = {key: sum(record["allocated"]["seconds"] for record in a["accounting"]
                             if record["TRES"]["id"] == 1)
                    for key, a in with_usage.items()}
+    # the same usage as sreport's; on a cluster younger than the period (CI's fresh
+    # one) both show none
     assert {key: seconds for key, seconds in cpu_seconds.items() if seconds} == used
-    record = next(r for a in with_usage.values() for r in a["accounting"])
-    assert start <= record["start"] < end
-    assert list(record) == ["allocated", "id", "start", "TRES"]
+    if used:
+        record = next(r for a in with_usage.values() for r in a["accounting"])
+        assert start <= record["start"] < end
+        assert list(record) == ["allocated", "id", "start", "TRES"]
     assert all(a["accounting"] == [] for a in _get(dbd, period).values())
 
 

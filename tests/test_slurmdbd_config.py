@@ -215,16 +215,43 @@ def _failing_document(db, last_association: dict) -> dict:
 
 
 def test_config_failing_in_its_last_part_keeps_nothing(db, mine):
+    """The document's last association is one slurmdbd refuses, after the
+    account, user, QOS and first associations of the document were written
+    (on the request's connection, not committed): nothing of them is kept.
+
+    What slurmdbd refuses there depends on its version. Up to 23.02 it
+    refuses to add an association under a parent account that does not
+    exist. From 23.11 on, as_mysql_add_assocs() reports no failure of the
+    association it adds (it returns add_assoc_cond.rc, which its checks, the
+    parent's among them, never set): the association is left out and the
+    request succeeds. A modification is refused there instead: a default QOS
+    the association has no access to (ESLURM_NO_REMOVE_DEFAULT_QOS, which
+    slurmdbd 22.05 does not check), here a QOS made beforehand (the document
+    can only name a QOS that exists when it is parsed)."""
+    if db.cluster.version() >= (23, 11):
+        other_qos = f"{MINE}qos_other"
+        db.cluster.run("sacctmgr", "-i", "add", "qos", other_qos)
+        # the user's association again, now existing: a default QOS outside
+        # the QOS it has (normal, from root)
+        last = {"account": f"{MINE}acct2", "cluster": "restd", "user": f"{MINE}user2",
+                "default": {"qos": other_qos}}
+        call, number = "slurmdb_associations_modify", 7011  # ESLURM_NO_REMOVE_DEFAULT_QOS
+    else:
+        other_qos = None
+        last = {"account": f"{MINE}acct2x", "cluster": "restd", "user": "",
+                "parent_account": f"{MINE}no_parent"}
+        call, number = "slurmdb_associations_add", None
     before = _state(db)
-    document = _failing_document(db, {"account": f"{MINE}acct2x", "cluster": "restd",
-                                      "user": "", "parent_account": f"{MINE}no_parent"})
+    document = _failing_document(db, last)
     status, body = db.request("POST", "config", body=document)
     assert status == 500, body
     [error] = body["errors"]
     assert error["source"] == "_foreach_update_assoc"
-    assert error["description"].startswith("slurmdb_associations_add(0x")
+    assert error["description"].startswith(f"{call}(0x")
+    if number is not None:
+        assert error["error_number"] == number
     # the account, user, QOS and associations of the earlier parts were rolled back
-    assert _mine_in_accounting(db) == []
+    assert [row for row in _mine_in_accounting(db) if row[0] != other_qos] == []
     assert _state(db) == before
 
 
