@@ -767,7 +767,8 @@ class Connection:
             keep.close()
 
     def qos_names(self) -> dict[int, str]:
-        """{id: name} of every QOS (deleted ones too, as records may refer to them)."""
+        """{id: name} of every current QOS (what names resolve to; a record naming a
+        deleted QOS is dumped "Unknown" with a warning, as Slurm does)."""
         keep = _Keep(self._ffi, self._lib)
         try:
             cond = keep.new("slurmdb_qos_cond_t *")
