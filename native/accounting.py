@@ -768,7 +768,7 @@ class Connection:
 
     def qos_names(self) -> dict[int, str]:
         """{id: name} of every current QOS (what names resolve to; a record naming a
-        deleted QOS is dumped "Unknown" with a warning, as Slurm does)."""
+        deleted QOS is dumped "Unknown" with a warning)."""
         keep = _Keep(self._ffi, self._lib)
         try:
             cond = keep.new("slurmdb_qos_cond_t *")
