@@ -11,9 +11,13 @@ Where restd reads the query better than slurmrestd 24.11 does, on purpose:
 - times (start_time, end_time, submit_time) are read as sacct reads -S/-E
   (libslurm's parse_time() with past=1: ``now-2days``, ``2026-11-25T08:00``,
   ``11/25``, ``noon``), besides seconds since the epoch;
-- ``state`` takes sacct's short names too (``CD,F``), ``reason`` reason names
-  and ``qos`` QOS names, converted to the numbers slurmdbd compares with
-  (slurmrestd passes reason and QOS names through, which match nothing);
+- ``state`` takes sacct's short names too (``CD,F``), ``reason`` reason names,
+  ``qos`` QOS names and ``reservation`` reservation names, converted to the
+  numbers slurmdbd compares with (slurmrestd passes reason and QOS names
+  through, which match nothing, and slurmdbd 22.05 compares the job indexes of
+  a reservation name with reservation ids, filtering nothing when none match);
+- list filters holding a quote or a backslash are refused (slurmdbd 22.05
+  pastes them into its SQL unescaped);
 - ``exit_code`` selects the jobs that exited with that code (slurmdbd ignores
   job_cond.exitcode: slurmrestd's filter selects nothing out);
 - cpus, nodes and timelimit ranges are ranges: a minimum alone is "at least"
