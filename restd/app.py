@@ -347,12 +347,29 @@ class App:
                              stream: ListStream, serializer: ModuleType, pretty: bool,
                              head: bytes):
         yield head
+        ranges = iter(stream.ranges())
+
+        def convert_next():
+            # Started before the previous batch is written: converting one batch
+            # and sending the other overlap (a worker thread and the event loop).
+            bounds = next(ranges, None)
+            if bounds is None:
+                return None
+            return asyncio.ensure_future(ctx.run_blocking(
+                _render_batch, stream, serializer, *bounds, pretty, True))
+
         opened = False
+        pending = convert_next()
         try:
-            for start, stop in stream.ranges():
-                chunk = await ctx.run_blocking(_render_batch, stream, serializer, start, stop,
-                                               pretty, not opened)
-                if chunk:
+            while pending is not None:
+                chunk = await pending
+                pending = convert_next()
+                if not chunk:
+                    continue
+                if opened:  # rendered as the first batch: its "[" becomes a ","
+                    yield b","
+                    yield memoryview(chunk)[1:]
+                else:
                     opened = True
                     yield chunk
         except Exception:
@@ -361,10 +378,21 @@ class App:
             ctx.errors.append(_failure(500, "Internal error: the list was cut short",
                                        SLURM_ERROR, ctx.operation.operation_id).entry)
         finally:
-            stream.close()  # Slurm's records are no longer needed: free them now
+            # Slurm's records are no longer needed: freed now, or once the batch
+            # still being converted (an answer cut short) is done with them.
+            if pending is not None and not pending.done():
+                pending.add_done_callback(lambda done: _release(stream, done))
+            else:
+                stream.close()
         yield serializer.dump_list_end(pretty, not opened)
         ctx.warnings.extend(stream.warnings)
         yield serializer.dump_around(self._envelope(ctx, result), key, pretty)[1]
+
+
+def _release(stream: ListStream, batch: "asyncio.Future") -> None:
+    if not batch.cancelled():
+        batch.exception()  # retrieved: a failure of a batch nobody waits for is moot
+    stream.close()
 
 
 class _StreamedBody:
