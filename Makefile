@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # Debian packages to build restd and run its tests (the cluster's own are in cluster.sh):
 # the Python used is Debian's, so the restd service user can run it (/root is private).
 # Java runs openapi-generator for the generated-client test and `make client`.
-BUILD_PACKAGES := python3 python3-venv python3-dev gcc libslurm-dev curl jq systemd \
+BUILD_PACKAGES := python3 python3-venv python3-dev gcc libslurm-dev slurm-wlm-basic-plugins curl jq systemd \
                   default-jre-headless wrk slurmrestd
 
 .PHONY: all deps venv cluster cluster-stop cluster-status token run test perf client clean
