@@ -145,9 +145,9 @@ def _assoc(ffi, lib, rec):
            "lineage": _cstr(ffi, lib.restd_assoc_lineage(rec)),
            "qos_list": _strings(ffi, lib, rec.qos_list)}
     for member in ("def_qos_id", "grp_jobs", "grp_jobs_accrue", "grp_submit_jobs",
-                   "grp_wall", "id", "is_def", "lft", "max_jobs", "max_jobs_accrue",
+                   "grp_wall", "id", "is_def", "max_jobs", "max_jobs_accrue",
                    "max_submit_jobs", "max_wall_pj", "min_prio_thresh", "parent_id",
-                   "priority", "rgt", "shares_raw", "uid"):
+                   "priority", "shares_raw", "uid"):
         out[member] = getattr(rec, member)
     for member in ("grp_tres", "grp_tres_mins", "grp_tres_run_mins", "max_tres_mins_pj",
                    "max_tres_run_mins", "max_tres_pj", "max_tres_pn", "parent_acct",

@@ -165,6 +165,30 @@ def keep_optional_members(cdef, header):
     return "\n".join(out)
 
 
+def flag_name(struct, member):
+    """HAS_<TYPE>_<MEMBER>: ``("node_info_t", "resv_name")`` -> ``HAS_NODE_INFO_RESV_NAME``."""
+    return "HAS_%s_%s" % (re.sub(r"_t$", "", struct).upper(), member.upper())
+
+
+def header_flags(patterns, header):
+    """C ``#define``s of flags named in ``patterns`` (name -> regular expression): 1 when
+    the installed header, without its comments, matches (e.g. a function's new signature)."""
+    text = re.sub(r"/\*.*?\*/", "", header, flags=re.S)
+    return "".join("#define %s %d\n" % (name, re.search(pattern, text) is not None)
+                   for name, pattern in patterns.items())
+
+
+def member_flags(pairs, header):
+    """C ``#define``s of the HAS_* flag of each (struct, member) in ``pairs``: 1 when the
+    installed header's struct has that member. Decided from the header compiled
+    against, not from version numbers: C code tests the member it reads."""
+    lines = ["/* members present in the installed Slurm headers (build_libslurm.member_flags) */"]
+    for struct, member in pairs:
+        lines.append("#define %s %d" % (flag_name(struct, member),
+                                        member in generate_fastpath.struct_members(header, struct)))
+    return "\n".join(lines) + "\n"
+
+
 def build_ffi(module_name=MODULE_NAME, modules=MODULES):
     include_dir = find_include_dir()
     lib_dir = find_lib_dir()
@@ -178,8 +202,15 @@ def build_ffi(module_name=MODULE_NAME, modules=MODULES):
         cdef.append(module.TYPES)
     for module in loaded:
         cdef.append(module.FUNCTIONS)
+    header = header_text(include_dir)
     for module in loaded:
         source.append(module.INCLUDES)
+    # each module's MEMBER_FLAGS: (struct, member) pairs its C reads where present
+    source.append(member_flags([pair for module in loaded
+                                for pair in getattr(module, "MEMBER_FLAGS", ())], header))
+    source.append(header_flags({name: pattern for module in loaded
+                                for name, pattern in getattr(module, "HEADER_FLAGS", {}).items()},
+                               header))
     for module in loaded:
         source.append(module.CUSTOMIZATIONS)
     for gen_cdef, gen_source in generated:
@@ -187,7 +218,7 @@ def build_ffi(module_name=MODULE_NAME, modules=MODULES):
         source.append(gen_source)
 
     ffi = FFI()
-    ffi.cdef(keep_optional_members("\n".join(cdef), header_text(include_dir)))
+    ffi.cdef(keep_optional_members("\n".join(cdef), header))
     ffi.set_source(
         module_name,
         "\n".join(source),

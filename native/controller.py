@@ -311,7 +311,7 @@ def load_job(job_id, show_flags=None):
     ffi, lib = _lib()
     flags = (lib.SHOW_ALL | lib.SHOW_DETAIL) if show_flags is None else show_flags
     out = ffi.new("job_info_msg_t **")
-    check_error(lib.slurm_load_job(out, int(job_id), flags), call="slurm_load_job")
+    check_error(lib.restd_load_job(out, int(job_id), flags), call="slurm_load_job")
     return _wrap(ffi, out, lib.slurm_free_job_info_msg, JobInfoMsg)
 
 
@@ -427,6 +427,9 @@ class JobDesc:
 
     def __setattr__(self, name, value):
         ffi = self._ffi
+        if name == "job_id":  # step_id.job_id from Slurm 26.05 on
+            _lib()[1].restd_job_desc_set_job_id(self.c, value)
+            return
         if name == "environment" and isinstance(value, dict):
             value = ["%s=%s" % item for item in value.items()]
         if value is None:
@@ -447,6 +450,8 @@ class JobDesc:
             setattr(self.c, name, value)
 
     def __getattr__(self, name):
+        if name == "job_id":
+            return _lib()[1].restd_job_desc_job_id(self.c)
         value = getattr(self.c, name)
         ffi = self._ffi
         if isinstance(value, ffi.CData) and ffi.typeof(value) is ffi.typeof("char *"):
@@ -466,7 +471,8 @@ def _submit_result(ffi, lib, out):
     if resp == ffi.NULL:
         raise SlurmError(-1, description="libslurm returned no submit response")
     try:
-        return SubmitResult(resp.job_id, resp.step_id, resp.error_code,
+        return SubmitResult(lib.restd_submit_response_job_id(resp),
+                            lib.restd_submit_response_step_id(resp), resp.error_code,
                             _cstr(ffi, resp.job_submit_user_msg))
     finally:
         lib.slurm_free_submit_response_response_msg(resp)
@@ -549,6 +555,8 @@ def _node_msg(node_names, fields):
     lib.slurm_init_update_node_msg(msg)
     keep = []
     for name, value in dict(fields, node_names=node_names).items():
+        if name == "reason_uid" and not lib.HAS_UPDATE_NODE_MSG_REASON_UID:
+            continue  # Slurm 26.05 takes the user who set the reason from the request
         if isinstance(value, str):
             buf = ffi.new("char[]", value.encode())
             keep.append(buf)

@@ -17,14 +17,20 @@ import functools
 from restd.data_parser.services import Services
 from restd.native import library
 
-# Members the data_parser v0.0.40 dumps that Slurm 22.05's structs lack.
-ABSENT_MEMBERS = frozenset({
-    "container_id", "extra", "failed_node", "job_size_str",          # slurm_job_info_t
-    "instance_id", "instance_type", "resume_after", "resv_name",     # node_info_t
-    "max_cpus_per_socket",                                           # partition_info_t
-    "last_consumed", "last_deficit", "last_update",                  # slurm_license_info_t
-    "schedule_exit", "schedule_exit_cnt", "bf_exit", "bf_exit_cnt",  # stats response
-})
+# Members the data_parser v0.0.40 dumps that some Slurm versions' structs lack, and what
+# they read as there: None (dumped as v0.0.40 dumps an unset value) for the members older
+# versions lack; for a member newer versions removed, what slurmrestd of those versions
+# dumps for a removed field (data_parser _dump_removed(): 0 for a number).
+ABSENT_MEMBERS = {
+    **dict.fromkeys((
+        "container_id", "extra", "failed_node", "job_size_str",          # slurm_job_info_t
+        "instance_id", "instance_type", "resume_after", "resv_name",     # node_info_t
+        "max_cpus_per_socket",                                           # partition_info_t
+        "last_consumed", "last_deficit", "last_update",                  # slurm_license_info_t
+        "schedule_exit", "schedule_exit_cnt", "bf_exit", "bf_exit_cnt",  # stats response
+    )),
+    "parts_packed": 0,  # stats_info_response_msg_t, removed in 26.05 (25.11's protocol)
+}
 
 
 class CharArray:
@@ -72,7 +78,9 @@ def _types():
                 "assoc_shares_list": lambda msg: shares(msg, "assoc_shares_list")}} |
             {ffi.typeof("slurm_job_info_t *"): {"state_reason": lib.restd_job_state_reason,
                                                 "job_resrcs": lib.restd_job_resources},
-             ffi.typeof("partition_info_t *"): {"flags": lib.restd_part_flags}})
+             ffi.typeof("partition_info_t *"): {"flags": lib.restd_part_flags},
+             ffi.typeof("stats_info_response_msg_t *"): {
+                 "schedule_cycle_sum": lib.restd_stats_schedule_cycle_sum}})
 
 
 def _member(obj, name):
@@ -89,7 +97,7 @@ def _member(obj, name):
             value = getattr(obj, name)
         except AttributeError:
             if name in ABSENT_MEMBERS:
-                return None
+                return ABSENT_MEMBERS[name]
             raise
     if isinstance(value, cdata):
         kind = ffi.typeof(value)

@@ -168,7 +168,7 @@ run() {
 
 # a command in the chroot, mounts and tree in place (left mounted: `down` ends it)
 shell() {
-    create && mount_all && copy_tree && in_chroot "cd $TREE && $1"
+    create && mount_all && copy_tree && pip_cert && in_chroot "cd $TREE && $1"
 }
 
 case "${1:-run}" in

@@ -2,7 +2,8 @@
 and the free functions of responses whose free is not in slurm.h.
 
 These headers are not installed, so the three message structs are declared here
-with their ABI layout, which has been the same from 22.05 through 25.11.
+with their ABI layout, which has been the same from 22.05 through 26.05 (26.05.3:
+src/common/slurm_protocol_defs.h, the same text as 25.11.7).
 ``slurm_associations_get_shares()`` is exported by libslurmfull from 23.11 on and
 ``restd_associations_get_shares`` points to it. Before 23.11 it points to
 ``restd_shares_rpc()``, which does what sshare 22.05 does (src/sshare/sshare.c,

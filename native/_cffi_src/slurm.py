@@ -128,7 +128,6 @@ typedef struct {
     uint8_t whole_node;
     ...;
 } restd_job_resources_t;
-typedef struct dynamic_plugin_data dynamic_plugin_data_t;
 typedef struct acct_gather_energy {
     uint32_t ave_watts;
     uint64_t base_consumed_energy;
@@ -294,7 +293,6 @@ typedef struct job_descriptor {
     char *features;
     uint32_t group_id;
     uint32_t het_job_offset;
-    uint32_t job_id;
     char *job_id_str;
     char *licenses;
     uint16_t mail_type;
@@ -403,9 +401,9 @@ typedef struct {
     ...;
 } job_array_resp_msg_t;
 
+/* job_id and step_id through restd_submit_response_job_id()/_step_id(): members
+ * until 25.11, a slurm_step_id_t step_id from 26.05 on */
 typedef struct submit_response_msg {
-    uint32_t job_id;
-    uint32_t step_id;
     uint32_t error_code;
     char *job_submit_user_msg;
     ...;
@@ -456,7 +454,6 @@ typedef struct node_info {
     char *gres_drain;
     char *mcs_label;
     uint64_t mem_spec_limit;
-    dynamic_plugin_data_t *select_nodeinfo;
     char *instance_id;  /* optional */
     char *instance_type;  /* optional */
     time_t resume_after;  /* optional */
@@ -480,7 +477,7 @@ typedef struct {
     char *node_names;
     uint32_t node_state;
     char *reason;
-    uint32_t reason_uid;
+    uint32_t reason_uid;  /* optional */
     uint32_t weight;
     uint32_t cpu_bind;
     char *node_addr;
@@ -593,7 +590,7 @@ typedef struct {
 #define STAT_COMMAND_GET ...
 
 typedef struct {
-    uint32_t parts_packed;
+    uint32_t parts_packed;  /* optional */
     time_t req_time;
     time_t req_time_start;
     uint32_t server_thread_count;
@@ -604,7 +601,6 @@ typedef struct {
     uint32_t gettimeofday_latency;
     uint32_t schedule_cycle_max;
     uint32_t schedule_cycle_last;
-    uint32_t schedule_cycle_sum;
     uint32_t schedule_cycle_counter;
     uint32_t schedule_cycle_depth;
     uint32_t schedule_queue_len;
@@ -647,6 +643,17 @@ typedef struct {
     uint32_t bf_exit_cnt;  /* optional */
     ...;
 } stats_info_response_msg_t;
+
+/* Members (type, member) some Slurm versions lack that C code reads or writes: each is a
+ * HAS_<TYPE>_<MEMBER> constant, 1 when the installed header's struct has it
+ * (build_libslurm.member_flags) */
+#define HAS_NODE_INFO_SELECT_NODEINFO ...
+#define HAS_NODE_INFO_ALLOC_TRES_WEIGHTED ...
+#define HAS_UPDATE_NODE_MSG_REASON_UID ...
+#define HAS_JOB_DESC_MSG_JOB_ID ...
+#define HAS_SUBMIT_RESPONSE_MSG_JOB_ID ...
+/* a declaration of the installed header: HEADER_FLAGS */
+#define HAS_LOAD_JOB_BY_STEP_ID ...
 """
 
 FUNCTIONS = """
@@ -662,7 +669,8 @@ int slurm_reconfigure(void);
 
 int slurm_load_jobs(time_t update_time, job_info_msg_t **job_info_msg_pptr,
                     uint16_t show_flags);
-int slurm_load_job(job_info_msg_t **resp, uint32_t job_id, uint16_t show_flags);
+/* slurm_load_job() by job id (26.05 takes a slurm_step_id_t: HAS_LOAD_JOB_BY_STEP_ID) */
+int restd_load_job(job_info_msg_t **resp, uint32_t job_id, uint16_t show_flags);
 void slurm_free_job_info_msg(job_info_msg_t *job_buffer_ptr);
 /* fields whose C type changed between versions */
 uint32_t restd_job_state_reason(const slurm_job_info_t *job);
@@ -673,6 +681,11 @@ int slurm_submit_batch_job(job_desc_msg_t *job_desc_msg,
 int slurm_submit_batch_het_job(struct xlist *job_req_list,
                                submit_response_msg_t **slurm_alloc_msg);
 void slurm_free_submit_response_response_msg(submit_response_msg_t *msg);
+uint32_t restd_submit_response_job_id(const submit_response_msg_t *msg);
+uint32_t restd_submit_response_step_id(const submit_response_msg_t *msg);
+/* job_desc_msg_t.job_id, or step_id.job_id from 26.05 on */
+void restd_job_desc_set_job_id(job_desc_msg_t *desc, uint32_t job_id);
+uint32_t restd_job_desc_job_id(const job_desc_msg_t *desc);
 int slurm_update_job(job_desc_msg_t *job_msg);
 int slurm_update_job2(job_desc_msg_t *job_msg, job_array_resp_msg_t **resp);
 void slurm_free_job_array_resp(job_array_resp_msg_t *resp);
@@ -720,6 +733,8 @@ void slurm_free_license_info_msg(license_info_msg_t *);
 
 int slurm_get_statistics(stats_info_response_msg_t **buf,
                          stats_info_request_msg_t *req);
+/* uint32_t until 25.11, uint64_t from 26.05 on */
+uint64_t restd_stats_schedule_cycle_sum(const stats_info_response_msg_t *stats);
 
 /* lists (List / list_t *): append's return type differs between versions */
 struct xlist *slurm_list_create(void (*f)(void *));
@@ -730,6 +745,20 @@ struct listIterator *slurm_list_iterator_create(struct xlist *l);
 void *slurm_list_next(struct listIterator *i);
 void slurm_list_iterator_destroy(struct listIterator *i);
 """
+
+MEMBER_FLAGS = (
+    ("node_info_t", "select_nodeinfo"),
+    ("node_info_t", "alloc_tres_weighted"),
+    ("update_node_msg_t", "reason_uid"),
+    ("job_desc_msg_t", "job_id"),
+    ("submit_response_msg_t", "job_id"),
+)
+
+# Flags for what a declaration in the installed header says (name -> pattern found in
+# slurm.h/slurmdb.h, comments left out), as MEMBER_FLAGS are for struct members.
+HEADER_FLAGS = {
+    "HAS_LOAD_JOB_BY_STEP_ID": r"\bint\s+slurm_load_job\s*\([^;]*slurm_step_id_t",
+}
 
 CUSTOMIZATIONS = """
 extern slurm_conf_t slurm_conf;
@@ -750,6 +779,58 @@ static uint32_t restd_job_state_reason(const slurm_job_info_t *job)
 static uint32_t restd_part_flags(const partition_info_t *part)
 {
     return (uint32_t) part->flags;         /* uint16_t in 22.05, uint32_t later */
+}
+
+static uint64_t restd_stats_schedule_cycle_sum(const stats_info_response_msg_t *stats)
+{
+    return (uint64_t) stats->schedule_cycle_sum;
+}
+
+static int restd_load_job(job_info_msg_t **resp, uint32_t job_id, uint16_t show_flags)
+{
+#if HAS_LOAD_JOB_BY_STEP_ID
+    slurm_step_id_t step_id = SLURM_STEP_ID_INITIALIZER;
+    step_id.job_id = job_id;
+    return slurm_load_job(resp, step_id, show_flags);
+#else
+    return slurm_load_job(resp, job_id, show_flags);
+#endif
+}
+
+static uint32_t restd_submit_response_job_id(const submit_response_msg_t *msg)
+{
+#if HAS_SUBMIT_RESPONSE_MSG_JOB_ID
+    return msg->job_id;
+#else
+    return msg->step_id.job_id;
+#endif
+}
+
+static uint32_t restd_submit_response_step_id(const submit_response_msg_t *msg)
+{
+#if HAS_SUBMIT_RESPONSE_MSG_JOB_ID
+    return msg->step_id;
+#else
+    return msg->step_id.step_id;
+#endif
+}
+
+static void restd_job_desc_set_job_id(job_desc_msg_t *desc, uint32_t job_id)
+{
+#if HAS_JOB_DESC_MSG_JOB_ID
+    desc->job_id = job_id;
+#else
+    desc->step_id.job_id = job_id;
+#endif
+}
+
+static uint32_t restd_job_desc_job_id(const job_desc_msg_t *desc)
+{
+#if HAS_JOB_DESC_MSG_JOB_ID
+    return desc->job_id;
+#else
+    return desc->step_id.job_id;
+#endif
 }
 
 extern char *rpc_num2string(uint16_t msg_type);
@@ -823,24 +904,26 @@ static const char *restd_job_reason_string(uint32_t reason)
 }
 #endif
 
-/* node_info_t.select_nodeinfo went away in 25.05 (still there in 24.11) */
-#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,5,0)
-static const long RESTD_NODE_ALLOC_TRES_OWNED = 0;
-#else
-static const long RESTD_NODE_ALLOC_TRES_OWNED = 1;
-#endif
+/* node_info_t.select_nodeinfo went away in 25.05 (still there in 24.11): the TRES
+ * string read through it is a copy */
+static const long RESTD_NODE_ALLOC_TRES_OWNED = HAS_NODE_INFO_SELECT_NODEINFO;
 
 /* allocated CPUs/memory/TRES of a node: select_nodeinfo before 25.05,
  * node_info_t members after; tres_fmt must be freed (slurm_xfree_ptr) when
- * RESTD_NODE_ALLOC_TRES_OWNED */
+ * RESTD_NODE_ALLOC_TRES_OWNED. The weighted TRES left node_info_t in 26.05: 0, what
+ * slurmrestd 26.05 dumps for a removed number (data_parser _dump_removed()) */
 static int restd_node_alloc(node_info_t *node, uint16_t *cpus, uint64_t *memory,
                             char **tres_fmt, double *tres_weighted)
 {
-#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,5,0)
+#if !HAS_NODE_INFO_SELECT_NODEINFO
     *cpus = node->alloc_cpus;
     *memory = node->alloc_memory;
     *tres_fmt = node->alloc_tres_fmt_str;  /* owned by the node: not freed */
+#if HAS_NODE_INFO_ALLOC_TRES_WEIGHTED
     *tres_weighted = node->alloc_tres_weighted;
+#else
+    *tres_weighted = 0.0;
+#endif
     return 0;
 #else
     uint64_t mem = 0;

@@ -135,7 +135,6 @@ typedef struct {
     uint32_t grp_wall;
     uint32_t id;
     uint16_t is_def;
-    uint32_t lft;
     uint32_t max_jobs;
     uint32_t max_jobs_accrue;
     uint32_t max_submit_jobs;
@@ -150,7 +149,6 @@ typedef struct {
     char *partition;
     uint32_t priority;
     struct xlist *qos_list;
-    uint32_t rgt;
     uint32_t shares_raw;
     uint32_t uid;
     char *user;
