@@ -842,7 +842,9 @@ extern bitoff_t slurm_bit_size(bitstr_t *b);
 
 /*
  * struct job_resources, src/common/job_resources.h: one layout for 22.05 .. 24.05,
- * 24.11 added next_step_node_inx after memory_used (unchanged since, 25.11 included).
+ * 24.11 added next_step_node_inx after memory_used (unchanged in 25.05 and 25.11),
+ * 26.05 node_ranks after node_bitmap (26.05.0rc1 .. 26.05.3 checked). The struct is
+ * internal (no installed header to test a member in): versions decide.
  * Members in Slurm's order, with Slurm's types: libslurm allocates and frees it.
  */
 typedef struct {
@@ -862,6 +864,9 @@ typedef struct {
 #endif
     uint32_t nhosts;
     bitstr_t *node_bitmap;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26,5,0)
+    uint32_t *node_ranks;
+#endif
     uint32_t node_req;
     char *nodes;
     uint32_t ncpus;
