@@ -899,11 +899,12 @@ _ASSOC_TRES_MEMBERS = ("grp_tres", "grp_tres_mins", "grp_tres_run_mins", "max_tr
 
 def _diff_tres(current: Optional[str], wanted: Optional[str]) -> Optional[str]:
     """_diff_tres(): the TRES string that turns ``current`` into ``wanted``
-    (slurmdbd modifies TRES limits one by one: a count of -1 removes one)."""
+    (slurmdbd modifies TRES limits one by one: a count of INFINITE64 removes one, what
+    sacctmgr sends for "cpu=-1"; slurmdbd 26.05 reads "1=-1" as one less)."""
     if not current:
         return wanted
     wanted_counts = dict(_tres_counts(wanted))
-    parts = [f"{tres_id}={wanted_counts.get(tres_id, -1)}"
+    parts = [f"{tres_id}={wanted_counts.get(tres_id, INFINITE64)}"
              for tres_id, _ in _tres_counts(current)]
     current_ids = {tres_id for tres_id, _ in _tres_counts(current)}
     parts += [f"{tres_id}={count}" for tres_id, count in wanted_counts.items()
@@ -924,6 +925,7 @@ _ASSOC_U32_LIMITS = ("grp_jobs", "grp_jobs_accrue", "grp_submit_jobs", "grp_wall
                      "max_jobs_accrue", "max_submit_jobs", "max_wall_pj", "min_prio_thresh",
                      "priority")
 NO_VAL = 0xFFFFFFFE  # slurm.h: a uint32_t not set (in a modify: no change)
+INFINITE64 = 0xFFFFFFFFFFFFFFFF  # slurm.h: a TRES count of INFINITE64 removes the limit
 INFINITE = 0xFFFFFFFF  # slurm.h: unlimited (in a modify: clear the limit)
 
 
