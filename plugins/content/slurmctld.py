@@ -643,7 +643,8 @@ def error_number(name: str, job: _Job) -> int:
 
 def _array_task_entry(job: _Job, result) -> dict:
     """JOB_ARRAY_RESPONSE_MSG_entry_t of one slurm_update_job2() result: its
-    ``tasks`` ("1234_7", or "1234_0-2,5" for the tasks that got the same answer)
+    ``tasks`` ("1234_7", or "1234_0-2,5" for the tasks that got the same answer;
+    "1234_[0-2,5]" from slurmctld 26.05 on, which names them with fmt_job_id_string())
     as slurm_selected_step_t. slurmrestd reads them with unfmt_job_id_string(),
     which takes one task only: a set of tasks then names its first task, with
     a warning. restd keeps the set (array_bitmap), written back as "1234_[0-2,5]"
@@ -651,7 +652,8 @@ def _array_task_entry(job: _Job, result) -> dict:
     import re
     step = {"step_id": {"job_id": NO_VAL, "step_id": NO_VAL}, "array_task_id": NO_VAL,
             "het_job_offset": NO_VAL, "array_bitmap": None}
-    match = re.fullmatch(r"(\d+)(?:_(\d+)|_((?:\d+(?:-\d+)?)(?:,\d+(?:-\d+)?)*))?",
+    tasks = r"\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*"
+    match = re.fullmatch(r"(\d+)(?:_(\d+)|_(%s)|_\[(%s)\])?" % (tasks, tasks),
                          result.tasks or "")
     if match is None:  # e.g. a task list slurmctld cut short with "..."
         job.warn(f"Unable to parse JobId={result.tasks}: "
@@ -663,8 +665,8 @@ def _array_task_entry(job: _Job, result) -> dict:
         step["step_id"]["job_id"] = int(match.group(1))
         if match.group(2) is not None:
             step["array_task_id"] = int(match.group(2))
-        elif match.group(3) is not None:
-            step["array_bitmap"] = job.version.services.bits(match.group(3))
+        elif (task_set := match.group(3) or match.group(4)) is not None:
+            step["array_bitmap"] = job.version.services.bits(task_set)
     return {"step": step, "rc": result.error_code, "msg": result.message}
 
 
