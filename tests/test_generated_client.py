@@ -51,10 +51,12 @@ SLIDES_OPERATIONS = [
 # A job that stays running for the signal, update and cancel examples. DELETE
 # job/{id}?signal= signals the whole job, batch shell included (slurm_kill_job with
 # KILL_FULL_JOB, as slurmrestd does): the batch shell reports SIGINT and keeps going.
+# The handler is perl's, not a bash trap: slurmstepd 26.05 starts the batch shell with
+# SIGHUP, SIGINT and SIGQUIT ignored (SigIgn 0x7 in /proc/PID/status), and bash cannot
+# trap a signal ignored on entry; perl's %SIG can (perl-base is always installed).
 CONTROL_SCRIPT = ("#!/bin/bash\n"
-                  "trap 'echo restd-gc: got SIGINT' INT\n"
-                  "echo restd-gc: ready\n"
-                  "while true; do sleep 1; done\n")
+                  "exec perl -e '$| = 1; $SIG{INT} = sub { print \"restd-gc: got SIGINT\\n\" };"
+                  " print \"restd-gc: ready\\n\"; sleep 1 while 1'\n")
 
 
 # ---------------------------------------------------------------------------- fixtures

@@ -134,7 +134,9 @@ def test_slides_job_json_runs_as_the_requesting_user(restd, cluster, jobs):
 
 
 def test_job_runs_on_the_nodes_asked_for(restd, cluster, jobs):
-    job_id, _ = submit(restd, jobs, sleeper("restd on n2 n3", nodes="2",
+    # a task per node: slurmctld 26.05 refuses fewer tasks than nodes
+    # (ESLURM_BAD_TASK_COUNT, job_mgr.c _job_create()); earlier ones ran it
+    job_id, _ = submit(restd, jobs, sleeper("restd on n2 n3", nodes="2", tasks=2,
                                             required_nodes=["n2", "n3"]))
     wait_for(lambda: job_state(cluster, job_id) == "RUNNING", what="job running")
     assert scontrol_job(cluster, job_id)["NodeList"] == "n[2-3]"
@@ -233,8 +235,10 @@ def test_update_of_an_array_answers_per_task(restd, cluster, jobs):
     _, answer = call(restd, "POST", "job/{job_id}", job_id=array_id, body=_time_limit(5))
     assert answer["results"] == [{"job_id": array_id, "step_id": f"{array_id}_[0-2]",
                                   "error": "No error", "error_code": 0, "why": ""}]
-    # the deprecated fields repeat the first result, as slurmctld names it
-    assert answer["job_id"] == f"{array_id}_0-2" and answer["step_id"] == ""
+    # the deprecated fields repeat the first result, as slurmctld names it (with
+    # fmt_job_id_string() from 26.05 on: brackets around the tasks)
+    named = f"{array_id}_[0-2]" if cluster.version() >= (26, 5) else f"{array_id}_0-2"
+    assert answer["job_id"] == named and answer["step_id"] == ""
     assert answer["errors"] == [] and answer["warnings"] == []
     assert _task_time_limits(cluster, array_id) == {
         f"{array_id}_{task}": "5:00" for task in range(3)}
@@ -249,8 +253,10 @@ def test_update_of_an_array_refused_for_one_task(restd, cluster, jobs):
     cluster.run("scontrol", "update", f"JobId={array_id}_1", "TimeMin=6")
     _, answer = call(restd, "POST", "job/{job_id}", job_id=array_id, body=_time_limit(5))
     results = answer["results"]
+    # slurmctld 26.05 names even one task as a set ("<id>_[1]", fmt_job_id_string())
+    one = f"{array_id}_[1]" if cluster.version() >= (26, 5) else f"{array_id}_1"
     assert [(r["job_id"], r["step_id"]) for r in results] == [
-        (array_id, f"{array_id}_[0,2]"), (array_id, f"{array_id}_1")]
+        (array_id, f"{array_id}_[0,2]"), (array_id, one)]
     assert results[0]["error_code"] == 0 and results[0]["error"] == "No error"
     refused = results[1]
     assert refused["error_code"] != 0 and refused["error"] not in ("", "No error")
@@ -261,17 +267,17 @@ def test_update_of_an_array_refused_for_one_task(restd, cluster, jobs):
     assert _task_time_limits(cluster, array_id) == {
         f"{array_id}_0": "5:00", f"{array_id}_1": "10:00", f"{array_id}_2": "5:00"}
     # scontrol update prints "<id>_<tasks>: <slurm_strerror()>" for each result (22.05),
-    # for each refusal only (24.11)
+    # for each refusal only (24.11), as slurmctld names them (26.05: "<id>_[1]")
     printed = cluster.run("scontrol", "update", f"JobId={array_id}", "TimeLimit=5",
                           user="alice", check=False).stderr.splitlines()
     taken = [f"{array_id}_0,2: No error"] if cluster.version() < (24, 11) else []
-    assert printed == taken + [f"{array_id}_1: {refused['error']}"]
+    assert printed == taken + [f"{one}: {refused['error']}"]
 
 
 def test_array_task_results_as_slurmctld_names_them():
     """slurmctld names each group of tasks "<id>_<bit_fmt()>" (cut short with "..."
-    past its buffer): a task, a set of tasks, or, unreadable, the job id alone with
-    slurmrestd's warning."""
+    past its buffer; "<id>_[<bit_fmt()>]" from 26.05 on): a task, a set of tasks, or,
+    unreadable, the job id alone with slurmrestd's warning."""
     from restd.data_parser import dump as _dump
     from restd.data_parser.v0040 import V0040
     from restd.native.controller import ArrayTaskResult
@@ -292,10 +298,11 @@ def test_array_task_results_as_slurmctld_names_them():
     job = Job()
     entries = [_array_task_entry(job, ArrayTaskResult(tasks, code, message)) for tasks, code,
                message in (("77_3", 0, None), ("77_0-2,5,7-8", 2050, "why"),
-                           ("77_0,2,4,6,...", 0, None))]
+                           ("77_0,2,4,6,...", 0, None), ("77_[1,3-4]", 0, None))]
     dumped = _dump.dump(V0040, "JOB_ARRAY_RESPONSE_ARRAY", entries)
     assert [(e["job_id"], e["step_id"], e["error_code"], e["why"]) for e in dumped] == [
-        (77, "77_3", 0, ""), (77, "77_[0-2,5,7-8]", 2050, "why"), (77, "77", 0, "")]
+        (77, "77_3", 0, ""), (77, "77_[0-2,5,7-8]", 2050, "why"), (77, "77", 0, ""),
+        (77, "77_[1,3-4]", 0, "")]
     assert job.warnings == [{"description": "Unable to parse JobId=77_0,2,4,6,...: error 2017",
                              "source": "unfmt_job_id_string()"}]
 
