@@ -5,6 +5,8 @@
 #   make test       install, build, start the cluster, run the tests, stop the cluster
 #   make cluster / cluster-stop / cluster-status / token USER=alice
 #   make perf       side-by-side benchmark against the distribution's slurmrestd
+#   make test-all-slurm   the suite on this host's Slurm and on 24.11 and 26.05 in Debian
+#                   13/14 chroots (conf/cluster/test-all-slurm.sh; not part of CI)
 
 SHELL := /bin/bash
 PYTHON ?= /usr/bin/python3
@@ -19,7 +21,8 @@ PYTEST_ARGS ?=
 BUILD_PACKAGES := python3 python3-venv python3-dev gcc libslurm-dev slurm-wlm-basic-plugins curl jq systemd \
                   default-jre-headless wrk slurmrestd
 
-.PHONY: all deps venv cluster cluster-stop cluster-status token run test perf client clean
+.PHONY: all deps venv cluster cluster-stop cluster-status token run test test-all-slurm perf \
+        client clean
 
 all: venv
 
@@ -56,6 +59,11 @@ test: venv
 	@$(CLUSTER) start || { $(CLUSTER) stop; exit 1; }; \
 	$(VENV)/bin/python -m pytest -q --timeout=600 $(PYTEST_ARGS); rc=$$?; \
 	$(CLUSTER) stop; exit $$rc
+
+# One after the other (each starts and stops its own cluster); a table of the counts per
+# Slurm in build/test-all-slurm/summary.md. TARGETS="host trixie forky" (the default).
+test-all-slurm:
+	@bash conf/cluster/test-all-slurm.sh $(TARGETS)
 
 perf: venv cluster
 	$(VENV)/bin/python perf/bench.py
