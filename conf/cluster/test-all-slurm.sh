@@ -33,12 +33,15 @@ slurm_version() {
     fi | awk '{print $2}'
 }
 
-# pytest's closing counts ("12 passed, 1 failed, 2 skipped") from a log, as name=count
+# pytest's closing counts ("12 passed, 1 failed, 2 skipped") from a log: passed failed
+# errors skipped
 counts() {
     local line
     line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error|errors|skipped)' "$1" | tail -n 1)
+    local what number
     for what in passed failed error skipped; do
-        printf '%s ' "$(grep -oE "[0-9]+ $what" <<< "$line" | awk '{print $1}' | head -n 1)"
+        number=$(grep -oE "[0-9]+ $what" <<< "$line" | awk '{print $1}' | head -n 1)
+        printf '%s ' "${number:-0}"   # never empty: `read` would shift the others
     done
 }
 
