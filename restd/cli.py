@@ -80,8 +80,10 @@ def _parser() -> _Parser:
                         help="simultaneous connections, unix and TCP together (default: "
                              "derived from the open files limit, which restd raises to "
                              "its hard limit: the limit less 48 and 2 per worker thread, "
-                             "between 8 and 16384; slurmrestd's is 124). At the limit "
-                             "the connection idle the longest makes way for a new one")
+                             "between 8 and 16384; slurmrestd's is 124). A larger value "
+                             "is lowered to what the limit allows: libslurm must not run "
+                             "out of descriptors. At the limit the connection idle the "
+                             "longest makes way for a new one")
     parser.add_argument("--max-connections-per-peer", type=int, metavar="count",
                         help="simultaneous connections of one unix socket user (uid) or "
                              "one TCP address; past it the peer's own idle connection "
@@ -211,12 +213,20 @@ def _serve(config: Config, plugins: Plugins, uid: Optional[int], gid: Optional[i
     # --generate-openapi-spec do not need it.
     from restd.app import build_app
     from restd.listeners import ListenError, systemd_sockets
-    from restd.server import Server, default_max_connections, run
+    from restd.server import Server, connection_ceiling, default_max_connections, run
 
     app = build_app(config, plugins)
     try:
         max_connections = (config.max_connections
                            or default_max_connections(fd_limit, config.threads))
+        ceiling = connection_ceiling(fd_limit, config.threads)
+        if max_connections > ceiling:
+            logging.getLogger("restd").warning(
+                "--max-connections %d: the open files limit (%d) leaves room for %d next "
+                "to %d worker threads' Slurm connections; serving at most %d at once "
+                "(raise the hard limit, e.g. LimitNOFILE= in the unit)",
+                max_connections, fd_limit, ceiling, config.threads, ceiling)
+            max_connections = ceiling
         logging.getLogger("restd").info(
             "open files limit %d: up to %d connections%s", fd_limit, max_connections,
             f", {config.max_connections_per_peer} per peer"

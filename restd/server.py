@@ -132,11 +132,21 @@ def descriptor_limit() -> int:
     return MAX_DEFAULT_CONNECTIONS * 4 if soft == resource.RLIM_INFINITY else soft
 
 
-def default_max_connections(fd_limit: int, threads: int) -> int:
+def connection_ceiling(fd_limit: int, threads: int) -> int:
     """Connections that fit in ``fd_limit`` descriptors next to the daemon's own and
-    ``threads`` workers' Slurm connections, within the bounds above."""
+    ``threads`` workers' Slurm connections (at least a few).
+
+    A daemon must not go past it, whatever it is asked: libslurm does not survive running
+    out of descriptors (Slurm 22.05's slurm_ping() dies of SIGSEGV when it cannot open
+    its socket), so the workers' descriptors are kept free by never accepting into them.
+    """
     room = fd_limit - BASE_DESCRIPTORS - DESCRIPTORS_PER_THREAD * threads
-    return max(MIN_DEFAULT_CONNECTIONS, min(MAX_DEFAULT_CONNECTIONS, room))
+    return max(MIN_DEFAULT_CONNECTIONS, room)
+
+
+def default_max_connections(fd_limit: int, threads: int) -> int:
+    """The connection ceiling, and not millions under a huge limit."""
+    return min(MAX_DEFAULT_CONNECTIONS, connection_ceiling(fd_limit, threads))
 
 
 def peer_key(conn: socket.socket, address) -> PeerKey:

@@ -367,6 +367,12 @@ def test_default_max_connections_follows_the_descriptor_limit():
     assert default_max_connections(1 << 20, 20) == 16384  # nor huge
 
 
+def test_connection_ceiling_keeps_the_workers_descriptors():
+    from restd.server import connection_ceiling
+    assert connection_ceiling(1 << 20, 20) == (1 << 20) - 48 - 40  # explicit caps may go past 16384
+    assert connection_ceiling(64, 20) == 8
+
+
 @pytest.mark.parametrize("args, expected", [
     ([], "open files limit 4096: up to 4044 connections\n"),
     (["--max-connections", "10", "--max-connections-per-peer", "3"],
