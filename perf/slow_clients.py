@@ -265,7 +265,7 @@ def main() -> int:
                 "log": str(daemon.log),
                 "limit_line": next((line.split(": ", 2)[-1] for line in text.splitlines()
                                     if "open files limit" in line), None),
-                "408_answers": text.count(" 408 "),
+                "408_answers": len(re.findall(r": - - 408 ", text)),
                 "tracebacks": text.count("Traceback"),
                 "alive_at_end": daemon.process.poll() is None,
             }

@@ -18,7 +18,8 @@ Connections are bounded, and a slot is never held by a client that does nothing:
     connection (a keep-alive connection between requests, or one that has sent nothing
     yet); only when every connection is busy does it wait in the kernel's backlog;
   * above ``Limits.loaded_fraction`` of the cap, headers must arrive within
-    ``Limits.loaded_header_timeout`` (connections already receiving them included);
+    ``Limits.loaded_header_timeout`` and bodies within ``loaded_body_timeout``
+    (connections already receiving them included);
   * ``max_connections_per_peer`` (off by default) bounds the connections of one unix
     socket user (SO_PEERCRED uid) or one TCP address; past it the peer's oldest idle
     connection is closed, or the new one is answered 429 and closed.
@@ -652,10 +653,11 @@ class Server:
         self._all_closed.clear()
         if not self._loaded and len(self._connections) >= self._load_threshold:
             self._loaded = True
-            logger.debug("loaded: %d connections; headers now due within %g s",
-                         len(self._connections), self._limits.loaded_header_timeout)
+            logger.debug("loaded: %d connections; headers and bodies now due within %g and %g s",
+                         len(self._connections), self._limits.loaded_header_timeout,
+                         self._limits.loaded_body_timeout)
             for other in self._connections:
-                other.tighten_header_deadline()
+                other.tighten_deadlines()
         return protocol
 
     def _on_idle(self, protocol: HttpProtocol, idle: bool) -> None:

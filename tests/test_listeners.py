@@ -360,26 +360,36 @@ def test_a_busy_connection_is_never_closed_for_a_newcomer():
     uvloop.run(main())
 
 
-def test_loaded_server_tightens_the_header_timeout_of_waiting_and_new_connections():
-    limits = Limits(header_timeout=30, loaded_header_timeout=0.2, loaded_fraction=0.5)
+def test_loaded_server_tightens_the_receive_timeouts_of_waiting_and_new_connections():
+    limits = Limits(header_timeout=30, body_timeout=30, loaded_header_timeout=0.2,
+                    loaded_body_timeout=0.3, loaded_fraction=0.5)
 
     async def main():
-        server = Server(echo, limits=limits, max_connections=4)
+        server = Server(echo, limits=limits, max_connections=6)
         serving = await started(server, ["127.0.0.1:0"])
         port = int(server.bound_addresses[0].rsplit(":", 1)[1])
-        early_reader, early_writer = await asyncio.open_connection("127.0.0.1", port)
-        early_writer.write(b"GET /early HTTP/1.1\r\n")  # 30 s for the rest, while not loaded
-        await asyncio.wait_for(_until(lambda: server.connection_count == 1), HANG_BOUND)
+        # 30 s for the rest of each, while the server is not loaded.
+        early_head = await asyncio.open_connection("127.0.0.1", port)
+        early_head[1].write(b"GET /early HTTP/1.1\r\n")
+        early_body = await asyncio.open_connection("127.0.0.1", port)
+        early_body[1].write(b"POST /early HTTP/1.1\r\nContent-Length: 10\r\n\r\nab")
+        await asyncio.wait_for(_until(lambda: server.connection_count == 2), HANG_BOUND)
         assert not server.loaded
-        late_reader, late_writer = await asyncio.open_connection("127.0.0.1", port)
-        await asyncio.wait_for(_until(lambda: server.loaded), HANG_BOUND)  # 2 of 4
-        late_writer.write(b"GET /late HTTP/1.1\r\n")
-        for reader in (early_reader, late_reader):
+        late_head = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.wait_for(_until(lambda: server.loaded), HANG_BOUND)  # 3 of 6
+        late_head[1].write(b"GET /late HTTP/1.1\r\n")
+        late_body = await asyncio.open_connection("127.0.0.1", port)
+        late_body[1].write(b"POST /late HTTP/1.1\r\nContent-Length: 10\r\n\r\nab")
+        expected = [(early_head, "request headers not received within 0.2 s"),
+                    (late_head, "request headers not received within 0.2 s"),
+                    (early_body, "request body not received within 0.3 s"),
+                    (late_body, "request body not received within 0.3 s")]
+        for (reader, _), description in expected:
             answer = await asyncio.wait_for(reader.read(), HANG_BOUND)
             head, _, body = answer.partition(b"\r\n\r\n")
             assert head.startswith(b"HTTP/1.1 408 ")
-            assert json.loads(body)["errors"][0]["description"] == "request headers not received within 0.2 s"
-        for writer in (early_writer, late_writer):
+            assert json.loads(body)["errors"][0]["description"] == description
+        for _, writer in (early_head, early_body, late_head, late_body):
             writer.close()
         await asyncio.wait_for(_until(lambda: server.connection_count == 0), HANG_BOUND)
         assert not server.loaded

@@ -24,9 +24,10 @@ class Limits:
 
     # Timeouts, in seconds.
     header_timeout: float = 30.0  # first byte of a request to the end of its headers; 408
-    # The header timeout while the server is loaded (connections at or above
+    # The header and body timeouts while the server is loaded (connections at or above
     # loaded_fraction of the cap): slow senders then cannot hold slots for long.
     loaded_header_timeout: float = 5.0
+    loaded_body_timeout: float = 10.0
     body_timeout: float = 60.0  # end of headers to the end of the body; 408
     keep_alive_timeout: float = 60.0  # idle connection between requests; closed silently
     write_timeout: float = 60.0  # a response waiting for a client that does not read

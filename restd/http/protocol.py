@@ -194,6 +194,10 @@ class _Deadline:
                 self._timer.cancel()
             self._schedule(self._deadline)
 
+    @property
+    def armed(self) -> bool:
+        return self._deadline is not None
+
     def disarm(self) -> None:
         # The timer may still fire; it finds no deadline and does nothing.
         self._deadline = None
@@ -233,10 +237,10 @@ class HttpProtocol(asyncio.Protocol):
     connection between requests, or a new one that has sent nothing for
     ``NEW_CONNECTION_GRACE`` seconds), so the server
     can shed the oldest idle connection when it needs a slot (``close_if_idle``).
-    ``loaded()`` says whether the server is loaded; while it is, a request's headers get
-    ``Limits.loaded_header_timeout`` instead of ``header_timeout``, and the server calls
-    ``tighten_header_deadline`` on connections already receiving headers when the load
-    rises.
+    ``loaded()`` says whether the server is loaded; while it is, a request's headers and
+    body get ``Limits.loaded_header_timeout`` and ``loaded_body_timeout`` instead of
+    ``header_timeout`` and ``body_timeout``, and the server calls ``tighten_deadlines``
+    on connections already receiving a request when the load rises.
     """
 
     def __init__(
@@ -278,7 +282,9 @@ class HttpProtocol(asyncio.Protocol):
         self._body_parts: list[bytes] = []
         self._body_size = 0
         self._message_began_at = 0.0
-        self._head_timeout = limits.header_timeout  # the one armed for the current head
+        # The timeout armed for the part being received (head or body), and its start.
+        self._part_timeout = limits.header_timeout
+        self._part_began_at = 0.0
         self._method = ""
         self._http_version = "1.1"
         self._keep_alive = True
@@ -387,15 +393,15 @@ class HttpProtocol(asyncio.Protocol):
         self._close()
         return True
 
-    def tighten_header_deadline(self) -> None:
-        """The server became loaded: headers still arriving get the loaded timeout,
-        counted from their first byte."""
-        if self._receiving != "head" or self._lost:
+    def tighten_deadlines(self) -> None:
+        """The server became loaded: headers or a body still arriving get the loaded
+        timeout, counted from the start of that part."""
+        if self._receiving is None or self._lost:
             return
-        timeout = min(self._limits.loaded_header_timeout, self._head_timeout)
-        if timeout < self._head_timeout:
-            self._head_timeout = timeout
-            self._deadline.arm_at(self._message_began_at + timeout)
+        timeout = min(self._part_timeout, self._receive_timeout(self._receiving))
+        if timeout < self._part_timeout and self._deadline.armed:
+            self._part_timeout = timeout
+            self._deadline.arm_at(self._part_began_at + timeout)
 
     # ------------------------------------------------------------------ parser callbacks
 
@@ -411,8 +417,7 @@ class HttpProtocol(asyncio.Protocol):
         self._continue_owed = False
         self._message_began_at = self._loop.time()
         self._end_grace()
-        self._head_timeout = self._header_timeout()
-        self._deadline.arm(self._head_timeout)
+        self._arm_receive_timeout("head")
         self._update_idle()
 
     def on_url(self, fragment: bytes) -> None:
@@ -468,7 +473,7 @@ class HttpProtocol(asyncio.Protocol):
             )
         expects_body = chunked or (content_length and int(content_length[0]) > 0)
         if expects_body:
-            self._deadline.arm(self._limits.body_timeout)
+            self._arm_receive_timeout("body")
 
         expectations = [value.strip().lower() for value in self._header_values("expect")]
         if expectations:
@@ -565,10 +570,20 @@ class HttpProtocol(asyncio.Protocol):
         self._pause_reading()
         self._update_idle()
 
-    def _header_timeout(self) -> float:
+    def _receive_timeout(self, part: str) -> float:
+        limits = self._limits
+        if part == "head":
+            timeout, loaded_timeout = limits.header_timeout, limits.loaded_header_timeout
+        else:
+            timeout, loaded_timeout = limits.body_timeout, limits.loaded_body_timeout
         if self._loaded is not None and self._loaded():
-            return min(self._limits.header_timeout, self._limits.loaded_header_timeout)
-        return self._limits.header_timeout
+            return min(timeout, loaded_timeout)
+        return timeout
+
+    def _arm_receive_timeout(self, part: str) -> None:
+        self._part_timeout = self._receive_timeout(part)
+        self._part_began_at = self._loop.time()
+        self._deadline.arm(self._part_timeout)
 
     def _grace_over(self) -> None:
         self._grace_timer = None
@@ -613,7 +628,7 @@ class HttpProtocol(asyncio.Protocol):
     def _on_deadline(self) -> None:
         if self._receiving is not None:
             part = "headers" if self._receiving == "head" else "body"
-            timeout = self._head_timeout if part == "headers" else self._limits.body_timeout
+            timeout = self._part_timeout
             self._refuse(
                 ProtocolError(408, f"request {part} not received within {timeout:g} s", f"HTTP {part}")
             )
