@@ -10,9 +10,12 @@ in connections and in time, and it stops by itself:
   2. baseline: ping probes alone for --baseline seconds;
   3. opens --slow-headers connections that send a request's headers one line per
      --byte-interval seconds and never finish them, and --slow-bodies connections that
-     announce a large body and send it a byte per --byte-interval seconds; each one the
-     server closes is opened again, so that many stay open for the whole phase;
-  4. for --duration seconds, ping probes from another client: one new connection per
+     announce a large body and send it a byte per --byte-interval seconds, all from
+     --slow-source (127.0.0.2: another peer than the probes' 127.0.0.1, as an abusive
+     host beside a user); each one the server closes is opened again 0.1 s later, so
+     that many stay open for the whole phase;
+  4. for --duration seconds, ping probes from another client (another process than the
+     slow clients' one): one new connection per
      probe, one ``GET /slurm/v0.0.40/ping`` with alice's token, every --probe-interval
      seconds; a probe succeeds when it gets 200 within --probe-timeout seconds;
   5. prints the probes' success rate and p50/p99 latency for both phases, how many slow
@@ -22,12 +25,14 @@ in connections and in time, and it stops by itself:
     export RESTD_CLUSTER_PORT_BASE=...       # the cluster of this checkout
     .venv/bin/python perf/slow_clients.py                        # 500 + 200, 100 s
     .venv/bin/python perf/slow_clients.py --restd-args "--max-connections 124"
+    .venv/bin/python perf/slow_clients.py --restd-args "--max-connections 124 --max-connections-per-peer 64"
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import re
 import resource
@@ -45,6 +50,7 @@ SERVICE_USER = "restd"
 PROBE_USER = "alice"
 MAX_SLOW = 5000  # per kind: the script's own bound
 MAX_SECONDS = 900
+RECONNECT_PAUSE = 0.1  # after the server closed a slow connection: bounds our own CPU
 
 
 def cluster_dir() -> Path:
@@ -98,8 +104,9 @@ class Restd:
 class SlowClients:
     """Keeps ``count`` slow connections of one kind open until ``stop`` is set."""
 
-    def __init__(self, kind: str, port: int, count: int, interval: float):
+    def __init__(self, kind: str, port: int, count: int, interval: float, source: str):
         self.kind, self.port, self.count, self.interval = kind, port, count, interval
+        self.source = source
         self.open = 0
         self.peak_open = 0
         self.opened = 0
@@ -119,7 +126,8 @@ class SlowClients:
     async def one(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                reader, writer = await asyncio.open_connection(
+                    "127.0.0.1", self.port, local_addr=(self.source, 0))
             except OSError:
                 self.failed_to_connect += 1
                 await asyncio.sleep(self.interval)
@@ -145,6 +153,7 @@ class SlowClients:
             finally:
                 self.open -= 1
                 writer.close()
+            await asyncio.sleep(RECONNECT_PAUSE)
 
     async def run(self, stop: asyncio.Event) -> None:
         # Opened gradually (a few per millisecond), as a real crowd arrives.
@@ -203,26 +212,55 @@ async def probes(port: int, request: bytes, seconds: float, interval: float,
             "outcomes": outcomes}
 
 
-async def measure(args, port: int) -> dict:
+def run_crowds(args, port: int, ready, stop, results) -> None:
+    """The slow clients, in a process of their own so that their load on the client side
+    does not slow the probes down: ``ready`` once every slow client has connected (or
+    after 30 s), until ``stop``; their report goes to ``results``."""
+    # Our own connections: slow ones and a margin.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = args.slow_headers + args.slow_bodies + 256
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, needed), hard))
+
+    async def crowds() -> dict:
+        stopping = asyncio.Event()
+        crowds = [SlowClients("header", port, args.slow_headers, args.byte_interval, args.slow_source),
+                  SlowClients("body", port, args.slow_bodies, args.byte_interval, args.slow_source)]
+        running = [asyncio.ensure_future(crowd.run(stopping)) for crowd in crowds]
+        ramp_end = time.monotonic() + 30
+        while (time.monotonic() < ramp_end
+               and any(crowd.opened < crowd.count for crowd in crowds)):
+            await asyncio.sleep(0.1)
+        ready.set()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, stop.wait, MAX_SECONDS)
+        open_at_end = {crowd.kind: crowd.open for crowd in crowds}
+        stopping.set()
+        await asyncio.wait(running, timeout=args.byte_interval + 5)
+        return {"slow_open_at_end": open_at_end, "slow_clients": [crowd.report() for crowd in crowds]}
+
+    results.put(asyncio.run(crowds()))
+
+
+def measure(args, port: int) -> dict:
     request = (f"GET /slurm/v0.0.40/ping HTTP/1.1\r\nHost: localhost\r\n"
                f"X-SLURM-USER-TOKEN: {token(PROBE_USER)}\r\nConnection: close\r\n\r\n").encode()
-    report = {"baseline": await probes(port, request, args.baseline, args.probe_interval,
-                                       args.probe_timeout)}
-    stop = asyncio.Event()
-    crowds = [SlowClients("header", port, args.slow_headers, args.byte_interval),
-              SlowClients("body", port, args.slow_bodies, args.byte_interval)]
-    running = [asyncio.ensure_future(crowd.run(stop)) for crowd in crowds]
-    # Probing starts once the crowds are open (or after 30 s of trying).
-    ramp_end = time.monotonic() + 30
-    while (time.monotonic() < ramp_end
-           and any(crowd.open < crowd.count for crowd in crowds)):
-        await asyncio.sleep(0.1)
-    report["under_slow_clients"] = await probes(port, request, args.duration,
-                                                args.probe_interval, args.probe_timeout)
-    report["slow_open_at_end"] = {crowd.kind: crowd.open for crowd in crowds}
-    stop.set()
-    await asyncio.wait(running, timeout=args.byte_interval + 5)
-    report["slow_clients"] = [crowd.report() for crowd in crowds]
+    report = {"baseline": asyncio.run(probes(port, request, args.baseline, args.probe_interval,
+                                             args.probe_timeout))}
+    ready, stop, results = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
+    crowd = multiprocessing.Process(target=run_crowds, args=(args, port, ready, stop, results))
+    crowd.start()
+    try:
+        ready.wait(60)
+        report["under_slow_clients"] = asyncio.run(probes(
+            port, request, args.duration, args.probe_interval, args.probe_timeout))
+        stop.set()
+        report.update(results.get(timeout=args.byte_interval + 30))
+    finally:
+        stop.set()
+        crowd.join(30)
+        if crowd.is_alive():
+            crowd.kill()
     return report
 
 
@@ -232,6 +270,8 @@ def main() -> int:
     parser.add_argument("--restd-args", default="", help="extra restd arguments")
     parser.add_argument("--slow-headers", type=int, default=500)
     parser.add_argument("--slow-bodies", type=int, default=200)
+    parser.add_argument("--slow-source", default="127.0.0.2",
+                        help="loopback address the slow clients connect from")
     parser.add_argument("--byte-interval", type=float, default=1.0,
                         help="seconds between a slow client's bytes")
     parser.add_argument("--baseline", type=float, default=10.0, help="seconds of probes alone")
@@ -243,14 +283,10 @@ def main() -> int:
     args = parser.parse_args()
     if not (0 <= args.slow_headers <= MAX_SLOW and 0 <= args.slow_bodies <= MAX_SLOW):
         parser.error(f"at most {MAX_SLOW} slow connections of each kind")
+    if not args.slow_source.startswith("127."):
+        parser.error("--slow-source: loopback (127.x.y.z) only")
     if args.baseline + args.duration > MAX_SECONDS:
         parser.error(f"at most {MAX_SECONDS} s of probes")
-    # Our own connections: slow ones, probes, a margin.
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    needed = args.slow_headers + args.slow_bodies + 256
-    if soft < needed:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(needed, soft)), hard))
-
     daemon = None
     port = args.port
     if port is None:
@@ -258,7 +294,7 @@ def main() -> int:
         log = Path("/tmp") / f"restd-slow-clients-{port}.log"
         daemon = Restd(port, args.restd_args.split(), log)
     try:
-        report = asyncio.run(measure(args, port))
+        report = measure(args, port)
         if daemon is not None:
             text = daemon.log.read_text(errors="replace")
             report["restd_log"] = {
