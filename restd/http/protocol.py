@@ -301,7 +301,8 @@ class HttpProtocol(asyncio.Protocol):
         self._stopped_reading = False  # no more requests on this connection
         self._lost = False
         self._idle = False  # as last reported to on_idle
-        self._grace_timer: Optional[asyncio.TimerHandle] = None  # a new connection's
+        # Runs while a new connection has sent nothing yet (see NEW_CONNECTION_GRACE).
+        self._grace_timer: Optional[asyncio.TimerHandle] = None
 
         # Outcome, for inetd's exit status.
         self.refusal: Optional[ProtocolError] = None
