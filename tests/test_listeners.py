@@ -694,12 +694,14 @@ def test_running_out_of_descriptors_closes_idle_connections_first():
     try:
         port = int(read_line(server.stdout, "READY line").rsplit(":", 1)[1])
         idle = []
-        for _ in range(60):  # keep-alive connections, answered, then idle
+        for _ in range(60):  # one after the other, each answered and then kept open idle:
+            # more than 48 descriptors hold, so the later ones are served after the
+            # earliest idle connections made way
             client = socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
             client.sendall(b"GET /idle HTTP/1.1\r\n\r\n")
-            idle.append(client)
-        for client in idle:  # each is answered: the later ones after earlier ones made way
             assert client.recv(65536).startswith(b"HTTP/1.1 200 ")
+            idle.append(client)
+        assert idle[0].recv(65536) == b""  # the oldest was closed by the server
         client = socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
         status, _ = raw_request(client, b"GET /new HTTP/1.1\r\n\r\n")
         client.close()
