@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import grp
+import logging
 import os
 import pwd
 import sys
@@ -76,7 +77,21 @@ def _parser() -> _Parser:
     parser.add_argument("-V", dest="version", action="store_true",
                         help="print the version and exit")
     parser.add_argument("--max-connections", type=int, metavar="count",
-                        help="simultaneous connections (default 124)")
+                        help="simultaneous connections, unix and TCP together (default: "
+                             "derived from the open files limit, which restd raises to "
+                             "its hard limit: the limit less 48 and 2 per worker thread, "
+                             "between 8 and 16384; slurmrestd's is 124). A larger value "
+                             "is lowered to what the limit allows: libslurm must not run "
+                             "out of descriptors. At the limit the connection idle the "
+                             "longest makes way for a new one")
+    parser.add_argument("--max-connections-per-peer", type=int, metavar="count",
+                        help="simultaneous connections of one unix socket user (uid) or "
+                             "one TCP address; past it the peer's own idle connection "
+                             "makes way, or the new one is answered 429 (default: no "
+                             "cap)")
+    parser.add_argument("--privileged-unix-only", action="store_true",
+                        help="refuse tokens of root and SlurmUser on TCP connections "
+                             "(401): administration only through the unix socket")
     parser.add_argument("--generate-openapi-spec", action="store_true",
                         help="print the OpenAPI document as JSON and exit")
     return parser
@@ -182,23 +197,42 @@ def _daemon(config: Config) -> int:
         if problem:
             raise ConfigError(problem)
     _unshare(config)  # while restd has a single thread: unshare(2) acts on the caller only
+    from restd.server import raise_descriptor_limit
+
+    fd_limit = raise_descriptor_limit()  # before plugins and libslurm open anything
     plugins = load_plugins(config)
     try:
-        return _serve(config, plugins, uid, gid)
+        return _serve(config, plugins, uid, gid, fd_limit)
     finally:
         plugins.fini()
 
 
-def _serve(config: Config, plugins: Plugins, uid: Optional[int], gid: Optional[int]) -> int:
+def _serve(config: Config, plugins: Plugins, uid: Optional[int], gid: Optional[int],
+           fd_limit: int) -> int:
     # The server (uvloop, httptools) is imported only when serving: -V, "list" and
     # --generate-openapi-spec do not need it.
     from restd.app import build_app
     from restd.listeners import ListenError, systemd_sockets
-    from restd.server import Server, run
+    from restd.server import Server, connection_ceiling, default_max_connections, run
 
     app = build_app(config, plugins)
     try:
-        server = Server(app, max_connections=config.max_connections,
+        max_connections = (config.max_connections
+                           or default_max_connections(fd_limit, config.threads))
+        ceiling = connection_ceiling(fd_limit, config.threads)
+        if max_connections > ceiling:
+            logging.getLogger("restd").warning(
+                "--max-connections %d: the open files limit (%d) leaves room for %d next "
+                "to %d worker threads' Slurm connections; serving at most %d at once "
+                "(raise the hard limit, e.g. LimitNOFILE= in the unit)",
+                max_connections, fd_limit, ceiling, config.threads, ceiling)
+            max_connections = ceiling
+        logging.getLogger("restd").info(
+            "open files limit %d: up to %d connections%s", fd_limit, max_connections,
+            f", {config.max_connections_per_peer} per peer"
+            if config.max_connections_per_peer else "")
+        server = Server(app, max_connections=max_connections,
+                        max_connections_per_peer=config.max_connections_per_peer,
                         access_log=AccessLog())
         try:
             sockets = systemd_sockets()
@@ -231,7 +265,9 @@ def main(argv: Optional[Sequence[str]] = None,
             listen=options.listen, auth=options.auth, content=options.content,
             data_parser=options.data_parser, slurm_conf=options.slurm_conf,
             user=options.user, group=options.group, threads=options.threads,
-            max_connections=options.max_connections, verbose=options.verbose,
+            max_connections=options.max_connections,
+            max_connections_per_peer=options.max_connections_per_peer,
+            privileged_unix_only=options.privileged_unix_only, verbose=options.verbose,
             environ=environ)
         setup_logging(config.log_level, config.syslog)
         if options.slurm_conf:

@@ -9,7 +9,6 @@ from typing import Mapping, Optional, Sequence
 
 DEFAULT_SLURM_CONF = "/etc/slurm/slurm.conf"
 DEFAULT_THREADS = 20  # slurmrestd's default for -t
-DEFAULT_MAX_CONNECTIONS = 124  # slurmrestd's default for SLURMRESTD_MAX_CONNECTIONS
 
 SECURITY_FLAGS = frozenset({"disable_unshare_sysv", "disable_unshare_files",
                             "disable_user_check"})
@@ -44,7 +43,11 @@ class Config:
     run_as_user: Optional[str] = None  # -u: name or number
     run_as_group: Optional[str] = None  # -g: name or number
     threads: int = DEFAULT_THREADS
-    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    # None: derived at start from the open files limit (restd.server.default_max_connections),
+    # where slurmrestd has a fixed 124.
+    max_connections: Optional[int] = None
+    max_connections_per_peer: Optional[int] = None  # None: no cap per unix uid / TCP address
+    privileged_unix_only: bool = False  # root's and SlurmUser's tokens refused over TCP
     log_level: int = logging.INFO
     syslog: bool = False
     compact: frozenset[str] = frozenset()  # serializers answering without whitespace
@@ -91,7 +94,9 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
                  content: Optional[str] = None, data_parser: Optional[str] = None,
                  slurm_conf: Optional[str] = None, user: Optional[str] = None,
                  group: Optional[str] = None, threads: Optional[int] = None,
-                 max_connections: Optional[int] = None, verbose: int = 0,
+                 max_connections: Optional[int] = None,
+                 max_connections_per_peer: Optional[int] = None,
+                 privileged_unix_only: bool = False, verbose: int = 0,
                  environ: Mapping[str, str]) -> Config:
     """Merge command line values (None: not given) with the environment; the
     command line wins. Plugin lists are comma-separated strings as typed."""
@@ -106,6 +111,9 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
     elif max_connections is not None and max_connections < 1:
         raise ConfigError(f"--max-connections: expected a positive number, "
                           f"got {max_connections}")
+    if max_connections_per_peer is not None and max_connections_per_peer < 1:
+        raise ConfigError(f"--max-connections-per-peer: expected a positive number, "
+                          f"got {max_connections_per_peer}")
 
     if verbose:
         log_level = _PYTHON_LEVELS[min(_INFO + verbose, len(_PYTHON_LEVELS) - 1)]
@@ -149,7 +157,9 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         run_as_user=user,
         run_as_group=group,
         threads=threads or DEFAULT_THREADS,
-        max_connections=max_connections or DEFAULT_MAX_CONNECTIONS,
+        max_connections=max_connections,
+        max_connections_per_peer=max_connections_per_peer,
+        privileged_unix_only=privileged_unix_only,
         log_level=log_level,
         syslog=log_target == "syslog",
         compact=frozenset(compact),

@@ -115,12 +115,13 @@ class AuthDaemon:
         return ["setpriv", "--reuid", DAEMON_USER, "--regid", DAEMON_USER, "--clear-groups",
                 PYTHON, "-m", "restd", *args]
 
-    def start(self, *, key_readable: bool = True, auth: str = "jwt,local") -> "AuthDaemon":
+    def start(self, *, key_readable: bool = True, auth: str = "jwt,local",
+              options: tuple[str, ...] = ()) -> "AuthDaemon":
         conf = self.conf_with_key if key_readable else self.conf_without_key
         with open(self.stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(
                 self.command(f"unix:{self.socket}", "127.0.0.1:0", "-a", auth,
-                             "-s", "testing", "-d", DATA_PARSER, "-t", "2"),
+                             "-s", "testing", "-d", DATA_PARSER, "-t", "2", *options),
                 env=self.env(conf), cwd="/tmp", stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, stderr=stderr)
         deadline = time.monotonic() + 30

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 
 from restd.http.limits import Limits
@@ -53,7 +54,10 @@ async def echo_app(request: Request) -> Response:
 
 async def main(listen: list[str]) -> int:
     global announce_slow_requests
-    server = Server(echo_app, limits=Limits(shutdown_timeout=5.0))
+    # ECHO_MAX_CONNECTIONS: a cap above what the descriptor limit allows, to reach EMFILE.
+    max_connections = os.environ.get("ECHO_MAX_CONNECTIONS")
+    server = Server(echo_app, limits=Limits(shutdown_timeout=5.0),
+                    max_connections=int(max_connections) if max_connections else None)
     sockets = systemd_sockets()
     if not listen and sockets is None:
         return await server.serve_inetd()

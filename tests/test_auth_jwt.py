@@ -8,8 +8,10 @@ import asyncio
 import base64
 import http.client
 import json
+import logging
 import os
 import pwd
+import re
 import secrets
 import socket
 import time
@@ -18,10 +20,10 @@ from types import SimpleNamespace
 import jwt as pyjwt
 import pytest
 
-from auth_daemon import AuthDaemon, cluster_key, conf_naming_unreadable_key
+from auth_daemon import AuthDaemon, cluster_key, conf_naming_unreadable_key, unix_get
 from restd.app import build_app
 from restd.config import Config, ConfigError, build_config
-from restd.http.messages import ClientInfo, Request
+from restd.http.messages import ClientInfo, PeerCredentials, Request
 from restd.plugin_api import AuthError, DataParser
 from restd.plugin_loader import Plugins
 from restd.plugins.auth import jwt as jwt_plugin
@@ -282,6 +284,59 @@ def test_slurm_user_and_root_tokens_may_proxy(cluster, verifying, proxy):
     assert authenticate(token_header(token)).user == proxy
 
 
+# --------------------------------------------------------------------- privileged tokens
+
+def notices(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.levelname == "NOTICE"]
+
+
+@pytest.mark.parametrize("user, role", [("root", "root"), ("slurm", "SlurmUser")])
+def test_privileged_tokens_work_and_each_request_is_logged_with_its_source(
+        cluster, verifying, caplog, user, role):
+    caplog.set_level(logging.INFO)
+    token = cluster.token(user)
+    for _ in range(2):  # the second check comes from the cache: logged all the same
+        assert authenticate(token_header(token), ("X-SLURM-USER-NAME", "alice")).user == "alice"
+    assert authenticate(token_header(token)).user == user
+    assert notices(caplog) == [f"rest_auth/jwt: token of {role} from [test], acting as alice"] * 2 + [
+        f"rest_auth/jwt: token of {role} from [test], acting as {user}"]
+    assert token not in caplog.text and token.split(".")[2] not in caplog.text
+
+
+def test_ordinary_tokens_are_not_logged_as_privileged(cluster, verifying, caplog):
+    caplog.set_level(logging.INFO)
+    assert authenticate(token_header(cluster.token("oper"))).user == "oper"  # an operator
+    assert authenticate(token_header(cluster.token("alice"))).user == "alice"
+    assert notices(caplog) == []
+
+
+@pytest.fixture
+def unix_only(cluster):
+    jwt_plugin.init(Config(slurm_conf=str(cluster.slurm_conf), privileged_unix_only=True))
+    yield jwt_plugin
+    jwt_plugin.fini()
+
+
+def test_privileged_unix_only_refuses_them_on_tcp_only(cluster, unix_only, caplog):
+    caplog.set_level(logging.INFO)
+    for user, role in (("root", "root"), ("slurm", "SlurmUser")):
+        token = cluster.token(user)
+        for kind in ("tcp", "socket"):  # a listener, or a TCP socket handed over (inetd)
+            with pytest.raises(AuthError) as refused:
+                authenticate(token_header(token), kind=kind)
+            assert str(refused.value) == (f"tokens of {role} are refused on TCP connections "
+                                          f"here (--privileged-unix-only): use the unix socket")
+        peer = PeerCredentials(pid=4242, uid=0, gid=0)
+        identity = authenticate(token_header(token), ("X-SLURM-USER-NAME", "bob"),
+                                kind="unix", credentials=peer)
+        assert identity.user == "bob"
+        assert notices(caplog)[-1] == (f"rest_auth/jwt: token of {role} from [test] pid 4242 "
+                                       f"uid 0, acting as bob")
+        assert token not in caplog.text
+    # Everyone else's tokens are untouched on TCP.
+    assert authenticate(token_header(cluster.token("alice"))).user == "alice"
+
+
 # --------------------------------------------------------------------- RS256 (JWKS)
 
 def test_rs256_with_jwks(tmp_path, rsa_setup, key):
@@ -538,3 +593,38 @@ def test_daemon_stays_bounded_under_a_flood_of_bad_tokens(key, daemon):
     assert after["fds"] <= before["fds"] + 2, (before, after)
     assert after["rss_kb"] - before["rss_kb"] < 8 * 1024, (before, after)
     assert daemon.process.poll() is None
+
+
+def test_daemon_logs_each_privileged_request_with_its_peer(cluster, daemon):
+    token = cluster.token("slurm")
+    status, body = tcp_get(daemon, [("X-SLURM-USER-TOKEN", token), ("X-SLURM-USER-NAME", "bob")])
+    assert (status, json.loads(body)["echo"]["user"]) == (200, "bob")
+    stderr = daemon.stderr()
+    assert re.search(r"NOTICE: rest_auth/jwt: token of SlurmUser from \[127\.0\.0\.1\]:\d+"
+                     r"\(fd:\d+\), acting as bob", stderr), stderr
+    assert token not in stderr
+
+
+def test_daemon_with_privileged_unix_only(cluster):
+    running = AuthDaemon(cluster).start(options=("--privileged-unix-only",))
+    try:
+        root, slurm, alice = (cluster.token(user) for user in ("root", "slurm", "alice"))
+        status, body = tcp_get(running, [("X-SLURM-USER-TOKEN", root)])
+        assert status == 401
+        error = json.loads(body)["errors"][0]
+        assert "--privileged-unix-only" in error["description"] and root not in body.decode()
+        status, body = tcp_get(running, [("X-SLURM-USER-TOKEN", alice)])
+        assert (status, json.loads(body)["echo"]["user"]) == (200, "alice")
+        # The unix socket, from any local user holding the token: accepted and logged.
+        status, body = unix_get(running.socket, running.echo_path(), user="alice",
+                                headers={"X-SLURM-USER-TOKEN": slurm, "X-SLURM-USER-NAME": "bob"})
+        assert (status, body["echo"]["user"]) == (200, "bob")
+        stderr = running.stderr()
+        alice_uid = pwd.getpwnam("alice").pw_uid
+        assert re.search(r"NOTICE: rest_auth/jwt: token of SlurmUser from \[unix:\S+\]\(fd:\d+\) "
+                         rf"pid \d+ uid {alice_uid}, acting as bob", stderr), stderr
+        assert "NOTICE: rest_auth/jwt: refused a token of root from [127.0.0.1]:" in stderr
+        for token in (root, slurm, alice):
+            assert token not in stderr
+    finally:
+        running.cleanup()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import pwd
 import stat
@@ -93,6 +94,15 @@ def test_root_acts_as_the_named_user_with_a_minted_token(with_key):
     assert claims["exp"] - claims["iat"] == local_plugin.TOKEN_LIFESPAN
     assert abs(claims["iat"] - time.time()) < 5
     assert identity.credential not in repr(identity)
+
+
+def test_each_request_of_root_is_logged_with_the_peer(with_key, caplog):
+    caplog.set_level(logging.INFO)
+    identity = authenticate(uid=0, headers=[("X-SLURM-USER-NAME", "alice")])
+    authenticate(uid=RESTD_UID)  # the daemon's own user: not privileged
+    assert [record.getMessage() for record in caplog.records if record.levelname == "NOTICE"] == [
+        "rest_auth/local: root from [test] pid 1 uid 0, acting as alice"]
+    assert identity.credential not in caplog.text
 
 
 def test_root_without_a_name_acts_as_root(with_key):

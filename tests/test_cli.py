@@ -212,7 +212,9 @@ def test_arguments_beat_environment():
 
 def test_defaults():
     config = build_config(environ={})
-    assert config.threads == 20 and config.max_connections == 124
+    # max_connections None: derived from the open files limit when the daemon starts
+    assert config.threads == 20 and config.max_connections is None
+    assert config.max_connections_per_peer is None and not config.privileged_unix_only
     assert config.auth_plugins is None and config.content_plugins is None
     assert config.pretty("json") and config.pretty("yaml")
     assert config.slurm_conf == "/etc/slurm/slurm.conf"
@@ -346,3 +348,67 @@ def test_daemon_listens_drops_privileges_and_stops_on_sigterm(shared_directory):
     assert b"GET /openapi/v3 200" in stderr
     assert SECRET.encode() not in stderr
     assert not path.exists()
+
+
+# --- descriptors and connection caps -------------------------------------------------
+
+def test_help_documents_the_connection_caps():
+    result = restd("-h")
+    text = b" ".join(result.stdout.split())
+    assert b"--max-connections-per-peer" in text and b"--privileged-unix-only" in text
+    assert b"derived from the open files limit" in text
+
+
+def test_default_max_connections_follows_the_descriptor_limit():
+    from restd.server import default_max_connections
+    assert default_max_connections(1024, 20) == 1024 - 48 - 40
+    assert default_max_connections(4096, 2) == 4096 - 48 - 4
+    assert default_max_connections(64, 20) == 8  # never below a few connections
+    assert default_max_connections(1 << 20, 20) == 16384  # nor huge
+
+
+def test_connection_ceiling_keeps_the_workers_descriptors():
+    from restd.server import connection_ceiling
+    assert connection_ceiling(1 << 20, 20) == (1 << 20) - 48 - 40  # explicit caps may go past 16384
+    assert connection_ceiling(64, 20) == 8
+
+
+@pytest.mark.parametrize("args, expected", [
+    ([], "open files limit 4096: up to 4044 connections\n"),
+    (["--max-connections", "10", "--max-connections-per-peer", "3"],
+     "open files limit 4096: up to 10 connections, 3 per peer\n"),
+])
+def test_daemon_raises_its_descriptor_limit_and_sizes_the_cap_from_it(
+        shared_directory, args, expected):
+    import resource
+
+    path = shared_directory / "restd.sock"
+    environment = {**CLEAN_ENV, "PYTHONPATH": str(REPO), **TESTING}
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "restd", f"unix:{path}", "-u", "54321", "-g", "54322",
+         "-s", "testing", "-t", "2", *args],
+        env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd="/tmp",
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (256, 4096)))
+    try:
+        deadline = time.monotonic() + 20
+        while not path.exists():
+            assert daemon.poll() is None, daemon.stderr.read()
+            assert time.monotonic() < deadline, "restd did not start"
+            time.sleep(0.05)
+        limits = Path(f"/proc/{daemon.pid}/limits").read_text()
+        assert [line.split()[3:5] for line in limits.splitlines()
+                if line.startswith("Max open files")] == [["4096", "4096"]]
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        _, stderr = daemon.communicate(timeout=20)
+    assert daemon.returncode == 0, stderr
+    assert expected in stderr.decode()
+
+
+@pytest.mark.parametrize("args", [["--max-connections", "0"],
+                                  ["--max-connections-per-peer", "0"],
+                                  ["--max-connections-per-peer", "some"]])
+def test_bad_connection_caps_are_refused(args):
+    result = restd(*args, "unix:/nonexistent/restd.sock")
+    assert result.returncode == 1
+    assert b"restd: " in result.stderr

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -269,14 +270,13 @@ def test_max_connections_makes_new_clients_wait_for_a_free_slot():
         serving = await started(server, ["127.0.0.1:0"])
         port = int(server.bound_addresses[0].rsplit(":", 1)[1])
         holders = [await asyncio.open_connection("127.0.0.1", port) for _ in range(2)]
-        for reader, writer in holders:  # both slots busy with keep-alive connections
-            writer.write(b"GET /hold HTTP/1.1\r\n\r\n")
-            await asyncio.wait_for(reader.readuntil(b"}"), HANG_BOUND)
-        assert server.connection_count == 2
+        for reader, writer in holders:  # both slots busy: headers still arriving
+            writer.write(b"GET /hold HTTP/1.1\r\n")
+        await asyncio.wait_for(_until(lambda: server.connection_count == 2 and not server._idle), HANG_BOUND)
 
         waiting = asyncio.ensure_future(http_get(asyncio.open_connection("127.0.0.1", port), "/third"))
         done, _ = await asyncio.wait([waiting], timeout=0.3)
-        assert not done, "a third connection was served while at the limit"
+        assert not done, "a third connection was served while every slot was busy"
         assert server.connection_count == 2
 
         holders[0][1].close()  # a slot frees
@@ -285,6 +285,193 @@ def test_max_connections_makes_new_clients_wait_for_a_free_slot():
         server.stop()
         assert await asyncio.wait_for(serving, HANG_BOUND) == 0
         assert open_sockets() == fds_before
+
+    uvloop.run(main())
+
+
+async def _closed_by_server(reader: asyncio.StreamReader) -> bool:
+    """True when the server closed the connection (EOF), False if it is still open."""
+    try:
+        return await asyncio.wait_for(reader.read(1), 0.5) == b""
+    except asyncio.TimeoutError:
+        return False
+
+
+def test_at_the_cap_idle_connections_are_closed_oldest_first():
+    async def main():
+        fds_before = open_sockets()
+        server = Server(echo, max_connections=3)
+        serving = await started(server, ["127.0.0.1:0"])
+        port = int(server.bound_addresses[0].rsplit(":", 1)[1])
+        # Idle, in this order: one that never sent anything, then two keep-alive
+        # connections, each after an answered request.
+        silent = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.wait_for(_until(lambda: len(server._idle) == 1), HANG_BOUND)
+        kept = []
+        for _ in range(2):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET /first HTTP/1.1\r\n\r\n")
+            await asyncio.wait_for(reader.readuntil(b"}"), HANG_BOUND)
+            kept.append((reader, writer))
+        assert server.connection_count == 3
+
+        # Two newcomers, staying connected, take the slots of the two oldest idle ones.
+        newcomers = []
+        for path in ("/fourth", "/fifth"):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(f"GET {path} HTTP/1.1\r\n\r\n".encode())
+            assert f'"{path}"'.encode() in await asyncio.wait_for(reader.readuntil(b"}"), HANG_BOUND)
+            newcomers.append((reader, writer))
+        assert await _closed_by_server(silent[0])
+        assert await _closed_by_server(kept[0][0])
+        # The youngest idle connection is still open and usable.
+        reader, writer = kept[1]
+        writer.write(b"GET /again HTTP/1.1\r\n\r\n")
+        assert b'"/again"' in await asyncio.wait_for(reader.readuntil(b"}"), HANG_BOUND)
+        assert server.counts()["shed"] == 2
+        for _, writer in (silent, *kept, *newcomers):
+            writer.close()
+        server.stop()
+        assert await asyncio.wait_for(serving, HANG_BOUND) == 0
+        assert open_sockets() == fds_before
+
+    uvloop.run(main())
+
+
+def test_a_busy_connection_is_never_closed_for_a_newcomer():
+    async def main():
+        server = Server(echo, max_connections=1)
+        serving = await started(server, ["127.0.0.1:0"])
+        port = int(server.bound_addresses[0].rsplit(":", 1)[1])
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /busy HTTP/1.1\r\n")  # headers still arriving: busy
+        await asyncio.wait_for(_until(lambda: server.connection_count == 1), HANG_BOUND)
+        waiting = asyncio.ensure_future(http_get(asyncio.open_connection("127.0.0.1", port), "/next"))
+        done, _ = await asyncio.wait([waiting], timeout=0.3)
+        assert not done
+        writer.write(b"\r\n")  # the busy request completes: its answer is sent in full
+        assert b'"/busy"' in await asyncio.wait_for(reader.readuntil(b"}"), HANG_BOUND)
+        # Now idle: the waiting client takes its slot.
+        assert await asyncio.wait_for(waiting, HANG_BOUND) == (200, {"path": "/next", "kind": "tcp"})
+        assert await _closed_by_server(reader)
+        server.stop()
+        assert await asyncio.wait_for(serving, HANG_BOUND) == 0
+
+    uvloop.run(main())
+
+
+def test_loaded_server_tightens_the_receive_timeouts_of_waiting_and_new_connections():
+    limits = Limits(header_timeout=30, body_timeout=30, loaded_header_timeout=0.2,
+                    loaded_body_timeout=0.3, loaded_fraction=0.5)
+
+    async def main():
+        server = Server(echo, limits=limits, max_connections=6)
+        serving = await started(server, ["127.0.0.1:0"])
+        port = int(server.bound_addresses[0].rsplit(":", 1)[1])
+        # 30 s for the rest of each, while the server is not loaded.
+        early_head = await asyncio.open_connection("127.0.0.1", port)
+        early_head[1].write(b"GET /early HTTP/1.1\r\n")
+        early_body = await asyncio.open_connection("127.0.0.1", port)
+        early_body[1].write(b"POST /early HTTP/1.1\r\nContent-Length: 10\r\n\r\nab")
+        await asyncio.wait_for(_until(lambda: server.connection_count == 2), HANG_BOUND)
+        assert not server.loaded
+        late_head = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.wait_for(_until(lambda: server.loaded), HANG_BOUND)  # 3 of 6
+        late_head[1].write(b"GET /late HTTP/1.1\r\n")
+        late_body = await asyncio.open_connection("127.0.0.1", port)
+        late_body[1].write(b"POST /late HTTP/1.1\r\nContent-Length: 10\r\n\r\nab")
+        expected = [(early_head, "request headers not received within 0.2 s"),
+                    (late_head, "request headers not received within 0.2 s"),
+                    (early_body, "request body not received within 0.3 s"),
+                    (late_body, "request body not received within 0.3 s")]
+        for (reader, _), description in expected:
+            answer = await asyncio.wait_for(reader.read(), HANG_BOUND)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 408 ")
+            assert json.loads(body)["errors"][0]["description"] == description
+        for _, writer in (early_head, early_body, late_head, late_body):
+            writer.close()
+        await asyncio.wait_for(_until(lambda: server.connection_count == 0), HANG_BOUND)
+        assert not server.loaded
+        # Unloaded again: the full header timeout applies.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /calm HTTP/1.1\r\n")
+        done, _ = await asyncio.wait([asyncio.ensure_future(reader.read())], timeout=0.5)
+        assert not done
+        writer.close()
+        server.stop()
+        assert await asyncio.wait_for(serving, HANG_BOUND) == 0
+
+    uvloop.run(main())
+
+
+async def _refused(open_connection) -> tuple[int, dict, bytes]:
+    reader, writer = await open_connection
+    writer.write(b"GET /over HTTP/1.1\r\n\r\n")
+    answer = await asyncio.wait_for(reader.read(), HANG_BOUND)
+    writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(body), head
+
+
+def test_per_peer_cap_over_tcp_refuses_one_address_only():
+    async def main():
+        fds_before = open_sockets()
+        server = Server(echo, max_connections=10, max_connections_per_peer=2)
+        serving = await started(server, ["127.0.0.1:0"])
+        port = int(server.bound_addresses[0].rsplit(":", 1)[1])
+        holders = [await asyncio.open_connection("127.0.0.1", port) for _ in range(2)]
+        for _, writer in holders:
+            writer.write(b"GET /hold HTTP/1.1\r\n")  # busy
+        await asyncio.wait_for(_until(lambda: server.connection_count == 2 and not server._idle), HANG_BOUND)
+
+        status, body, head = await _refused(asyncio.open_connection("127.0.0.1", port))
+        assert status == 429 and b"Retry-After: 1" in head and b"Connection: Close" in head
+        error = body["errors"][0]
+        assert error["description"] == "too many connections from address 127.0.0.1: at most 2 at a time"
+        assert error["source"] == "connection limit per peer"
+        assert server.connection_count == 2  # the refused one never took a slot
+
+        # Another address is not affected.
+        other = asyncio.open_connection("127.0.0.1", port, local_addr=("127.0.0.2", 0))
+        assert await http_get(other, "/other") == (200, {"path": "/other", "kind": "tcp"})
+        for _, writer in holders:
+            writer.close()
+        server.stop()
+        assert await asyncio.wait_for(serving, HANG_BOUND) == 0
+        assert open_sockets() == fds_before
+
+    uvloop.run(main())
+
+
+def test_per_peer_cap_closes_the_peers_own_idle_connection_first(tmp_path):
+    path = tmp_path / "restd.sock"
+
+    async def main():
+        server = Server(echo, max_connections=10, max_connections_per_peer=2)
+        serving = await started(server, [f"unix:{path}"])
+        busy = await asyncio.open_unix_connection(str(path))
+        busy[1].write(b"GET /hold HTTP/1.1\r\n")
+        idle = await asyncio.open_unix_connection(str(path))
+        idle[1].write(b"GET /first HTTP/1.1\r\n\r\n")
+        await asyncio.wait_for(idle[0].readuntil(b"}"), HANG_BOUND)
+        # Same uid (ours): the idle connection makes way, the busy one stays.
+        assert await http_get(asyncio.open_unix_connection(str(path)), "/third") == (
+            200, {"path": "/third", "kind": "unix"})
+        assert await _closed_by_server(idle[0])
+        assert not await _closed_by_server(busy[0])
+        # Now both of the uid's slots are busy: refused, naming the uid.
+        busy2 = await asyncio.open_unix_connection(str(path))
+        busy2[1].write(b"GET /hold HTTP/1.1\r\n")
+        await asyncio.wait_for(_until(lambda: server.connection_count == 2 and not server._idle), HANG_BOUND)
+        status, body, _ = await _refused(asyncio.open_unix_connection(str(path)))
+        assert status == 429
+        assert body["errors"][0]["description"] == (
+            f"too many connections from uid {os.getuid()}: at most 2 at a time")
+        for _, writer in (busy, idle, busy2):
+            writer.close()
+        server.stop()
+        assert await asyncio.wait_for(serving, HANG_BOUND) == 0
 
     uvloop.run(main())
 
@@ -417,15 +604,18 @@ def test_sigterm_finishes_in_flight_request_exits_0_and_removes_socket(tmp_path)
         server.wait()
 
 
-def test_running_out_of_descriptors_delays_clients_without_crashing():
-    # 48 descriptors leave room for ~35 connections: the rest wait in the backlog
-    # (accept fails with EMFILE) and are served as earlier ones close.
-    def limit_descriptors():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (48, 48))
+def limit_descriptors(count: int):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
+    return apply
 
+
+def test_default_cap_under_a_low_descriptor_limit_queues_clients_without_emfile():
+    # The default cap is derived from the descriptor limit: with 48 descriptors it stays
+    # well below them, so the 60 clients wait in the backlog and are all answered.
     server = subprocess.Popen(
         [*ECHO_APP, "127.0.0.1:0"], cwd=REPO, env=echo_app_env(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, preexec_fn=limit_descriptors,
+        stderr=subprocess.PIPE, text=True, preexec_fn=limit_descriptors(48),
     )
     try:
         port = int(read_line(server.stdout, "READY line").rsplit(":", 1)[1])
@@ -440,7 +630,87 @@ def test_running_out_of_descriptors_delays_clients_without_crashing():
         assert statuses == [200] * 60
         server.send_signal(signal.SIGTERM)
         assert server.wait(HANG_BOUND) == 0
-        assert "Too many open files" in server.stderr.read()
+        assert "out of file descriptors" not in server.stderr.read()
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_running_out_of_descriptors_answers_503_logs_once_and_recovers():
+    # A cap far above 48 descriptors: accept() fails with EMFILE. Busy clients keep
+    # their descriptors; newcomers get a 503 through the spare descriptor, at once.
+    env = {**echo_app_env(), "ECHO_MAX_CONNECTIONS": "1000"}
+    server = subprocess.Popen(
+        [*ECHO_APP, "127.0.0.1:0"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, preexec_fn=limit_descriptors(48),
+    )
+    try:
+        port = int(read_line(server.stdout, "READY line").rsplit(":", 1)[1])
+        busy = []
+        for _ in range(60):  # more than fit: the last ones are answered 503
+            client = socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
+            client.sendall(b"GET /busy HTTP/1.1\r\n")  # headers never finish
+            busy.append(client)
+        statuses = []
+        for _ in range(20):
+            client = socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
+            status, body = raw_request(client, b"GET /late HTTP/1.1\r\n\r\n")
+            client.close()
+            statuses.append(status)
+            if status == 503:
+                error = json.loads(body)["errors"][0]
+                assert error["description"] == "the server is out of file descriptors: try again shortly"
+        assert statuses == [503] * 20
+        for client in busy:
+            client.close()
+        # Descriptors free again (once the server has seen those clients go): answered
+        # normally.
+        deadline = time.monotonic() + HANG_BOUND
+        while True:
+            client = socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
+            status, _ = raw_request(client, b"GET /after HTTP/1.1\r\n\r\n")
+            client.close()
+            if status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert status == 200
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(HANG_BOUND) == 0
+        log = server.stderr.read()
+        # One line when it starts, one with the rest at shutdown (the next would have
+        # come 10 s later): never one per failure.
+        assert 1 <= log.count("out of file descriptors (Too many open files") <= 2, log
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_running_out_of_descriptors_closes_idle_connections_first():
+    env = {**echo_app_env(), "ECHO_MAX_CONNECTIONS": "1000"}
+    server = subprocess.Popen(
+        [*ECHO_APP, "127.0.0.1:0"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, preexec_fn=limit_descriptors(48),
+    )
+    try:
+        port = int(read_line(server.stdout, "READY line").rsplit(":", 1)[1])
+        idle = []
+        for _ in range(60):  # one after the other, each answered and then kept open idle:
+            # more than 48 descriptors hold, so the later ones are served after the
+            # earliest idle connections made way
+            client = socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
+            client.sendall(b"GET /idle HTTP/1.1\r\n\r\n")
+            assert client.recv(65536).startswith(b"HTTP/1.1 200 ")
+            idle.append(client)
+        assert idle[0].recv(65536) == b""  # the oldest was closed by the server
+        client = socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
+        status, _ = raw_request(client, b"GET /new HTTP/1.1\r\n\r\n")
+        client.close()
+        assert status == 200
+        for client in idle:
+            client.close()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(HANG_BOUND) == 0
+        assert "idle connection(s) closed" in server.stderr.read()
     finally:
         server.kill()
         server.wait()

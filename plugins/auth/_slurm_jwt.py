@@ -39,6 +39,10 @@ from restd.plugin_api import AuthError, Identity
 
 log = logging.getLogger("restd.plugins.auth")
 
+# syslog's "notice": above info, below warning. Privileged requests are logged at it.
+NOTICE = 25
+logging.addLevelName(NOTICE, "NOTICE")
+
 MAX_TOKEN_CHARS = 16 * 1024
 MAX_NAME_CHARS = 256
 HS256, RS256 = "HS256", "RS256"
@@ -370,6 +374,20 @@ def identity_for(user: str, credential: Optional[str]) -> Identity:
                     credential=credential)
 
 
+def over_tcp(client) -> bool:
+    """A TCP peer (a listener, or a TCP socket handed over on fd 0 or by systemd)."""
+    return client.kind == "tcp" or (client.kind == "socket" and client.credentials is None)
+
+
+def describe_source(client) -> str:
+    """Where a request comes from, for the log: the peer, and its process and user when
+    the kernel tells them (unix sockets)."""
+    credentials = client.credentials
+    if credentials is None:
+        return client.source
+    return f"{client.source} pid {credentials.pid} uid {credentials.uid}"
+
+
 def uid_of(user: str) -> int:
     try:
         return pwd.getpwnam(user).pw_uid
@@ -384,7 +402,7 @@ class IdentityCache:
     def __init__(self, size: int = 1024, ttl: float = 30.0):
         self.size = size
         self.ttl = ttl
-        self._entries: OrderedDict[bytes, tuple[float, Identity]] = OrderedDict()
+        self._entries: OrderedDict[bytes, tuple[float, Any]] = OrderedDict()
 
     @staticmethod
     def key(*parts: str) -> bytes:
@@ -394,7 +412,7 @@ class IdentityCache:
             digest.update(b"\0")
         return digest.digest()
 
-    def get(self, key: bytes) -> Optional[Identity]:
+    def get(self, key: bytes) -> Optional[Any]:
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -404,7 +422,7 @@ class IdentityCache:
         self._entries.move_to_end(key)
         return entry[1]
 
-    def put(self, key: bytes, identity: Identity, expires: float) -> None:
+    def put(self, key: bytes, identity: Any, expires: float) -> None:
         expires = min(expires, time.time() + self.ttl)
         self._entries[key] = (expires, identity)
         self._entries.move_to_end(key)

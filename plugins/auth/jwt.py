@@ -20,6 +20,12 @@ the proxied X-SLURM-USER-NAME. A content plugin makes the request's RPCs with
 ``auth_g_thread_config(token, user)``: slurmctld checks the token again and, for a
 proxied user, that the token's user may act for others.
 
+Tokens of root and SlurmUser (slurm.conf) are privileged: they act as anyone. Each
+request carrying one is logged at notice level with where it came from (peer
+address, or unix peer pid and uid) and whom it acts as, never the token. With
+``--privileged-unix-only`` they are refused (401) on TCP connections, for sites that
+administer only through the unix socket.
+
 Successful checks are remembered for up to 30 s (never past the token's expiry),
 by a hash of the token and the requested user name, for at most 1024 tokens;
 refusals are not remembered, so a flood of bad tokens costs CPU only.
@@ -42,14 +48,18 @@ CACHE_SIZE = 1024
 CACHE_SECONDS = 30.0
 
 _keys: Optional[slurm_jwt.SlurmJwt] = None
+_privileged_unix_only = False
 _cache = slurm_jwt.IdentityCache(CACHE_SIZE, CACHE_SECONDS)
 
 
 def init(config: Config) -> None:
-    global _keys
+    global _keys, _privileged_unix_only
     _keys = slurm_jwt.load(config)
+    _privileged_unix_only = config.privileged_unix_only
     _cache.clear()
     log.info("rest_auth/jwt: %s", _keys.describe())
+    if _privileged_unix_only:
+        log.info("rest_auth/jwt: tokens of root and SlurmUser are refused on TCP")
     if not config.jwt_daemon:
         log.warning("rest_auth/jwt without SLURM_JWT=daemon: libslurm hands the "
                     "clients' tokens to slurmctld only when it authenticates with "
@@ -57,8 +67,9 @@ def init(config: Config) -> None:
 
 
 def fini() -> None:
-    global _keys
+    global _keys, _privileged_unix_only
     _keys = None
+    _privileged_unix_only = False
     _cache.clear()
 
 
@@ -84,19 +95,47 @@ async def authenticate(request: Request) -> Optional[Identity]:
         init(Config())
     keys = _keys
     cache_key = _cache.key(token, name or "")
-    identity = _cache.get(cache_key)
-    if identity is not None:
-        return identity
+    decided = _cache.get(cache_key)
+    if decided is None:
+        decided = _decide(token, name, keys)
+        _cache.put(cache_key, decided[:2], decided[2])
+    identity, privileged = decided[:2]
+    if privileged is not None:
+        _privileged_request(request, privileged, identity)
+    return identity
+
+
+def _decide(token: str, name: Optional[str], keys: slurm_jwt.SlurmJwt
+            ) -> tuple[Identity, Optional[str], float]:
+    """(identity, "root" or "SlurmUser" for a privileged token else None, expiry)."""
     user, expires = slurm_jwt.decode(token, keys)
+    try:
+        token_uid: Optional[int] = slurm_jwt.uid_of(user)
+    except AuthError:
+        token_uid = None  # identity_for() refuses it below, unless it proxies
+    privileged = ("root" if token_uid == 0
+                  else "SlurmUser" if token_uid is not None and token_uid == keys.slurm_user_uid
+                  else None)
     if name is not None and name != user:
-        token_uid = slurm_jwt.uid_of(user)
-        if token_uid != 0 and token_uid != keys.slurm_user_uid:
+        if token_uid is None:
+            raise AuthError("user unknown")
+        if privileged is None:
             raise AuthError("X-SLURM-USER-NAME differs from the token's user: only "
                             "tokens of SlurmUser or root may act for another user")
         user = name
-    identity = slurm_jwt.identity_for(user, token)
-    _cache.put(cache_key, identity, expires)
-    return identity
+    return slurm_jwt.identity_for(user, token), privileged, expires
+
+
+def _privileged_request(request: Request, role: str, identity: Identity) -> None:
+    """Log (never the token) or, with --privileged-unix-only on TCP, refuse."""
+    source = slurm_jwt.describe_source(request.client)
+    if _privileged_unix_only and slurm_jwt.over_tcp(request.client):
+        log.log(slurm_jwt.NOTICE, "rest_auth/jwt: refused a token of %s from %s: "
+                "privileged tokens are accepted only on unix sockets", role, source)
+        raise AuthError(f"tokens of {role} are refused on TCP connections here "
+                        f"(--privileged-unix-only): use the unix socket")
+    log.log(slurm_jwt.NOTICE, "rest_auth/jwt: token of %s from %s, acting as %s",
+            role, source, identity.user)
 
 
 def cached() -> int:

@@ -6,7 +6,8 @@ Who is accepted:
       - the daemon's own user: the request runs as the daemon itself (Identity
         ``credential`` None: no per-request token, libslurm's own authentication,
         MUNGE, as the daemon's user);
-      - root: as root, or as the user named in X-SLURM-USER-NAME;
+      - root: as root, or as the user named in X-SLURM-USER-NAME (each such request
+        logged at notice level with the peer's pid);
       - anyone else: refused (401). They may send a token instead: a request that
         carries X-SLURM-USER-TOKEN or ``Authorization: Bearer`` is left to
         rest_auth/jwt (None), whatever the order of -a.
@@ -140,7 +141,10 @@ async def authenticate(request: Request) -> Optional[Identity]:
         return None
     name = slurm_jwt.user_name_header(request)
     if peer == 0:
-        return _acting(daemon, keys, name or "root")
+        identity = _acting(daemon, keys, name or "root")
+        log.log(slurm_jwt.NOTICE, "rest_auth/local: root from %s, acting as %s",
+                slurm_jwt.describe_source(request.client), identity.user)
+        return identity
     if peer == daemon.uid:
         if name is not None and name != daemon.user:
             raise AuthError("X-SLURM-USER-NAME: only root may act for another user")

@@ -49,6 +49,9 @@ METHODS_REQUIRING_LENGTH = frozenset({"POST", "PUT", "PATCH"})
 FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
 CONTINUE_RESPONSE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _UCRED = struct.Struct("3i")
+# A new connection counts as idle (one the server may close for its slot) only after
+# this long without a byte: its request may be on the way.
+NEW_CONNECTION_GRACE = 1.0
 
 
 def log_access(
@@ -114,6 +117,22 @@ def error_response(status: int, description: str, source: str, *, close: bool = 
     )
 
 
+def error_response_bytes(
+    status: int, description: str, source: str, headers: tuple[tuple[str, str], ...] = ()
+) -> bytes:
+    """A whole ``Connection: close`` error answer, for a connection the server answers
+    and closes at once, without a protocol (over its connection caps, out of descriptors)."""
+    response = error_response(status, description, source, close=True)
+    lines = [
+        f"HTTP/1.1 {status} {_reason(status)}",
+        f"Content-Type: {response.content_type}",
+        f"Content-Length: {len(response.body)}",
+        *(f"{name}: {value}" for name, value in headers),
+        "Connection: Close",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + response.body
+
+
 def client_info_for_socket(sock: socket.socket, kind: Optional[str] = None) -> ClientInfo:
     """Describe the peer of a connected socket, in slurmrestd's "[host]:port(fd:N)" style.
 
@@ -165,11 +184,19 @@ class _Deadline:
         self._timer_at = 0.0
 
     def arm(self, delay: float) -> None:
-        self._deadline = self._loop.time() + delay
+        self.arm_at(self._loop.time() + delay)
+
+    def arm_at(self, when: float) -> None:
+        """Expire at loop time ``when`` (in the past: on the next loop iteration)."""
+        self._deadline = when
         if self._timer is None or self._timer_at > self._deadline:
             if self._timer is not None:
                 self._timer.cancel()
             self._schedule(self._deadline)
+
+    @property
+    def armed(self) -> bool:
+        return self._deadline is not None
 
     def disarm(self) -> None:
         # The timer may still fire; it finds no deadline and does nothing.
@@ -204,6 +231,16 @@ class HttpProtocol(asyncio.Protocol):
     kind. ``lenient_line_endings`` accepts a bare LF where HTTP wants CRLF: for a human
     or ``echo`` typing into stdin, never for the network (request smuggling). ``on_close``
     is called once, when the transport is gone.
+
+    Server hooks: ``on_idle(protocol, idle)`` is called whenever the connection
+    starts or stops being idle (open, nothing received or queued: a keep-alive
+    connection between requests, or a new one that has sent nothing for
+    ``NEW_CONNECTION_GRACE`` seconds), so the server
+    can shed the oldest idle connection when it needs a slot (``close_if_idle``).
+    ``loaded()`` says whether the server is loaded; while it is, a request's headers and
+    body get ``Limits.loaded_header_timeout`` and ``loaded_body_timeout`` instead of
+    ``header_timeout`` and ``body_timeout``, and the server calls ``tighten_deadlines``
+    on connections already receiving a request when the load rises.
     """
 
     def __init__(
@@ -216,6 +253,8 @@ class HttpProtocol(asyncio.Protocol):
         client_kind: Optional[str] = None,
         lenient_line_endings: bool = False,
         on_close: Optional[Callable[["HttpProtocol"], None]] = None,
+        on_idle: Optional[Callable[["HttpProtocol", bool], None]] = None,
+        loaded: Optional[Callable[[], bool]] = None,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         self._app = app
@@ -224,6 +263,8 @@ class HttpProtocol(asyncio.Protocol):
         self._client = client
         self._client_kind = client_kind
         self._on_close = on_close
+        self._on_idle = on_idle
+        self._loaded = loaded
         self._transport: Optional[asyncio.Transport] = None
 
         self._parser = httptools.HttpRequestParser(self)
@@ -241,6 +282,9 @@ class HttpProtocol(asyncio.Protocol):
         self._body_parts: list[bytes] = []
         self._body_size = 0
         self._message_began_at = 0.0
+        # The timeout armed for the part being received (head or body), and its start.
+        self._part_timeout = limits.header_timeout
+        self._part_began_at = 0.0
         self._method = ""
         self._http_version = "1.1"
         self._keep_alive = True
@@ -256,6 +300,9 @@ class HttpProtocol(asyncio.Protocol):
         self._reading_paused = False
         self._stopped_reading = False  # no more requests on this connection
         self._lost = False
+        self._idle = False  # as last reported to on_idle
+        # Runs while a new connection has sent nothing yet (see NEW_CONNECTION_GRACE).
+        self._grace_timer: Optional[asyncio.TimerHandle] = None
 
         # Outcome, for inetd's exit status.
         self.refusal: Optional[ProtocolError] = None
@@ -271,6 +318,7 @@ class HttpProtocol(asyncio.Protocol):
             )
         self._message_began_at = self._loop.time()  # for a refusal before any request began
         self._deadline.arm(self._limits.keep_alive_timeout)
+        self._grace_timer = self._loop.call_later(NEW_CONNECTION_GRACE, self._grace_over)
 
     def data_received(self, data: bytes) -> None:
         if self._stopped_reading:
@@ -305,9 +353,11 @@ class HttpProtocol(asyncio.Protocol):
         if self._pending or self._worker is not None:
             self.aborted = True
         self._deadline.close()
+        self._end_grace()
         if self._close_timer is not None:
             self._close_timer.cancel()
         self._writable.set()  # wake a response waiting to drain: it will find the connection gone
+        self._update_idle()
         if self._on_close is not None:
             self._on_close(self)
 
@@ -333,6 +383,27 @@ class HttpProtocol(asyncio.Protocol):
             self._worker.cancel()
         self._abort_transport()
 
+    @property
+    def idle(self) -> bool:
+        return self._idle
+
+    def close_if_idle(self) -> bool:
+        """Close the connection if it is idle (the server needs its slot); True if it was."""
+        if not self._idle:
+            return False
+        self._close()
+        return True
+
+    def tighten_deadlines(self) -> None:
+        """The server became loaded: headers or a body still arriving get the loaded
+        timeout, counted from the start of that part."""
+        if self._receiving is None or self._lost:
+            return
+        timeout = min(self._part_timeout, self._receive_timeout(self._receiving))
+        if timeout < self._part_timeout and self._deadline.armed:
+            self._part_timeout = timeout
+            self._deadline.arm_at(self._part_began_at + timeout)
+
     # ------------------------------------------------------------------ parser callbacks
 
     def on_message_begin(self) -> None:
@@ -346,7 +417,9 @@ class HttpProtocol(asyncio.Protocol):
         self._body_size = 0
         self._continue_owed = False
         self._message_began_at = self._loop.time()
-        self._deadline.arm(self._limits.header_timeout)
+        self._end_grace()
+        self._arm_receive_timeout("head")
+        self._update_idle()
 
     def on_url(self, fragment: bytes) -> None:
         self._url += fragment
@@ -401,7 +474,7 @@ class HttpProtocol(asyncio.Protocol):
             )
         expects_body = chunked or (content_length and int(content_length[0]) > 0)
         if expects_body:
-            self._deadline.arm(self._limits.body_timeout)
+            self._arm_receive_timeout("body")
 
         expectations = [value.strip().lower() for value in self._header_values("expect")]
         if expectations:
@@ -496,6 +569,47 @@ class HttpProtocol(asyncio.Protocol):
         self._receiving = None
         self._deadline.disarm()
         self._pause_reading()
+        self._update_idle()
+
+    def _receive_timeout(self, part: str) -> float:
+        limits = self._limits
+        if part == "head":
+            timeout, loaded_timeout = limits.header_timeout, limits.loaded_header_timeout
+        else:
+            timeout, loaded_timeout = limits.body_timeout, limits.loaded_body_timeout
+        if self._loaded is not None and self._loaded():
+            return min(timeout, loaded_timeout)
+        return timeout
+
+    def _arm_receive_timeout(self, part: str) -> None:
+        self._part_timeout = self._receive_timeout(part)
+        self._part_began_at = self._loop.time()
+        self._deadline.arm(self._part_timeout)
+
+    def _grace_over(self) -> None:
+        self._grace_timer = None
+        self._update_idle()
+
+    def _end_grace(self) -> None:
+        if self._grace_timer is not None:
+            self._grace_timer.cancel()
+            self._grace_timer = None
+
+    def _update_idle(self) -> None:
+        idle = (
+            self._grace_timer is None
+            and self._receiving is None
+            and self._worker is None
+            and not self._pending
+            and not self._stopped_reading
+            and not self._lost
+            and self._transport is not None
+            and not self._transport.is_closing()
+        )
+        if idle != self._idle:
+            self._idle = idle
+            if self._on_idle is not None:
+                self._on_idle(self, idle)
 
     def _pause_reading(self) -> None:
         if not self._reading_paused and self._transport is not None and not self._lost:
@@ -515,7 +629,7 @@ class HttpProtocol(asyncio.Protocol):
     def _on_deadline(self) -> None:
         if self._receiving is not None:
             part = "headers" if self._receiving == "head" else "body"
-            timeout = self._limits.header_timeout if part == "headers" else self._limits.body_timeout
+            timeout = self._part_timeout
             self._refuse(
                 ProtocolError(408, f"request {part} not received within {timeout:g} s", f"HTTP {part}")
             )
@@ -550,6 +664,7 @@ class HttpProtocol(asyncio.Protocol):
             self._close()  # end of input, upgrade or shutdown: nothing more will come
         elif self._receiving is None:
             self._deadline.arm(self._limits.keep_alive_timeout)
+            self._update_idle()
         elif self._continue_owed:
             self._continue_owed = False
             self._transport.write(CONTINUE_RESPONSE)
@@ -688,6 +803,7 @@ class HttpProtocol(asyncio.Protocol):
         self._transport.close()
         if self._transport.get_write_buffer_size():
             self._close_timer = self._loop.call_later(self._limits.write_timeout, self._transport.abort)
+        self._update_idle()
 
     def _abort_transport(self) -> None:
         if self._transport is not None and not self._lost:
