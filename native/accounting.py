@@ -324,10 +324,14 @@ class Connection:
         ffi = self._ffi
         ffi.errno = 0
         handle = self._lib.slurmdb_connection_get(ffi.NULL)
-        if handle == ffi.NULL:
-            number = ffi.errno or error_number("ESLURM_DB_CONNECTION")
-            raise SlurmError(number, call="slurmdb_connection_get")
-        self._handle = ffi.new("void **", handle)
+        number = ffi.errno
+        # A connection that could not be opened still comes back as a handle (its
+        # socket closed) with errno set (dbd_conn_open): it is freed here.
+        self._handle = ffi.new("void **", handle) if handle != ffi.NULL else None
+        if handle == ffi.NULL or number:
+            self._release()
+            raise SlurmError(number or error_number("ESLURM_DB_CONNECTION"),
+                             call="slurmdb_connection_get")
         self.committed = False
         self.changed = False  # a write call was made (rolled back unless committed)
 
@@ -348,11 +352,20 @@ class Connection:
         self._lib.slurmdb_connection_commit(self._handle[0], False)
 
     def close(self) -> None:
-        if self._handle is not None and self._handle[0] != self._ffi.NULL:
-            if self.changed and not self.committed:
-                self.rollback()
-            self._lib.slurmdb_connection_close(self._handle)
-        self._handle = None
+        """Roll back what was not committed and close the connection (idempotent).
+        Its socket is closed also when slurmdbd has ended the connection first, as it
+        does after refusing a call (restd_slurmdb_connection_close)."""
+        try:
+            if self._handle is not None and self._handle[0] != self._ffi.NULL:
+                if self.changed and not self.committed:
+                    self.rollback()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None and handle[0] != self._ffi.NULL:
+            self._lib.restd_slurmdb_connection_close(handle)
 
     def __enter__(self):
         return self
