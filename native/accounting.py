@@ -335,11 +335,6 @@ class Connection:
         self.committed = False
         self.changed = False  # a write call was made (rolled back unless committed)
 
-    @property
-    def address(self) -> int:
-        """The connection handle's address (slurmrestd shows it in messages)."""
-        return int(self._ffi.cast("uintptr_t", self._handle[0])) if self._handle else 0
-
     # -- lifetime --
 
     def commit(self) -> None:

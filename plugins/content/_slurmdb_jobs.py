@@ -362,7 +362,7 @@ async def _answer_jobs(ctx, cond: dict[str, Any]):
     def work(req):
         _resolve_qos(req, cond)
         if not _resolve_reservations(req, cond):
-            req.warn(f"slurmdb_jobs_get({req.conn_id}) found nothing", "_dump_jobs")
+            req.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
             return _NoRecords(), req.lookups(), req.version
         exit_code = cond.pop("exitcode", None)
         records = req.query_list("slurmdb_jobs_get", "_dump_jobs",
@@ -372,7 +372,7 @@ async def _answer_jobs(ctx, cond: dict[str, Any]):
             # code (the number exit_code.return_code shows), kept here.
             records.retain(lambda job: _exited_with(job.exitcode, exit_code))
             if not len(records):
-                req.warn(f"slurmdb_jobs_get({req.conn_id}) found nothing", "_dump_jobs")
+                req.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
         # The dump needs the database's QOS, TRES and associations (Slurm's
         # NEED_QOS, NEED_TRES, NEED_ASSOC): fetched now, while the connection is open.
         try:

@@ -10,10 +10,13 @@ closes the connection.
 
 Behaviour follows slurmrestd 24.11's openapi/slurmdbd for v0.0.40
 (src/slurmrestd/plugins/openapi/slurmdbd/): the same calls and conditions,
-warnings ("slurmdb_accounts_get(0x...) found nothing") and error sources
-(its function names), "nothing changed" answered 304 without a body. Status
-codes: Slurm's mapping, except that an access refusal (ESLURM_ACCESS_DENIED,
-ESLURM_USER_ID_MISSING) is 403, not 500, as in restd's slurmctld plugin.
+warnings and error sources (its function names), "nothing changed" answered
+304 without a body. Status codes: Slurm's mapping, except that an access
+refusal (ESLURM_ACCESS_DENIED, ESLURM_USER_ID_MISSING) is 403, not 500, as in
+restd's slurmctld plugin.
+Texts name the call without the connection's heap address that slurmrestd
+shows ("slurmdb_accounts_get() found nothing", not "slurmdb_accounts_get(0x...)"):
+an address tells a client nothing and helps an attacker.
 
 Where restd differs on purpose: requests that change accounting run one at a
 time (see :func:`_run`); DELETE associations without any condition is refused
@@ -171,10 +174,6 @@ class _Request:
         self.errors: list[dict] = []
         self._lookups = None
 
-    @property
-    def conn_id(self) -> str:
-        return f"0x{self.db.address:x}"
-
     def warn(self, description: str, source: str) -> None:
         self.warnings.append({"description": description, "source": source})
 
@@ -205,11 +204,11 @@ class _Request:
             records = fn()
         except SlurmError as error:
             if error.number == SLURM_NO_CHANGE_IN_DATA and ignore_empty:
-                self.warn(f"{call}({self.conn_id}) reports nothing changed", source)
+                self.warn(f"{call}() reports nothing changed", source)
                 return []
-            raise self.fail(error.number, f"{call}({self.conn_id}) failed", source) from None
+            raise self.fail(error.number, f"{call}() failed", source) from None
         if not records and not ignore_empty:
-            self.warn(f"{call}({self.conn_id}) found nothing", source)
+            self.warn(f"{call}() found nothing", source)
         return records
 
     def query_rc(self, call: str, source: str, fn: Callable[[], Any]) -> Any:
@@ -218,7 +217,7 @@ class _Request:
         try:
             return fn()
         except SlurmError as error:
-            raise self.fail(error.number, f"{call}({self.conn_id}) failed", source) from None
+            raise self.fail(error.number, f"{call}() failed", source) from None
 
     def commit(self, source: str) -> None:
         from restd.native.errors import SlurmError
@@ -226,7 +225,7 @@ class _Request:
             self.db.commit()
         except SlurmError as error:
             raise self.fail(error.number,
-                            f"slurmdb_connection_commit({self.conn_id}) failed",
+                            "slurmdb_connection_commit() failed",
                             source) from None
 
 
