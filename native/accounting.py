@@ -317,10 +317,15 @@ def _new_user(keep: _Keep, data: dict, lib):
 # --- the connection ---------------------------------------------------------------------
 
 class Connection:
-    """A connection to slurmdbd for one request, as the calling thread's user."""
+    """A connection to slurmdbd for one request, as the calling thread's user.
 
-    def __init__(self):
+    ``resources`` (a restd.native.resources.Resources): the request's scope, which
+    then owns the record lists this connection returns (jobs_get)."""
+
+    def __init__(self, resources=None):
         self._ffi, self._lib = library.get()
+        self._resources = resources
+        self._handle = None
         ffi = self._ffi
         ffi.errno = 0
         handle = self._lib.slurmdb_connection_get(ffi.NULL)
@@ -1121,10 +1126,11 @@ def _jobs_get(self, cond: Optional[dict] = None, default_times: bool = False) ->
     finally:
         keep.close()
     try:
-        return JobRecords(ffi, lib, handle)
+        records = JobRecords(ffi, lib, handle)
     except BaseException:
         lib.slurm_list_destroy(handle)
         raise
+    return self._resources.own(records) if self._resources is not None else records
 
 
 __all__ += ["JobRecords", "parse_step"]
