@@ -85,7 +85,10 @@ def ensure_preloaded():
     environ[PRELOADED_MARK] = path
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(sys.executable, sys.orig_argv, environ)
+    try:
+        os.execve(sys.executable, sys.orig_argv, environ)
+    except OSError as error:  # still running, unprotected: load() will say so
+        log.warning("cannot re-execute %s with %s preloaded: %s", sys.executable, path, error)
 
 
 def slurm_logs_through_slurm():
