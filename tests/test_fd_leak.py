@@ -396,3 +396,45 @@ def test_exhausted_descriptors_are_found_and_answered_503():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == str(errno.EMFILE)
+
+
+# --- slurmdbd unreachable ---------------------------------------------------------------
+
+@pytest.mark.cluster
+def test_slurmdbd_unreachable_is_502_and_restd_stays_up(cluster):
+    """libslurm logs the failed connection with error(): in a Python process that was
+    glibc's error(3), which ended restd (library.ensure_preloaded)."""
+    from pathlib import Path
+    import shutil
+    import tempfile
+    from conftest import Cluster
+    tmp_path = Path(tempfile.mkdtemp(prefix="rt_fd_leak_"))  # readable by the user restd
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    for item in cluster.slurm_conf.parent.iterdir():
+        if item.suffix == ".conf":
+            text = item.read_text()
+            if item.name == "slurm.conf":
+                text = re.sub(r"(?m)^AccountingStoragePort=.*$",
+                              f"AccountingStoragePort={closed_port}", text)
+            (etc / item.name).write_text(text)
+    for path in (tmp_path, etc, *etc.iterdir()):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    try:
+        daemon = DbDaemon(Cluster(tmp_path))
+        try:
+            client = Client(daemon)
+            for _ in range(3):
+                status, body = client.request("GET", "tres")
+                assert status == 502, (status, body)
+                assert body["errors"][0]["source"] == "openapi_get_db_conn", body["errors"]
+            assert client.request("GET", "/slurm/v0.0.40/ping")[0] == 200
+            assert daemon.process.poll() is None, "restd exited"
+            client.close()
+        finally:
+            daemon.stop()
+    finally:
+        shutil.rmtree(tmp_path)
