@@ -317,24 +317,28 @@ def _new_user(keep: _Keep, data: dict, lib):
 # --- the connection ---------------------------------------------------------------------
 
 class Connection:
-    """A connection to slurmdbd for one request, as the calling thread's user."""
+    """A connection to slurmdbd for one request, as the calling thread's user.
 
-    def __init__(self):
+    ``resources`` (a restd.native.resources.Resources): the request's scope, which
+    then owns the record lists this connection returns (jobs_get)."""
+
+    def __init__(self, resources=None):
         self._ffi, self._lib = library.get()
+        self._resources = resources
+        self._handle = None
         ffi = self._ffi
         ffi.errno = 0
         handle = self._lib.slurmdb_connection_get(ffi.NULL)
-        if handle == ffi.NULL:
-            number = ffi.errno or error_number("ESLURM_DB_CONNECTION")
-            raise SlurmError(number, call="slurmdb_connection_get")
-        self._handle = ffi.new("void **", handle)
+        number = ffi.errno
+        # A connection that could not be opened still comes back as a handle (its
+        # socket closed) with errno set (dbd_conn_open): it is freed here.
+        self._handle = ffi.new("void **", handle) if handle != ffi.NULL else None
+        if handle == ffi.NULL or number:
+            self._release()
+            raise SlurmError(number or error_number("ESLURM_DB_CONNECTION"),
+                             call="slurmdb_connection_get")
         self.committed = False
         self.changed = False  # a write call was made (rolled back unless committed)
-
-    @property
-    def address(self) -> int:
-        """The connection handle's address (slurmrestd shows it in messages)."""
-        return int(self._ffi.cast("uintptr_t", self._handle[0])) if self._handle else 0
 
     # -- lifetime --
 
@@ -348,11 +352,20 @@ class Connection:
         self._lib.slurmdb_connection_commit(self._handle[0], False)
 
     def close(self) -> None:
-        if self._handle is not None and self._handle[0] != self._ffi.NULL:
-            if self.changed and not self.committed:
-                self.rollback()
-            self._lib.slurmdb_connection_close(self._handle)
-        self._handle = None
+        """Roll back what was not committed and close the connection (idempotent).
+        Its socket is closed also when slurmdbd has ended the connection first, as it
+        does after refusing a call (restd_slurmdb_connection_close)."""
+        try:
+            if self._handle is not None and self._handle[0] != self._ffi.NULL:
+                if self.changed and not self.committed:
+                    self.rollback()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None and handle[0] != self._ffi.NULL:
+            self._lib.restd_slurmdb_connection_close(handle)
 
     def __enter__(self):
         return self
@@ -1113,10 +1126,11 @@ def _jobs_get(self, cond: Optional[dict] = None, default_times: bool = False) ->
     finally:
         keep.close()
     try:
-        return JobRecords(ffi, lib, handle)
+        records = JobRecords(ffi, lib, handle)
     except BaseException:
         lib.slurm_list_destroy(handle)
         raise
+    return self._resources.own(records) if self._resources is not None else records
 
 
 __all__ += ["JobRecords", "parse_step"]

@@ -12,7 +12,9 @@ sets it).
 """
 import ctypes
 import glob
+import logging
 import os
+import sys
 import threading
 
 LIBRARY_FILE = "libslurmfull.so"
@@ -26,6 +28,11 @@ LIB_CANDIDATES = [
     "/opt/slurm/lib64/slurm",
 ]
 
+# Set in the environment of the process re-executed by ensure_preloaded(): the
+# libslurmfull path it put in LD_PRELOAD.
+PRELOADED_MARK = "RESTD_LIBSLURMFULL_PRELOADED"
+
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _loaded = None  # (ffi, lib) once load() succeeded
 _handle = None  # keeps the RTLD_GLOBAL handle alive
@@ -48,6 +55,49 @@ def find_library():
             if os.path.exists(path):
                 return path
     raise SlurmLoadError("%s not found in %s" % (LIBRARY_FILE, ", ".join(patterns)))
+
+
+def ensure_preloaded():
+    """Re-execute this process (same argv) with libslurmfull in LD_PRELOAD, once.
+
+    libslurmfull and its plugins log through a function named ``error`` (log.c), and
+    glibc exports ``error(3)`` too. A program linked against libslurmfull finds
+    Slurm's first; in Python, libc is in the global scope before any library loaded
+    later, so libslurm's ``error("...: %m")`` runs glibc's ``error(status, errnum,
+    format)``: it exits the process or crashes (no fd left for a socket, slurmdbd
+    unreachable). Preloaded, libslurmfull comes before libc and every caller gets
+    Slurm's. Call it first thing in the daemon, while the process has one thread.
+    Without libslurmfull (a build host) nothing is done."""
+    try:
+        path = find_library()
+    except SlurmLoadError:
+        return
+    preloaded = os.environ.get("LD_PRELOAD", "").replace(":", " ").split()
+    if os.environ.get(PRELOADED_MARK) == path:
+        # done: children restd might start need not carry it
+        os.environ["LD_PRELOAD"] = " ".join(entry for entry in preloaded if entry != path)
+        if not os.environ["LD_PRELOAD"]:
+            del os.environ["LD_PRELOAD"]
+        return
+    if path in preloaded:
+        return
+    environ = dict(os.environ, LD_PRELOAD=" ".join([path, *preloaded]))
+    environ[PRELOADED_MARK] = path
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execve(sys.executable, sys.orig_argv, environ)
+    except OSError as error:  # still running, unprotected: load() will say so
+        log.warning("cannot re-execute %s with %s preloaded: %s", sys.executable, path, error)
+
+
+def slurm_logs_through_slurm():
+    """True when ``error`` resolves to libslurm's own log function (see
+    :func:`ensure_preloaded`), False when to glibc's error(3)."""
+    if _handle is None:
+        return False
+    first = ctypes.cast(ctypes.CDLL(None).error, ctypes.c_void_p).value
+    return first == ctypes.cast(_handle.slurm_error, ctypes.c_void_p).value
 
 
 def load(conf=None, jwt_daemon=False):
@@ -91,6 +141,10 @@ def load(conf=None, jwt_daemon=False):
                 % (conf_path or "default",)
             )
         _loaded = (ffi, lib)
+        if not slurm_logs_through_slurm():
+            log.warning("libslurm's error() resolves to glibc's error(3): a libslurm error "
+                        "(slurmdbd unreachable, no file descriptor left) can end this "
+                        "process; preload %s (restd does: library.ensure_preloaded)", path)
         return _loaded
 
 

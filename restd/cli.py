@@ -190,6 +190,8 @@ def _print_openapi(config: Config) -> None:
 
 def _daemon(config: Config) -> int:
     """Check who restd runs as, lock down, load the plugins and serve."""
+    from restd.native.library import ensure_preloaded
+    ensure_preloaded()  # may re-execute restd, as the first thing it does
     uid, gid = _run_as(config)
     if "disable_user_check" not in config.security:
         problem = user_check({uid} if uid is not None else {os.getuid(), os.geteuid()},

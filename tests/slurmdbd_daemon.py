@@ -32,13 +32,14 @@ def _free_port() -> int:
 class DbDaemon:
     """A running ``python -m restd`` serving the slurmdbd (and slurmctld) endpoints."""
 
-    def __init__(self, cluster):
+    def __init__(self, cluster, wrapper: tuple[str, ...] = ()):
+        """``wrapper``: a command restd is started through (``prlimit --nofile=...``)."""
         self.cluster = cluster
         self.port = _free_port()
         self.log = open(f"/tmp/rt_restd_slurmdbd_{self.port}.log", "w+b")
         env = cluster.env(SLURM_JWT="daemon")
         self.process = subprocess.Popen(
-            ["setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups",
+            [*wrapper, "setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups",
              PYTHON, "-m", "restd", "-a", "jwt", "-s", "slurmctld,slurmdbd",
              "-d", "v0.0.40", f"127.0.0.1:{self.port}"],
             env=env, cwd="/tmp", stdout=self.log, stderr=subprocess.STDOUT)

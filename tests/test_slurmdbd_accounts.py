@@ -11,7 +11,7 @@ from slurmdbd_daemon import dbd, envelope_ok, key_shape, rt_cleanup, sample  # n
 
 pytestmark = pytest.mark.cluster
 
-FOUND_NOTHING = re.compile(r"^slurmdb_accounts_get\(0x[0-9a-f]+\) found nothing$")
+FOUND_NOTHING = re.compile(r"^slurmdb_accounts_get\(\) found nothing$")
 
 
 def _accounts(dbd):
@@ -58,7 +58,9 @@ def test_missing_account_is_empty_with_a_warning(dbd):
     assert warning["source"] == "_dump_accounts"
     reference = sample("db_account_missing")["body"]["warnings"][0]
     assert warning["source"] == reference["source"]
-    assert FOUND_NOTHING.match(reference["description"])
+    # slurmrestd shows the connection's heap address there; restd names the call only
+    assert re.match(r"^slurmdb_accounts_get\(0x[0-9a-f]+\) found nothing$",
+                    reference["description"])
 
 
 def test_account_with_associations(dbd):
@@ -144,7 +146,7 @@ def test_ordinary_user_cannot_add_or_delete_accounts(dbd, rt_cleanup):
     [error] = body["errors"]
     assert error["error_number"] == 2002
     assert error["error"] == "Access/permission denied"
-    assert re.match(r"slurmdb_accounts_add\(0x[0-9a-f]+\) failed", error["description"])
+    assert error["description"] == "slurmdb_accounts_add() failed"
     assert "rt_acct4" not in _accounts(dbd)
 
     status, body = dbd.request("DELETE", "account/physics", user="alice")

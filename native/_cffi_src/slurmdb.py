@@ -320,6 +320,7 @@ typedef struct {
 FUNCTIONS = """
 void *slurmdb_connection_get(uint16_t *persist_conn_flags);
 int slurmdb_connection_close(void **db_conn);
+int restd_slurmdb_connection_close(void **db_conn);
 int slurmdb_connection_commit(void *db_conn, bool commit);
 
 int slurmdb_accounts_add(void *db_conn, struct xlist *acct_list);
@@ -402,6 +403,30 @@ void slurmdb_destroy_stats_rec(void *object);
 char *slurmdbd_msg_type_2_str(int msg_type, int get_enum);
 
 bool slurm_with_slurmdbd(void);
+
+/*
+ * slurmdb_connection_close(), then free what it left behind. libslurm's dbd_conn_close()
+ * (accounting_storage/slurmdbd) up to 23.02.2 returns early, without
+ * slurm_persist_conn_destroy(), when the connection is no longer writeable, and its
+ * socket then stays open for the life of the process. slurmdbd ends a connection after
+ * refusing an RPC (ESLURM_ACCESS_DENIED: slurm_persist_conn.c,
+ * _process_service_connection), so every refused request leaked one socket. 23.02.3
+ * always destroys it (SchedMD commit 846820c4fc, bug 16669). Every path that destroys
+ * the connection also sets *db_conn to NULL, so a handle still set here is one libslurm
+ * left, whatever the version. (slurm_persist_conn_destroy() is internal, exported by
+ * libslurmfull 22.05 ... 24.11.)
+ */
+extern void slurm_persist_conn_destroy(void *persist_conn);
+
+static int restd_slurmdb_connection_close(void **db_conn)
+{
+    int rc = slurmdb_connection_close(db_conn);
+    if (db_conn && *db_conn) {
+        slurm_persist_conn_destroy(*db_conn);
+        *db_conn = NULL;
+    }
+    return rc;
+}
 
 static const char *restd_accounting_storage_type(void)
 {

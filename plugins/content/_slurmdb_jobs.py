@@ -358,12 +358,14 @@ class _NoRecords:
 
 
 async def _answer_jobs(ctx, cond: dict[str, Any]):
-    """slurmdb_jobs_get() as the requesting user; the jobs streamed."""
+    """slurmdb_jobs_get() as the requesting user; the jobs streamed. The records
+    belong to the request's resources (plugins/content/_runner.py), handed on to
+    the answer, which closes them once written or cut short."""
     def work(req):
         _resolve_qos(req, cond)
         if not _resolve_reservations(req, cond):
-            req.warn(f"slurmdb_jobs_get({req.conn_id}) found nothing", "_dump_jobs")
-            return _NoRecords(), req.lookups(), req.version
+            req.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
+            return _NoRecords(), req.lookups(), req.version, _NoRecords().close
         exit_code = cond.pop("exitcode", None)
         records = req.query_list("slurmdb_jobs_get", "_dump_jobs",
                                  lambda: req.db.jobs_get(cond))
@@ -372,23 +374,20 @@ async def _answer_jobs(ctx, cond: dict[str, Any]):
             # code (the number exit_code.return_code shows), kept here.
             records.retain(lambda job: _exited_with(job.exitcode, exit_code))
             if not len(records):
-                req.warn(f"slurmdb_jobs_get({req.conn_id}) found nothing", "_dump_jobs")
+                req.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
         # The dump needs the database's QOS, TRES and associations (Slurm's
         # NEED_QOS, NEED_TRES, NEED_ASSOC): fetched now, while the connection is open.
-        try:
-            return records, _job_lookups(req, records), req.version
-        except BaseException:
-            records.close()
-            raise
+        lookups = _job_lookups(req, records)
+        return records, lookups, req.version, req.resources.hand_over(records)
 
     result = await _run(ctx, work)
     if not isinstance(result, tuple):
         return result  # 304: nothing changed
-    records, lookups, version = result
-    return {"jobs": _job_stream(records, lookups, version)}
+    records, lookups, version, close = result
+    return {"jobs": _job_stream(records, lookups, version, close)}
 
 
-def _job_stream(records, lookups, version) -> ListStream:
+def _job_stream(records, lookups, version, close) -> ListStream:
     from restd.data_parser.v0040_slurmdb import lookups as installed
 
     def render(start: int, stop: int) -> list:
@@ -396,7 +395,7 @@ def _job_stream(records, lookups, version) -> ListStream:
             return _dump.dump(version, JOB_LIST_TYPE, records.records(start, stop),
                               warnings=stream.warnings)
 
-    stream = ListStream(len(records), render, records.close, batch=BATCH)
+    stream = ListStream(len(records), render, close, batch=BATCH)
     return stream
 
 

@@ -23,6 +23,7 @@ from typing import Any, Callable, Optional
 from restd.data_parser import dump as _dump
 from restd.data_parser import parse as _parse
 from restd.plugin_api import OperationSpec, Parameter, RequestFailed, SlurmInfo
+from restd.plugins.content import _runner
 
 log = logging.getLogger(__name__)
 
@@ -171,13 +172,16 @@ class _Job:
     """What one worker job sees: the dump/parse helpers and the warnings and
     errors for the envelope (appended to the context when the job ends)."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx, resources):
         self.ctx = ctx
         self.warnings: list[dict] = []
         self.errors: list[dict] = []
         self.status: Optional[int] = None  # set with errors that do not end the work
         controller, _, services, errors = _native.modules
-        self.controller = controller
+        # the request's resources (plugins/content/_runner.py) own every answer
+        # the controller's calls return, and close them
+        self.resources = resources
+        self.controller = resources.calls(controller)
         self.services = services
         self.native_errors = errors
         self.version = _native.version
@@ -194,6 +198,8 @@ class _Job:
 
     def fail(self, number: int, description: str, source: str,
              status: Optional[int] = None) -> RequestFailed:
+        if status is None and _out_of_descriptors(number):
+            return _runner.exhausted_failure(_runner.descriptors_exhausted(), source)
         return RequestFailed(http_status(number) if status is None else status, description,
                              error_number=number, error=self.strerror(number), source=source)
 
@@ -203,38 +209,29 @@ class _Job:
         self.errors.append({"description": description, "error_number": number,
                             "error": self.strerror(number), "source": source})
         if self.status is None:
-            self.status = http_status(number)
+            self.status = 503 if _out_of_descriptors(number) else http_status(number)
 
     def slurm_failure(self, error, description: str, source: str) -> RequestFailed:
         return self.fail(error.number, description, source)
 
 
-async def _run(ctx, work: Callable[[_Job], Any]) -> Any:
-    """``work(job)`` in one worker job, as the request's identity."""
-    identity = ctx.identity
+def _out_of_descriptors(number: int) -> bool:
+    """A call that could not reach slurmctld because restd has no file descriptor
+    left (libslurm reports the connection failure, not its cause): 503, not 502."""
+    return http_status(number) == 502 and _runner.descriptors_exhausted() is not None
 
-    def run():
-        _native.load()
-        job = _Job(ctx)
+
+async def _run(ctx, work: Callable[[_Job], Any]) -> Any:
+    """``work(job)`` in one worker job, as the request's identity; what it gets from
+    libslurm is closed by the request's resources (plugins/content/_runner.py)."""
+    def run(resources):
+        job = _Job(ctx, resources)
         try:
-            if identity is None or identity.credential is None:
-                result = work(job)
-            else:
-                with _native.modules[1].as_user(identity.credential, identity.user):
-                    result = work(job)
-            return job, result, None
+            return job, work(job), None
         except RequestFailed as failure:
             return job, None, failure
 
-    try:
-        job, result, failure = await ctx.run_blocking(run)
-    except Exception as error:
-        from restd.native.library import SlurmLoadError
-        if isinstance(error, SlurmLoadError):
-            raise RequestFailed(502, f"Unable to load libslurm: {error}",
-                                error_number=SLURM_ERROR, error="Unspecified error",
-                                source="slurmctld") from None
-        raise
+    job, result, failure = await _runner.run(ctx, run, load=_native.load, source=NAME)
     ctx.warnings.extend(job.warnings)
     ctx.errors.extend(job.errors)
     if job.status is not None:
@@ -379,22 +376,15 @@ async def get_jobs(ctx):
             return _jobs_answer(job, None)
         pretty = _fast_json(job)
         if pretty is None:
-            try:
-                return _jobs_answer(job, msg)
-            finally:
-                msg.close()
-        try:
-            return _jobs_answer(job, msg, records=_streamed_jobs(msg, pretty))
-        except BaseException:
-            msg.close()
-            raise
+            return _jobs_answer(job, msg)
+        return _jobs_answer(job, msg, records=_streamed_jobs(job, msg, pretty))
     return await _run(ctx, work)
 
 
 JOB_BATCH = 1000  # jobs written per worker job
 
 
-def _streamed_jobs(msg, pretty: bool):
+def _streamed_jobs(job: _Job, msg, pretty: bool):
     """The jobs of a JSON answer, written by the fast path JOB_BATCH at a time
     while the answer goes out: the message from slurmctld is the one copy
     held, instead of it and the whole answer twice (a 10,000-job answer is
@@ -403,7 +393,7 @@ def _streamed_jobs(msg, pretty: bool):
     from restd.plugin_api import ListStream
     return ListStream(len(msg),
                       lambda start, stop: fastpath.dump_jobs_json(msg, pretty, 1, start, stop),
-                      msg.close, batch=JOB_BATCH)
+                      job.resources.hand_over(msg), batch=JOB_BATCH)
 
 
 class SelectedStep:
@@ -467,10 +457,7 @@ async def get_job(ctx):
         except job.native_errors.SlurmError as error:
             job.error(error.number, f"Unable to query JobId={job_id}", source)
             return _jobs_answer(job, None)
-        try:
-            return _jobs_answer(job, msg)
-        finally:
-            msg.close()
+        return _jobs_answer(job, msg)
     return await _run(ctx, work)
 
 
@@ -506,14 +493,11 @@ async def get_jobs_state(ctx):
         except job.native_errors.SlurmError as error:
             raise job.fail(error.number, "Unable to query job states",
                            "slurm_load_jobs()")
-        try:
-            c = msg.c
-            pointers = [c.job_array + index for index in range(c.record_count)]
-            if wanted:
-                pointers = [record for record in pointers if matches(record)]
-            return _jobs_answer(job, msg, job.dump("JOB_INFO_MSG", pointers))
-        finally:
-            msg.close()
+        c = msg.c
+        pointers = [c.job_array + index for index in range(c.record_count)]
+        if wanted:
+            pointers = [record for record in pointers if matches(record)]
+        return _jobs_answer(job, msg, job.dump("JOB_INFO_MSG", pointers))
     return await _run(ctx, work)
 
 
@@ -770,28 +754,25 @@ async def delete_jobs(ctx):
             msg = job.controller.load_jobs(0, SHOW_FLAGS["ALL"])
         except job.native_errors.SlurmError as error:
             raise job.slurm_failure(error, "Unable to query jobs", "slurm_load_jobs()")
-        try:
-            c = msg.c
-            records = [c.job_array + index for index in range(c.record_count)]
-            base_states_done = {3, 4, 5, 6, 7, 8, 9, 10, 11}
-            if wanted:
-                for step in wanted:
-                    targets.append((
-                        str(step), step.job_id,
-                        None if step.array_task_id == NO_VAL else step.array_task_id,
-                        None if step.het_job_offset == NO_VAL else step.het_job_offset))
-            else:
-                for record in records:
-                    if record.job_state & 0xFF in base_states_done:
-                        continue
-                    if _kill_matches(record, spec, job):
-                        task = record.array_task_id if record.array_task_id != 0xFFFFFFFE \
-                            and record.array_job_id else None
-                        text = f"{record.array_job_id}_{task}" if task is not None else \
-                            str(record.job_id)
-                        targets.append((text, record.job_id, None, None))
-        finally:
-            msg.close()
+        c = msg.c
+        records = [c.job_array + index for index in range(c.record_count)]
+        base_states_done = {3, 4, 5, 6, 7, 8, 9, 10, 11}
+        if wanted:
+            for step in wanted:
+                targets.append((
+                    str(step), step.job_id,
+                    None if step.array_task_id == NO_VAL else step.array_task_id,
+                    None if step.het_job_offset == NO_VAL else step.het_job_offset))
+        else:
+            for record in records:
+                if record.job_state & 0xFF in base_states_done:
+                    continue
+                if _kill_matches(record, spec, job):
+                    task = record.array_task_id if record.array_task_id != 0xFFFFFFFE \
+                        and record.array_job_id else None
+                    text = f"{record.array_job_id}_{task}" if task is not None else \
+                        str(record.job_id)
+                    targets.append((text, record.job_id, None, None))
         results = []
         for text, job_id, task, het in targets:
             number, message = 0, ""
@@ -815,11 +796,8 @@ def _load_nodes_with_partitions(job: _Job, update_time: int, show_flags: int):
     if msg is None:
         return None
     parts = job.controller.load_partitions(0, show_flags)
-    try:
-        from restd.native import library
-        library.get()[1].slurm_populate_node_partitions(msg.c, parts.c)
-    finally:
-        msg._parts = parts  # node records point into the partition message
+    from restd.native import library
+    library.get()[1].slurm_populate_node_partitions(msg.c, parts.c)
     return msg
 
 
@@ -836,23 +814,17 @@ async def get_nodes(ctx, name: Optional[str] = None):
                            else f"Unable to query node {name}", "slurm_load_node()")
         if msg is None:
             return {"nodes": [], "last_update": _timestamp(job, 0)}
-        try:
-            if name is not None:
-                c = msg.c
-                pointers = [c.node_array + index for index in range(c.record_count)
-                            if job.services.get(c.node_array + index, "name") == name]
-                if not pointers:
-                    raise job.fail(ESLURM_INVALID_NODE_NAME, f"Unable to query node {name}",
-                                   source)
-                nodes = job.dump("NODES", pointers)
-            else:
-                nodes = dump_nodes(msg, job)
-            return {"nodes": nodes, "last_update": _timestamp(job, msg.c.last_update)}
-        finally:
-            msg.close()
-            parts = getattr(msg, "_parts", None)
-            if parts is not None:
-                parts.close()
+        if name is not None:
+            c = msg.c
+            pointers = [c.node_array + index for index in range(c.record_count)
+                        if job.services.get(c.node_array + index, "name") == name]
+            if not pointers:
+                raise job.fail(ESLURM_INVALID_NODE_NAME, f"Unable to query node {name}",
+                               source)
+            nodes = job.dump("NODES", pointers)
+        else:
+            nodes = dump_nodes(msg, job)
+        return {"nodes": nodes, "last_update": _timestamp(job, msg.c.last_update)}
     return await _run(ctx, work)
 
 
@@ -911,14 +883,11 @@ async def get_partitions(ctx, name: Optional[str] = None):
         if msg is None:
             return {"partitions": job.dump("PARTITION_INFO_MSG", None),
                     "last_update": _timestamp(job, 0)}
-        try:
-            c = msg.c
-            pointers = _records_named(job, c.partition_array, c.record_count, name,
-                                      "partition", source)
-            return {"partitions": job.dump("PARTITION_INFO_MSG", pointers),
-                    "last_update": _timestamp(job, c.last_update)}
-        finally:
-            msg.close()
+        c = msg.c
+        pointers = _records_named(job, c.partition_array, c.record_count, name,
+                                  "partition", source)
+        return {"partitions": job.dump("PARTITION_INFO_MSG", pointers),
+                "last_update": _timestamp(job, c.last_update)}
     return await _run(ctx, work)
 
 
@@ -950,14 +919,11 @@ async def get_reservations(ctx, name: Optional[str] = None):
                                     "slurm_load_reservations()")
         if msg is None:
             return {"reservations": [], "last_update": _timestamp(job, 0)}
-        try:
-            c = msg.c
-            pointers = _records_named(job, c.reservation_array, c.record_count, name,
-                                      "reservation", source)
-            return {"reservations": job.dump("RESERVATION_INFO_MSG", pointers),
-                    "last_update": _timestamp(job, c.last_update)}
-        finally:
-            msg.close()
+        c = msg.c
+        pointers = _records_named(job, c.reservation_array, c.record_count, name,
+                                  "reservation", source)
+        return {"reservations": job.dump("RESERVATION_INFO_MSG", pointers),
+                "last_update": _timestamp(job, c.last_update)}
     return await _run(ctx, work)
 
 
@@ -972,13 +938,10 @@ async def get_licenses(ctx):
         except job.native_errors.SlurmError as error:
             raise job.slurm_failure(error, "Unable to query licenses",
                                     "slurm_load_licenses()")
-        try:
-            c = msg.c
-            pointers = [c.lic_array + index for index in range(c.num_lic)]
-            return {"licenses": job.dump("LICENSES", pointers),
-                    "last_update": _timestamp(job, c.last_update)}
-        finally:
-            msg.close()
+        c = msg.c
+        pointers = [c.lic_array + index for index in range(c.num_lic)]
+        return {"licenses": job.dump("LICENSES", pointers),
+                "last_update": _timestamp(job, c.last_update)}
     return await _run(ctx, work)
 
 
@@ -998,10 +961,7 @@ async def get_diag(ctx):
         except job.native_errors.SlurmError as error:
             raise job.slurm_failure(error, "slurm_get_statistics() failed",
                                     "slurm_get_statistics()")
-        try:
-            return {"statistics": job.dump("STATS_MSG", stats.c)}
-        finally:
-            stats.close()
+        return {"statistics": job.dump("STATS_MSG", stats.c)}
     return await _run(ctx, work)
 
 
@@ -1031,10 +991,7 @@ async def get_shares(ctx):
             msg = job.controller.shares(accounts=accounts, users=users)
         except job.native_errors.SlurmError as error:
             raise job.fail(error.number, error.description, "slurm_associations_get_shares()")
-        try:
-            return {"shares": job.dump("SHARES_RESP_MSG", msg.c)}
-        finally:
-            msg.close()
+        return {"shares": job.dump("SHARES_RESP_MSG", msg.c)}
     return await _run(ctx, work)
 
 

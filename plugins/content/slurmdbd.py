@@ -10,10 +10,13 @@ closes the connection.
 
 Behaviour follows slurmrestd 24.11's openapi/slurmdbd for v0.0.40
 (src/slurmrestd/plugins/openapi/slurmdbd/): the same calls and conditions,
-warnings ("slurmdb_accounts_get(0x...) found nothing") and error sources
-(its function names), "nothing changed" answered 304 without a body. Status
-codes: Slurm's mapping, except that an access refusal (ESLURM_ACCESS_DENIED,
-ESLURM_USER_ID_MISSING) is 403, not 500, as in restd's slurmctld plugin.
+warnings and error sources (its function names), "nothing changed" answered
+304 without a body. Status codes: Slurm's mapping, except that an access
+refusal (ESLURM_ACCESS_DENIED, ESLURM_USER_ID_MISSING) is 403, not 500, as in
+restd's slurmctld plugin, and restd out of file descriptors is 503.
+Texts name the call without the connection's heap address that slurmrestd
+shows ("slurmdb_accounts_get() found nothing", not "slurmdb_accounts_get(0x...)"):
+an address tells a client nothing and helps an attacker.
 
 Where restd differs on purpose: requests that change accounting run one at a
 time (see :func:`_run`); DELETE associations without any condition is refused
@@ -49,6 +52,7 @@ from restd.data_parser.types import Invalid, to_bool
 from restd.http.messages import Response
 from restd.plugin_api import (OperationSpec, Parameter, PluginUnavailable, RequestFailed,
                               SlurmInfo)
+from restd.plugins.content import _runner
 
 log = logging.getLogger(__name__)
 
@@ -164,16 +168,13 @@ class _Request:
     """One request's worker job: its slurmdbd connection, dump and the
     warnings and errors for the envelope."""
 
-    def __init__(self, db, version):
+    def __init__(self, db, version, resources):
         self.db = db
         self.version = version
+        self.resources = resources  # restd.native.resources.Resources of the request
         self.warnings: list[dict] = []
         self.errors: list[dict] = []
         self._lookups = None
-
-    @property
-    def conn_id(self) -> str:
-        return f"0x{self.db.address:x}"
 
     def warn(self, description: str, source: str) -> None:
         self.warnings.append({"description": description, "source": source})
@@ -205,11 +206,11 @@ class _Request:
             records = fn()
         except SlurmError as error:
             if error.number == SLURM_NO_CHANGE_IN_DATA and ignore_empty:
-                self.warn(f"{call}({self.conn_id}) reports nothing changed", source)
+                self.warn(f"{call}() reports nothing changed", source)
                 return []
-            raise self.fail(error.number, f"{call}({self.conn_id}) failed", source) from None
+            raise self.fail(error.number, f"{call}() failed", source) from None
         if not records and not ignore_empty:
-            self.warn(f"{call}({self.conn_id}) found nothing", source)
+            self.warn(f"{call}() found nothing", source)
         return records
 
     def query_rc(self, call: str, source: str, fn: Callable[[], Any]) -> Any:
@@ -218,7 +219,7 @@ class _Request:
         try:
             return fn()
         except SlurmError as error:
-            raise self.fail(error.number, f"{call}({self.conn_id}) failed", source) from None
+            raise self.fail(error.number, f"{call}() failed", source) from None
 
     def commit(self, source: str) -> None:
         from restd.native.errors import SlurmError
@@ -226,70 +227,64 @@ class _Request:
             self.db.commit()
         except SlurmError as error:
             raise self.fail(error.number,
-                            f"slurmdb_connection_commit({self.conn_id}) failed",
+                            "slurmdb_connection_commit() failed",
                             source) from None
 
 
 _WRITE_LOCK = threading.Lock()
 
 
+def _connection_failure(error, version) -> RequestFailed:
+    """slurmdbd cannot be reached (502), or restd is out of file descriptors (503)."""
+    exhausted = _runner.descriptors_exhausted()
+    if exhausted is not None or error.number in _runner.DESCRIPTORS_EXHAUSTED:
+        return _runner.exhausted_failure(exhausted or error.number, "openapi_get_db_conn")
+    return RequestFailed(http_status(ESLURM_DB_CONNECTION), "Failed to open slurmdbd connection",
+                         error_number=ESLURM_DB_CONNECTION,
+                         error=version.services.strerror(ESLURM_DB_CONNECTION),
+                         source="openapi_get_db_conn")
+
+
 async def _run(ctx, work: Callable[[_Request], Any]) -> Any:
     """``work(request)`` in one worker job, as the request's identity, with a
-    slurmdbd connection of its own. A RequestFailed with SLURM_NO_CHANGE_IN_DATA
+    slurmdbd connection of its own (plugins/content/_runner.py: the request's
+    resources are closed there). A RequestFailed with SLURM_NO_CHANGE_IN_DATA
     is answered 304 without a body.
 
     Requests that change accounting (every method but GET) run one at a time:
     slurmdbd 22.05 keeps each connection's changes in an open transaction until
     the commit, and two such transactions adding and removing associations at
     once can leave the association tree (lft/rgt) inconsistent."""
-    identity = ctx.identity
     lock = _WRITE_LOCK if ctx.request.method.upper() != "GET" else None
 
-    def job():
-        from restd.native import accounting, identity as native_identity
+    def job(resources):
+        from restd.native import accounting
         from restd.native.errors import SlurmError
         version = _native.load()
         state = None
 
-        def with_connection():
-            if lock is None:
-                return connect_and_work()
-            with lock:  # until the connection is closed (committed or rolled back)
-                return connect_and_work()
-
         def connect_and_work():
             nonlocal state
             try:
-                db = accounting.Connection()
+                connection = accounting.Connection(resources)
             except SlurmError as error:
-                raise RequestFailed(http_status(ESLURM_DB_CONNECTION),
-                                    "Failed to open slurmdbd connection",
-                                    error_number=ESLURM_DB_CONNECTION,
-                                    error=version.services.strerror(ESLURM_DB_CONNECTION),
-                                    source="openapi_get_db_conn") from error
-            with db:
-                state = _Request(db, version)
+                raise _connection_failure(error, version) from None
+            # closed here, before the lock is released (committed or rolled back)
+            with resources.closing(connection) as db:
+                state = _Request(db, version, resources)
                 return work(state)
 
         try:
-            if identity is None or identity.credential is None:
-                result = with_connection()
+            if lock is None:
+                result = connect_and_work()
             else:
-                with native_identity.as_user(identity.credential, identity.user):
-                    result = with_connection()
+                with lock:
+                    result = connect_and_work()
             return state, result, None
         except RequestFailed as failure:
             return state, None, failure
 
-    try:
-        state, result, failure = await ctx.run_blocking(job)
-    except Exception as error:
-        from restd.native.library import SlurmLoadError
-        if isinstance(error, SlurmLoadError):
-            raise RequestFailed(502, f"Unable to load libslurm: {error}",
-                                error_number=SLURM_ERROR, error="Unspecified error",
-                                source=NAME) from None
-        raise
+    state, result, failure = await _runner.run(ctx, job, load=_native.load, source=NAME)
     if state is not None:
         ctx.warnings.extend(state.warnings)
         ctx.errors.extend(state.errors)
