@@ -111,7 +111,9 @@ def _resolve_qos(data, path) -> int:
         raise Invalid(f"Unable to resolve QOS of type {json_type_name(data)}",
                       ESLURM_INVALID_QOS)
     table = _current()
-    if isinstance(data, (int, float)) or (isinstance(data, str) and data.isdigit()):
+    if isinstance(data, float) and data.is_integer():
+        data = int(data)
+    if isinstance(data, int) or (isinstance(data, str) and data.isdigit()):
         if int(data) in table.qos:
             return int(data)
     else:
