@@ -261,7 +261,7 @@ def test_config_with_an_unknown_qos_is_refused_before_anything(db, mine):
                                       "user": f"{MINE}user2", "partition": "debug",
                                       "qos": [f"{MINE}no_such_qos"]})
     status, body = db.request("POST", "config", body=document)
-    assert status == 400, body
+    assert status == 422, body
     assert body["errors"][0]["error_number"] == 2066  # ESLURM_INVALID_QOS
     assert body["errors"][0]["source"].startswith("#/associations[")
     assert _mine_in_accounting(db) == []

@@ -245,20 +245,16 @@ async def _run(ctx, work: Callable[[_Job], Any]) -> Any:
 
 
 def _parse_body(ctx, type_name: str, data: Any, path: str = "#/") -> Any:
-    """Parse a request body into C members; errors answer 400 (or the first
-    error's status) with every parse error in the envelope."""
+    """Parse a request body into C members; errors answer 422 with every parse
+    error in the envelope."""
     from restd.data_parser.v0040 import V0040
     fast = "fast" in ctx.data_parser.flags
     result = _parse.parse(V0040, type_name, data, fast=fast, path=path)
     for entry in result.warnings:
         ctx.warning(entry["description"], entry["source"])
     if result.errors:
-        for entry in result.errors[1:]:
-            ctx.errors.append(entry)
-        first = result.errors[0]
-        raise RequestFailed(http_status(first["error_number"]), first["description"],
-                            error_number=first["error_number"], error=first["error"],
-                            source=first["source"])
+        ctx.errors.extend(result.errors[1:])
+        raise result.refusal()
     return result.value
 
 

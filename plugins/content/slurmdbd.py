@@ -308,7 +308,7 @@ def _invalid_query(description: str, source: str) -> RequestFailed:
 
 
 def _parse_body(ctx, type_name: str) -> Any:
-    """Parse the request body; parse errors answer 400 with every error."""
+    """Parse the request body; parse errors answer 422 with every error."""
     from restd.data_parser.v0040 import V0040
     if ctx.body is None:
         raise RequestFailed(400, "Request body is required", error_number=ESLURM_REST_FAIL_PARSING,
@@ -318,9 +318,7 @@ def _parse_body(ctx, type_name: str) -> Any:
         ctx.warning(entry["description"], entry["source"])
     if result.errors:
         ctx.errors.extend(result.errors[1:])
-        first = result.errors[0]
-        raise RequestFailed(400, first["description"], error_number=first["error_number"],
-                            error=first["error"], source=first["source"])
+        raise result.refusal()
     return result.value
 
 
@@ -722,9 +720,7 @@ def _parse_in_job(ctx, req: _Request, type_name: str):
             if not entry.get("error") and entry.get("error_number"):
                 entry["error"] = req.version.services.strerror(entry["error_number"])
         req.errors.extend(result.errors[1:])
-        first = result.errors[0]
-        raise RequestFailed(400, first["description"], error_number=first["error_number"],
-                            error=first["error"], source=first["source"])
+        raise result.refusal()
     return result.value
 
 
