@@ -216,6 +216,9 @@ def to_text(data: Any, ctx, path: str) -> Optional[str]:
     if data is None:
         return None
     if isinstance(data, str):
+        if "\x00" in data:
+            # a C string ends at its first NUL: the rest would be lost silently
+            raise Invalid("Strings cannot contain a NUL character (\\u0000)")
         return data
     if isinstance(data, bool):
         return "true" if data else "false"
@@ -841,6 +844,7 @@ class Hostlist(Kind):
             if data is None:
                 return None
             if isinstance(data, str):
+                data = to_text(data, ctx, path)
                 names = data.split(",") if "[" not in data else [data]
             elif isinstance(data, (list, tuple)):
                 names = []
@@ -849,7 +853,7 @@ class Hostlist(Kind):
                         stem = path[:-1] if path.endswith("/") else path
                         raise Invalid(f"Expected string but got {json_type_name(entry)}",
                                       path=f"{stem}[{index}]/")
-                    names.append(entry)
+                    names.append(to_text(entry, ctx, path))
             else:
                 raise Invalid(f"Expected list or string but got {json_type_name(data)}")
             try:
