@@ -369,6 +369,8 @@ def _parse_timestamp_no_val(data, ctx, path):
 
 
 def _timestamp(data, ctx, path):
+    if isinstance(data, str) and re.fullmatch(r"\s*[+-]?\d+\s*", data, re.ASCII):
+        data = int(data)  # Slurm reads a numeric string as the number first
     if data is None:
         return NO_VAL64
     if isinstance(data, float):
