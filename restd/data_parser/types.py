@@ -767,7 +767,7 @@ def expand_hostlist(expression: str) -> list[str]:
         prefix, ranges, suffix = match.groups()
         for item in ranges.split(","):
             low, _, high = item.partition("-")
-            if not low.isdigit() or (high and not high.isdigit()):
+            if not low.isdecimal() or (high and not high.isdecimal()):
                 raise ValueError(f"Invalid hostlist string: {expression}")
             width = len(low)
             for number in range(int(low), int(high or low) + 1):

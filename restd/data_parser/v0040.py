@@ -115,6 +115,7 @@ def _parse_id(kind: str):
                 raise Invalid(f"Invalid {kind} ID: {data}")
         else:
             services = ctx.services
+            data = to_text(data, ctx, path)  # a NUL would end the name in C
             number = (services.user_id if kind == "user" else services.group_id)(data)
             if number is None:
                 raise Invalid(f"Unable to resolve {kind}: {data}")
@@ -200,7 +201,7 @@ def _dump_step_id(value, services):
 
 
 def _parse_step_id(data, ctx, path):
-    if isinstance(data, str) and not data.strip().lstrip("+-").isdigit():
+    if isinstance(data, str) and not data.strip().lstrip("+-").isdecimal():
         for bit in STEP_NAMES_KIND.bits:
             if bit.name.lower() == data.strip().lower():
                 return bit.value
@@ -226,7 +227,7 @@ def _parse_signal(data, ctx, path):
     string = to_text(data, ctx, path)
     if not string:
         return NO_VAL16
-    if string.strip().isdigit():
+    if string.strip().isdecimal():
         return fit(int(string), "uint16_t", string)
     number = ctx.services.signal_number(string)
     if not number:
@@ -313,7 +314,7 @@ def _parse_time_string(string: str) -> int:
     import time as _time
     text_ = string.strip().lower()
     now = int(_time.time())
-    if text_.isdigit():
+    if text_.isdecimal():
         return int(text_)
     match = re.fullmatch(r"now(?:\s*([+-])\s*(\d+)\s*([a-z]*))?", text_)
     if match:
@@ -614,7 +615,7 @@ def _parse_cpu_freq(data, ctx, path, out):
     def freq(word):
         if word in _CPU_FREQ_NAMED:
             return _CPU_FREQ_NAMED[word]
-        if word.isdigit():
+        if word.isdecimal():
             return fit(int(word), "uint32_t", word)
         raise Invalid("Invalid cpu_frequency")
     if string in _CPU_FREQ_GOVERNORS:
