@@ -199,8 +199,10 @@ class _Request:
     def warn(self, description: str, source: str) -> None:
         self.warnings.append({"description": description, "source": source})
 
-    def fail(self, number: int, description: str, source: str) -> RequestFailed:
-        return RequestFailed(http_status(number), description, error_number=number,
+    def fail(self, number: int, description: str, source: str,
+             status: Optional[int] = None) -> RequestFailed:
+        return RequestFailed(http_status(number) if status is None else status, description,
+                             error_number=number,
                              error=self.version.services.strerror(number), source=source)
 
     def lookups(self):
@@ -847,7 +849,7 @@ def _assoc_cond(req: _Request, query: dict) -> dict:
         if name in query:
             ids = []
             for qos in query[name]:
-                qos_id = qos if qos.isdigit() else req.lookups().qos_id(qos)
+                qos_id = int(qos) if qos.isdecimal() else req.lookups().qos_id(qos)
                 if qos_id is None:
                     raise _invalid_query(f"Unable to resolve QOS: {qos}", f"#/{name}")
                 ids.append(str(qos_id))
@@ -1156,7 +1158,8 @@ def _update_tres(req: _Request, tres_list: list) -> None:
             raise req.fail(_not_supported(), f"Updating TRES is not currently supported: "
                            f"{kind}{'/' + name if name else ''}"
                            f"{f' (id {tres_id})' if tres_id else ''} is not a TRES of the "
-                           f"database", "update_tres")
+                           f"database", "update_tres",
+                           status=422)  # the body names a TRES there is not: the client's
 
 
 async def post_tres(ctx):
