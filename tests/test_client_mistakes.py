@@ -194,3 +194,27 @@ def test_json_declared_utf8_is_read(restd, cluster):
         assert scontrol_job(cluster, answer["job_id"])["JobName"] == "rt_mistakes_é"
     finally:
         cancel(cluster, answer.get("job_id"))
+
+
+# --- values slurmctld refuses: the client's, 422 (slurmrestd: 500) -------------------------
+
+@pytest.mark.parametrize("field, value, error", [
+    ("partition", "rt_no_such_partition", 2000),  # ESLURM_INVALID_PARTITION_NAME
+    ("account", "rt_no_such_account", 2045),  # ESLURM_INVALID_ACCOUNT
+    ("qos", "rt_no_such_qos", 2066),  # ESLURM_INVALID_QOS
+    ("constraints", "rt_no_such_feature", 2029),  # ESLURM_INVALID_FEATURE
+])
+def test_a_value_slurmctld_refuses_is_422(restd, cluster, field, value, error):
+    body = json.loads(json.dumps(HELD_JOB))
+    body["job"][field] = value
+    status, answer = call(restd, "POST", "job/submit", body=body, expect=None)
+    cancel(cluster, answer.get("job_id"))
+    assert status == 422, answer
+    assert answer["errors"][0]["error_number"] == error, answer["errors"]
+
+
+def test_an_update_slurmctld_refuses_is_422(restd, cluster, held_job):
+    status, answer = call(restd, "POST", "job/{job_id}", job_id=held_job,
+                          body={"partition": "rt_no_such_partition"}, expect=None)
+    assert status == 422, answer
+    assert scontrol_job(cluster, held_job)["Partition"] == "debug"

@@ -75,8 +75,44 @@ _STATUS = {
 }
 
 
+# slurmctld's refusals of a value in a job description (an unknown partition or
+# account, a time limit beyond the partition's...): the client's request, not a
+# failure of the daemon, so 422 where slurmrestd answers 500. By name: the numbers
+# are resolved in the Slurm restd runs with (some moved between releases).
+REFUSED_VALUE_ERRORS = (
+    "ESLURM_INVALID_PARTITION_NAME", "ESLURM_DEFAULT_PARTITION_NOT_SET",
+    "ESLURM_REQUESTED_NODES_NOT_IN_PARTITION", "ESLURM_TOO_MANY_REQUESTED_CPUS",
+    "ESLURM_INVALID_NODE_COUNT", "ESLURM_JOB_MISSING_SIZE_SPECIFICATION",
+    "ESLURM_JOB_SCRIPT_MISSING", "ESLURM_PATHNAME_TOO_LONG",
+    "ESLURM_REQUESTED_NODE_CONFIG_UNAVAILABLE", "ESLURM_INVALID_FEATURE",
+    "ESLURM_INVALID_TIME_LIMIT", "ESLURM_INVALID_ACCOUNT", "ESLURM_INVALID_QOS",
+    "ESLURM_INVALID_LICENSES", "ESLURM_INVALID_GRES", "ESLURM_INVALID_TASK_MEMORY",
+    "ESLURM_INVALID_ARRAY", "ESLURM_INVALID_WCKEY", "ESLURM_INVALID_BURST_BUFFER_REQUEST",
+    "ESLURM_INVALID_TRES", "ESLURM_INVALID_CPU_COUNT", "ESLURM_INVALID_CORE_CNT",
+    "ESLURM_INVALID_NICE", "ESLURM_ENVIRONMENT_MISSING", "ESLURM_BAD_TASK_COUNT",
+    "ESLURM_INVALID_TIME_VALUE", "ESLURM_INVALID_MCS_LABEL", "ESLURM_INVALID_PREFER",
+    "ESLURM_INVALID_NODE_STATE")
+_refused_value_numbers: Optional[frozenset] = None
+
+
+def _refused_values() -> frozenset:
+    global _refused_value_numbers
+    if _refused_value_numbers is None:
+        from restd.native.errors import error_number
+        numbers = set()
+        for name in REFUSED_VALUE_ERRORS:
+            try:
+                numbers.add(error_number(name))
+            except (KeyError, AttributeError):  # not in this Slurm
+                pass
+        _refused_value_numbers = frozenset(numbers)
+    return _refused_value_numbers
+
+
 def http_status(number: int) -> int:
     """The HTTP status answering a Slurm error number."""
+    if number not in _STATUS and number in _refused_values():
+        return 422
     return _STATUS.get(number, 500)
 
 
@@ -631,8 +667,7 @@ async def post_job_submit(ctx):
         if het and not descs[0].script:
             raise job.fail(error_number("ESLURM_JOB_SCRIPT_MISSING", job),
                            "Refusing HetJob submission without batch script or empty batch "
-                           "script for first component", "_job_post_het_submit",
-                           status=422)  # slurmrestd: 500, for the client's mistake
+                           "script for first component", "_job_post_het_submit")
         call = "slurm_submit_batch_het_job()" if het else "slurm_submit_batch_job()"
         try:
             result = (job.controller.submit_het_job(descs) if het
