@@ -34,6 +34,8 @@ setup(
             # the generated OpenAPI client of tests/test_generated_client.py and its needs
             "openapi-generator-cli>=7", "urllib3>=2,<3", "python-dateutil>=2.8.2",
             "pydantic>=2.11", "typing-extensions>=4.7.1",
+            # generated input against restd's own document (tests/test_generated_inputs.py)
+            "schemathesis>=4.3,<5",
         ],
     },
     entry_points={

@@ -566,6 +566,14 @@ def _node_msg(node_names, fields):
     return msg, keep
 
 
+def struct_members(c_type: str) -> frozenset:
+    """The member names of a Slurm struct (``"job_desc_msg_t"``) in the Slurm
+    restd is built against: v0.0.40 describes Slurm 24.11's structs, and an
+    older Slurm lacks some of their members."""
+    ffi, _ = _lib()
+    return frozenset(name for name, _ in ffi.typeof(c_type).fields)
+
+
 def update_node(node_names, **fields):
     """slurm_update_node(), e.g. ``update_node("n1", node_state=lib.NODE_STATE_DRAIN,
     reason="maint")``."""

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 
 from restd.config import Config
 from restd.http.messages import Request, Response
-from restd.negotiation import Negotiator, media_type
+from restd.negotiation import Negotiator, UnsupportedBody
 from restd.openapi import Operation, build_document, expand_operations
 from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, RequestFailed,
                               SerializerError, SlurmInfo)
@@ -98,7 +98,6 @@ class App:
         self._negotiator = Negotiator(plugins.serializers)
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
-        self._json_reader = self._negotiator.reader("application/json")
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
             SlurmInfo)
@@ -252,21 +251,18 @@ class App:
         if not request.body:
             return None
         content_type = request.header("content-type")
-        reader = self._negotiator.reader(content_type)
-        if reader is None:
-            raise _failure(415, f"Content-Type {media_type(content_type)!r} is not supported; "
-                                f"accepted: {', '.join(self._negotiator.input_types)}",
-                           ESLURM_DATA_UNKNOWN_MIME_TYPE, "body")
-        if (reader is self._form_reader and self._json_reader is not None
-                and request.body.lstrip()[:1] in (b"{", b"[")):
-            # curl --data-binary without -H Content-Type labels a JSON body as a
-            # form; Slurm's documented examples rely on it being read as JSON.
-            reader = self._json_reader
+        try:
+            reader = self._negotiator.body_reader(content_type)
+        except UnsupportedBody as error:
+            raise _failure(415, str(error), ESLURM_DATA_UNKNOWN_MIME_TYPE, "body") from None
         try:
             return reader.load(request.body)
         except SerializerError as error:
-            raise _failure(400, f"Unable to parse request body: {error}",
-                           ESLURM_REST_FAIL_PARSING, "body") from None
+            declared = ("" if content_type else " (no Content-Type: read as "
+                        "application/x-www-form-urlencoded, as slurmrestd does; send JSON "
+                        "with Content-Type: application/json)")
+            raise _failure(400, f"Unable to parse request body as {reader.MIME_TYPES[0]}: "
+                                f"{error}{declared}", ESLURM_REST_FAIL_PARSING, "body") from None
 
     def _envelope(self, ctx: RequestContext, result: dict[str, Any]) -> dict[str, Any]:
         info = self._slurm_info()

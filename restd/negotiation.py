@@ -7,6 +7,15 @@ from types import ModuleType
 from typing import Optional, Sequence
 
 DEFAULT_OUTPUT = "application/json"
+# A body without Content-Type is read as a form, as slurmrestd reads it
+# (src/common/http_mime.c http_resolve_mime_types(): "did not provide a known
+# content type header. Assuming URL encoded."): a JSON body sent that way is
+# refused by the form reader (400), as by slurmrestd.
+DEFAULT_INPUT = "application/x-www-form-urlencoded"
+# The only character set restd decodes bodies in (JSON is UTF-8 on the wire,
+# RFC 8259 8.1; YAML and forms as restd reads them). A body declared in another
+# one is refused (415), not read as UTF-8 into other characters.
+BODY_CHARSETS = frozenset({"utf-8", "utf8"})
 
 
 def media_type(header: Optional[str]) -> str:
@@ -14,6 +23,19 @@ def media_type(header: Optional[str]) -> str:
     if not header:
         return ""
     return header.split(";", 1)[0].strip().lower()
+
+
+def media_parameters(header: Optional[str]) -> dict[str, str]:
+    """``"text/yaml; Charset=\"UTF-8\""`` -> ``{"charset": "UTF-8"}``."""
+    parameters = {}
+    for item in (header or "").split(";")[1:]:
+        name, _, value = item.partition("=")
+        parameters[name.strip().lower()] = value.strip().strip('"')
+    return parameters
+
+
+class UnsupportedBody(Exception):
+    """A request body restd cannot read as declared (answered 415)."""
 
 
 def parse_accept(header: str) -> list[tuple[str, float]]:
@@ -93,5 +115,21 @@ class Negotiator:
 
     def reader(self, content_type: Optional[str]) -> Optional[ModuleType]:
         """The serializer for a request body of this Content-Type; None if unknown.
-        A body without Content-Type is read as JSON, the default format."""
-        return self._readers.get(media_type(content_type) or DEFAULT_OUTPUT)
+        A body without Content-Type is read as a form, as slurmrestd reads it."""
+        return self._readers.get(media_type(content_type) or DEFAULT_INPUT)
+
+    def body_reader(self, content_type: Optional[str]) -> ModuleType:
+        """The serializer reading a request body declared ``content_type``;
+        UnsupportedBody (saying why) for a media type no serializer reads or a
+        charset other than UTF-8."""
+        reader = self.reader(content_type)
+        if reader is None:
+            raise UnsupportedBody(
+                f"Content-Type {media_type(content_type)!r} is not supported; accepted: "
+                f"{', '.join(self.input_types)}")
+        charset = media_parameters(content_type).get("charset")
+        if charset is not None and charset.lower() not in BODY_CHARSETS:
+            raise UnsupportedBody(
+                f"charset {charset!r} is not supported for {media_type(content_type)}: "
+                f"send the body in UTF-8 (charset=utf-8, or no charset)")
+        return reader

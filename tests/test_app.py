@@ -200,8 +200,8 @@ def test_bad_credential_is_401_with_the_plugins_reason(app):
     ("Application/JSON; charset=utf-8", b'{"tasks": 5}'),
     ("application/x-yaml", b"tasks: 5\n"),
     ("text/yaml", b"tasks: 5\n"),
-    # curl --data-binary without -H Content-Type, as in Slurm's examples
-    ("application/x-www-form-urlencoded", b'{"tasks": 5}'),
+    ("application/json; charset=UTF-8", b'{"tasks": 5}'),
+    ('application/yaml; charset="utf8"', b"tasks: 5\n"),
 ])
 def test_request_bodies(app, content_type, body):
     response = answer(app, "POST", "/testing/v0.0.40/echo/x",
@@ -225,6 +225,42 @@ def test_body_that_does_not_parse_is_400_naming_where(app):
     entry = error_entry(envelope(response))
     assert entry["error_number"] == 9001
     assert "line 2, column 12" in entry["description"]
+
+
+# A body is read as its Content-Type says. slurmrestd reads a body without one as a
+# form (src/common/http_mime.c), so JSON sent without it, or labelled a form (curl
+# --data-binary without -H), is refused as a form that does not parse: 400.
+@pytest.mark.parametrize("headers", [
+    [], [("Content-Type", "application/x-www-form-urlencoded")]])
+def test_json_sent_without_its_content_type_is_400(app, headers):
+    response = answer(app, "POST", "/testing/v0.0.40/echo/x", headers=headers,
+                      body=b'{"tasks": 5}')
+    assert response.status == 400
+    entry = error_entry(envelope(response))
+    assert entry["error_number"] == 9001 and entry["source"] == "body"
+    assert "application/x-www-form-urlencoded" in entry["description"]
+    assert "'{'" in entry["description"]
+    if not headers:
+        assert "Content-Type: application/json" in entry["description"]
+
+
+def test_form_without_content_type_is_read_as_a_form(app):
+    response = answer(app, "POST", "/testing/v0.0.40/echo/x", body=b"tasks=5")
+    assert response.status == 200
+    assert envelope(response)["echo"]["body"] == {"tasks": "5"}
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/json; charset=utf-16", "application/json;charset=UTF-16LE",
+    "application/yaml; charset=latin-1", "application/x-www-form-urlencoded; charset=utf-32"])
+def test_body_in_another_charset_is_415(app, content_type):
+    body = '{"tasks": 5}'.encode("utf-16")
+    response = answer(app, "POST", "/testing/v0.0.40/echo/x",
+                      headers=[("Content-Type", content_type)], body=body)
+    assert response.status == 415
+    entry = error_entry(envelope(response))
+    assert entry["error_number"] == 9204 and "charset" in entry["description"]
+    assert "UTF-8" in entry["description"]
 
 
 def test_unsupported_content_type_is_415(app):

@@ -171,9 +171,8 @@ def test_fast_skips_type_warnings_but_not_conversion_warnings():
     ({"infinite": True}, INFINITE),
     ({"set": True, "infinite": True, "number": 5}, INFINITE),
     ({"set": True, "number": "61"}, 61),
-    (-1, INFINITE),  # through uint64_t, as Slurm
-    (-2, NO_VAL),
-    (0xFFFFFFFF, INFINITE),
+    (0xFFFFFFFF, INFINITE),  # the C value itself
+    ({"set": True, "number": 0xFFFFFFFE}, NO_VAL),
 ])
 def test_no_val_object_accepts_null_numbers_strings_and_objects(data, expected):
     result = parse("JOB_DESC_MSG", {"time_limit": data})
@@ -383,22 +382,65 @@ def test_timestamps():
     now = int(time.time())
     value = _ok(parse("JOB_DESC_MSG", {"begin_time": "now+1hour"}))
     assert abs(value["begin_time"] - (now + 3600)) <= 2
-    assert _ok(parse("JOB_DESC_MSG", {"begin_time": None})) == {"begin_time": NO_VAL64}
+    # (time_t) NO_VAL64, as Slurm stores it (a time_t cannot hold NO_VAL64 itself)
+    assert _ok(parse("JOB_DESC_MSG", {"begin_time": None})) == {"begin_time": -2}
     result = parse("JOB_DESC_MSG", {"begin_time": "someday", "deadline": None})
     assert [e["source"] for e in result.errors] == ["#/begin_time/", "#/deadline/"]
 
 
 @pytest.mark.parametrize("field, member, data, expected", [
-    ("tasks", "num_tasks", -1, NO_VAL),  # uint32_t: -1 caught as NO_VAL
-    ("tasks", "num_tasks", 1 << 33, NO_VAL),
-    ("cpus_per_task", "cpus_per_task", -1, 0xFFFF),  # uint16_t truncates
-    ("cpus_per_task", "cpus_per_task", 0x10002, 2),
     ("tasks", "num_tasks", None, 0),
     ("tasks", "num_tasks", 7.0, 7),
+    ("tasks", "num_tasks", "7", 7),
+    ("tasks", "num_tasks", 0xFFFFFFFF, 0xFFFFFFFF),
+    ("cpus_per_task", "cpus_per_task", 0xFFFF, 0xFFFF),
+    ("cpus_per_task", "cpus_per_task", "infinity", 0xFFFF),
 ])
-def test_plain_integers_follow_the_c_assignment(field, member, data, expected):
+def test_plain_integers_that_fit_are_stored(field, member, data, expected):
     result = parse("JOB_DESC_MSG", {field: data})
     assert result.errors == [] and result.value == {member: expected}
+
+
+# Numbers the field cannot hold: slurmrestd stores them through the C conversions
+# (-1 -> 65535 or NO_VAL, 2^32 -> NO_VAL, 2^64 -> 0, 1.5 -> 1); restd refuses them.
+@pytest.mark.parametrize("field, data", [
+    ("tasks", -1), ("tasks", 1 << 32), ("tasks", 1 << 64), ("tasks", 1e30),
+    ("tasks", 1.5), ("tasks", "1.5"), ("tasks", "99999999999999999999999"),
+    ("cpus_per_task", -1), ("cpus_per_task", 0x10000), ("cpus_per_task", 1 << 32),
+    ("cpus_per_task", 1 << 64), ("cpus_per_task", 1e30),
+    ("time_limit", -1), ("time_limit", -2), ("time_limit", 1 << 32),
+    ("time_limit", 99999999999), ("time_limit", 1 << 64), ("time_limit", 1.5),
+    ("time_limit", 1e30), ("time_limit", "1e30"),
+    ("time_limit", {"set": True, "number": -1}),
+    ("time_limit", {"set": True, "number": 1 << 64}),
+    ("time_limit", {"set": True, "number": 1.5}),
+    ("memory_per_node", {"set": True, "number": 1 << 64}),
+    ("memory_per_node", -1),
+    ("begin_time", 1 << 63), ("begin_time", 1e30),
+    ("nodes", [1, 1 << 32]), ("nodes", "1-99999999999"),
+    ("kill_warning_signal", 1 << 16), ("kill_warning_signal", 1e30),
+    ("user_id", 1e30), ("user_id", 1.5),
+    ("nice", 1e30),
+])
+def test_numbers_that_do_not_fit_are_refused_naming_the_field(field, data):
+    result = parse("JOB_DESC_MSG", {field: data}, path="#/job/")
+    assert [e["source"] for e in result.errors] == [f"#/job/{field}/"], result.errors
+    assert result.errors[0]["error_number"] == 9202
+
+
+def test_a_refused_no_val_number_says_how_to_ask_for_unlimited():
+    [error] = parse("JOB_DESC_MSG", {"time_limit": -1}).errors
+    assert "uint32_t" in error["description"] and "infinity" in error["description"]
+    assert "{\"infinite\": true}" in error["description"]
+
+
+@pytest.mark.parametrize("data, expected", [
+    ("infinity", INFINITE), ("inf", INFINITE), ({"infinite": True}, INFINITE),
+    ({"set": False}, NO_VAL), (None, NO_VAL),
+])
+def test_documented_unlimited_and_unset_forms_are_kept(data, expected):
+    result = parse("JOB_DESC_MSG", {"time_limit": data})
+    assert result.errors == [] and result.value == {"time_limit": expected}
 
 
 def test_int32_out_of_range_is_an_error():

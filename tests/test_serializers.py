@@ -173,13 +173,38 @@ def test_url_encoded_is_never_an_answer_format():
     ("application/yaml", yaml),
     ("text/yaml;charset=UTF-8", yaml),
     ("application/x-www-form-urlencoded", url_encoded),
-    (None, json),
-    ("", json),
+    (None, url_encoded),  # as slurmrestd: no Content-Type is a form
+    ("", url_encoded),
     ("text/plain", None),
     ("application/xml", None),
 ])
 def test_reader_for_content_type(content_type, expected):
     assert NEGOTIATOR.reader(content_type) is expected
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/json; charset=utf-16", "text/yaml; charset=iso-8859-1", "text/plain"])
+def test_body_reader_refuses_what_it_cannot_read(content_type):
+    from restd.negotiation import UnsupportedBody
+    with pytest.raises(UnsupportedBody):
+        NEGOTIATOR.body_reader(content_type)
+
+
+def test_body_reader_takes_utf8_charsets():
+    assert NEGOTIATOR.body_reader("application/json; charset=\"UTF-8\"") is json
+    assert NEGOTIATOR.body_reader("application/json;charset=utf8") is json
+
+
+@pytest.mark.parametrize("data", [b'{"a": 1}', b"a=b c", b"a=\xc3\xa9", b'a="x"',
+                                  b"a=1\nb=2"])
+def test_url_encoded_refuses_characters_that_must_be_percent_encoded(data):
+    with pytest.raises(SerializerError):
+        url_encoded.load(data)
+
+
+def test_url_encoded_takes_what_clients_send_unencoded():
+    assert url_encoded.load(b"nodes=n[1-3]&start=now-1day&state=a,b:c&q='x'") == {
+        "nodes": "n[1-3]", "start": "now-1day", "state": "a,b:c", "q": "'x'"}
 
 
 def test_accept_parsing():

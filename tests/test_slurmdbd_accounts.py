@@ -171,10 +171,10 @@ def test_bad_query_is_422_naming_the_parameter(dbd):
     assert error["error_number"] == 9000
 
 
-def test_bad_body_is_400(dbd, rt_cleanup):
+def test_body_missing_a_required_field_is_422(dbd, rt_cleanup):
     status, body = dbd.request("POST", "accounts/", body={"accounts": [
         {"description": "no name", "organization": "o"}]})
-    assert status == 400
+    assert status == 422
     assert any("name" in e["description"] for e in body["errors"])
 
 

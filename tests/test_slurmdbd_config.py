@@ -261,7 +261,7 @@ def test_config_with_an_unknown_qos_is_refused_before_anything(db, mine):
                                       "user": f"{MINE}user2", "partition": "debug",
                                       "qos": [f"{MINE}no_such_qos"]})
     status, body = db.request("POST", "config", body=document)
-    assert status == 400, body
+    assert status == 422, body
     assert body["errors"][0]["error_number"] == 2066  # ESLURM_INVALID_QOS
     assert body["errors"][0]["source"].startswith("#/associations[")
     assert _mine_in_accounting(db) == []
@@ -275,9 +275,9 @@ def test_config_with_a_new_tres_is_not_supported(db, mine):
                                  "organization": "o"})
     document["tres"].append({"type": "gres", "name": f"{MINE}gpu"})
     status, body = db.request("POST", "config", body=document)
-    assert status == 501, body
+    assert status == 422, body  # the document's content, not the operation, is refused
     [error] = body["errors"]
-    assert error["source"] == "update_tres"
+    assert error["source"] == "update_tres" and error["error_number"] == 2036
     assert f"gres/{MINE}gpu" in error["description"]
     assert _mine_in_accounting(db) == []
     assert _state(db) == before

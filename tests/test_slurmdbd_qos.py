@@ -82,10 +82,10 @@ def test_add_modify_delete_qos(dbd, rt_cleanup):
         assert "found nothing" in body["warnings"][0]["description"]
 
 
-def test_unknown_qos_in_a_preempt_list_is_400(dbd, rt_cleanup):
+def test_unknown_qos_in_a_preempt_list_is_422(dbd, rt_cleanup):
     status, body = dbd.request("POST", "qos/", body={"qos": [
         {"name": "rt_qos3", "preempt": {"list": ["rt_no_such_qos"]}}]})
-    assert status == 400
+    assert status == 422
     assert "rt_no_such_qos" in body["errors"][0]["description"]
     assert body["errors"][0]["error_number"] == 2066
     assert body["errors"][0]["error"] == "Invalid qos specification"

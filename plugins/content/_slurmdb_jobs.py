@@ -85,7 +85,7 @@ def _last(value) -> str:
 
 def q_uint32(value, name):
     text = _last(value)
-    if not text.isdigit() or int(text) >= NO_VAL:
+    if not text.isdecimal() or int(text) >= NO_VAL:
         raise _invalid_query(f"Unable to parse {name}: expected a number but got {text!r}",
                              f"#/{name}")
     return int(text)
@@ -102,7 +102,7 @@ def q_int32(value, name):
 def q_numbers(value, name):
     items = q_csv(value, name)
     for item in items:
-        if not item.isdigit() or int(item) >= NO_VAL:
+        if not item.isdecimal() or int(item) >= NO_VAL:
             raise _invalid_query(f"Unable to parse {name}: {item!r} is not an id",
                                  f"#/{name}")
     return items
@@ -112,7 +112,7 @@ def q_sacct_time(value, name):
     """Seconds since the epoch, or a time as sacct -S/-E read it."""
     from restd.native import parsing
     text = _last(value)
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     moment = parsing.parse_time(text, past=True) if text else None
     if moment is None:
@@ -126,7 +126,7 @@ def _ids(lookup: Callable[[str], Any], what: str):
     def convert(value, name):
         out = []
         for item in q_csv(value, name):
-            number = int(item) if item.isdigit() else lookup(item)
+            number = int(item) if item.isdecimal() else lookup(item)
             if number is None:
                 raise _invalid_query(f"Unable to parse {name}: unknown {what} {item!r}",
                                      f"#/{name}")
@@ -305,7 +305,7 @@ def _resolve_qos(req, cond: dict[str, Any]) -> None:
     table = req.lookups()
     ids = []
     for name in names:
-        qos_id = int(name) if name.isdigit() else table.qos_id(name)
+        qos_id = int(name) if name.isdecimal() else table.qos_id(name)
         if qos_id is None:
             raise _invalid_query(f"Unable to parse qos: unknown QOS {name!r}", "#/qos")
         ids.append(str(qos_id))

@@ -76,8 +76,44 @@ _STATUS = {
 }
 
 
+# slurmctld's refusals of a value in a job description (an unknown partition or
+# account, a time limit beyond the partition's...): the client's request, not a
+# failure of the daemon, so 422 where slurmrestd answers 500. By name: the numbers
+# are resolved in the Slurm restd runs with (some moved between releases).
+REFUSED_VALUE_ERRORS = (
+    "ESLURM_INVALID_PARTITION_NAME", "ESLURM_DEFAULT_PARTITION_NOT_SET",
+    "ESLURM_REQUESTED_NODES_NOT_IN_PARTITION", "ESLURM_TOO_MANY_REQUESTED_CPUS",
+    "ESLURM_INVALID_NODE_COUNT", "ESLURM_JOB_MISSING_SIZE_SPECIFICATION",
+    "ESLURM_JOB_SCRIPT_MISSING", "ESLURM_PATHNAME_TOO_LONG",
+    "ESLURM_REQUESTED_NODE_CONFIG_UNAVAILABLE", "ESLURM_INVALID_FEATURE",
+    "ESLURM_INVALID_TIME_LIMIT", "ESLURM_INVALID_ACCOUNT", "ESLURM_INVALID_QOS",
+    "ESLURM_INVALID_LICENSES", "ESLURM_INVALID_GRES", "ESLURM_INVALID_TASK_MEMORY",
+    "ESLURM_INVALID_ARRAY", "ESLURM_INVALID_WCKEY", "ESLURM_INVALID_BURST_BUFFER_REQUEST",
+    "ESLURM_INVALID_TRES", "ESLURM_INVALID_CPU_COUNT", "ESLURM_INVALID_CORE_CNT",
+    "ESLURM_INVALID_NICE", "ESLURM_ENVIRONMENT_MISSING", "ESLURM_BAD_TASK_COUNT",
+    "ESLURM_INVALID_TIME_VALUE", "ESLURM_INVALID_MCS_LABEL", "ESLURM_INVALID_PREFER",
+    "ESLURM_INVALID_NODE_STATE")
+_refused_value_numbers: Optional[frozenset] = None
+
+
+def _refused_values() -> frozenset:
+    global _refused_value_numbers
+    if _refused_value_numbers is None:
+        from restd.native.errors import error_number
+        numbers = set()
+        for name in REFUSED_VALUE_ERRORS:
+            try:
+                numbers.add(error_number(name))
+            except (KeyError, AttributeError):  # not in this Slurm
+                pass
+        _refused_value_numbers = frozenset(numbers)
+    return _refused_value_numbers
+
+
 def http_status(number: int) -> int:
     """The HTTP status answering a Slurm error number."""
+    if number not in _STATUS and number in _refused_values():
+        return 422
     return _STATUS.get(number, 500)
 
 
@@ -242,20 +278,16 @@ async def _run(ctx, work: Callable[[_Job], Any]) -> Any:
 
 
 def _parse_body(ctx, type_name: str, data: Any, path: str = "#/") -> Any:
-    """Parse a request body into C members; errors answer 400 (or the first
-    error's status) with every parse error in the envelope."""
+    """Parse a request body into C members; errors answer 422 with every parse
+    error in the envelope."""
     from restd.data_parser.v0040 import V0040
     fast = "fast" in ctx.data_parser.flags
     result = _parse.parse(V0040, type_name, data, fast=fast, path=path)
     for entry in result.warnings:
         ctx.warning(entry["description"], entry["source"])
     if result.errors:
-        for entry in result.errors[1:]:
-            ctx.errors.append(entry)
-        first = result.errors[0]
-        raise RequestFailed(http_status(first["error_number"]), first["description"],
-                            error_number=first["error_number"], error=first["error"],
-                            source=first["source"])
+        ctx.errors.extend(result.errors[1:])
+        raise result.refusal()
     return result.value
 
 
@@ -265,14 +297,20 @@ def _invalid_query(description: str, source: str) -> RequestFailed:
 
 
 def _query_update_time(ctx, source: str) -> int:
+    """update_time as the data_parser reads a TIMESTAMP (seconds since the epoch
+    or a time such as "now-1hour"), refused with 422 when time_t cannot hold it."""
+    from restd.data_parser.v0040 import V0040
     value = ctx.query.get("update_time")
     if value is None or value is True:
         return 0
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise _invalid_query("Rejecting request. Failure parsing query parameters",
-                             source) from None
+    if isinstance(value, list):
+        value = value[-1]
+    result = _parse.parse(V0040, "TIMESTAMP", value, path="#/update_time")
+    if result.errors:
+        raise _invalid_query("Rejecting request. Failure parsing query parameters: "
+                             f"update_time: {result.errors[0]['description']}",
+                             "#/update_time")
+    return result.value
 
 
 def _query_flags(ctx, names: dict, source: str, default: int = 0) -> int:
@@ -408,8 +446,11 @@ class SelectedStep:
         import re
         self.text = text
         match = re.fullmatch(r"(\d+)(?:_(\d+))?(?:\+(\d+))?(?:\.(\d+|batch|extern|"
-                             r"interactive|pending))?", text.strip())
-        if not match:
+                             r"interactive|pending))?", text.strip(), re.ASCII)
+        # every number a uint32_t below NO_VAL (the "not given" value)
+        if not match or any(len(part) > 10 or int(part) >= NO_VAL
+                            for part in match.groups()[:3] + (match.group(4),)
+                            if part is not None and part.isdigit()):
             raise _invalid_query("Rejecting request. Failure parsing parameters", source)
         self.job_id = int(match.group(1))
         self.array_task_id = int(match.group(2)) if match.group(2) is not None else NO_VAL
@@ -518,8 +559,8 @@ async def delete_job(ctx):
         from restd.data_parser.services import Services
         signal = Services().signal_number(str(raw))
         if signal <= 0:
-            raise RequestFailed(500, f"Unknown signal {raw}", error_number=SLURM_ERROR,
-                                error="Unspecified error", source="#/signal/")
+            # slurmrestd answers 500: an unknown signal is the client's mistake
+            raise _invalid_query(f"Unknown signal {raw}", "#/signal")
 
     def work(job):
         try:
@@ -535,8 +576,27 @@ async def delete_job(ctx):
     return await _run(ctx, work)
 
 
-def _job_desc(job: _Job, members: dict):
+def _refuse_missing_members(job: _Job, members: dict, type_name: str, c_type: str,
+                            path: str) -> None:
+    """422 naming the fields whose C member the Slurm restd runs with lacks
+    (v0.0.40 describes Slurm 24.11; 22.05 has no container_id, resume_after...):
+    a request asking for what this Slurm cannot do is refused, not half done."""
+    missing = set(members) - job.controller.struct_members(c_type)
+    if not missing:
+        return
+    keys = [fld.key for fld in job.version.kind(type_name).fields
+            if fld.source and fld.source.split(".")[0] in missing]
+    first = f"{path}{keys[0]}/" if keys else path
+    major, minor, _ = job.controller.version()
+    raise RequestFailed(422, f"Not supported by Slurm {major}.{minor:02d}: "
+                        f"{', '.join(keys or sorted(missing))}",
+                        error_number=ESLURM_NOT_SUPPORTED,
+                        error=job.strerror(ESLURM_NOT_SUPPORTED), source=first)
+
+
+def _job_desc(job: _Job, members: dict, path: str = "#/job/"):
     """A JobDesc (slurm_init_job_desc_msg()) with the parsed members set."""
+    _refuse_missing_members(job, members, "JOB_DESC_MSG", "job_desc_msg_t", path)
     desc = job.controller.JobDesc()
     for name, value in members.items():
         setattr(desc, name, value)
@@ -574,16 +634,15 @@ async def post_job_submit(ctx):
         raise _invalid_query("Specifing either \"job\" or \"jobs\" fields are required to "
                              "submit job", source)
     if components is not None and not components:
-        raise RequestFailed(500, "Refusing HetJob submission without any components",
-                            error_number=SLURM_ERROR, error="Unspecified error",
-                            source="_job_post_het_submit")
+        # slurmrestd answers 500: an empty list is the client's mistake
+        raise _invalid_query("Refusing HetJob submission without any components", "#/jobs/")
     uid, gid = _requester_ids(ctx.identity)
     het = single is None
 
     def work(job):
         descs = []
         for index, members in enumerate(components if het else [single]):
-            desc = _job_desc(job, members)
+            desc = _job_desc(job, members, f"#/jobs[{index}]/" if het else "#/job/")
             if index == 0 and script:
                 desc.script = script
             desc.user_id = uid  # the requesting user's, whatever the body says
@@ -674,7 +733,7 @@ async def post_job(ctx):
 
     def work(job):
         call = "slurm_update_job2()"
-        desc = _job_desc(job, members)
+        desc = _job_desc(job, members, "#/")
         # The job named as text, as scontrol does: slurmctld's update_job_str() then
         # updates every task of an array (those split off from the pending record
         # too) and every component of a het job, answering per group of tasks.
@@ -841,6 +900,7 @@ async def post_nodes(ctx, name: Optional[str] = None):
         raise _invalid_query("No nodes given to update", "op_handler_nodes")
 
     def work(job):
+        _refuse_missing_members(job, members, "UPDATE_NODE_MSG", "update_node_msg_t", "#/")
         try:
             job.controller.update_node(node_names, **members)
         except job.native_errors.SlurmError as error:

@@ -76,9 +76,28 @@ ESLURM_DATA_AMBIGUOUS_QUERY = 9211
 # slurmdbd (or the controller) cannot be reached: 502, as slurmrestd answers.
 UNREACHABLE = frozenset({1001, 1002, 1003, 1004, 1800, 1801, 1802, 1803, 1804, 5005,
                          ESLURM_DB_CONNECTION})
+# MariaDB errors slurmdbd passes on when a name holds characters its tables'
+# character set (latin1 on this cluster; the site's choice) cannot represent: the
+# value matches nothing and cannot be stored. The client's value, not a failure
+# of the daemon: 422 (slurmrestd: 500 "Unknown error 1267").
+DATABASE_VALUE_ERRORS = {
+    1267: "The database cannot compare a value given with its contents (characters "
+          "outside its character set; MariaDB: illegal mix of collations)",
+    1270: "The database cannot compare values given with its contents (MariaDB: "
+          "illegal mix of collations)",
+    1271: "The database cannot compare values given with its contents (MariaDB: "
+          "illegal mix of collations)",
+    1366: "The database cannot store a value given (characters outside its character "
+          "set; MariaDB: incorrect string value)",
+    1406: "A value given is too long for the database (MariaDB: data too long)",
+}
 _STATUS = {
+    **dict.fromkeys(DATABASE_VALUE_ERRORS, 422),
     ESLURM_REST_INVALID_QUERY: 422,
     ESLURM_REST_FAIL_PARSING: 400,
+    # slurmrestd answers 500: a request naming too much (or nothing) is the client's
+    ESLURM_DATA_AMBIGUOUS_MODIFY: 422,
+    ESLURM_DATA_AMBIGUOUS_QUERY: 422,
     ESLURM_ACCESS_DENIED: 403,
     ESLURM_USER_ID_MISSING: 403,
     5004: 504,  # SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT
@@ -105,6 +124,8 @@ def http_status(number: int) -> int:
 class _SlurmdbServices(Services):
     def strerror(self, number: int) -> str:
         from restd.native.errors import describe
+        if int(number) in DATABASE_VALUE_ERRORS:
+            return DATABASE_VALUE_ERRORS[int(number)]
         return describe(int(number))
 
 
@@ -179,8 +200,10 @@ class _Request:
     def warn(self, description: str, source: str) -> None:
         self.warnings.append({"description": description, "source": source})
 
-    def fail(self, number: int, description: str, source: str) -> RequestFailed:
-        return RequestFailed(http_status(number), description, error_number=number,
+    def fail(self, number: int, description: str, source: str,
+             status: Optional[int] = None) -> RequestFailed:
+        return RequestFailed(http_status(number) if status is None else status, description,
+                             error_number=number,
                              error=self.version.services.strerror(number), source=source)
 
     def lookups(self):
@@ -303,7 +326,7 @@ def _invalid_query(description: str, source: str) -> RequestFailed:
 
 
 def _parse_body(ctx, type_name: str) -> Any:
-    """Parse the request body; parse errors answer 400 with every error."""
+    """Parse the request body; parse errors answer 422 with every error."""
     from restd.data_parser.v0040 import V0040
     if ctx.body is None:
         raise RequestFailed(400, "Request body is required", error_number=ESLURM_REST_FAIL_PARSING,
@@ -313,9 +336,7 @@ def _parse_body(ctx, type_name: str) -> Any:
         ctx.warning(entry["description"], entry["source"])
     if result.errors:
         ctx.errors.extend(result.errors[1:])
-        first = result.errors[0]
-        raise RequestFailed(400, first["description"], error_number=first["error_number"],
-                            error=first["error"], source=first["source"])
+        raise result.refusal()
     return result.value
 
 
@@ -335,7 +356,21 @@ def q_bool(value, name):
 # slurmdbd 22.05 writes list filters into its SQL between single quotes without
 # escaping them (as_mysql_jobacct_process.c: "t1.account='%s'"): a quote or a
 # backslash in a filter would change slurmdbd's query. No Slurm name has either.
-_UNSAFE_IN_FILTER = re.compile(r"['\\\x00-\x1f]")
+_UNSAFE_IN_FILTER = re.compile(r"['\\\x00-\x1f\x7f]")
+
+
+def _checked_name(text: str, name: str, source: str) -> str:
+    """A name sent to slurmdbd as a filter, refused (422 naming ``source``) when
+    no Slurm name can hold it and it would change slurmdbd's SQL."""
+    if _UNSAFE_IN_FILTER.search(text):
+        raise _invalid_query(f"Unable to parse {name}: {text!r} has a character no "
+                             f"Slurm name has (quote, backslash or control)", source)
+    return text
+
+
+def _path_name(ctx, key: str) -> str:
+    """The name in the URL path parameter ``key``, checked as filters are."""
+    return _checked_name(ctx.path_params[key], key, f"#/{key}")
 
 
 def q_csv(value, name):
@@ -346,10 +381,7 @@ def q_csv(value, name):
                                  f"#/{name}")
         out.extend(part.strip() for part in str(item).split(",") if part.strip())
     for part in out:
-        if _UNSAFE_IN_FILTER.search(part):
-            raise _invalid_query(f"Unable to parse {name}: {part!r} has a character no "
-                                 f"Slurm name has (quote, backslash or control)",
-                                 f"#/{name}")
+        _checked_name(part, name, f"#/{name}")
     return out
 
 
@@ -414,7 +446,7 @@ async def get_accounts(ctx):
 
 async def get_account(ctx):
     query = _query(ctx, ACCOUNT_QUERY, "op_handler_account")
-    name = ctx.path_params["account_name"]
+    name = _path_name(ctx, "account_name")
 
     def work(req: _Request):
         accounts = req.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
@@ -474,7 +506,7 @@ def _update_account(req: _Request, account: dict) -> None:
 
 
 async def delete_account(ctx):
-    name = ctx.path_params["account_name"]
+    name = _path_name(ctx, "account_name")
 
     def work(req: _Request):
         removed = req.query_list("slurmdb_accounts_remove", "_delete_account",
@@ -585,7 +617,7 @@ async def get_users(ctx):
 
 async def get_user(ctx):
     query = _query(ctx, USER_QUERY, "op_handler_user")
-    name = ctx.path_params["name"]
+    name = _path_name(ctx, "name")
 
     def work(req: _Request):
         users = req.query_list("slurmdb_users_get", "_dump_users",
@@ -672,7 +704,7 @@ async def post_users(ctx):
 
 
 async def delete_user(ctx):
-    name = ctx.path_params["name"]
+    name = _path_name(ctx, "name")
 
     def work(req: _Request):
         removed = req.query_list("slurmdb_users_remove", "_delete_user",
@@ -717,9 +749,7 @@ def _parse_in_job(ctx, req: _Request, type_name: str):
             if not entry.get("error") and entry.get("error_number"):
                 entry["error"] = req.version.services.strerror(entry["error_number"])
         req.errors.extend(result.errors[1:])
-        first = result.errors[0]
-        raise RequestFailed(400, first["description"], error_number=first["error_number"],
-                            error=first["error"], source=first["source"])
+        raise result.refusal()
     return result.value
 
 
@@ -814,7 +844,7 @@ def _assoc_cond(req: _Request, query: dict) -> dict:
         if name in query:
             ids = []
             for qos in query[name]:
-                qos_id = qos if qos.isdigit() else req.lookups().qos_id(qos)
+                qos_id = int(qos) if qos.isdecimal() else req.lookups().qos_id(qos)
                 if qos_id is None:
                     raise _invalid_query(f"Unable to resolve QOS: {qos}", f"#/{name}")
                 ids.append(str(qos_id))
@@ -1046,7 +1076,7 @@ def _one_cluster_cond(ctx) -> dict:
     if "cluster" in query:
         ctx.warning("Ignoring query parameter cluster: the cluster is the one named in "
                     "the path", "#/cluster")
-    return {**_cluster_cond(query), "cluster_list": [ctx.path_params["cluster_name"]]}
+    return {**_cluster_cond(query), "cluster_list": [_path_name(ctx, "cluster_name")]}
 
 
 async def get_cluster(ctx):
@@ -1125,7 +1155,8 @@ def _update_tres(req: _Request, tres_list: list) -> None:
             raise req.fail(_not_supported(), f"Updating TRES is not currently supported: "
                            f"{kind}{'/' + name if name else ''}"
                            f"{f' (id {tres_id})' if tres_id else ''} is not a TRES of the "
-                           f"database", "update_tres")
+                           f"database", "update_tres",
+                           status=422)  # the body names a TRES there is not: the client's
 
 
 async def post_tres(ctx):
@@ -1166,7 +1197,7 @@ async def get_wckeys(ctx):
 
 
 async def get_wckey(ctx):
-    name = ctx.path_params["id"]
+    name = _path_name(ctx, "id")
 
     def work(req: _Request):
         wckeys = req.query_list("slurmdb_wckeys_get", "_dump_wckeys",
@@ -1176,7 +1207,7 @@ async def get_wckey(ctx):
 
 
 async def delete_wckey(ctx):
-    name = ctx.path_params["id"]
+    name = _path_name(ctx, "id")
 
     def work(req: _Request):
         removed = req.query_list("slurmdb_wckeys_remove", "_delete_wckey",
@@ -1252,7 +1283,7 @@ async def get_qos(ctx):
 
 async def get_single_qos(ctx):
     query = _query(ctx, {"with_deleted": q_bool}, "op_handler_single_qos")
-    name = ctx.path_params["qos"]
+    name = _path_name(ctx, "qos")
 
     def work(req: _Request):
         qos = req.query_list("slurmdb_qos_get", "_op_handler_qos",
@@ -1263,7 +1294,7 @@ async def get_single_qos(ctx):
 
 
 async def delete_single_qos(ctx):
-    name = ctx.path_params["qos"]
+    name = _path_name(ctx, "qos")
 
     def work(req: _Request):
         removed = req.query_list("slurmdb_qos_remove", "_op_handler_qos",

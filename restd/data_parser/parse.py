@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from restd.data_parser.describe import Object, Version
+from restd.plugin_api import RequestFailed
 from restd.data_parser.types import (ERROR_TEXT, ESLURM_DATA_CONV_FAILED,
                                      ESLURM_DATA_PATH_NOT_FOUND, openapi_mismatch,
                                      ESLURM_DATA_EXPECTED_DICT, Invalid, _OPENAPI_TYPE_OF,
@@ -55,6 +56,15 @@ class ParseContext:
                       f"in DATA_PARSER_{type_name}", f"{path}{key}/")
 
 
+# The status of a body whose content the parser refused (a wrong type, a number
+# the field cannot hold, a missing required field, a name that resolves to
+# nothing): the body was read, its content cannot be used. slurmrestd answers
+# these 500 (ESLURM_DATA_CONV_FAILED...) or 422 (ESLURM_DATA_PATH_NOT_FOUND,
+# ESLURM_DATA_PARSE_BAD_INPUT); restd always 422. A body that cannot be read at
+# all (bad JSON) is 400, answered before any parsing (restd.app).
+REFUSED_CONTENT_STATUS = 422
+
+
 @dataclass
 class ParseResult:
     value: Any
@@ -64,6 +74,14 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def refusal(self) -> RequestFailed:
+        """The failure answering a body with errors: 422 with the first error;
+        the others follow it in the envelope (``errors[1:]``)."""
+        first = self.errors[0]
+        return RequestFailed(REFUSED_CONTENT_STATUS, first["description"],
+                             error_number=first["error_number"], error=first["error"],
+                             source=first["source"])
 
 
 def _set_member(out: dict, source: str, value: Any) -> None:

@@ -58,13 +58,13 @@ class Services:
         try:
             return pwd.getpwnam(name).pw_uid
         except KeyError:
-            return int(name) if name.isdigit() else None
+            return int(name) if name.isdecimal() else None
 
     def group_id(self, name: str) -> Optional[int]:
         try:
             return grp.getgrnam(name).gr_gid
         except KeyError:
-            return int(name) if name.isdigit() else None
+            return int(name) if name.isdecimal() else None
 
     def strerror(self, number: int) -> str:
         """slurm_strerror()."""
@@ -93,7 +93,7 @@ class Services:
         """sig_name2num(): a number, or a name of Slurm's table with or
         without "SIG", any case; 0 when unknown."""
         text = name.strip()
-        if text.isdigit():
+        if text.isdecimal():
             return int(text)
         upper = text.upper()
         if upper.startswith("SIG"):
@@ -165,9 +165,9 @@ class Services:
                 p += 1
                 q = p
                 continue
-            if p + 1 < end and fmt[p + 1].isdigit():
+            if p + 1 < end and fmt[p + 1].isdecimal():
                 digits_end = p + 1
-                while digits_end < end and fmt[digits_end].isdigit():
+                while digits_end < end and fmt[digits_end].isdecimal():
                     digits_end += 1
                 number = int(fmt[p + 1:digits_end])
                 width, offset = (10, 3) if number > 9 else (number, 2)

@@ -112,6 +112,32 @@ _INT_RE = re.compile(r"\s*[+-]?\d+\s*")
 _FLOAT_RE = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 
 
+# The values each C integer type holds: a parsed number is stored only where it
+# fits. slurmrestd assigns it through the C conversions instead, so 2^64 becomes 0
+# and -1 becomes the all-ones INFINITE; restd refuses it, naming the field.
+C_INT_RANGES = {
+    "uint8_t": (0, 0xFF),
+    "uint16_t": (0, 0xFFFF),
+    "uint32_t": (0, 0xFFFFFFFF),
+    "uint64_t": (0, 0xFFFFFFFFFFFFFFFF),
+    "int32_t": (-(1 << 31), (1 << 31) - 1),
+    "int": (-(1 << 31), (1 << 31) - 1),
+    "int64_t": (-(1 << 63), (1 << 63) - 1),
+    "time_t": (-(1 << 63), (1 << 63) - 1),
+}
+
+
+def fit(number: int, c_type: str, data: Any = None) -> int:
+    """``number`` if the C type ``c_type`` holds it, else Invalid (the caller's
+    path names the field). ``data`` is what the client sent, for the message."""
+    low, high = C_INT_RANGES[c_type]
+    if low <= number <= high:
+        return number
+    shown = number if data is None or isinstance(data, (dict, list)) else data
+    raise Invalid(f"Number {shown!r} does not fit the field (C type {c_type}: "
+                  f"{low} to {high})")
+
+
 def text(value: Any) -> str:
     """A ``char *`` as a getter returns it (str, bytes or None) as JSON text."""
     if value is None:
@@ -190,6 +216,9 @@ def to_text(data: Any, ctx, path: str) -> Optional[str]:
     if data is None:
         return None
     if isinstance(data, str):
+        if "\x00" in data:
+            # a C string ends at its first NUL: the rest would be lost silently
+            raise Invalid("Strings cannot contain a NUL character (\\u0000)")
         return data
     if isinstance(data, bool):
         return "true" if data else "false"
@@ -351,10 +380,16 @@ class NoVal(Kind):
 
     def parse_value(self, data, ctx, path):
         """PARSE(UINT64_NO_VAL) and friends: null is NO_VAL; a number (or a
-        numeric string) is taken as the C type takes it (-1 rolls to
-        INFINITE); an "inf" string is INFINITE (with a warning); an object is
-        read as {set, infinite, number}. Anything else: "Expected
-        dictionary". Errors name the field's path, as Slurm does."""
+        numeric string) is stored when the C type holds it; an "inf" string is
+        INFINITE (with a warning); an object is read as {set, infinite,
+        number}. Anything else: "Expected dictionary". Errors name the field's
+        path, as Slurm does.
+
+        Unlike Slurm, which stores a number through the C conversions (-1
+        becomes INFINITE, 2^64 becomes 0, 1.5 becomes 1), a number the field
+        cannot hold is refused: negative for an unsigned field, beyond the C
+        type's range, or not a whole number for an integer. Unlimited is said
+        with "infinity" or {"infinite": true}, unset with null or {"set": false}."""
         if data is None:
             return self.no_val
         if isinstance(data, str):
@@ -362,16 +397,16 @@ class NoVal(Kind):
             if lowered in INF_STRINGS:
                 ctx.warn(f"Converted string \"{data}\" to infinity", path)
                 return self.infinite
-            if _INT_RE.fullmatch(data) or (self.floating and _FLOAT_RE.fullmatch(data)):
-                data = float(data) if self.floating else int(data)
+            if _INT_RE.fullmatch(data) or _FLOAT_RE.fullmatch(data):
+                data = float(data) if self.floating else to_int(data, ctx, path)
         if isinstance(data, float) and not self.floating:
             if math.isinf(data):
                 return self.infinite
             if math.isnan(data):
                 return self.no_val
-            return self._narrow(int(data))
+            return self._fit(to_int(data, ctx, path), data)
         if isinstance(data, (int, float)) and not isinstance(data, bool):
-            return float(data) if self.floating else self._narrow(data)
+            return float(data) if self.floating else self._fit(data, data)
         if not isinstance(data, dict):
             raise Invalid(f"Expected dictionary but got {json_type_name(data)}",
                           ESLURM_DATA_EXPECTED_DICT)
@@ -395,12 +430,17 @@ class NoVal(Kind):
             else:
                 try:
                     number = (to_float if self.floating else to_int)(raw, ctx, path)
-                except Invalid:
+                except Invalid as error:
+                    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                        raise Invalid(f"{error.description} for \"number\" field") \
+                            from None
                     number = None
                 if number is None or (isinstance(number, float) and not self.floating):
                     kind = "floating point" if self.floating else "integer"
                     raise Invalid(f"Expected {kind} number for \"number\" field but got "
                                   f"{json_type_name(raw)}")
+                if not self.floating:
+                    number = self._fit(number, raw)
         if flags.get("infinite"):
             return self.infinite
         if not flags.get("set"):
@@ -410,21 +450,17 @@ class NoVal(Kind):
         if "number" not in data:
             raise Invalid("Expected \"number\" field when \"set\"=True but field "
                           "not present")
-        return float(number) if self.floating else self._narrow(number)
+        return float(number) if self.floating else number
 
-    def _narrow(self, number: int):
-        """The C conversions: through uint64_t, then NO_VAL64 -> NO_VAL and
-        anything from NO_VAL up -> INFINITE for the narrower types."""
-        if self.signed:
-            return number
-        number &= INFINITE64
-        if self.no_val == NO_VAL64:
-            return number
-        if number == NO_VAL64:
-            return self.no_val
-        if number >= self.no_val:
-            return self.infinite
-        return number
+    def _fit(self, number: int, data):
+        """``number`` where the C type holds it, else Invalid saying how to ask
+        for unlimited or unset."""
+        try:
+            return fit(number, self.c_type, data)
+        except Invalid as error:
+            raise Invalid(f"{error.description}; unlimited is \"infinity\" or "
+                          f"{{\"infinite\": true}}, unset is null or {{\"set\": false}}") \
+                from None
 
     def parser(self, version):
         return self.parse_value
@@ -731,7 +767,7 @@ def expand_hostlist(expression: str) -> list[str]:
         prefix, ranges, suffix = match.groups()
         for item in ranges.split(","):
             low, _, high = item.partition("-")
-            if not low.isdigit() or (high and not high.isdigit()):
+            if not low.isdecimal() or (high and not high.isdecimal()):
                 raise ValueError(f"Invalid hostlist string: {expression}")
             width = len(low)
             for number in range(int(low), int(high or low) + 1):
@@ -808,6 +844,7 @@ class Hostlist(Kind):
             if data is None:
                 return None
             if isinstance(data, str):
+                data = to_text(data, ctx, path)
                 names = data.split(",") if "[" not in data else [data]
             elif isinstance(data, (list, tuple)):
                 names = []
@@ -816,7 +853,7 @@ class Hostlist(Kind):
                         stem = path[:-1] if path.endswith("/") else path
                         raise Invalid(f"Expected string but got {json_type_name(entry)}",
                                       path=f"{stem}[{index}]/")
-                    names.append(entry)
+                    names.append(to_text(entry, ctx, path))
             else:
                 raise Invalid(f"Expected list or string but got {json_type_name(data)}")
             try:

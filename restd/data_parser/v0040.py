@@ -18,11 +18,11 @@ from typing import Any
 
 from restd.data_parser.describe import Field as F, Object, Version
 from restd.data_parser.types import (
-    BOOL, CORE_SPEC_THREAD, DOUBLE, ESLURM_DATA_EXPECTED_LIST, INFINITE, INFINITE16,
+    BOOL, C_INT_RANGES, CORE_SPEC_THREAD, DOUBLE, ESLURM_DATA_EXPECTED_LIST, INFINITE, INFINITE16,
     INFINITE64, INT32, INT64, MEM_PER_CPU, NICE_OFFSET, NO_VAL, NO_VAL16, NO_VAL64,
     NUMBER, SLURM_MAX_NORMAL_STEP_ID, STRING, Alias, ArrayOf, FlagBit, Flags, Hostlist,
     Invalid, NoVal, Pointer, Record, Removed, Scalar, Special, dump_warning,
-    expand_hostlist, json_type_name, text, to_bool, to_float, to_int, to_text)
+    expand_hostlist, fit, json_type_name, text, to_bool, to_float, to_int, to_text)
 
 NAME = "v0.0.40"
 FLAGS = frozenset({"fast"})
@@ -31,29 +31,21 @@ FLAGS = frozenset({"fast"})
 # Dump functions take (value, services); parse functions (data, ctx, path).
 
 
-def _int_in(bits: int, signed: bool = False):
-    """PARSE(UINT16/UINT32/UINT64/INT32/INT64): null is 0; numbers (and
-    numeric strings) are stored as the C assignment does: uint16_t and
-    uint64_t truncate (-1 becomes the all-ones INFINITE), uint32_t turns
-    anything beyond 32 bits (-1 too) into NO_VAL, int32_t refuses what does
-    not fit. An "inf" string is the type's INFINITE (its maximum if signed)."""
-    mask = (1 << bits) - 1
+def _int_in(c_type: str):
+    """PARSE(UINT16/UINT32/UINT64/INT32/INT64): null is 0; a number (or a
+    numeric string) is stored when ``c_type`` holds it and refused otherwise
+    (Slurm stores it through the C assignment: uint16_t truncates, uint32_t
+    turns -1 or anything beyond 32 bits into NO_VAL). An "inf" string is the
+    type's INFINITE (its maximum if signed)."""
+    low, high = C_INT_RANGES[c_type]
 
     def parse(data, ctx, path):
         number = to_int(data, ctx, path)
         if number is None:
             return 0
         if isinstance(number, float):  # infinity
-            if signed:
-                return mask >> 1 if number > 0 else -(mask >> 1) - 1
-            return mask
-        if signed:
-            if not -(1 << (bits - 1)) <= number < 1 << (bits - 1):
-                raise Invalid(f"Integer {number} out of range for {bits} bit integer")
-            return number
-        if bits == 32 and number & ~0xFFFFFFFF:
-            return NO_VAL
-        return number & mask
+            return high if number > 0 or low == 0 else low
+        return fit(number, c_type, data)
     return parse
 
 
@@ -118,9 +110,12 @@ def _parse_id(kind: str):
         if isinstance(data, bool) or data is None or isinstance(data, (dict, list)):
             raise Invalid(f"Invalid {kind} field value type: {json_type_name(data)}")
         if isinstance(data, (int, float)):
-            number = int(data)
+            number = to_int(data, ctx, path)
+            if isinstance(number, float):  # infinity
+                raise Invalid(f"Invalid {kind} ID: {data}")
         else:
             services = ctx.services
+            data = to_text(data, ctx, path)  # a NUL would end the name in C
             number = (services.user_id if kind == "user" else services.group_id)(data)
             if number is None:
                 raise Invalid(f"Unable to resolve {kind}: {data}")
@@ -206,7 +201,7 @@ def _dump_step_id(value, services):
 
 
 def _parse_step_id(data, ctx, path):
-    if isinstance(data, str) and not data.strip().lstrip("+-").isdigit():
+    if isinstance(data, str) and not data.strip().lstrip("+-").isdecimal():
         for bit in STEP_NAMES_KIND.bits:
             if bit.name.lower() == data.strip().lower():
                 return bit.value
@@ -225,12 +220,15 @@ def _dump_signal(value, services):
 
 def _parse_signal(data, ctx, path):
     if isinstance(data, (int, float)) and not isinstance(data, bool):
-        return int(data)
+        number = to_int(data, ctx, path)
+        if isinstance(number, float):  # infinity
+            raise Invalid(f"Invalid signal number {data}")
+        return fit(number, "uint16_t", data)
     string = to_text(data, ctx, path)
     if not string:
         return NO_VAL16
-    if string.strip().isdigit():
-        return int(string)
+    if string.strip().isdecimal():
+        return fit(int(string), "uint16_t", string)
     number = ctx.services.signal_number(string)
     if not number:
         raise Invalid(f"Unknown signal {string}")
@@ -273,7 +271,7 @@ def _mem_per_cpu_out(value, services):
     return value & ~MEM_PER_CPU if value & MEM_PER_CPU else NO_VAL64
 
 
-_MEM_UNITS = {"": 1, "k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 ** 2, "p": 1024 ** 3}
+_MEM_UNITS = {"": 1, "m": 1, "g": 1024, "t": 1024 ** 2, "p": 1024 ** 3}  # to MiB
 
 
 def _parse_mem(per_cpu: bool):
@@ -285,7 +283,9 @@ def _parse_mem(per_cpu: bool):
             match = re.fullmatch(r"\s*(\d+)\s*([kKmMgGtTpP]?)[bB]?\s*", data)
             if not match:
                 raise Invalid(f"Invalid formatted memory size: {data}")
-            mem = int(int(match.group(1)) * _MEM_UNITS[match.group(2).lower()])
+            unit = match.group(2).lower()
+            mem = int(match.group(1))
+            mem = mem // 1024 if unit == "k" else mem * _MEM_UNITS[unit]
         else:
             mem = UINT64_NO_VAL_KIND.parse_value(data, ctx, path)
         if mem == NO_VAL64:
@@ -314,7 +314,7 @@ def _parse_time_string(string: str) -> int:
     import time as _time
     text_ = string.strip().lower()
     now = int(_time.time())
-    if text_.isdigit():
+    if text_.isdecimal():
         return int(text_)
     match = re.fullmatch(r"now(?:\s*([+-])\s*(\d+)\s*([a-z]*))?", text_)
     if match:
@@ -351,9 +351,27 @@ def _parse_time_string(string: str) -> int:
     return 0
 
 
+# A time_t member holds what Slurm's _parse_timestamp() stores for an unset or
+# infinite time: the uint64_t sentinels cast to time_t (-2 and -1).
+TIME_T_NO_VAL = NO_VAL64 - (1 << 64)
+TIME_T_INFINITE = INFINITE64 - (1 << 64)
+
+
 def _parse_timestamp_no_val(data, ctx, path):
-    """_parse_timestamp(): null (and NaN/inf floats) -> NO_VAL64, a number, a
-    time string (parse_time()), else the {set, infinite, number} forms."""
+    """_parse_timestamp() into a time_t: null (and NaN/inf floats) is
+    (time_t) NO_VAL64, else a number, a time string (parse_time()) or the
+    {set, infinite, number} forms, refused when time_t cannot hold it."""
+    moment = _timestamp(data, ctx, path)
+    if moment == NO_VAL64:
+        return TIME_T_NO_VAL
+    if moment == INFINITE64:
+        return TIME_T_INFINITE
+    return fit(moment, "time_t", data)
+
+
+def _timestamp(data, ctx, path):
+    if isinstance(data, str) and re.fullmatch(r"\s*[+-]?\d+\s*", data, re.ASCII):
+        data = int(data)  # Slurm reads a numeric string as the number first
     if data is None:
         return NO_VAL64
     if isinstance(data, float):
@@ -361,14 +379,16 @@ def _parse_timestamp_no_val(data, ctx, path):
             return NO_VAL64
         if data != int(data):
             raise Invalid("Conversion of floating point number to 64 bit integer failed")
-        return int(data)
+        return fit(int(data), "time_t", data)
     if isinstance(data, int) and not isinstance(data, bool):
-        return data
+        return fit(data, "time_t")
     if isinstance(data, str):
         if data.strip().lower() in ("inf", "+inf", "infinity", "+infinity", "-inf",
                                     "-infinity"):
             return UINT64_NO_VAL_KIND.parse_value(data, ctx, path)
         moment = _parse_time_string(data)
+        if moment and not C_INT_RANGES["time_t"][0] <= moment <= C_INT_RANGES["time_t"][1]:
+            moment = 0
         if not moment:
             raise Invalid(f"Parsing of {data} for timestamp failed")
         return moment
@@ -377,7 +397,7 @@ def _parse_timestamp_no_val(data, ctx, path):
 
 def _parse_timestamp(data, ctx, path):
     moment = _parse_timestamp_no_val(data, ctx, path)
-    if moment == NO_VAL64:
+    if moment == TIME_T_NO_VAL:
         raise Invalid("Invalid or unset timestamp value")
     return moment
 
@@ -538,6 +558,7 @@ def _parse_job_desc_nodes(data, ctx, path, out):
         numbers = [to_int(entry, ctx, path) for entry in data]
         if any(n is None or isinstance(n, float) for n in numbers):
             raise Invalid("Minimum and maximum nodes must be integers")
+        numbers = [fit(n, "uint32_t") for n in numbers]
         low, high = (numbers[0], numbers[-1]) if len(numbers) == 2 else (None, numbers[0])
         out["max_nodes"] = high
         if low is not None:
@@ -559,7 +580,8 @@ def _parse_job_desc_nodes(data, ctx, path, out):
                 parts.append((int(m.group(1)), int(m.group(2) or m.group(1))))
             low, high = min(p[0] for p in parts), max(p[1] for p in parts)
             out["job_size_str"] = string
-        out["min_nodes"], out["max_nodes"] = low, high
+        out["min_nodes"] = fit(low, "uint32_t")
+        out["max_nodes"] = fit(high, "uint32_t")
     if out.get("min_nodes") is not None and out.get("max_nodes") is not None and \
             out["min_nodes"] > out["max_nodes"]:
         out["min_nodes"], out["max_nodes"] = out["max_nodes"], out["min_nodes"]
@@ -593,8 +615,8 @@ def _parse_cpu_freq(data, ctx, path, out):
     def freq(word):
         if word in _CPU_FREQ_NAMED:
             return _CPU_FREQ_NAMED[word]
-        if word.isdigit():
-            return int(word)
+        if word.isdecimal():
+            return fit(int(word), "uint32_t", word)
         raise Invalid("Invalid cpu_frequency")
     if string in _CPU_FREQ_GOVERNORS:
         gov = _CPU_FREQ_GOVERNORS[string]
@@ -651,11 +673,11 @@ UINT64_NO_VAL_KIND = NoVal("UINT64_NO_VAL", "uint64_no_val", "uint64_t", NO_VAL6
 
 SCALARS = (
     _scalar("STRING", STRING, "char *", _dump_str, _parse_str),
-    _scalar("UINT32", INT32, "uint32_t", _dump_int, _int_in(32)),
-    _scalar("UINT64", INT64, "uint64_t", _dump_uint64, _int_in(64)),
-    _scalar("UINT16", INT32, "uint16_t", _dump_int, _int_in(16)),
-    _scalar("INT32", INT32, "int32_t", _dump_int, _int_in(32, signed=True)),
-    _scalar("INT64", INT64, "int64_t", _dump_int, _int_in(64, signed=True)),
+    _scalar("UINT32", INT32, "uint32_t", _dump_int, _int_in("uint32_t")),
+    _scalar("UINT64", INT64, "uint64_t", _dump_uint64, _int_in("uint64_t")),
+    _scalar("UINT16", INT32, "uint16_t", _dump_int, _int_in("uint16_t")),
+    _scalar("INT32", INT32, "int32_t", _dump_int, _int_in("int32_t")),
+    _scalar("INT64", INT64, "int64_t", _dump_int, _int_in("int64_t")),
     _scalar("FLOAT64", DOUBLE, "double", _dump_float, _parse_float),
     _scalar("FLOAT128", NUMBER, "long double", _dump_float, _parse_float),
     _scalar("BOOL", BOOL, "uint8_t", _dump_bool, _parse_bool),
@@ -671,11 +693,13 @@ SCALARS = (
     _scalar("ERROR", STRING, "int", _dump_error, _parse_error_name),
     _scalar("STEP_ID", STRING, "uint32_t", _dump_step_id, _parse_step_id),
     _scalar("SIGNAL", STRING, "uint16_t", _dump_signal, _parse_signal),
-    _scalar("ALLOCATED_CORES", INT32, "uint32_t", _dump_allocated_cores, _int_in(32)),
-    _scalar("ALLOCATED_CPUS", INT32, "uint32_t", _dump_allocated_cpus, _int_in(32)),
+    _scalar("ALLOCATED_CORES", INT32, "uint32_t", _dump_allocated_cores,
+            _int_in("uint32_t")),
+    _scalar("ALLOCATED_CPUS", INT32, "uint32_t", _dump_allocated_cpus,
+            _int_in("uint32_t")),
     _scalar("TASK_DISTRIBUTION", STRING, "uint32_t", _dump_task_distribution,
             _parse_task_distribution),
-    _scalar("OVERSUBSCRIBE_JOBS", INT32, "uint16_t", _dump_int, _int_in(16)),
+    _scalar("OVERSUBSCRIBE_JOBS", INT32, "uint16_t", _dump_int, _int_in("uint16_t")),
 )
 
 NO_VALS = (

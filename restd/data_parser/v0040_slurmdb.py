@@ -111,7 +111,9 @@ def _resolve_qos(data, path) -> int:
         raise Invalid(f"Unable to resolve QOS of type {json_type_name(data)}",
                       ESLURM_INVALID_QOS)
     table = _current()
-    if isinstance(data, (int, float)) or (isinstance(data, str) and data.isdigit()):
+    if isinstance(data, float) and data.is_integer():
+        data = int(data)
+    if isinstance(data, int) or (isinstance(data, str) and data.isdecimal()):
         if int(data) in table.qos:
             return int(data)
     else:
@@ -136,7 +138,7 @@ def _dump_qos_string_id_list(value, services, get):
     table = _current().qos
     out = []
     for string_id in value:
-        name = table.get(int(string_id)) if str(string_id).isdigit() else None
+        name = table.get(int(string_id)) if str(string_id).isdecimal() else None
         out.append(name if name else str(string_id))
     return out
 
