@@ -19,6 +19,10 @@ from restd.http.messages import Request, Response
 ACCESS_LOGGER = "restd.access"
 SYSLOG_SOCKET = "/dev/log"
 
+# syslog's "notice": above info, below warning (privileged requests are logged at it).
+NOTICE = 25
+logging.addLevelName(NOTICE, "NOTICE")
+
 # Control characters of a (percent-decoded) path, escaped so that a request
 # cannot forge or split log lines.
 _ESCAPES = {code: f"\\x{code:02x}" for code in [*range(0x20), 0x7f]}
@@ -30,6 +34,8 @@ def setup_logging(level: int, syslog: bool) -> None:
     if use_syslog:
         handler: logging.Handler = logging.handlers.SysLogHandler(
             SYSLOG_SOCKET, facility=logging.handlers.SysLogHandler.LOG_DAEMON)
+        # logging's own map knows no NOTICE and would send it as "warning"
+        handler.priority_map = dict(handler.priority_map, NOTICE="notice")
         handler.setFormatter(logging.Formatter("restd[%(process)d]: %(levelname)s: %(message)s"))
     else:
         handler = logging.StreamHandler(sys.stderr)

@@ -39,9 +39,7 @@ from restd.plugin_api import AuthError, Identity
 
 log = logging.getLogger("restd.plugins.auth")
 
-# syslog's "notice": above info, below warning. Privileged requests are logged at it.
-NOTICE = 25
-logging.addLevelName(NOTICE, "NOTICE")
+from restd.accesslog import NOTICE  # noqa: F401 (the auth plugins log privileged requests at it)
 
 MAX_TOKEN_CHARS = 16 * 1024
 MAX_NAME_CHARS = 256
