@@ -152,10 +152,18 @@ umount_all() {
     [ -z "$(mounted_below)" ] || log "still mounted: $(mounted_below | tr '\n' ' ')"
 }
 
+# save_cluster_logs NAME: the chroot cluster's logs, kept beside ours (the chroot goes)
+save_cluster_logs() {
+    [ -d "$ROOT$TREE/.cluster/log" ] || return 0
+    rm -rf "$LOGS/cluster-$1"
+    cp -a "$ROOT$TREE/.cluster/log" "$LOGS/cluster-$1" || true
+}
+
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_all
+    save_cluster_logs final
     [ -z "$(chroot_pids)" ] || log "processes left in the chroot: $(chroot_pids)"
     umount_all
     if [ "${KEEP:-0}" != 1 ] && [ -z "$(mounted_below)" ] && [ -z "$(chroot_pids)" ]; then
@@ -198,7 +206,7 @@ main() {
     local test_rc=0 run_rc=0 started summary
     started=$(date -u +'%Y-%m-%d %H:%M UTC')
     mkdir -p "$LOGS"
-    rm -f "$LOGS"/*.log
+    rm -rf "$LOGS"/*.log "$LOGS"/cluster-*
     create
     trap cleanup EXIT
     trap 'exit 130' INT TERM
@@ -209,7 +217,8 @@ main() {
         > "$LOGS/prerequisite.log" 2>&1 || { tail -n 20 "$LOGS/prerequisite.log" >&2; die "could not install make"; }
     log "make test (log: $LOGS/make-test.log)"
     in_chroot "cd $TREE && make test" > "$LOGS/make-test.log" 2>&1 || test_rc=$?
-    summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^=+ .* in [0-9.]+s' "$LOGS/make-test.log" | tail -n1)
+    summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^=+ .* in [0-9.]+s' "$LOGS/make-test.log" | tail -n1 || true)
+    save_cluster_logs make-test
     log "make test: exit $test_rc${summary:+ ($summary)}"
     [ $test_rc = 0 ] || tail -n 40 "$LOGS/make-test.log" >&2
     log "make run in the background, LISTEN=$LISTEN (log: $LOGS/make-run.log)"
