@@ -39,7 +39,10 @@ ROOT=$BASE/$release
 CACHE=$BASE/$release-debootstrap.tgz
 LOGS=$BASE/logs/$release
 TREE=/srv/restd            # below /srv, not /root: /root is 700 and jobs run as alice
-MOUNTS=(proc sys dev dev/pts)   # /run stays the chroot's own: munge's lives there
+# /run stays the chroot's own (munge's lives there). A booted machine has the cgroup
+# filesystem mounted; a bind of /sys alone does not carry it, and slurmd 22.05 will not
+# start without it ("No filesystem mounted on /sys/fs/cgroup").
+MOUNTS=(proc sys sys/fs/cgroup dev dev/pts)
 
 log() { printf '[fresh %s] %s\n' "$release" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
