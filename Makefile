@@ -26,8 +26,10 @@ deps:
 	@$(INSTALL) @build
 run-deps:
 	@$(INSTALL) @run
+# The suite checks every step's list (tests/test_install_closure.py runs which programs
+# `make run` and `make perf` use), so it needs those lists installed too.
 test-deps:
-	@$(INSTALL) @test
+	@$(INSTALL) @test @run @perf
 perf-deps:
 	@$(INSTALL) @perf
 

@@ -200,7 +200,7 @@ make_run() {
 import json, sys
 answer = json.load(sys.stdin)
 assert not answer[\"errors\"], answer[\"errors\"]
-assert answer[\"pings\"] and answer[\"pings\"][0][\"responding\"], answer[\"pings\"]
+assert answer[\"pings\"] and answer[\"pings\"][0][\"pinged\"] == \"UP\", answer[\"pings\"]
 print(\"ping as alice: \" + \", \".join(p[\"hostname\"] + \" \" + p[\"pinged\"] for p in answer[\"pings\"]))
 '" || { log "ping answered: $answer"; return 1; }
 }
