@@ -39,10 +39,12 @@ ROOT=$BASE/$release
 CACHE=$BASE/$release-debootstrap.tgz
 LOGS=$BASE/logs/$release
 TREE=/srv/restd            # below /srv, not /root: /root is 700 and jobs run as alice
-# /run stays the chroot's own (munge's lives there). A booted machine has the cgroup
-# filesystem mounted; a bind of /sys alone does not carry it, and slurmd 22.05 will not
-# start without it ("No filesystem mounted on /sys/fs/cgroup").
-MOUNTS=(proc sys sys/fs/cgroup dev dev/pts)
+# /run stays the chroot's own (munge's lives there). /sys is bound with what is mounted
+# below it, as a booted machine sees it: slurmd 22.05 will not start without the cgroup
+# hierarchies under /sys/fs/cgroup ("No filesystem mounted on /sys/fs/cgroup",
+# "Unexpected fs type on /sys/fs/cgroup/systemd"). rslave: nothing done in the chroot's
+# copy propagates back to the host.
+MOUNTS=(proc sys dev dev/pts)
 
 log() { printf '[fresh %s] %s\n' "$release" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -103,7 +105,12 @@ create() {
 mount_all() {
     local m
     for m in "${MOUNTS[@]}"; do
-        mountpoint -q "$ROOT/$m" || mount --bind "/$m" "$ROOT/$m"
+        mountpoint -q "$ROOT/$m" && continue
+        if [ "$m" = sys ]; then
+            mount --rbind /sys "$ROOT/sys" && mount --make-rslave "$ROOT/sys"
+        else
+            mount --bind "/$m" "$ROOT/$m"
+        fi
     done
     cp /etc/hosts /etc/resolv.conf "$ROOT/etc/"
     # pip in the chroot trusts what pip trusts here (a site CA in PIP_CERT, if any), as
@@ -150,7 +157,7 @@ umount_all() {
     local i m
     for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
         m=${MOUNTS[$i]}
-        mountpoint -q "$ROOT/$m" && umount "$ROOT/$m"
+        if mountpoint -q "$ROOT/$m"; then umount -R "$ROOT/$m"; fi
     done
     [ -z "$(mounted_below)" ] || log "still mounted: $(mounted_below | tr '\n' ' ')"
 }
