@@ -113,6 +113,10 @@ mount_all() {
         fi
     done
     cp /etc/hosts /etc/resolv.conf "$ROOT/etc/"
+    # The mirror's quirks as this host's apt knows them (a mirror whose testing Release
+    # files are past their Valid-Until: forky), like resolv.conf: the network's settings.
+    apt-config dump | grep -E '^Acquire::Check-(Valid-Until|Date) ' \
+        > "$ROOT/etc/apt/apt.conf.d/99host-mirror" || rm -f "$ROOT/etc/apt/apt.conf.d/99host-mirror"
     # pip in the chroot trusts what pip trusts here (a site CA in PIP_CERT, if any), as
     # apt does through resolv.conf: the network's settings, not the machine's packages.
     if [ -n "${PIP_CERT:-}" ] && [ -f "$PIP_CERT" ]; then
