@@ -242,7 +242,7 @@ main() {
     log "make run: $([ $run_rc = 0 ] && echo 'restd answered ping' || echo FAILED)"
     {
         echo "release: $release ($(cat "$ROOT/etc/debian_version")), started $started"
-        echo "slurm: $(chroot "$ROOT" dpkg-query -W -f='${Version}' slurmctld 2>/dev/null || echo 'not installed')"
+        echo "slurm: $(chroot "$ROOT" dpkg-query -W -f='${Version}' libslurm-dev 2>/dev/null || echo 'not installed')"
         echo "make test: exit $test_rc${summary:+ ($summary)}"
         echo "make run: $([ $run_rc = 0 ] && grep '^ping as alice' "$LOGS/ping.log" || echo FAILED)"
     } | tee "$BASE/$release.result" >&2
