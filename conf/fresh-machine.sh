@@ -232,6 +232,8 @@ main() {
     log "make test (log: $LOGS/make-test.log)"
     in_chroot "cd $TREE && make test" > "$LOGS/make-test.log" 2>&1 || test_rc=$?
     summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)|^=+ .* in [0-9.]+s' "$LOGS/make-test.log" | tail -n1 || true)
+    # no pytest summary: say which make step stopped it (the venv's build, the cluster...)
+    [ -n "$summary" ] || summary=$(grep -E '^make: \*\*\*' "$LOGS/make-test.log" | tail -n1 || true)
     save_cluster_logs make-test
     log "make test: exit $test_rc${summary:+ ($summary)}"
     [ $test_rc = 0 ] || tail -n 40 "$LOGS/make-test.log" >&2
