@@ -63,12 +63,9 @@ version_at_least() { # version_at_least 23.02
 
 # --- packages and users ---------------------------------------------------------------
 
-# Debian 13 ships the JWT auth plugin as its own package; on Debian 12 the package of the
-# same name exists too, so asking for it by name is right on both.
-PACKAGES=(munge slurmctld slurmd slurmdbd slurm-client libslurm-dev slurm-wlm-jwt-plugin
-          mariadb-server mariadb-client)
-
-install_packages() { bash "$here/../install-packages.sh" "${PACKAGES[@]}"; }
+# The cluster's Debian packages: conf/packages/cluster.txt (tests/test_install_closure.py
+# checks that the daemons started here come from it).
+install_packages() { bash "$here/../install-packages.sh" @cluster; }
 
 ensure_users() {
     local u
