@@ -25,7 +25,8 @@ from typing import Iterator, Optional
 from restd.data_parser.describe import Field as F, Object
 from restd.data_parser.types import (INFINITE, NO_VAL, STRING, Alias, ArrayOf, FlagBit,
                                      Flags, Hostlist, Invalid, Pointer, Special,
-                                     dump_warning, expand_hostlist, json_type_name, text)
+                                     dump_warning, expand_hostlist, fit, json_type_name, text,
+                                     to_int)
 
 ESLURM_INVALID_QOS = 2066
 ESLURM_INVALID_TRES = 2088
@@ -179,18 +180,38 @@ def _parse_tres_str(data, ctx, path):
         raise Invalid(f"TRES should be LIST but is type {json_type_name(data)}", 9208)
     if not data:
         return None
+    stem = path[:-1] if path.endswith("/") else path
     parts = []
-    for item in data:
+    for index, item in enumerate(data):
+        item_path = f"{stem}[{index}]/"
         if not isinstance(item, dict):
-            raise Invalid(f"Expected dictionary but got {json_type_name(item)}", 9209)
-        tres_id = item.get("id")
+            raise Invalid(f"Expected dictionary but got {json_type_name(item)}", 9209,
+                          path=item_path)
+        tres_id = _tres_number(item, "id", "uint32_t", ctx, item_path)
         if tres_id is None:
             tres_id = _current().tres_id(str(item.get("type") or ""), item.get("name"))
         if tres_id is None:
             raise Invalid(f"Unable to find TRES {item.get('type')}/{item.get('name') or ''}",
-                          ESLURM_INVALID_TRES)
-        parts.append(f"{int(tres_id)}={int(item.get('count') or 0)}")
+                          ESLURM_INVALID_TRES, path=item_path)
+        count = _tres_number(item, "count", "int64_t", ctx, item_path)
+        parts.append(f"{tres_id}={count or 0}")
     return ",".join(parts)
+
+
+def _tres_number(item: dict, key: str, c_type: str, ctx, item_path: str) -> Optional[int]:
+    """A TRES record's id (uint32_t) or count (int64_t) as the C member holds it:
+    anything else (another type, a fraction, infinity, out of range) is refused
+    naming the member."""
+    member_path = f"{item_path}{key}/"
+    try:
+        number = to_int(item.get(key), ctx, member_path)
+        if number is None:
+            return None
+        if isinstance(number, float):  # math.inf: a TRES has no "unlimited" form here
+            raise Invalid(f"Expected integer but got {item.get(key)!r}")
+        return fit(number, c_type, item.get(key))
+    except Invalid as error:
+        raise Invalid(error.description, error.error_number, path=member_path) from None
 
 
 def _dump_qos_preempt_list(qos, services, get):
