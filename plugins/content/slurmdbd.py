@@ -87,6 +87,8 @@ DATABASE_VALUE_ERRORS = {
           "illegal mix of collations)",
     1271: "The database cannot compare values given with its contents (MariaDB: "
           "illegal mix of collations)",
+    1300: "The database cannot read a value given as text of its character set "
+          "(MariaDB: invalid character string)",
     1366: "The database cannot store a value given (characters outside its character "
           "set; MariaDB: incorrect string value)",
     1406: "A value given is too long for the database (MariaDB: data too long)",
