@@ -32,7 +32,11 @@ if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; own_policy=1
 fi
 trap '[ $own_policy = 1 ] && rm -f "$policy"' EXIT
-install() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
+# Recommends too, whatever this machine's apt is told: what they bring is what a step
+# loads on a bare machine (tests/test_install_closure.py follows them).
+install() {
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --install-recommends "${missing[@]}" >/dev/null
+}
 if ! install; then
     echo "[packages] install failed; refreshing the package lists and retrying" >&2
     apt-get update -q >/dev/null

@@ -11,8 +11,11 @@ machine happens to have it for another reason:
 - every daemon the cluster script starts (its pid files) is an executable of the
   cluster list, mapping only shared objects of it.
 
-Ownership is dpkg's (`dpkg -S`); the closure follows Depends and Pre-Depends of the
-installed packages (dpkg-query), not Recommends, which apt may be told to skip.
+Ownership is dpkg's (`dpkg -S`); the closure follows Depends, Pre-Depends and Recommends
+of the installed packages (dpkg-query): conf/install-packages.sh installs Recommends
+(--install-recommends, whatever the machine's apt says), and programs load what they
+bring (slurmd 26.05's hwloc loads libhwloc-plugins, recommended by libhwloc15, and with
+it libze1).
 """
 from __future__ import annotations
 
@@ -45,11 +48,12 @@ def read_list(name: str) -> set[str]:
 
 
 def _installed_relations() -> tuple[dict[str, list[list[str]]], dict[str, set[str]], set[str]]:
-    """For each installed package: its Depends and Pre-Depends as lists of alternatives;
+    """For each installed package: its Depends, Pre-Depends and Recommends as lists of
+    alternatives;
     which installed packages provide each virtual name; and the Essential packages."""
     out = subprocess.run(
         ["dpkg-query", "-W", "-f", "${Package}\t${db:Status-Abbrev}\t${Essential}\t"
-         "${Depends}, ${Pre-Depends}\t${Provides}\n"],
+         "${Depends}, ${Pre-Depends}, ${Recommends}\t${Provides}\n"],
         capture_output=True, text=True, check=True).stdout
     depends: dict[str, list[list[str]]] = {}
     providers: dict[str, set[str]] = {}
@@ -75,7 +79,7 @@ def _installed_relations() -> tuple[dict[str, list[list[str]]], dict[str, set[st
 def closure(packages: set[str]) -> set[str]:
     """The installed packages that installing ``packages`` on a bare Debian brings:
     themselves, the Essential packages (every Debian system has them: debootstrap's
-    minbase), and their Depends/Pre-Depends, recursively; an alternative or a virtual
+    minbase), and their Depends/Pre-Depends/Recommends, recursively; an alternative or a virtual
     package counts through whichever installed package satisfies it."""
     depends, providers, essential = _installed_relations()
     missing = sorted(p for p in packages if p not in depends)
