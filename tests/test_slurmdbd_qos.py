@@ -97,3 +97,23 @@ def test_ordinary_user_cannot_add_qos(dbd, rt_cleanup):
                                body={"qos": [{"name": "rt_qos4"}]})
     assert status == 403
     assert "rt_qos4" not in _qos(dbd)
+
+
+@pytest.mark.parametrize("path", ["qos/?id=y", "qos/?id=1,x", "associations/?id=%C3%A8",
+                                  "wckeys/?id=-1", "qos/?id=4294967295"])
+def test_an_id_filter_that_is_no_id_is_422_naming_it(dbd, path):
+    """slurmdbd compares ids as numbers: slurmdbd 26.05 fails the whole query on one
+    that is not (500 before), so restd refuses it first."""
+    status, body = dbd.request("GET", path)
+    assert status == 422, body
+    [error] = body["errors"]
+    assert error["source"] == "#/id" and "is not an id" in error["description"], error
+
+
+def test_an_id_filter_selects_by_id(dbd):
+    status, body = dbd.request("GET", "qos/?name=normal")
+    assert status == 200, body
+    [normal] = body["qos"]
+    status, body = dbd.request("GET", f"qos/?id={normal['id']}")
+    assert status == 200, body
+    assert [qos["name"] for qos in body["qos"]] == ["normal"]

@@ -39,7 +39,7 @@ from restd.data_parser import dump as _dump
 from restd.plugin_api import ListStream, Parameter
 from restd.plugins.content import slurmdbd
 from restd.plugins.content.slurmdbd import (_invalid_query, _query, _run, _values, q_bool,
-                                            q_csv)
+                                            q_csv, q_ids)
 
 NO_VAL = 0xFFFFFFFE
 
@@ -98,14 +98,6 @@ def q_int32(value, name):
                              f"#/{name}")
     return int(text)
 
-
-def q_numbers(value, name):
-    items = q_csv(value, name)
-    for item in items:
-        if not item.isdecimal() or int(item) >= NO_VAL:
-            raise _invalid_query(f"Unable to parse {name}: {item!r} is not an id",
-                                 f"#/{name}")
-    return items
 
 
 def q_sacct_time(value, name):
@@ -177,7 +169,7 @@ def q_flag(value, name):
 # query parameter -> (slurmdb_job_cond_t member, converter)
 JOB_CONDITION = {
     "account": ("acct_list", q_csv),
-    "association": ("associd_list", q_numbers),
+    "association": ("associd_list", q_ids),
     "cluster": ("cluster_list", q_csv),
     "constraints": ("constraint_list", q_csv),
     "cpus_max": ("cpus_max", q_uint32),
@@ -192,7 +184,7 @@ JOB_CONDITION = {
     "qos": ("qos_list", q_csv),  # names: resolved with the database's QOS list
     "reason": ("reason_list", _ids(_reason_number, "job state reason")),
     "reservation": ("resv_list", q_csv),
-    "reservation_id": ("resvid_list", q_numbers),
+    "reservation_id": ("resvid_list", q_ids),
     "state": ("state_list", _ids(_state_number, "job state")),
     "step": ("step_list", q_steps),
     "timelimit_max": ("timelimit_max", q_uint32),

@@ -387,6 +387,17 @@ def q_csv(value, name):
     return out
 
 
+def q_ids(value, name):
+    """A list of ids (uint32_t): slurmdbd compares them as numbers, and one that is
+    no number fails the whole query on Slurm 26.05 (22.05 matched nothing)."""
+    items = q_csv(value, name)
+    for item in items:
+        if not item.isdecimal() or int(item) >= NO_VAL:
+            raise _invalid_query(f"Unable to parse {name}: {item!r} is not an id",
+                                 f"#/{name}")
+    return items
+
+
 def q_time(value, name):
     from restd.data_parser.v0040 import _parse_timestamp
     try:
@@ -827,7 +838,7 @@ def _add_users_association(req: _Request, parse_body) -> dict:
 # --- associations -----------------------------------------------------------------------
 
 ASSOC_QUERY = {"account": q_csv, "cluster": q_csv, "default_qos": q_csv, "format": q_csv,
-               "id": q_csv, "only_defaults": q_bool, "parent_account": q_csv,
+               "id": q_ids, "only_defaults": q_bool, "parent_account": q_csv,
                "partition": q_csv, "qos": q_csv, "usage_end": q_time, "usage_start": q_time,
                "user": q_csv, "with_usage": q_bool, "with_deleted": q_bool,
                "with_raw_qos": q_bool, "with_sub_accts": q_bool,
@@ -1171,7 +1182,7 @@ async def post_tres(ctx):
 
 # --- wckeys -------------------------------------------------------------------------------
 
-WCKEY_QUERY = {"cluster": q_csv, "format": q_csv, "id": q_csv, "name": q_csv,
+WCKEY_QUERY = {"cluster": q_csv, "format": q_csv, "id": q_ids, "name": q_csv,
                "only_defaults": q_bool, "usage_end": q_time, "usage_start": q_time,
                "user": q_csv, "with_usage": q_bool, "with_deleted": q_bool}
 
@@ -1259,7 +1270,7 @@ def _update_wckeys(req: _Request, wckeys: list) -> None:
 
 PREEMPT_MODES = {"DISABLED": 0x0, "SUSPEND": 0x1, "REQUEUE": 0x2, "CANCEL": 0x8,
                  "GANG": 0x8000}
-QOS_QUERY = {"description": q_csv, "id": q_csv, "format": q_csv, "name": q_csv,
+QOS_QUERY = {"description": q_csv, "id": q_ids, "format": q_csv, "name": q_csv,
              "preempt_mode": q_names(PREEMPT_MODES), "with_deleted": q_bool}
 
 
