@@ -53,6 +53,18 @@ def test_no_val_objects(kind, value, expected):
     assert json.loads(json.dumps(out)) == out  # never null, Infinity or NaN
 
 
+@pytest.mark.parametrize("value, expected", [
+    (0.25, 0.25), (None, 0.0), (float("inf"), 1.7976931348623157e308),
+    (float("-inf"), -1.7976931348623157e308), (float("nan"), 0.0)])
+def test_float64_is_always_a_json_number(value, expected):
+    """A fair-share level of +inf (an association without usage) is a number the schema
+    allows, never null (orjson) nor the token Infinity (slurmrestd)."""
+    import orjson
+    out = dump("FLOAT64", value)
+    assert out == expected
+    assert orjson.loads(orjson.dumps(out)) == expected
+
+
 @pytest.mark.parametrize("state, expected", [
     (JOB_PENDING, ["PENDING"]),
     (JOB_PENDING | JOB_REQUEUE, ["PENDING", "REQUEUED"]),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any
 
 from restd.data_parser.describe import Field as F, Object, Version
@@ -89,7 +90,17 @@ def _dump_bool16_no_val(value, services):
 
 
 def _dump_float(value, services):
-    return float(value or 0.0)
+    """A double as a JSON number. JSON has no infinity: slurmctld reports an
+    association without usage at a fair-share level of +inf (shares / 0), which
+    slurmrestd writes as the token Infinity (invalid JSON, refused by strict clients)
+    and orjson as null (not a number, against the schema): restd writes the largest
+    double instead (DBL_MAX, with the sign), and 0 for NaN."""
+    number = float(value or 0.0)
+    if math.isfinite(number):
+        return number
+    if math.isnan(number):
+        return 0.0
+    return math.copysign(sys.float_info.max, number)
 
 
 def _parse_float(data, ctx, path):
