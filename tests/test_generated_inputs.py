@@ -115,9 +115,15 @@ def test_generated_inputs_answer_no_server_error(dbd, cluster, document):  # noq
             response = case.call(base_url=base_url, timeout=120,
                                  headers={"X-SLURM-USER-TOKEN": token})
             ANSWERS[label][response.status_code] += 1
-            checks = (response_schema_conformance,) if (
-                allowed_501 and response.status_code == 501) else (
-                not_a_server_error, response_schema_conformance)
+            if allowed_501 and response.status_code == 501:
+                checks = (response_schema_conformance,)
+            elif response.status_code == 304:
+                # slurmdbd changed nothing: 304 without a body, as slurmrestd answers
+                # (reference samples db_*); the reference documents no 304 to conform to
+                assert not response.content, response.content[:200]
+                checks = (not_a_server_error,)
+            else:
+                checks = (not_a_server_error, response_schema_conformance)
             try:
                 case.validate_response(response, checks=checks)
             except BaseException as failure:  # schemathesis' FailureGroup
