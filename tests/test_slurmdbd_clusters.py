@@ -2,6 +2,8 @@
 slurmdbd; effects checked with sacctmgr."""
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
 from slurmdbd_daemon import dbd, envelope_ok, key_shape, rt_cleanup, sample  # noqa: F401
@@ -180,3 +182,14 @@ def test_wckey_query_flags_reach_slurmdbd(dbd, rt_cleanup):
     # no usage (no job ran with a wckey) nor deleted wckeys here: the flags pass
     assert names("user=rt_user32&with_usage=true&with_deleted=true") == \
         ["rt_wckey32a", "rt_wckey32b"]
+
+
+def test_a_cluster_name_slurmdbd_cannot_hold_is_not_a_server_error(dbd):
+    """slurmdbd 24.11 and 26.05 refuse this name (ESLURM_INVALID_CLUSTER_NAME: 500 from
+    slurmrestd); 22.05's MariaDB cannot compare it (latin1 tables). Either way the
+    client's value: 422 saying which, never 5xx."""
+    name = urllib.parse.quote("Ω≈ç√∫˜µ≤≥÷åß∂ƒ©˙∆˚¬…æœ∑´®†¥¨ˆøπ“‘¡™£¢∞§¶•ªº–≠" * 2)
+    status, body = dbd.request("GET", f"cluster/{name}")
+    assert status == 422, body
+    [error] = body["errors"]
+    assert error["error"] == "Invalid cluster name" or "character set" in error["error"], error

@@ -113,11 +113,29 @@ def _not_supported() -> int:
     return error_number("ESLURM_NOT_SUPPORTED")
 
 
+# Refusals of the client's value whose numbers moved between Slurm versions, looked up
+# by name: a cluster name slurmdbd cannot hold (a long one: 24.11 and 26.05) is 422.
+_CLIENT_VALUE_ERRORS = ("ESLURM_INVALID_CLUSTER_NAME",)
+
+
+def _client_value_error(number: int) -> bool:
+    from restd.native.errors import error_number
+    for name in _CLIENT_VALUE_ERRORS:
+        try:
+            if error_number(name) == number:
+                return True
+        except (KeyError, AttributeError):
+            continue
+    return False
+
+
 def http_status(number: int) -> int:
     if number in UNREACHABLE:
         return 502
     if number not in _STATUS and number == _not_supported():
         return 501  # as restd's slurmctld plugin (slurmrestd: 500)
+    if number not in _STATUS and _client_value_error(number):
+        return 422  # slurmrestd: 500
     return _STATUS.get(number, 500)
 
 
