@@ -185,11 +185,15 @@ def test_wckey_query_flags_reach_slurmdbd(dbd, rt_cleanup):
 
 
 def test_a_cluster_name_slurmdbd_cannot_hold_is_not_a_server_error(dbd):
-    """slurmdbd 24.11 and 26.05 refuse this name (ESLURM_INVALID_CLUSTER_NAME: 500 from
-    slurmrestd); 22.05's MariaDB cannot compare it (latin1 tables). Either way the
-    client's value: 422 saying which, never 5xx."""
+    """Such names are the client's values: 22.05's MariaDB cannot compare this one
+    (latin1 tables: 422 saying so), 24.11 and 26.05 find no such cluster, and where
+    slurmdbd refuses a name (ESLURM_INVALID_CLUSTER_NAME, seen from the generated-input
+    run on 24.11 and 26.05; slurmrestd: 500) restd answers 422. Never 5xx."""
     name = urllib.parse.quote("Ω≈ç√∫˜µ≤≥÷åß∂ƒ©˙∆˚¬…æœ∑´®†¥¨ˆøπ“‘¡™£¢∞§¶•ªº–≠" * 2)
     status, body = dbd.request("GET", f"cluster/{name}")
-    assert status == 422, body
-    [error] = body["errors"]
-    assert error["error"] == "Invalid cluster name" or "character set" in error["error"], error
+    assert status in (200, 422), body
+    if status == 422:
+        [error] = body["errors"]
+        assert error["error"] == "Invalid cluster name" or "character set" in error["error"]
+    else:
+        assert body["clusters"] == [] and body["errors"] == [], body
