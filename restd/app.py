@@ -8,6 +8,7 @@ daemon. No sockets here: the HTTP server calls ``await app(request)``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, Reque
                               SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
+from restd.shared_fetch import Outcome, SharedFetches
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ class App:
         self._negotiator = Negotiator(plugins.serializers)
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
+        self._shared = SharedFetches(config.shared_fetch_window)
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
             SlurmInfo)
@@ -203,22 +206,57 @@ class App:
             ctx.identity = await self._authenticate(request)
             ctx.query = self._parse_query(request.query)
             ctx.body = self._parse_body(request)
-            result = await operation.spec.handler(ctx)
-            if isinstance(result, Response):
-                result.user = ctx.identity.user
-                return result
-            if isinstance(result, dict) and any(isinstance(value, ListStream)
-                                                for value in result.values()):
-                return await self._answer_streamed(ctx, result, *writer)
         except RequestFailed as failure:
             ctx.status = failure.status
             ctx.errors.append(failure.entry)
+            return self._answer(ctx, result, *writer)
+        outcome, result = await self._shared.run(self._share_key(ctx, writer[0]),
+                                                 functools.partial(self._handle, ctx))
+        if isinstance(result, Response) and not isinstance(result.body, bytes):
+            # an answer written as it goes cannot be shared: this request makes its own
+            outcome, result = await self._shared.run(None, functools.partial(self._handle, ctx))
+        ctx.status = outcome.status
+        ctx.errors = list(outcome.errors)
+        ctx.warnings = list(outcome.warnings)
+        if isinstance(result, Response):
+            return dataclasses.replace(result, headers=list(result.headers),
+                                       user=ctx.identity.user)
+        if isinstance(result, dict) and any(isinstance(value, ListStream)
+                                            for value in result.values()):
+            return await self._answer_streamed(ctx, result, *writer)
+        return self._answer(ctx, result, *writer)
+
+    def _share_key(self, ctx: RequestContext, media: str) -> Optional[tuple]:
+        """What can change the answer of a read that may be shared (see
+        restd.shared_fetch); None for requests answered each on their own."""
+        request = ctx.request
+        if request.method not in ("GET", "HEAD") or not ctx.operation.spec.shared \
+                or request.body or ctx.identity is None or self._shared.window <= 0:
+            return None
+        identity = ctx.identity
+        return (ctx.operation.operation_id, request.path, request.query,
+                ctx.data_parser.name, ctx.data_parser.flags, media, ctx.answer_serializer,
+                ctx.answer_pretty, identity.user, identity.uid, identity.group,
+                identity.gid)
+
+    async def _handle(self, ctx: RequestContext) -> Outcome:
+        """The operation's handler on an authenticated request; its failures become
+        the outcome's status and errors."""
+        operation = ctx.operation
+        result: Any = {}
+        try:
+            result = await operation.spec.handler(ctx)
+        except RequestFailed as failure:
+            ctx.status = failure.status
+            ctx.errors.append(failure.entry)
+            result = {}
         except Exception:
             log.exception("%s: request failed", operation.operation_id)
             ctx.status = 500
             ctx.errors.append(_failure(500, "Internal error", SLURM_ERROR,
                                        operation.operation_id).entry)
-        return self._answer(ctx, result, *writer)
+            result = {}
+        return Outcome(result, ctx.status, list(ctx.errors), list(ctx.warnings))
 
     async def _authenticate(self, request: Request) -> Identity:
         """The first identity an auth plugin finds, in the order given to -a."""

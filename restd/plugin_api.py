@@ -153,6 +153,9 @@ class OperationSpec:
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     request_schema: Optional[str] = None
+    # A GET that only reads: concurrent identical requests of one user may share one
+    # fetch (restd.shared_fetch). False for a GET that acts (reconfigure).
+    shared: bool = True
 
 
 @dataclass(frozen=True)

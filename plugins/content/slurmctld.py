@@ -1122,4 +1122,5 @@ def operations():
             operation_id="slurm_{dp_id}_" + name, handler=handler, tags=(TAG,),
             parameters=parameters,
             request_schema=f"{dp}_{request}" if request else None,
-            response_schema=f"{dp}_{response}")
+            response_schema=f"{dp}_{response}",
+            shared=handler is not get_reconfigure)  # reconfigure acts: never shared

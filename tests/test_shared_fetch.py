@@ -1,0 +1,169 @@
+"""Shared fetches (restd/shared_fetch.py) against the real cluster: concurrent
+identical GETs of one user are one slurmctld RPC (counted by slurmctld itself,
+sdiag), each answer keeps its own meta.client, a change is seen by the next GET,
+and users never share a fetch (PrivateData=jobs: alice never sees bob's jobs)."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import RestdDaemon
+from slurmctld_support import cancel, wait_for
+
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
+
+CONCURRENT = 8
+
+
+def job_info_rpcs(cluster) -> int:
+    """REQUEST_JOB_INFO RPCs slurmctld has answered (sdiag)."""
+    out = cluster.run("sdiag").stdout
+    found = re.search(r"REQUEST_JOB_INFO\s+\(\s*2003\)\s+count:(\d+)", out)
+    return int(found.group(1)) if found else 0
+
+
+def concurrent_gets(daemon: RestdDaemon, path: str, users: list[str],
+                    headers: dict | None = None) -> list[tuple[int, dict, bytes, str]]:
+    """One GET per entry of ``users``, each on its own connection: every connection
+    is opened first, then the requests are sent back to back, then the answers read.
+    Returns (status, headers, body, the client's own address as restd names it)."""
+    sockets = []
+    try:
+        for _ in users:
+            sockets.append(socket.create_connection(("127.0.0.1", daemon.port), timeout=120))
+        for sock, user in zip(sockets, users):
+            lines = [f"GET /slurm/v0.0.40/{path} HTTP/1.1", "Host: restd",
+                     f"X-SLURM-USER-TOKEN: {daemon.token(user)}", "Connection: close"]
+            lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        answers = []
+        for sock in sockets:
+            response = http.client.HTTPResponse(sock)
+            response.begin()
+            body = response.read()
+            port = sock.getsockname()[1]
+            answers.append((response.status, dict(response.getheaders()), body,
+                            f"[127.0.0.1]:{port}"))
+        return answers
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def without_client(answer: dict) -> dict:
+    answer = json.loads(json.dumps(answer))
+    answer["meta"]["client"].pop("source")
+    return answer
+
+
+def test_concurrent_identical_gets_are_one_rpc(restd, cluster):
+    restd.request("GET", "jobs/")  # libslurm loaded, the token checked once
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(restd, "jobs/", ["alice"] * CONCURRENT)
+    assert job_info_rpcs(cluster) - before == 1
+    parsed = [json.loads(body) for status, _, body, _ in answers]
+    assert [status for status, *_ in answers] == [200] * CONCURRENT
+    # each answer names its own client, and is otherwise the same answer
+    for (_, _, _, source), answer in zip(answers, parsed):
+        assert answer["meta"]["client"]["source"].startswith(source)
+        assert answer["meta"]["client"]["user"] == "alice"
+    assert all(without_client(answer) == without_client(parsed[0]) for answer in parsed)
+
+
+def test_yaml_and_json_gets_are_fetched_each(restd, cluster):
+    """The output format is part of what is shared: a YAML GET never gets JSON."""
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(restd, "jobs/", ["alice"] * 2)
+    yaml_answers = concurrent_gets(restd, "jobs/", ["alice"] * 2,
+                                   headers={"Accept": "application/yaml"})
+    assert all(headers["Content-Type"] == "application/json" for _, headers, _, _ in answers)
+    assert all(headers["Content-Type"] == "application/yaml"
+               for _, headers, _, _ in yaml_answers)
+    assert job_info_rpcs(cluster) - before >= 2
+
+
+@pytest.fixture(scope="module")
+def unshared(cluster, tmp_path_factory):
+    """restd with RESTD_SHARED_FETCH_WINDOW=0: nothing shared (the count above
+    then rises with every request: what sdiag counts is restd's RPCs)."""
+    directory = tmp_path_factory.mktemp("restd-unshared")
+    os.chmod(directory, 0o755)
+    daemon = RestdDaemon(cluster, directory).start(
+        extra_env={"RESTD_SHARED_FETCH_WINDOW": "0"})
+    yield daemon
+    daemon.stop()
+
+
+def test_without_sharing_each_get_is_its_own_rpc(unshared, cluster):
+    unshared.request("GET", "jobs/")
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(unshared, "jobs/", ["alice"] * CONCURRENT)
+    assert [status for status, *_ in answers] == [200] * CONCURRENT
+    assert job_info_rpcs(cluster) - before == CONCURRENT
+
+
+def submit(cluster, user: str, name: str) -> int:
+    out = cluster.run("sbatch", "--parsable", "-A", "test" if user == "alice" else "physics",
+                      "-J", name, "-t", "5", "--wrap", "sleep 300", user=user).stdout
+    return int(out.strip().split(";")[0])
+
+
+def job_ids(answer: dict) -> set[int]:
+    return {job["job_id"] for job in answer["jobs"]}
+
+
+def test_next_get_sees_a_change(restd, cluster):
+    status, _, before = restd.request("GET", "jobs/")
+    job_id = submit(cluster, "alice", "shared-fetch-change")
+    try:
+        status, _, after = restd.request("GET", "jobs/")
+        assert status == 200 and job_id in job_ids(after) and job_id not in job_ids(before)
+        cancel(cluster, job_id)
+        status, _, cancelled = restd.request("GET", "jobs/")
+        states = {job["job_id"]: job["job_state"] for job in cancelled["jobs"]}
+        assert "CANCELLED" in states[job_id]
+    finally:
+        cancel(cluster, job_id)
+
+
+@pytest.fixture(scope="module")
+def private_jobs(cluster):
+    """PrivateData=jobs on the cluster for the test, removed afterwards."""
+    extra = cluster.dir / "etc" / "slurm.conf.extra"
+    assert not extra.exists(), f"{extra} is someone else's"
+    extra.write_text("PrivateData=jobs\n")
+    try:
+        assert cluster.script("start").returncode == 0
+        wait_for(lambda: "PrivateData" in cluster.run("scontrol", "show", "config").stdout
+                 and "jobs" in cluster.run("scontrol", "show", "config").stdout,
+                 60, "PrivateData=jobs")
+        yield
+    finally:
+        extra.unlink()
+        started = cluster.script("start")
+        assert started.returncode == 0, started.stdout + started.stderr
+
+
+def test_users_never_share_a_fetch(private_jobs, restd, cluster):
+    alice_job = submit(cluster, "alice", "shared-fetch-alice")
+    bob_job = submit(cluster, "bob", "shared-fetch-bob")
+    try:
+        for _ in range(3):
+            users = ["alice", "bob"] * (CONCURRENT // 2)
+            answers = concurrent_gets(restd, "jobs/", users)
+            for user, (status, _, body, source) in zip(users, answers):
+                answer = json.loads(body)
+                assert status == 200
+                assert answer["meta"]["client"]["user"] == user
+                seen = job_ids(answer)
+                mine, theirs = (alice_job, bob_job) if user == "alice" else (bob_job, alice_job)
+                assert mine in seen and theirs not in seen, (user, seen)
+    finally:
+        cancel(cluster, alice_job, bob_job)
