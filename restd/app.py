@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import hashlib
 import logging
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any, Callable, Optional
@@ -43,6 +45,18 @@ SLURM_ERROR_TEXT = {
 OPENAPI_PATHS = ("/openapi", "/openapi/v3")  # answered in the negotiated format
 OPENAPI_FILES = {"/openapi.json": "json", "/openapi.yaml": "yaml"}  # fixed format
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+# Where meta.client.source goes in an answer dumped once for several requests.
+SOURCE_MARK = f"restd-client-source-{secrets.token_hex(16)}"
+
+
+def _etag_matches(if_none_match: list[str], etag: str) -> bool:
+    """If-None-Match (RFC 9110 13.1.2: weak comparison, "*" matches any)."""
+    for value in if_none_match:
+        for candidate in value.split(","):
+            candidate = candidate.strip()
+            if candidate == "*" or candidate.removeprefix("W/") == etag:
+                return True
+    return False
 
 
 def _failure(status: int, description: str, error_number: int, source: str) -> RequestFailed:
@@ -224,7 +238,47 @@ class App:
         if isinstance(result, dict) and any(isinstance(value, ListStream)
                                             for value in result.values()):
             return await self._answer_streamed(ctx, result, *writer)
+        if request.method in ("GET", "HEAD") and ctx.status == 200 \
+                and isinstance(result, dict):
+            return self._answer_validated(ctx, outcome, result, *writer)
         return self._answer(ctx, result, *writer)
+
+    def _answer_validated(self, ctx: RequestContext, outcome: Outcome, result: dict,
+                          media: str, serializer: ModuleType) -> Response:
+        """A successful read, with its ETag: a strong hash of the answer without
+        meta.client.source (the one per-request part of the body), so the same data
+        has the same ETag whichever connection asks. The answer is dumped once per
+        fetch with a mark where the source goes (see restd.shared_fetch): for JSON
+        each participant's body is that dump with its source put in; a request
+        whose If-None-Match names the ETag is answered 304 without a body."""
+        pretty = self._config.pretty(serializer.NAME)
+        try:
+            template, etag = outcome.derived.get(media) or outcome.derived.setdefault(
+                media, self._template(ctx, result, serializer, pretty))
+        except Exception:
+            return self._answer(ctx, result, media, serializer)  # fails there, logged
+        headers = [("ETag", etag)]
+        user = ctx.identity.user if ctx.identity else None
+        if _etag_matches(ctx.request.header_values("if-none-match"), etag):
+            return Response(304, b"", headers=headers, user=user)
+        if serializer.NAME == "json":  # a JSON string is the same bytes wherever it is
+            body = template.replace(serializer.dump(SOURCE_MARK, False),
+                                    serializer.dump(ctx.request.client.source, False), 1)
+        else:
+            body = serializer.dump(self._envelope(ctx, result), pretty)
+        return Response(200, body, content_type=media, headers=headers, user=user)
+
+    def _template(self, ctx: RequestContext, result: dict, serializer: ModuleType,
+                  pretty: bool) -> tuple[bytes, str]:
+        """(the answer dumped with SOURCE_MARK as meta.client.source, its ETag)"""
+        envelope = self._envelope(ctx, result)
+        envelope["meta"]["client"]["source"] = SOURCE_MARK
+        template = serializer.dump(envelope, pretty)
+        mark = SOURCE_MARK.encode()  # written as is: letters, digits and dashes
+        if template.count(mark) != 1:  # the mark is random: never in Slurm's data
+            raise ValueError("the client source mark is not once in the answer")
+        digest = hashlib.sha256(template.replace(mark, b"")).hexdigest()[:40]
+        return template, f'"{digest}"'
 
     def _share_key(self, ctx: RequestContext, media: str) -> Optional[tuple]:
         """What can change the answer of a read that may be shared (see

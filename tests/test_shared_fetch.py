@@ -167,3 +167,48 @@ def test_users_never_share_a_fetch(private_jobs, restd, cluster):
                 assert mine in seen and theirs not in seen, (user, seen)
     finally:
         cancel(cluster, alice_job, bob_job)
+
+
+# --- conditional requests: ETag and If-None-Match --------------------------------------
+
+def test_etag_is_the_same_for_every_client_and_if_none_match_answers_304(restd):
+    answers = concurrent_gets(restd, "nodes/", ["alice"] * 2)
+    etags = {headers.get("ETag") for _, headers, _, _ in answers}
+    assert len(etags) == 1 and None not in etags, etags  # meta.client is not in the ETag
+    etag, = etags
+    assert re.fullmatch(r'"[0-9a-f]{40}"', etag)
+    status, headers, body = restd.request("GET", "nodes/", headers={"If-None-Match": etag})
+    assert status == 304 and body == "" and headers["ETag"] == etag
+    assert "Content-Length" not in headers and "Content-Type" not in headers
+    # weak comparison and lists, as RFC 9110 reads If-None-Match
+    status, _, _ = restd.request("GET", "nodes/", headers={"If-None-Match": f'"x", W/{etag}'})
+    assert status == 304
+    status, headers, body = restd.request("GET", "nodes/", headers={"If-None-Match": '"x"'})
+    assert status == 200 and headers["ETag"] == etag and body["nodes"]
+    # another user's answer is another answer (meta.client.user)
+    _, bob_headers, _ = restd.request("GET", "nodes/", user="bob")
+    assert bob_headers["ETag"] != etag
+    status, _, _ = restd.request("GET", "nodes/", user="bob", headers={"If-None-Match": etag})
+    assert status == 200
+
+
+def test_a_change_changes_the_etag(restd, cluster):
+    yaml = {"Accept": "application/yaml"}
+    status, headers, _ = restd.request("GET", "jobs/", headers=yaml)
+    etag = headers["ETag"]
+    assert status == 200
+    job_id = submit(cluster, "alice", "shared-fetch-etag")
+    try:
+        status, headers, body = restd.request("GET", "jobs/",
+                                              headers={**yaml, "If-None-Match": etag})
+        assert status == 200 and headers["ETag"] != etag
+        assert f"job_id: {job_id}" in body
+    finally:
+        cancel(cluster, job_id)
+
+
+def test_failures_carry_no_etag(restd):
+    status, headers, _ = restd.request("GET", "node/nosuchnode")
+    assert status == 404 and "ETag" not in headers
+    status, headers, _ = restd.request("GET", "node/nosuchnode", headers={"If-None-Match": "*"})
+    assert status == 404
