@@ -25,6 +25,7 @@ from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, Reque
                               SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
+from restd.memory import Trimmer
 from restd.shared_fetch import Outcome, SharedFetches
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ class App:
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
         self._shared = SharedFetches(config.shared_fetch_window)
+        self._trimmer = Trimmer(self._executor)
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
             SlurmInfo)
@@ -181,6 +183,7 @@ class App:
 
     def close(self) -> None:
         """Stop the worker threads (running calls finish; queued ones are dropped)."""
+        self._trimmer.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _unacceptable(self) -> Response:
@@ -266,6 +269,7 @@ class App:
                                     serializer.dump(ctx.request.client.source, False), 1)
         else:
             body = serializer.dump(self._envelope(ctx, result), pretty)
+        self._trimmer.answered(len(body))
         return Response(200, body, content_type=media, headers=headers, user=user)
 
     def _template(self, ctx: RequestContext, result: dict, serializer: ModuleType,
@@ -392,6 +396,7 @@ class App:
             ctx.errors.append(_failure(500, "Internal error: the answer cannot be written",
                                        SLURM_ERROR, ctx.operation.operation_id).entry)
             body = serializer.dump(self._envelope(ctx, {}), pretty)
+        self._trimmer.answered(len(body))
         return Response(ctx.status, body, content_type=media,
                         user=ctx.identity.user if ctx.identity else None)
 
@@ -447,6 +452,7 @@ class App:
                 _render_batch, stream, serializer, *bounds, pretty, True))
 
         opened = False
+        converted = 0  # bytes of the list: a large one is followed by a malloc_trim
         pending = convert_next()
         try:
             while pending is not None:
@@ -454,6 +460,7 @@ class App:
                 pending = convert_next()
                 if not chunk:
                     continue
+                converted += len(chunk)
                 if opened:  # rendered as the first batch: its "[" becomes a ","
                     yield b","
                     yield memoryview(chunk)[1:]
@@ -472,6 +479,7 @@ class App:
                 pending.add_done_callback(lambda done: _release(stream, done))
             else:
                 stream.close()
+            self._trimmer.answered(converted)
         yield serializer.dump_list_end(pretty, not opened)
         ctx.warnings.extend(stream.warnings)
         yield serializer.dump_around(self._envelope(ctx, result), key, pretty)[1]
