@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import email.utils
 import functools
 import hashlib
 import logging
@@ -48,6 +49,25 @@ OPENAPI_FILES = {"/openapi.json": "json", "/openapi.yaml": "yaml"}  # fixed form
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 # Where meta.client.source goes in an answer dumped once for several requests.
 SOURCE_MARK = f"restd-client-source-{secrets.token_hex(16)}"
+
+
+def _if_modified_since(request: Request) -> Optional[int]:
+    """If-Modified-Since of a GET or HEAD, in seconds; None when absent, not a
+    date, or beside If-None-Match (which then decides: RFC 9110 13.1.3)."""
+    value = request.header("if-modified-since")
+    if value is None or request.method not in ("GET", "HEAD") \
+            or request.header("if-none-match") is not None:
+        return None
+    try:
+        return int(email.utils.parsedate_to_datetime(value).timestamp())
+    except (TypeError, ValueError, OverflowError):
+        return None  # not a date: ignored, as RFC 9110 says
+
+
+def _validators(ctx: RequestContext) -> list[tuple[str, str]]:
+    if ctx.last_modified is None:
+        return []
+    return [("Last-Modified", email.utils.formatdate(ctx.last_modified, usegmt=True))]
 
 
 def _etag_matches(if_none_match: list[str], etag: str) -> bool:
@@ -90,6 +110,11 @@ class RequestContext:
         # handler runs: a handler may then pre-render a large list (orjson.Fragment)
         self.answer_serializer: Optional[str] = None
         self.answer_pretty = True
+        # Last-Modified (seconds since the epoch), set by a handler where Slurm gives
+        # the time of its data; If-Modified-Since, for handlers that can ask Slurm
+        # whether anything changed since (they answer 304 themselves)
+        self.last_modified: Optional[int] = None
+        self.if_modified_since: Optional[int] = _if_modified_since(request)
         self._executor = executor
 
     def warning(self, description: str, source: str = "") -> None:
@@ -235,6 +260,7 @@ class App:
         ctx.status = outcome.status
         ctx.errors = list(outcome.errors)
         ctx.warnings = list(outcome.warnings)
+        ctx.last_modified = outcome.last_modified
         if isinstance(result, Response):
             return dataclasses.replace(result, headers=list(result.headers),
                                        user=ctx.identity.user)
@@ -260,7 +286,7 @@ class App:
                 media, self._template(ctx, result, serializer, pretty))
         except Exception:
             return self._answer(ctx, result, media, serializer)  # fails there, logged
-        headers = [("ETag", etag)]
+        headers = [("ETag", etag), *_validators(ctx)]
         user = ctx.identity.user if ctx.identity else None
         if _etag_matches(ctx.request.header_values("if-none-match"), etag):
             return Response(304, b"", headers=headers, user=user)
@@ -295,7 +321,7 @@ class App:
         return (ctx.operation.operation_id, request.path, request.query,
                 ctx.data_parser.name, ctx.data_parser.flags, media, ctx.answer_serializer,
                 ctx.answer_pretty, identity.user, identity.uid, identity.group,
-                identity.gid)
+                identity.gid, ctx.if_modified_since)
 
     async def _handle(self, ctx: RequestContext) -> Outcome:
         """The operation's handler on an authenticated request; its failures become
@@ -314,7 +340,8 @@ class App:
             ctx.errors.append(_failure(500, "Internal error", SLURM_ERROR,
                                        operation.operation_id).entry)
             result = {}
-        return Outcome(result, ctx.status, list(ctx.errors), list(ctx.warnings))
+        return Outcome(result, ctx.status, list(ctx.errors), list(ctx.warnings),
+                       ctx.last_modified)
 
     async def _authenticate(self, request: Request) -> Identity:
         """The first identity an auth plugin finds, in the order given to -a."""
@@ -434,6 +461,7 @@ class App:
         body = _StreamedBody(self._stream_chunks(ctx, result, key, stream, serializer,
                                                  pretty, head), stream)
         return Response(ctx.status, body, content_type=media,
+                        headers=_validators(ctx) if ctx.status == 200 else [],
                         user=ctx.identity.user if ctx.identity else None)
 
     async def _stream_chunks(self, ctx: RequestContext, result: dict[str, Any], key: str,

@@ -40,6 +40,7 @@ class Outcome:
     status: int
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
+    last_modified: Optional[int] = None  # the data's time, where Slurm gives one
     # set by SharedFetches: views still to be taken by participants, plus views open
     _references: int = 0
     _render_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -212,3 +212,43 @@ def test_failures_carry_no_etag(restd):
     assert status == 404 and "ETag" not in headers
     status, headers, _ = restd.request("GET", "node/nosuchnode", headers={"If-None-Match": "*"})
     assert status == 404
+
+
+# --- Last-Modified and If-Modified-Since ------------------------------------------------
+
+def test_if_modified_since_asks_slurmctld_whether_anything_changed(restd, cluster):
+    """Last-Modified is the time slurmctld wrote the list; If-Modified-Since with it
+    is a load with update_time, answered 304 when slurmctld says nothing changed."""
+    def not_modified(path: str) -> bool:
+        """GET, then GET with If-Modified-Since: 304 unless slurmctld changed
+        something in between (it purges and schedules jobs on its own: retried)."""
+        status, headers, _ = restd.request("GET", path)
+        assert status == 200
+        last_modified = headers["Last-Modified"]
+        before = job_info_rpcs(cluster)
+        status, headers, body = restd.request("GET", path,
+                                              headers={"If-Modified-Since": last_modified})
+        assert status in (200, 304), path
+        if path == "jobs/":  # slurmctld was asked, with update_time
+            assert job_info_rpcs(cluster) - before == 1
+        if status == 304:
+            assert body == "" and headers["Last-Modified"] == last_modified
+        return status == 304
+
+    for path in ("jobs/", "partitions/", "reservations/"):
+        wait_for(lambda: not_modified(path), 120, f"a 304 for {path}")
+    status, headers, _ = restd.request("GET", "jobs/")
+    last_modified = headers["Last-Modified"]
+    # If-None-Match decides when both are sent; a date restd cannot read is ignored
+    status, _, _ = restd.request("GET", "jobs/", headers={"If-Modified-Since": last_modified,
+                                                          "If-None-Match": '"x"'})
+    assert status == 200
+    status, _, _ = restd.request("GET", "jobs/", headers={"If-Modified-Since": "yesterday"})
+    assert status == 200
+    job_id = submit(cluster, "alice", "shared-fetch-modified")  # in the same second, maybe
+    try:
+        status, headers, body = restd.request("GET", "jobs/",
+                                              headers={"If-Modified-Since": last_modified})
+        assert status == 200 and job_id in job_ids(body)
+    finally:
+        cancel(cluster, job_id)
