@@ -141,7 +141,7 @@ class App:
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
         self._shared = SharedFetches(config.shared_fetch_window)
-        self._trimmer = Trimmer(self._executor)
+        self._trimmer = Trimmer(self._executor, enabled=config.malloc_trim)
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
             SlurmInfo)

@@ -57,6 +57,8 @@ class Config:
     # RESTD_SHARED_FETCH_WINDOW: the oldest fetch in flight (seconds since it started)
     # that an identical GET may join instead of asking Slurm itself; 0: never shared
     shared_fetch_window: float = 1.0
+    # RESTD_MALLOC_TRIM=0: memory is not handed back after large answers (restd/memory.py)
+    malloc_trim: bool = True
 
     def pretty(self, serializer_name: str) -> bool:
         return serializer_name not in self.compact
@@ -179,6 +181,7 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         jwt_daemon=env("SLURM_JWT") == "daemon",
         enable_test_plugins=env("RESTD_ENABLE_TEST_PLUGINS") == "1",
         shared_fetch_window=shared_fetch_window,
+        malloc_trim=env("RESTD_MALLOC_TRIM") != "0",
     )
 
 

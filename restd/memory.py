@@ -7,7 +7,7 @@ answers (issue 14: 58 MB before, 610-670 MB long after 16 concurrent GET jobs).
 ``malloc_trim(0)`` hands the free pages of every arena back to the kernel; it
 is called in a worker thread, at most once per ``TRIM_DELAY`` seconds, that
 long after the first large answer finished since the last trim (a burst costs
-one trim, a steady load one a second).
+one trim, a steady load one a second). ``RESTD_MALLOC_TRIM=0`` turns it off.
 
 The number of arenas is glibc's to choose (8 per core); a site that wants fewer
 sets ``MALLOC_ARENA_MAX`` in restd's environment, which glibc reads itself.
@@ -42,10 +42,10 @@ def _malloc_trim() -> Optional[Callable[[int], int]]:
 class Trimmer:
     """``answered(size)`` after each answer; trims as described above."""
 
-    def __init__(self, executor: Executor, delay: float = TRIM_DELAY):
+    def __init__(self, executor: Executor, delay: float = TRIM_DELAY, enabled: bool = True):
         self._executor = executor
         self._delay = delay
-        self._trim = _malloc_trim()
+        self._trim = _malloc_trim() if enabled else None
         self._pending: Optional[asyncio.TimerHandle] = None
         self.trims = 0
 
