@@ -12,6 +12,7 @@ import dataclasses
 import email.utils
 import functools
 import hashlib
+import json
 import logging
 import secrets
 from concurrent.futures import ThreadPoolExecutor
@@ -62,6 +63,18 @@ def _if_modified_since(request: Request) -> Optional[int]:
         return int(email.utils.parsedate_to_datetime(value).timestamp())
     except (TypeError, ValueError, OverflowError):
         return None  # not a date: ignored, as RFC 9110 says
+
+
+def _with_source(template: bytes, source: str) -> bytes:
+    """``template`` with ``source`` where SOURCE_MARK is: as a JSON string, which is
+    also a YAML double-quoted scalar (YAML 1.2 reads JSON), in place of the quoted
+    mark (JSON) or of the plain scalar (YAML)."""
+    mark = SOURCE_MARK.encode()
+    quoted = b'"' + mark + b'"'
+    value = json.dumps(source).encode()  # ensure_ascii: escapes as both formats read them
+    if quoted in template:
+        return template.replace(quoted, value, 1)
+    return template.replace(mark, value, 1)
 
 
 def _validators(ctx: RequestContext) -> list[tuple[str, str]]:
@@ -277,8 +290,8 @@ class App:
         """A successful read, with its ETag: a strong hash of the answer without
         meta.client.source (the one per-request part of the body), so the same data
         has the same ETag whichever connection asks. The answer is dumped once per
-        fetch with a mark where the source goes (see restd.shared_fetch): for JSON
-        each participant's body is that dump with its source put in; a request
+        fetch with a mark where the source goes (see restd.shared_fetch): each
+        participant's body is that dump with its source put in; a request
         whose If-None-Match names the ETag is answered 304 without a body."""
         pretty = self._config.pretty(serializer.NAME)
         try:
@@ -290,11 +303,7 @@ class App:
         user = ctx.identity.user if ctx.identity else None
         if _etag_matches(ctx.request.header_values("if-none-match"), etag):
             return Response(304, b"", headers=headers, user=user)
-        if serializer.NAME == "json":  # a JSON string is the same bytes wherever it is
-            body = template.replace(serializer.dump(SOURCE_MARK, False),
-                                    serializer.dump(ctx.request.client.source, False), 1)
-        else:
-            body = serializer.dump(self._envelope(ctx, result), pretty)
+        body = _with_source(template, ctx.request.client.source)
         self._trimmer.answered(len(body))
         return Response(200, body, content_type=media, headers=headers, user=user)
 

@@ -461,3 +461,18 @@ def test_large_answers_are_followed_by_one_trim_per_burst():
             await asyncio.sleep(0.2)
             assert trimmer.trims == 2
     asyncio.run(main())
+
+
+def test_client_source_is_put_into_a_shared_dump_as_each_format_reads_it():
+    from restd.app import SOURCE_MARK, _with_source
+    from restd.plugins.serializer import json as json_serializer_module
+    from restd.plugins.serializer import yaml as yaml_serializer_module
+    sources = ["[127.0.0.1]:41822(fd:12)", "unix:/run/restd.sock(fd:7)", 'odd "é" \\ \n']
+    for serializer, read in ((json_serializer_module, json.loads),
+                             (yaml_serializer_module, yaml_serializer_module.load)):
+        for pretty in (True, False):
+            template = serializer.dump({"meta": {"client": {"source": SOURCE_MARK,
+                                                             "user": "alice"}}}, pretty)
+            for source in sources:
+                answer = read(_with_source(template, source))
+                assert answer == {"meta": {"client": {"source": source, "user": "alice"}}}
