@@ -8,8 +8,13 @@ daemon. No sockets here: the HTTP server calls ``await app(request)``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import email.utils
 import functools
+import hashlib
+import json
 import logging
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any, Callable, Optional
@@ -22,6 +27,8 @@ from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, Reque
                               SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
+from restd.memory import Trimmer
+from restd.shared_fetch import Outcome, SharedFetches
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +48,49 @@ SLURM_ERROR_TEXT = {
 OPENAPI_PATHS = ("/openapi", "/openapi/v3")  # answered in the negotiated format
 OPENAPI_FILES = {"/openapi.json": "json", "/openapi.yaml": "yaml"}  # fixed format
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+# Where meta.client.source goes in an answer dumped once for several requests.
+SOURCE_MARK = f"restd-client-source-{secrets.token_hex(16)}"
+
+
+def _if_modified_since(request: Request) -> Optional[int]:
+    """If-Modified-Since of a GET or HEAD, in seconds; None when absent, not a
+    date, or beside If-None-Match (which then decides: RFC 9110 13.1.3)."""
+    value = request.header("if-modified-since")
+    if value is None or request.method not in ("GET", "HEAD") \
+            or request.header("if-none-match") is not None:
+        return None
+    try:
+        return int(email.utils.parsedate_to_datetime(value).timestamp())
+    except (TypeError, ValueError, OverflowError):
+        return None  # not a date: ignored, as RFC 9110 says
+
+
+def _with_source(template: bytes, source: str) -> bytes:
+    """``template`` with ``source`` where SOURCE_MARK is: as a JSON string, which is
+    also a YAML double-quoted scalar (YAML 1.2 reads JSON), in place of the quoted
+    mark (JSON) or of the plain scalar (YAML)."""
+    mark = SOURCE_MARK.encode()
+    quoted = b'"' + mark + b'"'
+    value = json.dumps(source).encode()  # ensure_ascii: escapes as both formats read them
+    if quoted in template:
+        return template.replace(quoted, value, 1)
+    return template.replace(mark, value, 1)
+
+
+def _validators(ctx: RequestContext) -> list[tuple[str, str]]:
+    if ctx.last_modified is None:
+        return []
+    return [("Last-Modified", email.utils.formatdate(ctx.last_modified, usegmt=True))]
+
+
+def _etag_matches(if_none_match: list[str], etag: str) -> bool:
+    """If-None-Match (RFC 9110 13.1.2: weak comparison, "*" matches any)."""
+    for value in if_none_match:
+        for candidate in value.split(","):
+            candidate = candidate.strip()
+            if candidate == "*" or candidate.removeprefix("W/") == etag:
+                return True
+    return False
 
 
 def _failure(status: int, description: str, error_number: int, source: str) -> RequestFailed:
@@ -73,6 +123,11 @@ class RequestContext:
         # handler runs: a handler may then pre-render a large list (orjson.Fragment)
         self.answer_serializer: Optional[str] = None
         self.answer_pretty = True
+        # Last-Modified (seconds since the epoch), set by a handler where Slurm gives
+        # the time of its data; If-Modified-Since, for handlers that can ask Slurm
+        # whether anything changed since (they answer 304 themselves)
+        self.last_modified: Optional[int] = None
+        self.if_modified_since: Optional[int] = _if_modified_since(request)
         self._executor = executor
 
     def warning(self, description: str, source: str = "") -> None:
@@ -98,6 +153,8 @@ class App:
         self._negotiator = Negotiator(plugins.serializers)
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
+        self._shared = SharedFetches(config.shared_fetch_window)
+        self._trimmer = Trimmer(self._executor, enabled=config.malloc_trim)
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
             SlurmInfo)
@@ -164,6 +221,7 @@ class App:
 
     def close(self) -> None:
         """Stop the worker threads (running calls finish; queued ones are dropped)."""
+        self._trimmer.close()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     def _unacceptable(self) -> Response:
@@ -203,22 +261,96 @@ class App:
             ctx.identity = await self._authenticate(request)
             ctx.query = self._parse_query(request.query)
             ctx.body = self._parse_body(request)
-            result = await operation.spec.handler(ctx)
-            if isinstance(result, Response):
-                result.user = ctx.identity.user
-                return result
-            if isinstance(result, dict) and any(isinstance(value, ListStream)
-                                                for value in result.values()):
-                return await self._answer_streamed(ctx, result, *writer)
         except RequestFailed as failure:
             ctx.status = failure.status
             ctx.errors.append(failure.entry)
+            return self._answer(ctx, result, *writer)
+        outcome, result = await self._shared.run(self._share_key(ctx, writer[0]),
+                                                 functools.partial(self._handle, ctx))
+        if isinstance(result, Response) and not isinstance(result.body, bytes):
+            # an answer written as it goes cannot be shared: this request makes its own
+            outcome, result = await self._shared.run(None, functools.partial(self._handle, ctx))
+        ctx.status = outcome.status
+        ctx.errors = list(outcome.errors)
+        ctx.warnings = list(outcome.warnings)
+        ctx.last_modified = outcome.last_modified
+        if isinstance(result, Response):
+            return dataclasses.replace(result, headers=list(result.headers),
+                                       user=ctx.identity.user)
+        if isinstance(result, dict) and any(isinstance(value, ListStream)
+                                            for value in result.values()):
+            return await self._answer_streamed(ctx, result, *writer)
+        if request.method in ("GET", "HEAD") and ctx.status == 200 \
+                and isinstance(result, dict):
+            return self._answer_validated(ctx, outcome, result, *writer)
+        return self._answer(ctx, result, *writer)
+
+    def _answer_validated(self, ctx: RequestContext, outcome: Outcome, result: dict,
+                          media: str, serializer: ModuleType) -> Response:
+        """A successful read, with its ETag: a strong hash of the answer without
+        meta.client.source (the one per-request part of the body), so the same data
+        has the same ETag whichever connection asks. The answer is dumped once per
+        fetch with a mark where the source goes (see restd.shared_fetch): each
+        participant's body is that dump with its source put in; a request
+        whose If-None-Match names the ETag is answered 304 without a body."""
+        pretty = self._config.pretty(serializer.NAME)
+        try:
+            template, etag = outcome.derived.get(media) or outcome.derived.setdefault(
+                media, self._template(ctx, result, serializer, pretty))
+        except Exception:
+            return self._answer(ctx, result, media, serializer)  # fails there, logged
+        headers = [("ETag", etag), *_validators(ctx)]
+        user = ctx.identity.user if ctx.identity else None
+        if _etag_matches(ctx.request.header_values("if-none-match"), etag):
+            return Response(304, b"", headers=headers, user=user)
+        body = _with_source(template, ctx.request.client.source)
+        self._trimmer.answered(len(body))
+        return Response(200, body, content_type=media, headers=headers, user=user)
+
+    def _template(self, ctx: RequestContext, result: dict, serializer: ModuleType,
+                  pretty: bool) -> tuple[bytes, str]:
+        """(the answer dumped with SOURCE_MARK as meta.client.source, its ETag)"""
+        envelope = self._envelope(ctx, result)
+        envelope["meta"]["client"]["source"] = SOURCE_MARK
+        template = serializer.dump(envelope, pretty)
+        mark = SOURCE_MARK.encode()  # written as is: letters, digits and dashes
+        if template.count(mark) != 1:  # the mark is random: never in Slurm's data
+            raise ValueError("the client source mark is not once in the answer")
+        digest = hashlib.sha256(template.replace(mark, b"")).hexdigest()[:40]
+        return template, f'"{digest}"'
+
+    def _share_key(self, ctx: RequestContext, media: str) -> Optional[tuple]:
+        """What can change the answer of a read that may be shared (see
+        restd.shared_fetch); None for requests answered each on their own."""
+        request = ctx.request
+        if request.method not in ("GET", "HEAD") or not ctx.operation.spec.shared \
+                or request.body or ctx.identity is None or self._shared.window <= 0:
+            return None
+        identity = ctx.identity
+        return (ctx.operation.operation_id, request.path, request.query,
+                ctx.data_parser.name, ctx.data_parser.flags, media, ctx.answer_serializer,
+                ctx.answer_pretty, identity.user, identity.uid, identity.group,
+                identity.gid, ctx.if_modified_since)
+
+    async def _handle(self, ctx: RequestContext) -> Outcome:
+        """The operation's handler on an authenticated request; its failures become
+        the outcome's status and errors."""
+        operation = ctx.operation
+        result: Any = {}
+        try:
+            result = await operation.spec.handler(ctx)
+        except RequestFailed as failure:
+            ctx.status = failure.status
+            ctx.errors.append(failure.entry)
+            result = {}
         except Exception:
             log.exception("%s: request failed", operation.operation_id)
             ctx.status = 500
             ctx.errors.append(_failure(500, "Internal error", SLURM_ERROR,
                                        operation.operation_id).entry)
-        return self._answer(ctx, result, *writer)
+            result = {}
+        return Outcome(result, ctx.status, list(ctx.errors), list(ctx.warnings),
+                       ctx.last_modified)
 
     async def _authenticate(self, request: Request) -> Identity:
         """The first identity an auth plugin finds, in the order given to -a."""
@@ -300,6 +432,7 @@ class App:
             ctx.errors.append(_failure(500, "Internal error: the answer cannot be written",
                                        SLURM_ERROR, ctx.operation.operation_id).entry)
             body = serializer.dump(self._envelope(ctx, {}), pretty)
+        self._trimmer.answered(len(body))
         return Response(ctx.status, body, content_type=media,
                         user=ctx.identity.user if ctx.identity else None)
 
@@ -337,6 +470,7 @@ class App:
         body = _StreamedBody(self._stream_chunks(ctx, result, key, stream, serializer,
                                                  pretty, head), stream)
         return Response(ctx.status, body, content_type=media,
+                        headers=_validators(ctx) if ctx.status == 200 else [],
                         user=ctx.identity.user if ctx.identity else None)
 
     async def _stream_chunks(self, ctx: RequestContext, result: dict[str, Any], key: str,
@@ -355,6 +489,7 @@ class App:
                 _render_batch, stream, serializer, *bounds, pretty, True))
 
         opened = False
+        converted = 0  # bytes of the list: a large one is followed by a malloc_trim
         pending = convert_next()
         try:
             while pending is not None:
@@ -362,6 +497,7 @@ class App:
                 pending = convert_next()
                 if not chunk:
                     continue
+                converted += len(chunk)
                 if opened:  # rendered as the first batch: its "[" becomes a ","
                     yield b","
                     yield memoryview(chunk)[1:]
@@ -380,6 +516,7 @@ class App:
                 pending.add_done_callback(lambda done: _release(stream, done))
             else:
                 stream.close()
+            self._trimmer.answered(converted)
         yield serializer.dump_list_end(pretty, not opened)
         ctx.warnings.extend(stream.warnings)
         yield serializer.dump_around(self._envelope(ctx, result), key, pretty)[1]

@@ -54,6 +54,11 @@ class Config:
     security: frozenset[str] = frozenset()
     jwt_daemon: bool = False  # SLURM_JWT=daemon: talk to Slurm with JWT, not MUNGE
     enable_test_plugins: bool = False
+    # RESTD_SHARED_FETCH_WINDOW: the oldest fetch in flight (seconds since it started)
+    # that an identical GET may join instead of asking Slurm itself; 0: never shared
+    shared_fetch_window: float = 1.0
+    # RESTD_MALLOC_TRIM=0: memory is not handed back after large answers (restd/memory.py)
+    malloc_trim: bool = True
 
     def pretty(self, serializer_name: str) -> bool:
         return serializer_name not in self.compact
@@ -142,6 +147,15 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
                           f"{', '.join(sorted(security - SECURITY_FLAGS))}; expected "
                           f"{', '.join(sorted(SECURITY_FLAGS))}")
 
+    window_text = env("RESTD_SHARED_FETCH_WINDOW") or "1"
+    try:
+        shared_fetch_window = float(window_text)
+    except ValueError:
+        shared_fetch_window = -1.0
+    if not 0 <= shared_fetch_window <= 60:
+        raise ConfigError("RESTD_SHARED_FETCH_WINDOW: expected seconds from 0 to 60, got "
+                          f"{window_text!r}")
+
     log_target = (env("RESTD_LOG") or "stderr").strip().lower()
     if log_target not in ("stderr", "syslog"):
         raise ConfigError(f"RESTD_LOG: expected stderr or syslog, got {log_target!r}")
@@ -166,6 +180,8 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         security=security,
         jwt_daemon=env("SLURM_JWT") == "daemon",
         enable_test_plugins=env("RESTD_ENABLE_TEST_PLUGINS") == "1",
+        shared_fetch_window=shared_fetch_window,
+        malloc_trim=env("RESTD_MALLOC_TRIM") != "0",
     )
 
 

@@ -153,6 +153,9 @@ class OperationSpec:
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     request_schema: Optional[str] = None
+    # A GET that only reads: concurrent identical requests of one user may share one
+    # fetch (restd.shared_fetch). False for a GET that acts (reconfigure).
+    shared: bool = True
 
 
 @dataclass(frozen=True)
@@ -260,6 +263,12 @@ class HandlerContext(Protocol):
     query: dict[str, Any]  # the url-encoded query string, parsed
     body: Any  # the parsed request body, None without one
     status: int  # answer status, 200 unless the handler changes it
+    # If-Modified-Since of a GET in seconds (None: absent, unreadable, or beside
+    # If-None-Match); a handler that can ask Slurm whether its data changed since
+    # answers Response(304) when not. last_modified: set by the handler to the
+    # time of its data where Slurm gives one (sent as Last-Modified).
+    if_modified_since: Optional[int]
+    last_modified: Optional[int]
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
 

@@ -84,7 +84,8 @@ class RestdDaemon:
     def log(self) -> str:
         return (self.dir / "restd.log").read_text(errors="replace")
 
-    def start(self, slurm_conf: Path | None = None) -> "RestdDaemon":
+    def start(self, slurm_conf: Path | None = None,
+              extra_env: dict[str, str] | None = None) -> "RestdDaemon":
         import re
         import socket
         import time
@@ -95,6 +96,7 @@ class RestdDaemon:
                if not k.startswith(("SLURM", "RESTD_", "PYTHON"))}
         env.update(PYTHONPATH=str(REPO), SLURM_JWT="daemon",
                    SLURM_CONF=str(slurm_conf or self.cluster.slurm_conf))
+        env.update(extra_env or {})
         with open(self.dir / "restd.log", "wb") as log:
             self.process = subprocess.Popen(
                 ["setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups",

@@ -427,3 +427,52 @@ def test_streamed_list_released_when_client_leaves_midway(app):
         await response.body.aclose()
     asyncio.run(read_two_chunks_and_leave())
     assert testing.STREAMS_CLOSED.count("left") == 1
+
+
+# --- memory given back after large answers (restd/memory.py) -------------------------
+
+def test_large_answers_are_followed_by_one_trim_per_burst():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from restd import memory
+
+    async def trims_reach(trimmer, count):
+        for _ in range(500):  # bounded: 5 s
+            if trimmer.trims >= count:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # and no more than that
+        return trimmer.trims
+
+    async def main():
+        with ThreadPoolExecutor(1) as executor:
+            trimmer = memory.Trimmer(executor, delay=0.05)
+            assert trimmer._trim is not None  # glibc: malloc_trim found
+            trimmer.answered(memory.LARGE_ANSWER - 1)  # small: nothing to give back
+            await asyncio.sleep(0.2)
+            assert trimmer.trims == 0
+            for _ in range(5):  # a burst: one trim
+                trimmer.answered(memory.LARGE_ANSWER)
+            assert await trims_reach(trimmer, 1) == 1
+            trimmer.answered(memory.LARGE_ANSWER)  # the next burst: the next trim
+            assert await trims_reach(trimmer, 2) == 2
+            trimmer.answered(memory.LARGE_ANSWER)
+            trimmer.close()  # stopping: the pending trim is dropped
+            await asyncio.sleep(0.2)
+            assert trimmer.trims == 2
+    asyncio.run(main())
+
+
+def test_client_source_is_put_into_a_shared_dump_as_each_format_reads_it():
+    from restd.app import SOURCE_MARK, _with_source
+    from restd.plugins.serializer import json as json_serializer_module
+    from restd.plugins.serializer import yaml as yaml_serializer_module
+    sources = ["[127.0.0.1]:41822(fd:12)", "unix:/run/restd.sock(fd:7)", 'odd "é" \\ \n']
+    for serializer, read in ((json_serializer_module, json.loads),
+                             (yaml_serializer_module, yaml_serializer_module.load)):
+        for pretty in (True, False):
+            template = serializer.dump({"meta": {"client": {"source": SOURCE_MARK,
+                                                             "user": "alice"}}}, pretty)
+            for source in sources:
+                answer = read(_with_source(template, source))
+                assert answer == {"meta": {"client": {"source": source, "user": "alice"}}}

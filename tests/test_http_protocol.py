@@ -315,6 +315,29 @@ def test_response_close_flag_closes(run):
     run(main())
 
 
+@pytest.mark.parametrize("status", [204, 304])
+def test_answers_without_body_carry_no_length_and_keep_the_connection(run, status):
+    """A 304 stands for a 200 whose length it must not misstate: neither
+    Content-Length nor a body, whatever the application handed over; the next
+    pipelined request is read right after it."""
+    async def bodiless(request: Request) -> Response:
+        if request.path == "/after":
+            return Response(200, b"after")
+        return Response(status, b"ignored", headers=[("ETag", '"e"')])
+
+    async def main():
+        responses, _ = await exchange(b"GET / HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n",
+                                      app=bodiless)
+        first, after = responses
+        assert first.status == status and first.body == b""
+        assert "content-length" not in first.headers
+        assert "transfer-encoding" not in first.headers
+        assert first.headers["etag"] == '"e"'
+        assert after.status == 200 and after.body == b"after"
+
+    run(main())
+
+
 def test_upgrade_request_is_answered_then_the_connection_closes(run):
     async def main():
         responses, transport = await exchange(

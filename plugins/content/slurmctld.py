@@ -14,6 +14,7 @@ error sources named after slurmrestd's functions, warnings as it gives them.
 """
 from __future__ import annotations
 
+import email.utils
 import logging
 import signal as _signal
 import threading
@@ -22,6 +23,7 @@ from typing import Any, Callable, Optional
 
 from restd.data_parser import dump as _dump
 from restd.data_parser import parse as _parse
+from restd.http.messages import Response
 from restd.plugin_api import OperationSpec, Parameter, RequestFailed, SlurmInfo
 from restd.plugins.content import _runner
 
@@ -222,6 +224,13 @@ class _Job:
         self.native_errors = errors
         self.version = _native.version
 
+    def modified(self, last_update: int) -> None:
+        """Last-Modified: the time slurmctld wrote the list (its messages' last_update
+        is the time of the answer, not of the last change), the time a client gives
+        back in If-Modified-Since (see _conditional)."""
+        if last_update > 0:
+            self.ctx.last_modified = last_update
+
     def dump(self, type_name: str, value: Any) -> Any:
         return _dump.dump(self.version, type_name, value, get=self.services.get,
                           warnings=self.warnings)
@@ -313,6 +322,23 @@ def _query_update_time(ctx, source: str) -> int:
     return result.value
 
 
+def _conditional(ctx, update_time: int) -> tuple[int, bool]:
+    """(the update_time to load with, whether it is the client's If-Modified-Since).
+    slurmctld answers SLURM_NO_CHANGE_IN_DATA when nothing changed since one second
+    before it (proc_req.c: ``last_update - 1 >= last_job_update``): the request is
+    then answered 304 without a list to convert. update_time in the query wins."""
+    since = getattr(ctx, "if_modified_since", None)
+    if update_time or not since or since <= 0:
+        return update_time, False
+    return since, True
+
+
+def _not_modified(ctx) -> Response:
+    return Response(304, headers=[("Last-Modified",
+                                   email.utils.formatdate(ctx.if_modified_since,
+                                                          usegmt=True))])
+
+
 def _query_flags(ctx, names: dict, source: str, default: int = 0) -> int:
     value = ctx.query.get("flags")
     if value is None:
@@ -402,16 +428,21 @@ async def get_jobs(ctx):
     show_flags = _query_flags(ctx, SHOW_FLAGS, source) or SHOW_FLAGS["ALL"] | \
         SHOW_FLAGS["DETAIL"]
 
+    since, conditional = _conditional(ctx, update_time)
+
     def work(job):
         try:
-            msg = job.controller.load_jobs(update_time, show_flags)
+            msg = job.controller.load_jobs(since, show_flags)
         except job.native_errors.SlurmError as error:
             job.error(error.number, "Unable to query jobs", "slurm_load_jobs()")
             return _jobs_answer(job, None)
+        if msg is None and conditional:
+            return _not_modified(ctx)
         if msg is None:  # SLURM_NO_CHANGE_IN_DATA
             job.warn(f"No job changes since update_time[{update_time}]="
                      f"{_time_str(update_time)}", "_op_handler_jobs")
             return _jobs_answer(job, None)
+        job.modified(msg.c.last_update)
         pretty = _fast_json(job)
         if pretty is None:
             return _jobs_answer(job, msg)
@@ -934,18 +965,23 @@ async def get_partitions(ctx, name: Optional[str] = None):
     update_time = _query_update_time(ctx, source)
     show_flags = _query_flags(ctx, SHOW_FLAGS, source)
 
+    since, conditional = _conditional(ctx, update_time)
+
     def work(job):
         try:
-            msg = job.controller.load_partitions(update_time, show_flags)
+            msg = job.controller.load_partitions(since, show_flags)
         except job.native_errors.SlurmError as error:
             raise job.slurm_failure(error, "Unable to query partitions",
                                     "slurm_load_partitions()")
+        if msg is None and conditional:
+            return _not_modified(ctx)
         if msg is None:
             return {"partitions": job.dump("PARTITION_INFO_MSG", None),
                     "last_update": _timestamp(job, 0)}
         c = msg.c
         pointers = _records_named(job, c.partition_array, c.record_count, name,
                                   "partition", source)
+        job.modified(c.last_update)
         return {"partitions": job.dump("PARTITION_INFO_MSG", pointers),
                 "last_update": _timestamp(job, c.last_update)}
     return await _run(ctx, work)
@@ -971,17 +1007,22 @@ async def get_reservations(ctx, name: Optional[str] = None):
     source = "op_handler_reservations" if name is None else "op_handler_reservation"
     update_time = _query_update_time(ctx, source)
 
+    since, conditional = _conditional(ctx, update_time)
+
     def work(job):
         try:
-            msg = job.controller.load_reservations(update_time)
+            msg = job.controller.load_reservations(since)
         except job.native_errors.SlurmError as error:
             raise job.slurm_failure(error, "Unable to query reservations",
                                     "slurm_load_reservations()")
+        if msg is None and conditional:
+            return _not_modified(ctx)
         if msg is None:
             return {"reservations": [], "last_update": _timestamp(job, 0)}
         c = msg.c
         pointers = _records_named(job, c.reservation_array, c.record_count, name,
                                   "reservation", source)
+        job.modified(c.last_update)
         return {"reservations": job.dump("RESERVATION_INFO_MSG", pointers),
                 "last_update": _timestamp(job, c.last_update)}
     return await _run(ctx, work)
@@ -1122,4 +1163,5 @@ def operations():
             operation_id="slurm_{dp_id}_" + name, handler=handler, tags=(TAG,),
             parameters=parameters,
             request_schema=f"{dp}_{request}" if request else None,
-            response_schema=f"{dp}_{response}")
+            response_schema=f"{dp}_{response}",
+            shared=handler is not get_reconfigure)  # reconfigure acts: never shared

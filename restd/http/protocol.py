@@ -47,6 +47,9 @@ SLURM_ERROR = -1
 METHODS_REQUIRING_LENGTH = frozenset({"POST", "PUT", "PATCH"})
 # Framing is the protocol's business: these never come from the application.
 FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
+# answers that never have a body nor say its length (RFC 9110 8.6: a 304's
+# Content-Length would be the length of the 200 it stands for)
+BODILESS_STATUSES = frozenset({204, 304})
 CONTINUE_RESPONSE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _UCRED = struct.Struct("3i")
 # A new connection counts as idle (one the server may close for its slot) only after
@@ -715,7 +718,9 @@ class HttpProtocol(asyncio.Protocol):
         if response.content_type:
             lines.append(f"Content-Type: {response.content_type}")
         body = response.body
-        if isinstance(body, (bytes, bytearray, memoryview)):
+        if response.status in BODILESS_STATUSES:
+            pass  # whatever body it was given is not sent (_send_response)
+        elif isinstance(body, (bytes, bytearray, memoryview)):
             lines.append(f"Content-Length: {len(body)}")
         elif isinstance(body, str) or not (hasattr(body, "__iter__") or hasattr(body, "__aiter__")):
             raise TypeError(f"response body of type {type(body).__name__} is not bytes or chunks")
@@ -738,15 +743,16 @@ class HttpProtocol(asyncio.Protocol):
 
     async def _send_response(self, request: Request, response: Response, head: bytes) -> int:
         body = response.body
+        bodiless = request.method == "HEAD" or response.status in BODILESS_STATUSES
         if isinstance(body, (bytes, bytearray, memoryview)):
-            if request.method == "HEAD":
+            if bodiless:
                 self._write(head)
             else:
                 self._write(head, body)
             await self._drain()
-            return 0 if request.method == "HEAD" else len(body)
+            return 0 if bodiless else len(body)
         self._write(head)
-        if request.method == "HEAD":
+        if bodiless:
             await _close_iterator(body)
             await self._drain()
             return 0

@@ -1,0 +1,272 @@
+"""Shared fetches (restd/shared_fetch.py) against the real cluster: concurrent
+identical GETs of one user are one slurmctld RPC (counted by slurmctld itself,
+sdiag), each answer keeps its own meta.client, a change is seen by the next GET,
+and users never share a fetch (PrivateData=jobs: alice never sees bob's jobs)."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import time
+
+import pytest
+
+from conftest import RestdDaemon
+from slurmctld_support import cancel, wait_for
+
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
+
+CONCURRENT = 8
+
+
+def job_info_rpcs(cluster) -> int:
+    """REQUEST_JOB_INFO RPCs slurmctld has answered (sdiag)."""
+    out = cluster.run("sdiag").stdout
+    found = re.search(r"REQUEST_JOB_INFO\s+\(\s*2003\)\s+count:(\d+)", out)
+    return int(found.group(1)) if found else 0
+
+
+def concurrent_gets(daemon: RestdDaemon, path: str, users: list[str],
+                    headers: dict | None = None) -> list[tuple[int, dict, bytes, str]]:
+    """One GET per entry of ``users``, each on its own connection: every connection
+    is opened first, then the requests are sent back to back, then the answers read.
+    Returns (status, headers, body, the client's own address as restd names it)."""
+    sockets = []
+    try:
+        for _ in users:
+            sockets.append(socket.create_connection(("127.0.0.1", daemon.port), timeout=120))
+        for sock, user in zip(sockets, users):
+            lines = [f"GET /slurm/v0.0.40/{path} HTTP/1.1", "Host: restd",
+                     f"X-SLURM-USER-TOKEN: {daemon.token(user)}", "Connection: close"]
+            lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+            sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        answers = []
+        for sock in sockets:
+            response = http.client.HTTPResponse(sock)
+            response.begin()
+            body = response.read()
+            port = sock.getsockname()[1]
+            answers.append((response.status, dict(response.getheaders()), body,
+                            f"[127.0.0.1]:{port}"))
+        return answers
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def without_client(answer: dict) -> dict:
+    answer = json.loads(json.dumps(answer))
+    answer["meta"]["client"].pop("source")
+    return answer
+
+
+def test_concurrent_identical_gets_are_one_rpc(restd, cluster):
+    restd.request("GET", "jobs/")  # libslurm loaded, the token checked once
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(restd, "jobs/", ["alice"] * CONCURRENT)
+    assert job_info_rpcs(cluster) - before == 1
+    parsed = [json.loads(body) for status, _, body, _ in answers]
+    assert [status for status, *_ in answers] == [200] * CONCURRENT
+    # each answer names its own client, and is otherwise the same answer
+    for (_, _, _, source), answer in zip(answers, parsed):
+        assert answer["meta"]["client"]["source"].startswith(source)
+        assert answer["meta"]["client"]["user"] == "alice"
+    assert all(without_client(answer) == without_client(parsed[0]) for answer in parsed)
+
+
+def test_yaml_and_json_gets_are_fetched_each(restd, cluster):
+    """The output format is part of what is shared: a YAML GET never gets JSON."""
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(restd, "jobs/", ["alice"] * 2)
+    yaml_answers = concurrent_gets(restd, "jobs/", ["alice"] * 2,
+                                   headers={"Accept": "application/yaml"})
+    assert all(headers["Content-Type"] == "application/json" for _, headers, _, _ in answers)
+    assert all(headers["Content-Type"] == "application/yaml"
+               for _, headers, _, _ in yaml_answers)
+    assert job_info_rpcs(cluster) - before >= 2
+
+
+@pytest.fixture(scope="module")
+def unshared(cluster, tmp_path_factory):
+    """restd with RESTD_SHARED_FETCH_WINDOW=0: nothing shared (the count above
+    then rises with every request: what sdiag counts is restd's RPCs)."""
+    directory = tmp_path_factory.mktemp("restd-unshared")
+    os.chmod(directory, 0o755)
+    daemon = RestdDaemon(cluster, directory).start(
+        extra_env={"RESTD_SHARED_FETCH_WINDOW": "0"})
+    yield daemon
+    daemon.stop()
+
+
+def test_without_sharing_each_get_is_its_own_rpc(unshared, cluster):
+    unshared.request("GET", "jobs/")
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(unshared, "jobs/", ["alice"] * CONCURRENT)
+    assert [status for status, *_ in answers] == [200] * CONCURRENT
+    assert job_info_rpcs(cluster) - before == CONCURRENT
+
+
+def submit(cluster, user: str, name: str) -> int:
+    out = cluster.run("sbatch", "--parsable", "-A", "test" if user == "alice" else "physics",
+                      "-J", name, "-t", "5", "--wrap", "sleep 300", user=user).stdout
+    return int(out.strip().split(";")[0])
+
+
+def job_ids(answer: dict) -> set[int]:
+    return {job["job_id"] for job in answer["jobs"]}
+
+
+def test_next_get_sees_a_change(restd, cluster):
+    status, _, before = restd.request("GET", "jobs/")
+    job_id = submit(cluster, "alice", "shared-fetch-change")
+    try:
+        status, _, after = restd.request("GET", "jobs/")
+        assert status == 200 and job_id in job_ids(after) and job_id not in job_ids(before)
+        cancel(cluster, job_id)
+        status, _, cancelled = restd.request("GET", "jobs/")
+        states = {job["job_id"]: job["job_state"] for job in cancelled["jobs"]}
+        assert "CANCELLED" in states[job_id]
+    finally:
+        cancel(cluster, job_id)
+
+
+@pytest.fixture(scope="module")
+def private_jobs(cluster):
+    """PrivateData=jobs on the cluster for the test, removed afterwards."""
+    extra = cluster.dir / "etc" / "slurm.conf.extra"
+    assert not extra.exists(), f"{extra} is someone else's"
+    extra.write_text("PrivateData=jobs\n")
+    try:
+        assert cluster.script("start").returncode == 0
+        wait_for(lambda: "PrivateData" in cluster.run("scontrol", "show", "config").stdout
+                 and "jobs" in cluster.run("scontrol", "show", "config").stdout,
+                 60, "PrivateData=jobs")
+        yield
+    finally:
+        extra.unlink()
+        started = cluster.script("start")
+        assert started.returncode == 0, started.stdout + started.stderr
+
+
+def test_users_never_share_a_fetch(private_jobs, restd, cluster):
+    alice_job = submit(cluster, "alice", "shared-fetch-alice")
+    bob_job = submit(cluster, "bob", "shared-fetch-bob")
+    try:
+        for _ in range(3):
+            users = ["alice", "bob"] * (CONCURRENT // 2)
+            answers = concurrent_gets(restd, "jobs/", users)
+            for user, (status, _, body, source) in zip(users, answers):
+                answer = json.loads(body)
+                assert status == 200
+                assert answer["meta"]["client"]["user"] == user
+                seen = job_ids(answer)
+                mine, theirs = (alice_job, bob_job) if user == "alice" else (bob_job, alice_job)
+                assert mine in seen and theirs not in seen, (user, seen)
+    finally:
+        cancel(cluster, alice_job, bob_job)
+
+
+# --- conditional requests: ETag and If-None-Match --------------------------------------
+
+def test_etag_is_the_same_for_every_client_and_if_none_match_answers_304(restd):
+    def unchanged_between_requests() -> bool:
+        """The checks below, on nodes that did not change meanwhile (slurmctld changes
+        their state on its own, a job ending say: then the ETag changes, and the whole
+        sequence is tried again)."""
+        answers = concurrent_gets(restd, "nodes/", ["alice"] * 2)
+        etags = {headers.get("ETag") for _, headers, _, _ in answers}
+        assert None not in etags
+        if len(etags) != 1:
+            return False
+        etag, = etags  # meta.client is not in the ETag
+        assert re.fullmatch(r'"[0-9a-f]{40}"', etag)
+        status, headers, body = restd.request("GET", "nodes/",
+                                              headers={"If-None-Match": etag})
+        if status == 200:
+            assert headers["ETag"] != etag
+            return False
+        assert status == 304 and body == "" and headers["ETag"] == etag
+        assert "Content-Length" not in headers and "Content-Type" not in headers
+        # weak comparison and lists, as RFC 9110 reads If-None-Match
+        status, _, _ = restd.request("GET", "nodes/",
+                                     headers={"If-None-Match": f'"x", W/{etag}'})
+        if status != 304:
+            return False
+        status, headers, body = restd.request("GET", "nodes/", headers={"If-None-Match": '"x"'})
+        assert status == 200 and body["nodes"]
+        if headers["ETag"] != etag:
+            return False
+        # another user's answer is another answer (meta.client.user)
+        _, bob_headers, _ = restd.request("GET", "nodes/", user="bob")
+        assert bob_headers["ETag"] != etag
+        status, _, _ = restd.request("GET", "nodes/", user="bob",
+                                     headers={"If-None-Match": etag})
+        assert status == 200
+        return True
+
+    wait_for(unchanged_between_requests, 120, "nodes unchanged for a few requests")
+
+
+def test_a_change_changes_the_etag(restd, cluster):
+    yaml = {"Accept": "application/yaml"}
+    status, headers, _ = restd.request("GET", "jobs/", headers=yaml)
+    etag = headers["ETag"]
+    assert status == 200
+    job_id = submit(cluster, "alice", "shared-fetch-etag")
+    try:
+        status, headers, body = restd.request("GET", "jobs/",
+                                              headers={**yaml, "If-None-Match": etag})
+        assert status == 200 and headers["ETag"] != etag
+        assert f"job_id: {job_id}" in body
+    finally:
+        cancel(cluster, job_id)
+
+
+def test_failures_carry_no_etag(restd):
+    status, headers, _ = restd.request("GET", "node/nosuchnode")
+    assert status == 404 and "ETag" not in headers
+    status, headers, _ = restd.request("GET", "node/nosuchnode", headers={"If-None-Match": "*"})
+    assert status == 404
+
+
+# --- Last-Modified and If-Modified-Since ------------------------------------------------
+
+def test_if_modified_since_asks_slurmctld_whether_anything_changed(restd, cluster):
+    """Last-Modified is the time slurmctld wrote the list; If-Modified-Since with it
+    is a load with update_time, answered 304 when slurmctld says nothing changed."""
+    def not_modified(path: str) -> bool:
+        """GET, then GET with If-Modified-Since: 304 unless slurmctld changed
+        something in between (it purges and schedules jobs on its own: retried)."""
+        status, headers, _ = restd.request("GET", path)
+        assert status == 200
+        last_modified = headers["Last-Modified"]
+        before = job_info_rpcs(cluster)
+        status, headers, body = restd.request("GET", path,
+                                              headers={"If-Modified-Since": last_modified})
+        assert status in (200, 304), path
+        if path == "jobs/":  # slurmctld was asked, with update_time
+            assert job_info_rpcs(cluster) - before == 1
+        if status == 304:
+            assert body == "" and headers["Last-Modified"] == last_modified
+        return status == 304
+
+    for path in ("jobs/", "partitions/", "reservations/"):
+        wait_for(lambda: not_modified(path), 120, f"a 304 for {path}")
+    status, headers, _ = restd.request("GET", "jobs/")
+    last_modified = headers["Last-Modified"]
+    # If-None-Match decides when both are sent; a date restd cannot read is ignored
+    status, _, _ = restd.request("GET", "jobs/", headers={"If-Modified-Since": last_modified,
+                                                          "If-None-Match": '"x"'})
+    assert status == 200
+    status, _, _ = restd.request("GET", "jobs/", headers={"If-Modified-Since": "yesterday"})
+    assert status == 200
+    job_id = submit(cluster, "alice", "shared-fetch-modified")  # in the same second, maybe
+    try:
+        status, headers, body = restd.request("GET", "jobs/",
+                                              headers={"If-Modified-Since": last_modified})
+        assert status == 200 and job_id in job_ids(body)
+    finally:
+        cancel(cluster, job_id)
