@@ -973,18 +973,25 @@ async def get_partitions(ctx, name: Optional[str] = None):
         except job.native_errors.SlurmError as error:
             raise job.slurm_failure(error, "Unable to query partitions",
                                     "slurm_load_partitions()")
-        if msg is None and conditional:
-            return _not_modified(ctx)
-        if msg is None:
-            return {"partitions": job.dump("PARTITION_INFO_MSG", None),
-                    "last_update": _timestamp(job, 0)}
-        c = msg.c
-        pointers = _records_named(job, c.partition_array, c.record_count, name,
-                                  "partition", source)
-        job.modified(c.last_update)
-        return {"partitions": job.dump("PARTITION_INFO_MSG", pointers),
-                "last_update": _timestamp(job, c.last_update)}
+        return _records_answer(ctx, job, msg, conditional, "partitions", "PARTITION_INFO_MSG",
+                               "partition_array", name, "partition", source,
+                               empty=lambda: job.dump("PARTITION_INFO_MSG", None))
     return await _run(ctx, work)
+
+
+def _records_answer(ctx, job, msg, conditional: bool, key: str, kind: str, array: str,
+                    name: Optional[str], what: str, source: str, empty: Callable[[], Any]):
+    """The answer of a load call with an update time (partitions, reservations): 304
+    when slurmctld reports no change since If-Modified-Since, else the records (those
+    called ``name``) dumped as ``kind`` under ``key``, with the list's Last-Modified."""
+    if msg is None and conditional:
+        return _not_modified(ctx)
+    if msg is None:
+        return {key: empty(), "last_update": _timestamp(job, 0)}
+    c = msg.c
+    pointers = _records_named(job, getattr(c, array), c.record_count, name, what, source)
+    job.modified(c.last_update)
+    return {key: job.dump(kind, pointers), "last_update": _timestamp(job, c.last_update)}
 
 
 def _records_named(job, array, count: int, name: Optional[str], what: str, source: str):
@@ -1015,16 +1022,9 @@ async def get_reservations(ctx, name: Optional[str] = None):
         except job.native_errors.SlurmError as error:
             raise job.slurm_failure(error, "Unable to query reservations",
                                     "slurm_load_reservations()")
-        if msg is None and conditional:
-            return _not_modified(ctx)
-        if msg is None:
-            return {"reservations": [], "last_update": _timestamp(job, 0)}
-        c = msg.c
-        pointers = _records_named(job, c.reservation_array, c.record_count, name,
-                                  "reservation", source)
-        job.modified(c.last_update)
-        return {"reservations": job.dump("RESERVATION_INFO_MSG", pointers),
-                "last_update": _timestamp(job, c.last_update)}
+        return _records_answer(ctx, job, msg, conditional, "reservations",
+                               "RESERVATION_INFO_MSG", "reservation_array", name,
+                               "reservation", source, empty=list)
     return await _run(ctx, work)
 
 
