@@ -79,6 +79,9 @@ class SerializerPlugin(Protocol):
 class DataParserPlugin(Protocol):
     NAME: str  # "v0.0.40": the version segment of the URLs it serves
     FLAGS: frozenset[str]  # accepted "+flag" suffixes: {"fast", ...}
+    # The version's descriptions (restd.data_parser.describe.Version): what the
+    # content plugins dump and parse with for a request of this version.
+    VERSION: Any
 
     def schemas(self) -> Mapping[str, JsonSchema]:
         """Component schemas for the OpenAPI document, by full component name
@@ -103,6 +106,12 @@ class DataParser:
     @property
     def name(self) -> str:
         return self.module.NAME
+
+    @property
+    def version(self):
+        """The descriptions of this version (a restd.data_parser.describe.Version,
+        without services: a content plugin binds its own)."""
+        return self.module.VERSION
 
     @property
     def plugin_type(self) -> str:

@@ -44,7 +44,7 @@ _VERSIONED_CONTENT = re.compile(r"(db)?v0\.0\.\d+")
 _REQUIRED = {
     "auth": ("NAME", "authenticate"),
     "content": ("NAME", "PLUGIN_TYPE", "PLUGIN_NAME", "operations"),
-    "data_parser": ("NAME", "FLAGS", "schemas"),
+    "data_parser": ("NAME", "FLAGS", "VERSION", "schemas"),
     "serializer": ("NAME", "MIME_TYPES", "dump", "load"),
 }
 

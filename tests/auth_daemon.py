@@ -28,6 +28,7 @@ DAEMON_USER = "restd"
 SITE_DATA_PARSER = '''
 NAME = "v0.0.99"
 FLAGS = frozenset()
+VERSION = None
 def schemas():
     return {}
 '''

@@ -152,7 +152,7 @@ def test_data_parser_modules_are_named_with_dots():
 def site_data_parser(tmp_path, monkeypatch):
     """A data_parser a site adds by entry point (the real ones come later)."""
     (tmp_path / "site_data_parser.py").write_text(
-        'NAME = "v0.0.99"\nFLAGS = frozenset({"fast"})\n'
+        'NAME = "v0.0.99"\nFLAGS = frozenset({"fast"})\nVERSION = None\n'
         'def schemas():\n    return {}\n')
     monkeypatch.syspath_prepend(str(tmp_path))
     entry_point = importlib.metadata.EntryPoint(

@@ -13,7 +13,9 @@ from restd.data_parser import parse as _parse
 from restd.data_parser.v0040 import FLAGS, NAME, V0040
 from restd.data_parser.v0040 import schemas as _schemas
 
-__all__ = ["NAME", "FLAGS", "schemas", "dump", "parse", "kind_name"]
+__all__ = ["NAME", "FLAGS", "VERSION", "schemas", "dump", "parse", "kind_name"]
+
+VERSION = V0040
 
 
 def schemas() -> dict[str, dict]:
