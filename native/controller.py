@@ -14,11 +14,14 @@ Records are *views*: ``job.job_id`` reads the C struct field on access (a
 access.  A view keeps its message alive; after ``close()`` it must not be used.
 """
 import collections
+import errno as _errno
+import os
 import signal as _signal
 import time
 
 from restd.native import library
-from restd.native.errors import SLURM_NO_CHANGE_IN_DATA, SlurmError, check_error, not_supported
+from restd.native.errors import (SLURM_NO_CHANGE_IN_DATA, SlurmError, check_error,
+                                 error_number, not_supported)
 
 
 def _lib():
@@ -512,6 +515,140 @@ def submit_het_job(descs):
         return _submit_result(ffi, lib, out)
     finally:
         lib.slurm_list_destroy(job_list)
+
+
+# slurm_allocate_resources_blocking()'s answer: the job id, slurmctld's error code (a
+# warning when the job was allocated anyway), the job_submit plugin's message, the nodes.
+AllocationResult = collections.namedtuple(
+    "AllocationResult", "job_id error_code job_submit_user_msg node_cnt node_list")
+
+
+def _allocation_result(ffi, lib, resp):
+    return AllocationResult(lib.restd_alloc_response_job_id(resp), resp.error_code,
+                            _cstr(ffi, resp.job_submit_user_msg), resp.node_cnt,
+                            _cstr(ffi, resp.node_list))
+
+
+def _allocation_failed(ffi, lib, call):
+    number = ffi.errno or lib.restd_get_errno()
+    return SlurmError(number or -1, call=call)
+
+
+def allocate_job(desc, timeout=0, poll_interval=1.0, abandoned=None):
+    """An allocation without steps (what slurmrestd's job/allocate asks with
+    slurm_allocate_resources_blocking()), as the calling thread's user: set
+    ``user_id``/``group_id`` to theirs, as for :func:`submit_job`.
+
+    Returns an :data:`AllocationResult` once slurmctld grants it. A refusal raises
+    :class:`SlurmError`; so does a pending job that ends before it is granted
+    (ESLURM_ALREADY_DONE: cancelled).
+
+    slurm_allocate_resources_blocking() waits for slurmctld's RESPONSE_RESOURCE_ALLOCATION
+    on a socket of its own; slurmctld signs that message with its AuthType (munge), which
+    a libslurm loaded with SLURM_JWT=daemon cannot verify (it loads auth/jwt only): the
+    message is refused and slurmctld kills the job it just started. So the request is
+    made without a response port (slurm_allocate_resources(): slurmctld then sends
+    nothing) and a pending allocation is followed with slurm_allocation_lookup() every
+    ``poll_interval`` seconds, whatever the authentication. ``timeout`` seconds (0: no
+    limit, as slurmrestd asks) or ``abandoned()`` turning true (the client went away)
+    end the wait: the pending job is cancelled, as libslurm does on its timeout, and
+    ETIMEDOUT (or ESLURM_ALREADY_DONE) raised.
+    """
+    ffi, lib = _lib()
+    desc = _desc(desc)
+    desc.c.alloc_resp_port = 0
+    out = ffi.new("resource_allocation_response_msg_t **")
+    rc = lib.slurm_allocate_resources(desc.c, out)
+    if rc != 0:
+        if out[0] != ffi.NULL:
+            lib.slurm_free_resource_allocation_response_msg(out[0])
+        check_error(rc, call="slurm_allocate_resources")
+    if out[0] == ffi.NULL:
+        raise SlurmError(-1, description="libslurm returned no allocation response",
+                         call="slurm_allocate_resources")
+    try:
+        first = _allocation_result(ffi, lib, out[0])
+    finally:
+        lib.slurm_free_resource_allocation_response_msg(out[0])
+    if first.node_cnt > 0:
+        return first
+    deadline = time.monotonic() + timeout if timeout else None
+    pending = error_number("ESLURM_JOB_PENDING")
+    while True:
+        if abandoned is not None and abandoned():
+            _cancel_pending(first.job_id)
+            raise SlurmError(error_number("ESLURM_ALREADY_DONE"), call="slurm_allocate_resources",
+                             description="allocation abandoned by its requester: "
+                                         "pending job cancelled")
+        if deadline is not None and time.monotonic() >= deadline:
+            _cancel_pending(first.job_id)
+            raise SlurmError(_errno.ETIMEDOUT, call="slurm_allocate_resources")
+        time.sleep(poll_interval)
+        rc = lib.restd_allocation_lookup(first.job_id, out)
+        if rc == 0 and out[0] != ffi.NULL:
+            try:
+                granted = _allocation_result(ffi, lib, out[0])
+            finally:
+                lib.slurm_free_resource_allocation_response_msg(out[0])
+            # the request's answer: its error code (a warning) and the job_submit
+            # plugin's message came with the first response only
+            return first._replace(node_cnt=granted.node_cnt, node_list=granted.node_list)
+        number = lib.restd_get_errno() if rc == -1 else rc
+        if number != pending:
+            raise SlurmError(number or -1, call="slurm_allocation_lookup")
+
+
+def _cancel_pending(job_id):
+    try:
+        kill_job(job_id)
+    except SlurmError:
+        pass  # ended meanwhile
+
+
+def allocate_het_job(descs, timeout=0):
+    """slurm_allocate_het_job_blocking() for the components ``descs`` (leader first):
+    one :data:`AllocationResult` per component, in order (see :func:`allocate_job`).
+
+    slurmctld schedules a het job later, never at once, and then sends the allocation
+    to the socket libslurm waits on, signed with munge: a libslurm loaded with
+    SLURM_JWT=daemon cannot verify it (see :func:`allocate_job`), and slurmctld kills
+    the job it could not announce. libslurm has no het allocation without that socket,
+    so with SLURM_JWT set this raises ESLURM_NOT_SUPPORTED instead of starting a job
+    that would be killed."""
+    ffi, lib = _lib()
+    if os.environ.get("SLURM_JWT"):
+        raise SlurmError(error_number("ESLURM_NOT_SUPPORTED"),
+                         call="slurm_allocate_het_job_blocking",
+                         description="HetJob allocation is not supported with JWT "
+                                     "authentication: slurmctld announces the allocation "
+                                     "with munge, which this libslurm (SLURM_JWT) cannot "
+                                     "verify")
+    descs = [_desc(d) for d in descs]
+    job_list = lib.slurm_list_create(ffi.NULL)  # no destructor: Python owns the items
+    try:
+        for desc in descs:
+            lib.restd_list_append(job_list, desc.c)
+        ffi.errno = 0
+        answers = lib.restd_allocate_het_job_blocking(job_list, int(timeout))
+        if answers == ffi.NULL:
+            raise _allocation_failed(ffi, lib, "slurm_allocate_het_job_blocking")
+    finally:
+        lib.slurm_list_destroy(job_list)
+    try:
+        results = []
+        items = lib.slurm_list_iterator_create(answers)
+        try:
+            while True:
+                item = lib.slurm_list_next(items)
+                if item == ffi.NULL:
+                    break
+                resp = ffi.cast("resource_allocation_response_msg_t *", item)
+                results.append(_allocation_result(ffi, lib, resp))
+        finally:
+            lib.slurm_list_iterator_destroy(items)
+        return results
+    finally:
+        lib.slurm_list_destroy(answers)  # its destructor frees each answer
 
 
 # One entry of slurm_update_job2()'s answer for a job array: the tasks that got the
