@@ -49,6 +49,27 @@ def with_slurmdbd() -> bool:
     return bool(library.get()[1].slurm_with_slurmdbd())
 
 
+def ping_all() -> list[dict]:
+    """slurmdb_ping_all(): each slurmdbd of slurm.conf (AccountingStorageHost, then
+    AccountingStorageBackupHost, pinged only when the primary did not answer), as dicts
+    keyed by slurmdbd_ping_t's members: ``hostname``, ``pinged`` (it answered),
+    ``latency`` (microseconds to the answer or the failure), ``offset`` (0: primary).
+    Runs as the calling thread's user (the ping is a connection's authentication).
+
+    Raises :class:`SlurmError`: SLURM_ERROR when slurm.conf names no slurmdbd host,
+    ESLURM_NOT_SUPPORTED on a Slurm that cannot ping (23.11)."""
+    ffi, lib = library.get()
+    size = 2  # primary and backup: all slurm.conf can name
+    pings = ffi.new("restd_slurmdbd_ping_t[]", size)
+    ffi.errno = 0
+    count = lib.restd_slurmdb_ping_all(pings, size)
+    if count < 0:
+        raise SlurmError(ffi.errno or SLURM_ERROR, call="slurmdb_ping_all")
+    return [{"hostname": _cstr(ffi, ping.hostname), "pinged": bool(ping.responding),
+             "latency": int(ping.latency), "offset": int(ping.offset)}
+            for ping in pings[0:count]]
+
+
 class _Keep:
     """C memory built for one call: Python-owned buffers and libslurm lists
     (created without a destructor: only their nodes are freed)."""

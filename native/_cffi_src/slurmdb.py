@@ -854,3 +854,156 @@ static struct xlist *restd_instances_get(void *db_conn, struct xlist *cluster_li
 }
 #endif
 """
+
+
+# --- slurmdbd ping (GET slurmdb ping): slurmdb_ping_all() came with 24.05 -------------------
+# restd_slurmdb_ping_all() fills up to ``size`` restd_slurmdbd_ping_t, primary first, as
+# slurmdb_ping_all() answers (the backup is pinged only when the primary did not answer),
+# and returns how many; -1 when slurm.conf names no AccountingStorageHost (errno 0) or
+# this Slurm cannot ping (errno ESLURM_NOT_SUPPORTED).
+# Before 24.05 it does what slurmdb_ping() does: open a persistent connection to the host
+# (REQUEST_PERSIST_INIT, the user's credential) and close it, timed. That takes libslurm's
+# internal slurm_persist_conn_t, declared below with its 22.05 and 23.02 layout (the same
+# in both; checked against src/common/slurm_persist_conn.h of slurm-22-05-8-1 and
+# slurm-23-02-7-1); 23.11 changed it and has no slurmdb_ping_all(): ESLURM_NOT_SUPPORTED.
+
+TYPES += """
+typedef struct {
+    char *hostname;
+    bool responding;
+    long latency;  /* microseconds to the answer, or to the failure */
+    int offset;    /* 0: primary, 1: backup */
+} restd_slurmdbd_ping_t;
+"""
+
+FUNCTIONS += """
+int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size);
+"""
+
+HEADER_FLAGS = {
+    "HAS_SLURMDB_PING_ALL": r"\bslurmdbd_ping_t\s*\*\s*slurmdb_ping_all\s*\(",
+}
+
+CUSTOMIZATIONS += """
+#include <pthread.h>
+#include <sys/time.h>
+
+typedef struct {
+    char *hostname;
+    bool responding;
+    long latency;
+    int offset;
+} restd_slurmdbd_ping_t;
+
+#if HAS_SLURMDB_PING_ALL
+static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)
+{
+    slurmdbd_ping_t *all = slurmdb_ping_all();
+    int count = 0;
+
+    if (!all) {  /* no AccountingStorageHost: slurmrestd answers SLURM_ERROR */
+        errno = 0;
+        return -1;
+    }
+    /* the array ends with an entry without hostname */
+    for (; (count < size) && all[count].hostname; count++) {
+        pings[count].hostname = all[count].hostname;  /* slurm_conf's: not freed */
+        pings[count].responding = all[count].pinged;
+        pings[count].latency = all[count].latency;
+        pings[count].offset = all[count].offset;
+    }
+    slurm_xfree_ptr(all);
+    return count;
+}
+#elif SLURM_VERSION_NUMBER < SLURM_VERSION_NUM(23,11,0)
+/* slurm_persist_conn_t of 22.05 and 23.02 (src/common/slurm_persist_conn.h) */
+typedef struct {
+    void *auth_cred;
+    void *callback_proc;
+    void *callback_fini;
+    char *cluster_name;
+    time_t comm_fail_time;
+    uint16_t my_port;
+    int fd;
+    uint16_t flags;
+    bool inited;
+    int persist_type;       /* persist_conn_type_t */
+    uid_t r_uid;
+    char *rem_host;
+    uint16_t rem_port;
+    time_t *shutdown;
+    pthread_t thread_id;
+    int timeout;
+    slurm_trigger_callbacks_t trigger_callbacks;
+    uint16_t version;
+} restd_persist_conn_t;
+
+#define RESTD_PERSIST_FLAG_DBD 0x0001
+#define RESTD_PERSIST_FLAG_SUPPRESS_ERR 0x0010
+#define RESTD_PERSIST_TYPE_DBD 1
+#define RESTD_AUTH_UID_ANY ((uid_t) -1)
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+#define RESTD_PROTOCOL_VERSION ((39 << 8) | 0)   /* SLURM_23_02_PROTOCOL_VERSION */
+#else
+#define RESTD_PROTOCOL_VERSION ((38 << 8) | 0)   /* SLURM_22_05_PROTOCOL_VERSION */
+#endif
+
+/* internal, exported by libslurmfull */
+extern void *slurm_xcalloc(size_t count, size_t size, bool clear, bool try,
+                           const char *file, int line, const char *func);
+extern char *slurm_xstrdup(const char *str);
+extern int slurm_persist_conn_open(void *persist_conn);
+extern void slurm_persist_conn_destroy(void *persist_conn);
+
+/* slurmdb_ping() of 24.05: a persistent connection to slurmdbd opened and closed */
+static void restd_ping_slurmdbd(restd_slurmdbd_ping_t *ping, char *host, int offset)
+{
+    struct timeval start, end;
+    restd_persist_conn_t *conn = slurm_xcalloc(1, sizeof(*conn), true, false,
+                                               __FILE__, __LINE__, __func__);
+    int rc;
+
+    conn->cluster_name = slurm_xstrdup(slurm_conf.cluster_name);
+    conn->flags = RESTD_PERSIST_FLAG_DBD | RESTD_PERSIST_FLAG_SUPPRESS_ERR;
+    conn->persist_type = RESTD_PERSIST_TYPE_DBD;
+    conn->r_uid = RESTD_AUTH_UID_ANY;
+    conn->rem_host = slurm_xstrdup(host);
+    conn->rem_port = slurm_conf.accounting_storage_port;
+    conn->timeout = slurm_conf.msg_timeout * 1000;
+    conn->version = RESTD_PROTOCOL_VERSION;
+    conn->fd = -1;
+
+    gettimeofday(&start, NULL);
+    rc = slurm_persist_conn_open(conn);
+    gettimeofday(&end, NULL);
+    slurm_persist_conn_destroy(conn);
+
+    ping->hostname = host;
+    ping->responding = (rc == 0);
+    ping->latency = (end.tv_sec - start.tv_sec) * 1000000L + (end.tv_usec - start.tv_usec);
+    ping->offset = offset;
+}
+
+static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)
+{
+    if (!slurm_conf.accounting_storage_host) {
+        errno = 0;
+        return -1;
+    }
+    if (size < 1)
+        return 0;
+    restd_ping_slurmdbd(&pings[0], slurm_conf.accounting_storage_host, 0);
+    /* as slurmdb_ping_all(): the backup only when the primary did not answer */
+    if (pings[0].responding || !slurm_conf.accounting_storage_backup_host || (size < 2))
+        return 1;
+    restd_ping_slurmdbd(&pings[1], slurm_conf.accounting_storage_backup_host, 1);
+    return 2;
+}
+#else
+static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)
+{
+    errno = ESLURM_NOT_SUPPORTED;
+    return -1;
+}
+#endif
+"""
