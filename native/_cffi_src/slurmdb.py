@@ -896,6 +896,8 @@ typedef struct {
 } restd_slurmdbd_ping_t;
 
 #if HAS_SLURMDB_PING_ALL
+extern void slurm_xfree_ptr(void *ptr);  /* xmalloc.h (internal, exported) */
+
 static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)
 {
     slurmdbd_ping_t *all = slurmdb_ping_all();
