@@ -56,15 +56,35 @@ def _fill(template: str, data_parser: DataParser) -> str:
 
 
 def expand_operations(plugins: Plugins) -> list[Operation]:
-    return [Operation(spec=spec, plugin=plugin, data_parser=data_parser,
-                      path=_fill(spec.path, data_parser),
-                      operation_id=_fill(spec.operation_id, data_parser),
-                      response_schema=_fill(spec.response_schema, data_parser),
-                      request_schema=(_fill(spec.request_schema, data_parser)
-                                      if spec.request_schema else None))
-            for data_parser in plugins.data_parsers
-            for plugin in plugins.content
-            for spec in plugin.operations()]
+    """Each content plugin's operations for each data_parser that describes them: an
+    operation is served under a version exactly when that version's schemas hold its
+    response and request bodies (job/allocate from v0.0.41 on, slurmdb ping from
+    v0.0.42 on, as slurmrestd serves them)."""
+    operations = []
+    for data_parser in plugins.data_parsers:
+        described = _described_schemas(plugins, data_parser)
+        for plugin in plugins.content:
+            for spec in plugin.operations():
+                response = _fill(spec.response_schema, data_parser)
+                request = _fill(spec.request_schema, data_parser) if spec.request_schema \
+                    else None
+                if response not in described or (request and request not in described):
+                    continue
+                operations.append(Operation(
+                    spec=spec, plugin=plugin, data_parser=data_parser,
+                    path=_fill(spec.path, data_parser),
+                    operation_id=_fill(spec.operation_id, data_parser),
+                    response_schema=response, request_schema=request))
+    return operations
+
+
+def _described_schemas(plugins: Plugins, data_parser: DataParser) -> frozenset[str]:
+    """The component names a data_parser (and the content plugins, for it) describes."""
+    names = set(data_parser.module.schemas())
+    for plugin in plugins.content:
+        if hasattr(plugin, "schemas"):
+            names.update(plugin.schemas(data_parser.name))
+    return frozenset(names)
 
 
 def _parameter(parameter: Parameter) -> dict[str, Any]:
