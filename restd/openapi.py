@@ -67,9 +67,17 @@ def expand_operations(plugins: Plugins) -> list[Operation]:
             for spec in plugin.operations()]
 
 
-def _parameter(parameter: Parameter) -> dict[str, Any]:
+def _properties(data_parser: DataParser):
+    """The whole-version properties of a data_parser's version (a plugin
+    without descriptions: v0.0.40's)."""
+    from restd.data_parser.describe import Properties
+    version = getattr(data_parser.module, "VERSION", None)
+    return version.properties if version is not None else Properties()
+
+
+def _parameter(parameter: Parameter, properties) -> dict[str, Any]:
     in_path = parameter.location == "path"
-    return {
+    out = {
         "in": parameter.location,
         "name": parameter.name,
         "style": "simple" if in_path else "form",
@@ -80,6 +88,9 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
         "required": in_path or parameter.required,
         "schema": parameter.schema,
     }
+    if not properties.parameters_deprecated_written:
+        del out["deprecated"]
+    return out
 
 
 def _content(schema_name: str) -> dict[str, Any]:
@@ -92,7 +103,8 @@ def _operation(operation: Operation) -> dict[str, Any]:
     document: dict[str, Any] = {"tags": list(spec.tags),
                                 "operationId": operation.operation_id}
     if spec.parameters:
-        document["parameters"] = [_parameter(p) for p in spec.parameters]
+        properties = _properties(operation.data_parser)
+        document["parameters"] = [_parameter(p, properties) for p in spec.parameters]
     content = _content(operation.response_schema)
     document["responses"] = {
         "200": {"description": "success", "content": content},

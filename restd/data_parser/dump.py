@@ -85,9 +85,7 @@ def _removed_dumper(kind, version):
     """A removed field dumps its kind's empty form ([] or {})."""
     schema = version.schema_ref(kind.name)
     while "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[1][len(version.name) + 1:]
-        schema = next(k for k in version.kinds.values() if k.component == name
-                      ).schema(version)
+        schema = version.component_kind(schema["$ref"].rsplit("/", 1)[1]).schema(version)
     if schema.get("type") == "array":
         return lambda value: []
     if schema.get("type") == "object":

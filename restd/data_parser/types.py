@@ -347,10 +347,21 @@ class NoVal(Kind):
     floating: bool = False
     signed: bool = False
     complex = False
+    no_val_struct = True  # named per version (Properties.no_val_suffix)
 
     def schema(self, version) -> dict:
-        number = {"type": "number", "format": "double"} if self.floating else \
-            {"type": "integer", "format": "int64"}
+        properties = version.properties
+        if self.floating:
+            number = {"type": "number", "format": "double"}
+        elif properties.no_val_sized_number and self.c_type in ("uint16_t", "uint32_t",
+                                                                  "int32_t"):
+            number = {"type": "integer", "format": "int32"}
+        else:
+            number = {"type": "integer", "format": "int64"}
+        if not properties.no_val_defaults:
+            return {"type": "object", "properties": {
+                "set": {"type": "boolean"}, "infinite": {"type": "boolean"},
+                "number": number}}
         # slurmrestd gives "infinite" the default 0 (0.0), not a boolean: a
         # slip in its SPEC_FUNC that makes the document invalid; restd: false.
         return {"type": "object", "properties": {

@@ -2037,26 +2037,27 @@ SPECIALS = (
 # The accounting (slurmdbd) objects are described in their own module.
 from restd.data_parser import v0040_slurmdb as _slurmdb  # noqa: E402
 
+# The kinds published as request and response bodies: schemas() gives them and
+# every component they refer to (as slurmrestd publishes only what it uses).
+# (The envelope's parts are OPENAPI_ objects too, but no operation's body.)
+ROOTS = tuple(kind.name for kind in OBJECTS
+              if kind.name.startswith("OPENAPI_") and kind.name not in (
+                  "OPENAPI_META", "OPENAPI_ERROR", "OPENAPI_WARNING") or kind.name in (
+                  "JOB_SUBMIT_REQ", "JOB_DESC_MSG", "UPDATE_NODE_MSG", "KILL_JOBS_MSG")
+              ) + _slurmdb.ROOTS
+
 V0040 = Version(NAME, (*SCALARS, *NO_VALS, *ALIASES, *ARRAYS, *POINTERS, *REMOVED,
                        *COMPLEX, *SPECIALS, *FLAG_KINDS, *CONTROLLER_KINDS, *OBJECTS,
-                       *_slurmdb.KINDS))
+                       *_slurmdb.KINDS), roots=ROOTS)
 V0040.check()
 
 
 # --- the data_parser plugin interface ---------------------------------------------------
 
-# The kinds published as request and response bodies: schemas() gives them and
-# every component they refer to (as slurmrestd publishes only what it uses).
-ROOTS = tuple(kind.name for kind in OBJECTS
-              if kind.name.startswith("OPENAPI_") or kind.name in (
-                  "JOB_SUBMIT_REQ", "JOB_DESC_MSG", "UPDATE_NODE_MSG", "KILL_JOBS_MSG")
-              ) + _slurmdb.ROOTS
-
-
 def schemas() -> dict[str, dict]:
     """Component schemas for the OpenAPI document (``v0.0.40_<name>``)."""
     from restd.data_parser.schema import component_schemas
-    return component_schemas(V0040, [name for name in ROOTS if name in V0040.kinds])
+    return component_schemas(V0040, V0040.roots)
 
 
 def dump(type_name: str, value: Any, **options):

@@ -1,0 +1,105 @@
+"""Whole-version differences are properties of a Version (describe.Properties),
+checked against the reference slurmrestd 24.11.5 document: v0.0.41 publishes
+only its request and response bodies as components; v0.0.42 names the
+{set, infinite, number} components *_no_val_struct; v0.0.41 on give those
+objects no defaults and a number sized as its C type, and mark deprecated
+fields; v0.0.40 alone writes "deprecated": false on parameters."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from restd.data_parser.describe import Change, Properties, UpdateKind
+from restd.data_parser.schema import component_schemas
+from restd.data_parser.v0040 import V0040
+from restd.data_parser.v0041 import V0041
+from restd.data_parser.v0042 import V0042
+from restd.openapi import build_document, expand_operations
+from restd.plugin_api import DataParser
+from restd.plugin_loader import Plugins
+from restd.plugins.content import testing
+from shared_dir import REFERENCE
+
+DOCUMENT = json.loads((REFERENCE / "slurmrestd-24.11.5-openapi.json").read_text())
+SCHEMAS = DOCUMENT["components"]["schemas"]
+
+
+def _reference_components(version: str) -> set[str]:
+    return {name for name in SCHEMAS if name.startswith(version + "_")}
+
+
+def test_v0041_publishes_only_its_bodies_as_components():
+    ours = component_schemas(V0041, V0041.roots)
+    assert set(ours) == {V0041.component_name(V0041.kind(root)) for root in V0041.roots}
+    assert set(ours) <= _reference_components("v0.0.41")
+    # everything else inline: the only $refs are to other bodies
+    text = json.dumps(ours)
+    assert "v0.0.41_uint32_no_val" not in text and "v0.0.41_job_info\"" not in text
+
+
+def test_v0041_inline_schema_equals_the_reference():
+    ours = component_schemas(V0041, V0041.roots)
+    reference = SCHEMAS["v0.0.41_openapi_job_info_resp"]["properties"]["last_backfill"]
+    assert ours["v0.0.41_openapi_job_info_resp"]["properties"]["last_backfill"] == {
+        key: value for key, value in reference.items() if key != "required"}
+
+
+def test_v0042_names_the_no_val_components_no_val_struct():
+    ours = component_schemas(V0042, V0042.roots)
+    for name in ("uint16", "uint32", "uint64", "float64"):
+        full = f"v0.0.42_{name}_no_val_struct"
+        reference = {k: v for k, v in SCHEMAS[full].items() if k != "required"}
+        assert ours[full] == reference, full
+        assert f"v0.0.42_{name}_no_val" not in ours
+    assert "v0.0.40_uint32_no_val" in component_schemas(V0040, V0040.roots)
+
+
+def test_no_val_shape_per_version():
+    v40 = component_schemas(V0040, V0040.roots)["v0.0.40_uint32_no_val"]
+    assert v40["properties"]["set"] == {"type": "boolean", "default": False}
+    assert v40["properties"]["number"] == {"type": "integer", "format": "int64"}
+    v42 = component_schemas(V0042, V0042.roots)["v0.0.42_uint32_no_val_struct"]
+    assert v42["properties"]["set"] == {"type": "boolean"}
+    assert v42["properties"]["number"] == {"type": "integer", "format": "int32"}
+
+
+def test_deprecated_fields_are_marked_from_v0041():
+    field = "exclusive"  # deprecated in v0.0.40 already, marked from v0.0.41
+    assert "deprecated" not in component_schemas(V0040, V0040.roots)[
+        "v0.0.40_job_desc_msg"]["properties"][field]
+    assert component_schemas(V0041, V0041.roots)[
+        "v0.0.41_job_desc_msg"]["properties"][field]["deprecated"] is True
+    assert SCHEMAS["v0.0.41_job_desc_msg"]["properties"][field]["deprecated"] is True
+
+
+def test_properties_are_inherited_unless_given():
+    assert V0040.properties == Properties()
+    assert V0042.properties.inline_schemas is False
+    assert V0042.properties.no_val_defaults is False  # from v0.0.41
+    assert V0042.properties.no_val_suffix == "_struct"
+
+
+def _document(*versions):
+    parsers = tuple(DataParser(SimpleNamespace(NAME=version.name, FLAGS=frozenset(),
+                                               VERSION=version, schemas=lambda: {}))
+                    for version in versions)
+    plugins = Plugins(content=(testing,), data_parsers=parsers)
+    return build_document(expand_operations(plugins), plugins)
+
+
+def test_parameters_say_deprecated_false_only_in_v0040():
+    paths = _document(V0040, V0041, V0042)["paths"]
+    for version, written in (("v0.0.40", True), ("v0.0.41", False), ("v0.0.42", False)):
+        parameters = paths[f"/testing/{version}/echo/{{word}}"]["get"]["parameters"]
+        assert all(("deprecated" in p) is written for p in parameters), version
+    for version in ("v0.0.40", "v0.0.41"):
+        reference = DOCUMENT["paths"][f"/slurm/{version}/job/{{job_id}}"]["get"]
+        assert ("deprecated" in reference["parameters"][0]) is (version == "v0.0.40")
+
+
+def test_changes_say_why_and_update_kind_changes_attributes():
+    change = UpdateKind("POWER_FLAGS", {"component": None}, why="inline in v0.0.42")
+    assert isinstance(change, Change) and change.why == "inline in v0.0.42"
+    derived = V0040.derive("v0.0.4x", [change])
+    assert derived.kind("POWER_FLAGS").component is None
+    assert V0040.kind("POWER_FLAGS").component == "power_flags"
