@@ -239,6 +239,12 @@ class Properties:
     parameters_deprecated_written: bool = True
 
 
+def _is_rule(value) -> bool:
+    """A conversion function (or a PerVersion factory of one): code, not data."""
+    from restd.data_parser.types import PerVersion
+    return callable(value) or isinstance(value, PerVersion)
+
+
 class Version:
     """One data_parser version: its name ("v0.0.40"), its kinds by name, the
     kinds it publishes as request and response bodies (``roots``) and its
@@ -343,7 +349,7 @@ class Version:
             if dataclasses.is_dataclass(value):
                 return {f.name: plain(getattr(value, f.name))
                         for f in dataclasses.fields(value)
-                        if not callable(getattr(value, f.name))}
+                        if not _is_rule(getattr(value, f.name))}
             return repr(value)
         kinds = {}
         for kind in self.kinds.values():
@@ -352,7 +358,7 @@ class Version:
                      "complex": bool(getattr(kind, "complex", False))}
             for f in dataclasses.fields(kind):
                 value = getattr(kind, f.name)
-                if f.name not in entry and not callable(value):
+                if f.name not in entry and not _is_rule(value):
                     entry[f.name] = plain(value)
             kinds[kind.name] = entry
         return {"name": self.name, "kinds": kinds, "roots": list(self.roots),
