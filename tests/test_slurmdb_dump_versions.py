@@ -134,7 +134,7 @@ def _load():
 def scenario_dumps(token, job_id):
     _load()
     from openapi_check import reference_document, validate_component
-    from restd.data_parser import v0040_slurmdb
+    from restd.data_parser.lookups import Lookups, lookups
     from restd.data_parser.dump import dump
     from restd.data_parser.schema import component_schemas
     from restd.data_parser.v0041 import V0041
@@ -159,7 +159,7 @@ def scenario_dumps(token, job_id):
                 "instances": [],
             }
             stats = db.stats()
-            lookups = v0040_slurmdb.Lookups(
+            lookups = Lookups(
                 qos=db.qos_names(), tres=db.tres_get(),
                 assocs=db.associations_get({"flags": ["with_deleted"]}))
             found = db.jobs_get({"step_list": [str(job_id)]})
@@ -174,7 +174,7 @@ def scenario_dumps(token, job_id):
                   "diag": ("OPENAPI_SLURMDBD_STATS_RESP", {"response": stats}),
                   "jobs": ("OPENAPI_SLURMDBD_JOBS_RESP", {"response": records})}
         dumped, errors = {}, {}
-        with v0040_slurmdb.lookups(lookups):
+        with lookups(lookups):
             for name, (kind, value) in bodies.items():
                 dumped[name] = json.loads(json.dumps(dump(version, kind, value)))
                 component = version.component_name(version.kind(kind))

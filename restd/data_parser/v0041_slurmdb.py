@@ -8,50 +8,49 @@ The changes were found by comparing the reference document's v0.0.40 and
 v0.0.41 /slurmdb/ bodies field by field (refs resolved) and reading the
 parsers.c diff between the two versions; tests/test_slurmdb_schema_versions.py
 checks the result against the reference. The rules they use are in
-restd.data_parser.slurmdb_rules.
+restd.data_parser.rules.
 """
 from __future__ import annotations
 
-from restd.data_parser import slurmdb_rules as rules
+from restd.data_parser import rules
 from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceKind
-from restd.data_parser.dump import get_item
-from restd.data_parser.types import (INFINITE64, NO_VAL64, STRING, FlagBit, Flags, NoVal,
-                                     Pointer, Special)
+from restd.data_parser.types import STRING, FlagBit, Flags, Special
 
 # slurmdb.h (24.11): the account and association flags share a layout, the bits
-# 0-15 stored in the database (the *_BASE mask), the rest only in requests
-_BASE = ("0x0000ffff", 0xffff)
+# 0-15 stored in the database (the *_BASE masks), the rest only in requests
+_ACCT_BASE = ("SLURMDB_ACCT_FLAG_BASE", 0xffff)
+_ASSOC_BASE = ("ASSOC_FLAG_BASE", 0xffff)
 _ALL = ("INFINITE64", 0xffffffffffffffff)
 
 
-def _flag(name, macro, value, mask=_BASE):
+def _flag(name, macro, value, mask):
     return FlagBit(name, "bit", macro, value, mask[0], mask[1])
 
 
-def _hidden(name, macro, value, mask=_BASE):
+def _hidden(name, macro, value, mask):
     """Slurm's hidden entries: parsed, never dumped nor listed in the schema."""
     return FlagBit(name, "equal", macro, value, mask[0], mask[1], hidden=True)
 
 
 ACCOUNT_FLAGS = Flags("ACCOUNT_FLAGS", "account_flags", "slurmdb_acct_flags_t", (
-    _hidden("NONE", "SLURMDB_ACCT_FLAG_NONE", 0x0),
-    _hidden("BASE_MASK", "SLURMDB_ACCT_FLAG_BASE", 0xffff),
+    _hidden("NONE", "SLURMDB_ACCT_FLAG_NONE", 0x0, _ACCT_BASE),
+    _hidden("BASE_MASK", "SLURMDB_ACCT_FLAG_BASE", 0xffff, _ACCT_BASE),
     _hidden("INVALID", "SLURMDB_ACCT_FLAG_INVALID", 0x10001, _ALL),
-    _flag("DELETED", "SLURMDB_ACCT_FLAG_DELETED", 0x1),
-    _flag("WithAssociations", "SLURMDB_ACCT_FLAG_WASSOC", 0x2),
-    _flag("WithCoordinators", "SLURMDB_ACCT_FLAG_WCOORD", 0x4),
-    _flag("NoUsersAreCoords", "SLURMDB_ACCT_FLAG_USER_COORD_NO", 0x8),
+    _flag("DELETED", "SLURMDB_ACCT_FLAG_DELETED", 0x1, _ACCT_BASE),
+    _flag("WithAssociations", "SLURMDB_ACCT_FLAG_WASSOC", 0x2, _ACCT_BASE),
+    _flag("WithCoordinators", "SLURMDB_ACCT_FLAG_WCOORD", 0x4, _ACCT_BASE),
+    _flag("NoUsersAreCoords", "SLURMDB_ACCT_FLAG_USER_COORD_NO", 0x8, _ACCT_BASE),
     _flag("UsersAreCoords", "SLURMDB_ACCT_FLAG_USER_COORD", 0x10000, _ALL),
 ))
 
 ASSOC_FLAGS = Flags("ASSOC_FLAGS", "assoc_flags", "slurmdb_assoc_flags_t", (
-    _hidden("NONE", "ASSOC_FLAG_NONE", 0x0),
-    _hidden("BASE_MASK", "ASSOC_FLAG_BASE", 0xffff),
+    _hidden("NONE", "ASSOC_FLAG_NONE", 0x0, _ASSOC_BASE),
+    _hidden("BASE_MASK", "ASSOC_FLAG_BASE", 0xffff, _ASSOC_BASE),
     _hidden("INVALID", "ASSOC_FLAG_INVALID", 0x10001, _ALL),
-    _flag("DELETED", "ASSOC_FLAG_DELETED", 0x1),
-    _flag("NoUpdate", "ASSOC_FLAG_NO_UPDATE", 0x2),
-    _flag("Exact", "ASSOC_FLAG_EXACT", 0x4),
-    _flag("NoUsersAreCoords", "ASSOC_FLAG_USER_COORD_NO", 0x8),
+    _flag("DELETED", "ASSOC_FLAG_DELETED", 0x1, _ASSOC_BASE),
+    _flag("NoUpdate", "ASSOC_FLAG_NO_UPDATE", 0x2, _ASSOC_BASE),
+    _flag("Exact", "ASSOC_FLAG_EXACT", 0x4, _ASSOC_BASE),
+    _flag("NoUsersAreCoords", "ASSOC_FLAG_USER_COORD_NO", 0x8, _ASSOC_BASE),
     _flag("UsersAreCoords", "ASSOC_FLAG_USER_COORD", 0x10000, _ALL),
 ))
 
@@ -71,32 +70,10 @@ ROLLUP_STATS = Object("ROLLUP_STATS", "rollup_stats", "slurmdb_rollup_stats_t", 
     for name, period in zip(("hourly", "daily", "monthly"), rules.ROLLUP_PERIODS)))
 
 
-class _RollupStatsPointer(Pointer):
-    """ROLLUP_STATS_PTR: NULL (slurmdbd sent none) dumps {}, as Slurm's
-    _dump_pointer() does for an object; otherwise the arrays, read by period."""
-
-    def dumper(self, version, get):
-        inner = version.dumper(self.target, get_item)
-
-        def dump_rollups(stats):
-            if stats is None:
-                return {}
-            return inner(rules.rollup_members(stats))
-        return dump_rollups
-
-
 def _complex_string(name: str, dump) -> Special:
     """A read-only string computed from the whole job record (PARSE_DISABLED)."""
     return Special(name, dump, rules.read_only_complex(name), openapi=STRING,
                    complex=True, c_type="slurmdb_job_rec_t")
-
-
-_UINT64_NO_VAL = NoVal("UINT64_NO_VAL", "uint64_no_val", "uint64_t", NO_VAL64, INFINITE64)
-
-
-def _dump_planned_time(job, services, get):
-    """JOB_PLANNED_TIME is dumped as DUMP(UINT64_NO_VAL) of the difference."""
-    return _UINT64_NO_VAL.dump_value(rules.dump_planned_time(job, services, get))
 
 
 CHANGES = (
@@ -117,14 +94,14 @@ CHANGES = (
         "ROLLUP_STATS became a parser array (addpap): hourly, daily and monthly "
         "objects with count, last_run and duration/{last,max,time}, all required, "
         "where v0.0.40 listed the rollup types that ran")),
-    ReplaceKind(_RollupStatsPointer("ROLLUP_STATS_PTR", "ROLLUP_STATS"),
+    ReplaceKind(rules.RollupStatsPointer("ROLLUP_STATS_PTR", "ROLLUP_STATS"),
                 why="the pointer to the new ROLLUP_STATS object"),
-    AddKind(Special("JOB_PLANNED_TIME", _dump_planned_time,
+    AddKind(Special("JOB_PLANNED_TIME", rules.dump_job_planned_time,
                     rules.read_only_complex("JOB_PLANNED_TIME"), target="UINT64_NO_VAL",
                     complex=True, c_type="slurmdb_job_rec_t"),
             why="addpcp(JOB_PLANNED_TIME, UINT64_NO_VAL, ...): the wait from eligible "
                 "to start, as sacct's Planned"),
-    *(AddKind(_complex_string(f"JOB_{stream.upper()}", rules.job_stdio(f"std_{stream[3:]}")),
+    *(AddKind(_complex_string(f"JOB_{stream.upper()}", rules.dump_job_record_stdio(f"std_{stream[3:]}")),
               why=f"addpcp(JOB_{stream.upper()}, STRING, ...): the job record's "
                   f"std_{stream[3:]} (slurmdb_job_rec_t, Slurm 24.05) expanded")
       for stream in ("stdin", "stdout", "stderr")),

@@ -15,22 +15,15 @@ slurmrestd dumps those values: 0 and "".
 """
 from __future__ import annotations
 
-from restd.data_parser import slurmdb_rules as rules
+from restd.data_parser import rules
 from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceField
 from restd.data_parser.types import BOOL, ArrayOf, Scalar
-
-
-def _read_only(name):
-    def read_only(data, ctx, path):
-        ctx.warn(f"Ignoring read-only field of type {name}", path)
-        return None
-    return read_only
 
 
 # Slurm's CONTROLLER_PING_PRIMARY, which the slurmdbd ping uses for its offset
 # (named apart: the slurmctld side declares its own use of it)
 SLURMDBD_PING_PRIMARY = Scalar("SLURMDBD_PING_PRIMARY", BOOL, "int", rules.dump_ping_primary,
-                               _read_only("CONTROLLER_PING_PRIMARY"))
+                               rules.read_only_alias("CONTROLLER_PING_PRIMARY"))
 
 # PARSER_ARRAY(SLURMDBD_PING): slurmdbd_ping_t, as slurmdb_ping_all() returns it
 SLURMDBD_PING = Object("SLURMDBD_PING", "slurmdbd_ping", "slurmdbd_ping_t", (
@@ -40,13 +33,8 @@ SLURMDBD_PING = Object("SLURMDBD_PING", "slurmdbd_ping", "slurmdbd_ping_t", (
     F("primary", "SLURMDBD_PING_PRIMARY", "offset", required=True),
 ))
 
-OPENAPI_SLURMDBD_PING_RESP = Object(
-    "OPENAPI_SLURMDBD_PING_RESP", "openapi_slurmdbd_ping_resp", "openapi_resp_single_t", (
-        F("pings", "SLURMDBD_PING_ARRAY", "response", required=True),
-        F("meta", "OPENAPI_META_PTR", "meta"),
-        F("errors", "OPENAPI_ERRORS", "errors"),
-        F("warnings", "OPENAPI_WARNINGS", "warnings"),
-    ))
+OPENAPI_SLURMDBD_PING_RESP = rules.slurmdb_response("OPENAPI_SLURMDBD_PING_RESP", "pings",
+                                                    "SLURMDBD_PING_ARRAY")
 
 CHANGES = (
     AddFields("ACCOUNTING", (F("id_alt", "UINT32", "id_alt"),), after="id",
