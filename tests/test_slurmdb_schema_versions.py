@@ -162,3 +162,38 @@ def test_descriptions_are_data():
             for field in kind.fields:
                 target = version.kind(field.kind)
                 assert field.source or target.complex, f"{version.name} {name}.{field.key}"
+
+
+def _parameter_names(document: dict, version: str) -> dict:
+    return {(method.upper(), path[len(f"/slurmdb/{version}"):]):
+            [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+            for path, methods in document["paths"].items()
+            if path.startswith(f"/slurmdb/{version}/")
+            for method, operation in methods.items()}
+
+
+def test_query_parameters_per_version_equal_the_reference():
+    """restd's v0.0.40 query parameters with each version's declared query sets
+    applied are the reference's, operation by operation and in order; every
+    parameter says which v0.0.40 one it stands for (one that exists there)."""
+    from test_slurmdb_schema import _document as restd_v0040_document
+    names = _parameter_names(restd_v0040_document(), "v0.0.40")
+    base = {name for names_ in names.values() for name in names_}
+    reference = _document()
+    for version, module in (("v0.0.41", v0041_slurmdb), ("v0.0.42", v0042_slurmdb)):
+        names = dict(names)
+        for query in module.QUERY_SETS:
+            assert query.why
+            for operation in query.operations:
+                if query.parameters:
+                    names[operation] = [p.name for p in query.parameters]
+                names[operation] = [n for n in names[operation]
+                                    if n not in query.undocumented]
+            for parameter in query.parameters:
+                assert parameter.same_as is None or parameter.same_as in base, parameter
+        expected = _parameter_names(reference, version)
+        wrong = {op: (names.get(op), wanted) for op, wanted in expected.items()
+                 if names.get(op, []) != wanted}
+        assert wrong == {}, version
+    v42 = {p.name for q in v0042_slurmdb.QUERY_SETS for p in q.parameters}
+    assert "Include deleted QOS" in v42

@@ -18,6 +18,7 @@ from __future__ import annotations
 from restd.data_parser import rules
 from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceField
 from restd.data_parser.types import BOOL, ArrayOf, Scalar
+from restd.data_parser.v0041_slurmdb import QueryParameter, QuerySet
 
 
 # Slurm's CONTROLLER_PING_PRIMARY, which the slurmdbd ping uses for its offset
@@ -67,3 +68,51 @@ CHANGES = (
 
 # The /slurmdb/ bodies v0.0.42 adds: the slurmdbd ping
 ROOTS: tuple[str, ...] = ("OPENAPI_SLURMDBD_PING_RESP",)
+
+
+# --- query parameters (see v0041_slurmdb.QUERY_SETS) -----------------------------------
+
+_ASSOC_FLAG_PARAMETERS = (
+    QueryParameter("Include deleted associations", "ASSOC_COND_FLAG_WITH_DELETED",
+                   "with_deleted"),
+    QueryParameter("Include usage", "ASSOC_COND_FLAG_WITH_USAGE", "with_usage"),
+    QueryParameter("Filter to only defaults", "ASSOC_COND_FLAG_ONLY_DEFS", "only_defaults"),
+    QueryParameter("Include the raw QOS or delta_qos", "ASSOC_COND_FLAG_RAW_QOS",
+                   "with_raw_qos"),
+    QueryParameter("Include sub acct information", "ASSOC_COND_FLAG_SUB_ACCTS",
+                   "with_sub_accts"),
+    QueryParameter("Exclude parent id/name", "ASSOC_COND_FLAG_WOPI", "without_parent_info"),
+    QueryParameter("Exclude limits from parents", "ASSOC_COND_FLAG_WOPL",
+                   "without_parent_limits"),
+)
+
+QUERY_SETS = (
+    QuerySet((("GET", "/qos/"), ("POST", "/qos/")), (
+        QueryParameter("description", "description_list", "description"),
+        # (the flag's name, spaces and all, is the parameter's name)
+        QueryParameter("Include deleted QOS", "QOS_COND_FLAG_WITH_DELETED", "with_deleted"),
+        QueryParameter("id", "id_list", "id"),
+        QueryParameter("format", "format_list", "format"),
+        QueryParameter("name", "name_list", "name"),
+        QueryParameter("preempt_mode", "preempt_mode", "preempt_mode"),
+    ), why="PARSER_ARRAY(QOS_CONDITION): with_deleted (QOS_CONDITION_WITH_DELETED_OLD) "
+           "became the exploded QOS_CONDITION_FLAGS, whose one flag is named "
+           "\"Include deleted QOS\""),
+    QuerySet((("GET", "/associations/"), ("DELETE", "/associations/"),
+              ("GET", "/association/"), ("DELETE", "/association/")), (
+        QueryParameter("account", "acct_list", "account"),
+        QueryParameter("cluster", "cluster_list", "cluster"),
+        QueryParameter("default_qos", "def_qos_id_list", "default_qos"),
+        *_ASSOC_FLAG_PARAMETERS,
+        QueryParameter("format", "format_list", "format"),
+        QueryParameter("id", "id_list", "id"),
+        QueryParameter("parent_account", "parent_acct_list", "parent_account"),
+        QueryParameter("partition", "partition_list", "partition"),
+        QueryParameter("qos", "qos_list", "qos"),
+        QueryParameter("usage_end", "usage_end", "usage_end"),
+        QueryParameter("usage_start", "usage_start", "usage_start"),
+        QueryParameter("user", "user_list", "user"),
+    ), why="PARSER_ARRAY(ASSOC_CONDITION): the with_* booleans "
+           "(ASSOC_CONDITION_*_OLD) became the exploded ASSOC_CONDITION_FLAGS, "
+           "named by their descriptions"),
+)
