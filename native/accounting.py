@@ -140,8 +140,9 @@ def _tres(ffi, rec):
 
 
 def _accounting(ffi, lib, handle):
-    return [{"alloc_secs": rec.alloc_secs, "id": rec.id, "period_start": rec.period_start,
-             "tres_rec": _tres(ffi, rec.tres_rec)}
+    return [{"alloc_secs": rec.alloc_secs, "id": rec.id,
+             "id_alt": lib.restd_accounting_id_alt(rec),
+             "period_start": rec.period_start, "tres_rec": _tres(ffi, rec.tres_rec)}
             for rec in _items(ffi, lib, handle, "slurmdb_accounting_rec_t *")]
 
 

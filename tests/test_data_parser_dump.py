@@ -461,3 +461,14 @@ def test_standard_input_and_error_defaults():
     out = dump("JOB_INFO", job)
     assert out["standard_input"] == "/dev/null"
     assert out["standard_error"] == "/tmp/slurm-10009.out"  # follows stdout
+
+
+def test_hidden_flags_are_never_dumped():
+    """Slurm's _dump_flag_bit_array_flag() skips hidden entries before matching:
+    v0.0.41's account flags have a hidden NONE (equal to 0) that an account
+    without flags must not show, and a hidden INVALID."""
+    from restd.data_parser.dump import dump as dump_kind
+    from restd.data_parser.v0041 import V0041
+    assert dump_kind(V0041, "ACCOUNT_FLAGS", 0) == []
+    assert dump_kind(V0041, "ACCOUNT_FLAGS", 0x1) == ["DELETED"]
+    assert dump_kind(V0041, "ASSOC_FLAGS", 0x10000 | 0x4) == ["Exact", "UsersAreCoords"]

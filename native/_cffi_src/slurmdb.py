@@ -384,6 +384,7 @@ uint32_t restd_account_flags(slurmdb_account_rec_t *acct);
 uint32_t restd_assoc_flags(slurmdb_assoc_rec_t *assoc);
 const char *restd_assoc_comment(slurmdb_assoc_rec_t *assoc);
 const char *restd_assoc_lineage(slurmdb_assoc_rec_t *assoc);
+uint32_t restd_accounting_id_alt(slurmdb_accounting_rec_t *rec);
 """
 
 CUSTOMIZATIONS = """
@@ -431,6 +432,17 @@ static int restd_slurmdb_connection_close(void **db_conn)
 static const char *restd_accounting_storage_type(void)
 {
     return slurm_conf.accounting_storage_type;
+}
+
+/* slurmdb_accounting_rec_t.id_alt came with 24.11 (0 before, as zeroed) */
+static uint32_t restd_accounting_id_alt(slurmdb_accounting_rec_t *rec)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(24,11,0)
+    return rec->id_alt;
+#else
+    (void) rec;
+    return 0;
+#endif
 }
 
 static void restd_account_cond_set_flags(slurmdb_account_cond_t *cond, uint32_t flags)
@@ -539,8 +551,14 @@ JOB_REC_STRINGS = (
     "resv_name", "script", "submit_line", "system_comment", "tres_alloc_str",
     "tres_req_str", "used_gres", "user", "wckey", "work_dir",
 )
-# members added in 23.02 (NULL before: HAS_JOB_EXTRA_FAILED_NODE_LICENSES is 0)
-JOB_REC_STRINGS_2302 = ("extra", "failed_node", "licenses")
+# members added in later releases, read as C zero/NULL before: (release, names)
+# 23.02: extra, failed_node, licenses (HAS_JOB_EXTRA_FAILED_NODE_LICENSES is 0 before);
+# 24.05: the stdio paths (data_parser v0.0.41's stdin, stdout, stderr);
+# 24.11: the requested QOS and the restart count (v0.0.42's qosreq, restart_cnt)
+JOB_REC_STRINGS_LATER = (((23, 2), ("extra", "failed_node", "licenses")),
+                         ((24, 5), ("std_err", "std_in", "std_out")),
+                         ((24, 11), ("qos_req",)))
+JOB_REC_NUMBERS_LATER = (((24, 11), ("restart_cnt",)),)
 
 STEP_REC_NUMBERS = (
     "elapsed", "end", "exitcode", "nnodes", "ntasks", "req_cpufreq_min",
@@ -568,26 +586,46 @@ _NUMBER_EXPRESSIONS = {
 }
 
 
-def _reader(kind, c_type, numbers, strings, strings_2302=()):
+def _later(lines, release, assignments, absent):
+    """Assignments of members a release added, ``absent`` before it."""
+    lines.append("#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(%d,%d,0)" % release)
+    lines.extend(assignments)
+    lines.append("#else")
+    lines.extend(absent)
+    lines.append("#endif")
+
+
+def _names(plain, later):
+    return tuple(plain) + tuple(name for _, names in later for name in names)
+
+
+def _reader(kind, c_type, numbers, strings, numbers_later=(), strings_later=()):
+    all_numbers, all_strings = _names(numbers, numbers_later), _names(strings, strings_later)
     lines = ["static size_t restd_%s_rec_read(const %s *rec, uint64_t *numbers, char *text,"
              % (kind, c_type),
              "                                 size_t cap)", "{",
-             "    const char *strings[%d];" % (len(strings) + len(strings_2302))]
+             "    const char *strings[%d];" % len(all_strings)]
     for index, name in enumerate(numbers):
         expression = _NUMBER_EXPRESSIONS.get((kind, name), "(uint64_t) rec->%s" % name)
         lines.append("    numbers[%d] = %s;" % (index, expression))
+    index = len(numbers)
+    for release, names in numbers_later:
+        slots = range(index, index + len(names))
+        _later(lines, release,
+               ["    numbers[%d] = (uint64_t) rec->%s;" % (i, n) for i, n in zip(slots, names)],
+               ["    numbers[%d] = 0;" % i for i in slots])
+        index += len(names)
     for index, name in enumerate(strings):
         lines.append("    strings[%d] = rec->%s;" % (index, name))
-    if strings_2302:
-        lines.append("#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)")
-        for index, name in enumerate(strings_2302, len(strings)):
-            lines.append("    strings[%d] = rec->%s;" % (index, name))
-        lines.append("#else")
-        for index, name in enumerate(strings_2302, len(strings)):
-            lines.append("    strings[%d] = NULL;" % index)
-        lines.append("#endif")
+    index = len(strings)
+    for release, names in strings_later:
+        slots = range(index, index + len(names))
+        _later(lines, release,
+               ["    strings[%d] = rec->%s;" % (i, n) for i, n in zip(slots, names)],
+               ["    strings[%d] = NULL;" % i for i in slots])
+        index += len(names)
     lines.append("    return restd_pack_strings(strings, %d, &numbers[%d], text, cap);"
-                 % (len(strings) + len(strings_2302), len(numbers)))
+                 % (len(all_strings), len(all_numbers)))
     lines.append("}")
     return "\n".join(lines)
 
@@ -767,7 +805,7 @@ static size_t restd_pack_strings(const char **strings, size_t count, uint64_t *n
 }
 """ + "\n\n".join([
     _reader("job", "slurmdb_job_rec_t", JOB_REC_NUMBERS, JOB_REC_STRINGS,
-            JOB_REC_STRINGS_2302),
+            JOB_REC_NUMBERS_LATER, JOB_REC_STRINGS_LATER),
     _reader("step", "slurmdb_step_rec_t", STEP_REC_NUMBERS, STEP_REC_STRINGS),
     """static const char *restd_rec_member_names(int which)
 {
@@ -778,7 +816,8 @@ static size_t restd_pack_strings(const char **strings, size_t count, uint64_t *n
     case 3: return "%s";
     }
     return "";
-}""" % (",".join(JOB_REC_NUMBERS), ",".join(JOB_REC_STRINGS + JOB_REC_STRINGS_2302),
+}""" % (",".join(_names(JOB_REC_NUMBERS, JOB_REC_NUMBERS_LATER)),
+        ",".join(_names(JOB_REC_STRINGS, JOB_REC_STRINGS_LATER)),
         ",".join(STEP_REC_NUMBERS), ",".join(STEP_REC_STRINGS)),
 ])
 

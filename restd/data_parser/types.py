@@ -633,6 +633,8 @@ class Flags(Kind):
         value = int(value or 0)
         names, used_equal = [], 0
         for bit in self.bits:
+            if bit.hidden:  # Slurm's _dump_flag_bit_array_flag() skips them first
+                continue
             if bit.kind == "bit":
                 wanted = bit.value & bit.mask
                 if used_equal & bit.mask:

@@ -1,8 +1,118 @@
-"""The v0.0.42 accounting (slurmdbd) changes: placeholder, described by the
-accounting side. restd.data_parser.v0042 derives V0042 with ``*CHANGES`` and
-publishes ``ROOTS`` (the kind names v0.0.42 adds as request and response
-bodies of the /slurmdb/ operations)."""
+"""The v0.0.42 accounting (slurmdbd) objects: v0.0.41's
+(restd.data_parser.v0041_slurmdb) plus what Slurm 24.11 changed in
+src/plugins/data_parser/v0.0.42/parsers.c (slurm-24-11-5-1), change by
+change, each saying what Slurm changed (``why``). restd.data_parser.v0042
+derives V0042 with ``*CHANGES`` and publishes ``ROOTS``.
+
+Found as v0041_slurmdb's were (the reference document's v0.0.41 and v0.0.42
+/slurmdb/ bodies compared field by field, and the parsers.c diff); checked by
+tests/test_slurmdb_schema_versions.py.
+
+Members the installed Slurm lacks read as C zero/NULL in
+restd.native.accounting (slurmdb_accounting_rec_t.id_alt and
+slurmdb_job_rec_t.qos_req and .restart_cnt came with Slurm 24.11), dumped as
+slurmrestd dumps those values: 0 and "".
+"""
 from __future__ import annotations
 
-CHANGES: tuple = ()
-ROOTS: tuple = ()
+from restd.data_parser import rules
+from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceField
+from restd.data_parser.types import BOOL, ArrayOf, Scalar
+from restd.data_parser.v0041_slurmdb import QueryParameter, QuerySet
+
+
+# Slurm's CONTROLLER_PING_PRIMARY, which the slurmdbd ping uses for its offset
+# (named apart: the slurmctld side declares its own use of it)
+SLURMDBD_PING_PRIMARY = Scalar("SLURMDBD_PING_PRIMARY", BOOL, "int", rules.dump_ping_primary,
+                               rules.read_only_alias("CONTROLLER_PING_PRIMARY"))
+
+# PARSER_ARRAY(SLURMDBD_PING): slurmdbd_ping_t, as slurmdb_ping_all() returns it
+SLURMDBD_PING = Object("SLURMDBD_PING", "slurmdbd_ping", "slurmdbd_ping_t", (
+    F("hostname", "STRING", "hostname", required=True),
+    F("responding", "BOOL", "pinged", required=True),
+    F("latency", "UINT64", "latency", required=True),
+    F("primary", "SLURMDBD_PING_PRIMARY", "offset", required=True),
+))
+
+OPENAPI_SLURMDBD_PING_RESP = rules.slurmdb_response("OPENAPI_SLURMDBD_PING_RESP", "pings",
+                                                    "SLURMDBD_PING_ARRAY")
+
+CHANGES = (
+    AddFields("ACCOUNTING", (F("id_alt", "UINT32", "id_alt"),), after="id",
+              why="PARSER_ARRAY(ACCOUNTING) added id_alt "
+                  "(slurmdb_accounting_rec_t.id_alt, Slurm 24.11; \"not currently used\")"),
+    AddFields("QOS", (F("limits/max/jobs/count", "UINT32_NO_VAL", "grp_submit_jobs"),),
+              after="limits/max/active_jobs/count",
+              why="PARSER_ARRAY(QOS) added GrpSubmitJobs as limits/max/jobs/count"),
+    AddFields("QOS", (F("limits/max/tres/minutes/total", "TRES_STR", "grp_tres_mins"),),
+              after="limits/max/tres/total",
+              why="PARSER_ARRAY(QOS) added GrpTRESMins as limits/max/tres/minutes/total"),
+    AddFields("JOB", (F("qosreq", "STRING", "qos_req"),), after="qos",
+              why="PARSER_ARRAY(JOB) added the requested QOS "
+                  "(slurmdb_job_rec_t.qos_req, Slurm 24.11)"),
+    AddFields("JOB", (F("restart_cnt", "UINT16", "restart_cnt"),),
+              after="kill_request_user",
+              why="PARSER_ARRAY(JOB) added how many times the job was requeued "
+                  "(slurmdb_job_rec_t.restart_cnt, Slurm 24.11)"),
+    ReplaceField("STEP", F("pid", "STRING", "pid_str", deprecated=True),
+                 why="PARSER_ARRAY(STEP): pid deprecated (SLURM_24_11_PROTOCOL_VERSION)"),
+    AddKind(SLURMDBD_PING_PRIMARY, why="CONTROLLER_PING_PRIMARY came with v0.0.42"),
+    AddKind(SLURMDBD_PING, why="PARSER_ARRAY(SLURMDBD_PING) came with v0.0.42"),
+    AddKind(ArrayOf("SLURMDBD_PING_ARRAY", "slurmdbd_ping_array", "SLURMDBD_PING",
+                    "slurmdbd_ping_t *", checked=False),
+            why="the array slurmdb_ping_all() returns (one entry per DbdHost)"),
+    AddKind(OPENAPI_SLURMDBD_PING_RESP,
+            why="add_openapi_response_single(OPENAPI_SLURMDBD_PING_RESP, "
+                "SLURMDBD_PING_ARRAY, \"pings\"): the body of GET /slurmdb/v0.0.42/ping"),
+)
+
+# The /slurmdb/ bodies v0.0.42 adds: the slurmdbd ping
+ROOTS: tuple[str, ...] = ("OPENAPI_SLURMDBD_PING_RESP",)
+
+
+# --- query parameters (see v0041_slurmdb.QUERY_SETS) -----------------------------------
+
+_ASSOC_FLAG_PARAMETERS = (
+    QueryParameter("Include deleted associations", "ASSOC_COND_FLAG_WITH_DELETED",
+                   "with_deleted"),
+    QueryParameter("Include usage", "ASSOC_COND_FLAG_WITH_USAGE", "with_usage"),
+    QueryParameter("Filter to only defaults", "ASSOC_COND_FLAG_ONLY_DEFS", "only_defaults"),
+    QueryParameter("Include the raw QOS or delta_qos", "ASSOC_COND_FLAG_RAW_QOS",
+                   "with_raw_qos"),
+    QueryParameter("Include sub acct information", "ASSOC_COND_FLAG_SUB_ACCTS",
+                   "with_sub_accts"),
+    QueryParameter("Exclude parent id/name", "ASSOC_COND_FLAG_WOPI", "without_parent_info"),
+    QueryParameter("Exclude limits from parents", "ASSOC_COND_FLAG_WOPL",
+                   "without_parent_limits"),
+)
+
+QUERY_SETS = (
+    QuerySet((("GET", "/qos/"), ("POST", "/qos/")), (
+        QueryParameter("description", "description_list", "description"),
+        # (the flag's name, spaces and all, is the parameter's name)
+        QueryParameter("Include deleted QOS", "QOS_COND_FLAG_WITH_DELETED", "with_deleted"),
+        QueryParameter("id", "id_list", "id"),
+        QueryParameter("format", "format_list", "format"),
+        QueryParameter("name", "name_list", "name"),
+        QueryParameter("preempt_mode", "preempt_mode", "preempt_mode"),
+    ), why="PARSER_ARRAY(QOS_CONDITION): with_deleted (QOS_CONDITION_WITH_DELETED_OLD) "
+           "became the exploded QOS_CONDITION_FLAGS, whose one flag is named "
+           "\"Include deleted QOS\""),
+    QuerySet((("GET", "/associations/"), ("DELETE", "/associations/"),
+              ("GET", "/association/"), ("DELETE", "/association/")), (
+        QueryParameter("account", "acct_list", "account"),
+        QueryParameter("cluster", "cluster_list", "cluster"),
+        QueryParameter("default_qos", "def_qos_id_list", "default_qos"),
+        *_ASSOC_FLAG_PARAMETERS,
+        QueryParameter("format", "format_list", "format"),
+        QueryParameter("id", "id_list", "id"),
+        QueryParameter("parent_account", "parent_acct_list", "parent_account"),
+        QueryParameter("partition", "partition_list", "partition"),
+        QueryParameter("qos", "qos_list", "qos"),
+        QueryParameter("usage_end", "usage_end", "usage_end"),
+        QueryParameter("usage_start", "usage_start", "usage_start"),
+        QueryParameter("user", "user_list", "user"),
+    ), why="PARSER_ARRAY(ASSOC_CONDITION): the with_* booleans "
+           "(ASSOC_CONDITION_*_OLD) became the exploded ASSOC_CONDITION_FLAGS, "
+           "named by their descriptions"),
+)
