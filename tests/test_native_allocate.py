@@ -192,8 +192,9 @@ def _load():
 
 
 def _alloc_desc(uid, gid, partition="debug", name="rt-native-alloc", **extra):
+    # (slurmctld 24.11 refuses an allocation without working directory: salloc sends its)
     return dict(name=name, partition=partition, user_id=uid, group_id=gid, min_nodes=1,
-                time_limit=5, other_port=0, **extra)
+                time_limit=5, other_port=0, work_dir="/tmp", **extra)
 
 
 def scenario_allocate(token, user, uid, gid, partition, begin_in=0, wait_limit=60,
