@@ -105,6 +105,12 @@ class Resources:
         for resource in reversed(handed):
             _close(resource)
 
+    @property
+    def abandoned(self) -> bool:
+        """True once the request was abandoned (the client went away): a job that waits
+        on Slurm (a pending allocation) checks it to stop waiting."""
+        return self._abandoned
+
     def _take_handed(self) -> list[Any]:
         handed, self._handed = self._handed, []
         return handed

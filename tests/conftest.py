@@ -70,7 +70,8 @@ class RestdDaemon:
     """restd started as the service user ``restd`` with ``-a jwt -s slurmctld -d v0.0.40``
     (SLURM_JWT=daemon), called over TCP with JWTs of the cluster's users."""
 
-    DATA_PARSER = "v0.0.40"
+    DATA_PARSER = "v0.0.40"  # -d, and the version of relative request paths
+    SERVICES = "slurmctld"   # -s
 
     def __init__(self, cluster: Cluster, directory: Path):
         self.cluster = cluster
@@ -101,7 +102,7 @@ class RestdDaemon:
             self.process = subprocess.Popen(
                 ["setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups",
                  str(REPO / ".venv" / "bin" / "python"), "-m", "restd",
-                 f"127.0.0.1:{self.port}", "-a", "jwt", "-s", "slurmctld",
+                 f"127.0.0.1:{self.port}", "-a", "jwt", "-s", self.SERVICES,
                  "-d", self.DATA_PARSER],
                 env=env, cwd="/tmp", stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         deadline = time.monotonic() + 30

@@ -25,7 +25,7 @@ from restd.data_parser import dump as _dump
 from restd.data_parser import parse as _parse
 from restd.http.messages import Response
 from restd.plugin_api import OperationSpec, Parameter, RequestFailed, SlurmInfo
-from restd.plugins.content import _runner
+from restd.plugins.content import _allocate, _runner
 
 log = logging.getLogger(__name__)
 
@@ -1124,6 +1124,8 @@ def operations():
          "openapi_licenses_resp"),
         ("POST", "/slurm/{dp}/job/submit", "post_job_submit", post_job_submit, (),
          "job_submit_req", "openapi_job_submit_response"),
+        ("POST", "/slurm/{dp}/job/allocate", "post_job_allocate", _allocate.post_job_allocate,
+         (), "job_alloc_req", "openapi_job_alloc_resp"),
         ("GET", "/slurm/{dp}/jobs/", "get_jobs", get_jobs, (update_time, show), None,
          "openapi_job_info_resp"),
         ("DELETE", "/slurm/{dp}/jobs/", "delete_jobs", delete_jobs, (), "kill_jobs_msg",

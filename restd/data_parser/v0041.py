@@ -14,6 +14,7 @@ its ``CHANGES`` are applied after these, its ``ROOTS`` published with
 """
 from __future__ import annotations
 
+from restd.data_parser import v0041_alloc as _alloc
 from restd.data_parser import v0041_slurmdb as _slurmdb
 from restd.data_parser.v0040 import V0040
 
@@ -25,7 +26,8 @@ ROOTS: tuple[str, ...] = ()
 CHANGES: tuple = ()
 
 V0041 = V0040.derive(
-    NAME, (*CHANGES, *_slurmdb.CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
+    NAME, (*CHANGES, *_alloc.CHANGES, *_slurmdb.CHANGES),
+    roots=(*ROOTS, *_alloc.ROOTS, *_slurmdb.ROOTS),
     inline_schemas=True, no_val_defaults=False, no_val_sized_number=True,
     deprecated_fields_marked=True, parameters_deprecated_written=False)
 V0041.check()
