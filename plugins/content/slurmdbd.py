@@ -1547,6 +1547,7 @@ def operations():
     wckey_id = Parameter("id", "path")
     update_time = Parameter("update_time", "query")
     from restd.plugins.content import _slurmdb_jobs  # job history: its own module
+    from restd.plugins.content import _slurmdbd_ping  # v0.0.42's ping: its own module
     return [
         *_slurmdb_jobs.operations(_op),
         _op("GET", "instances/", "get_instances", get_instances, "openapi_instances_resp",
@@ -1557,6 +1558,7 @@ def operations():
         _op("POST", "config", "post_config", post_config, "openapi_resp", (),
             "openapi_slurmdbd_config_resp"),
         _op("GET", "diag/", "get_diag", get_diag, "openapi_slurmdbd_stats_resp"),
+        _op("GET", "ping/", "get_ping", _slurmdbd_ping.get_ping, "openapi_slurmdbd_ping_resp"),
         _op("POST", "tres/", "post_tres", post_tres, "openapi_resp", (), "openapi_tres_resp"),
         _op("GET", "tres/", "get_tres", get_tres, "openapi_tres_resp"),
         _op("GET", "qos/{qos}", "get_single_qos", get_single_qos,
