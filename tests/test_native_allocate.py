@@ -171,13 +171,23 @@ def test_user_without_association_is_refused(cluster):
 
 
 @pytest.mark.cluster
-def test_another_users_id_is_refused(cluster):
-    # slurmctld allocates for the authenticated user only: alice asking for bob's uid
+def test_another_users_id_is_never_allocated(cluster):
+    # alice asking for bob's uid: slurmctld 22.05 refuses (ESLURM_USER_ID_MISSING); from
+    # 23.11 on it sets the allocation's user to the authenticated one (_slurm_rpc_
+    # allocate_resources(): user_id = auth_uid), so the job is alice's
     uid, gid = _ids("bob")
     result = run_child("allocate", cluster.env(SLURM_JWT="daemon"),
                        token=cluster.token("alice"), user="alice", uid=uid, gid=gid,
                        partition="debug")
-    assert result["error"] == "ESLURM_USER_ID_MISSING", result
+    if cluster.version() < (23, 11):
+        assert result.get("error") == "ESLURM_USER_ID_MISSING", result
+        return
+    job_id = result["job_id"]
+    try:
+        alice = pwd.getpwnam("alice").pw_uid
+        assert f"UserId=alice({alice})" in _show_job(cluster, job_id)
+    finally:
+        cluster.run("scancel", str(job_id), check=False)
 
 
 # ---------------------------------------------------------------------------
