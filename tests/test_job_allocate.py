@@ -180,3 +180,45 @@ def test_pending_allocation_is_answered_once_granted(daemon, cluster):
         assert wait_state(cluster, job_id, "RUNNING", timeout=0) == "RUNNING"
     finally:
         cluster.run("scancel", str(job_id), check=False)
+
+
+
+def test_pending_allocation_abandoned_at_shutdown_is_cancelled(cluster, tmp_path_factory):
+    # restd stops (SIGTERM twice: no grace period) while an allocation pends: the
+    # request is abandoned, restd stops following it and cancels the pending job
+    # (slurmrestd's blocking wait would leave the job to start with nobody to tell)
+    import json
+    import os
+    import socket
+    directory = tmp_path_factory.mktemp("restd-allocate-stop")
+    os.chmod(directory, 0o755)
+    own = AllDaemon(cluster, directory).start()
+    name = "rt-alloc-abandoned"
+    body = json.dumps(job_body(name, begin_time={"set": True,
+                                                 "number": int(time.time()) + 600})).encode()
+    request = (f"POST /slurm/v0.0.42/job/allocate HTTP/1.1\r\nHost: x\r\n"
+               f"X-SLURM-USER-TOKEN: {own.token('alice')}\r\n"
+               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+               ).encode() + body
+    job_id = None
+    try:
+        with socket.create_connection(("127.0.0.1", own.port)) as client:
+            client.sendall(request)
+            deadline = time.monotonic() + 30
+            while job_id is None:
+                jobs = [line for line in
+                        cluster.run("scontrol", "-o", "show", "job").stdout.splitlines()
+                        if f"JobName={name} " in line and "JobState=PENDING" in line]
+                if jobs:
+                    job_id = int(re.search(r"JobId=(\d+)", jobs[0])[1])
+                assert time.monotonic() < deadline, "the allocation never reached slurmctld"
+                time.sleep(0.3)
+            own.process.terminate()
+            time.sleep(0.5)
+            own.process.terminate()
+            own.process.wait(timeout=30)
+        assert wait_state(cluster, job_id, "CANCELLED") == "CANCELLED"
+    finally:
+        own.stop()
+        if job_id is not None:
+            cluster.run("scancel", str(job_id), check=False)
