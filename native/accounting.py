@@ -49,6 +49,22 @@ def with_slurmdbd() -> bool:
     return bool(library.get()[1].slurm_with_slurmdbd())
 
 
+def slurmdbd_pings() -> Optional[list[dict]]:
+    """slurmdb_ping_all(): per slurmdbd host (DbdHost, then DbdBackupHost when
+    the primary did not answer) {"hostname", "pinged", "latency" (microseconds),
+    "offset" (0 primary, 1 backup)}; None when no AccountingStorageHost is set.
+    Runs as the calling thread's user (identity.as_user). Before Slurm 24.11: the
+    primary only, timed by opening a slurmdbd connection (what slurmdb_ping() does)."""
+    ffi, lib = library.get()
+    out = ffi.new("restd_slurmdbd_ping_t[]", 2)
+    count = lib.restd_slurmdbd_ping(out, 2)
+    if count < 0:
+        return None
+    return [{"hostname": _cstr(ffi, out[i].hostname), "pinged": bool(out[i].pinged),
+             "latency": int(out[i].latency), "offset": int(out[i].offset)}
+            for i in range(count)]
+
+
 class _Keep:
     """C memory built for one call: Python-owned buffers and libslurm lists
     (created without a destructor: only their nodes are freed)."""

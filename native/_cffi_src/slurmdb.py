@@ -893,3 +893,79 @@ static struct xlist *restd_instances_get(void *db_conn, struct xlist *cluster_li
 }
 #endif
 """
+
+
+# --- the slurmdbd ping (data_parser v0.0.42: GET /slurmdb/v0.0.42/ping) -------------------
+# slurmdb_ping_all() came with 24.11: per DbdHost (then DbdBackupHost, pinged only when
+# the primary did not answer) whether a persistent connection opened, and how long it
+# took in microseconds. Before 24.11 libslurm has neither it nor slurmdb_ping(): restd
+# times what slurmdb_ping() does, opening (and closing) a connection to slurmdbd, as the
+# user, for the primary host only.
+
+TYPES += """
+typedef struct {
+    const char *hostname;
+    int pinged;
+    int64_t latency;
+    int offset;
+} restd_slurmdbd_ping_t;
+"""
+
+FUNCTIONS += """
+int restd_slurmdbd_ping(restd_slurmdbd_ping_t *out, int cap);
+"""
+
+CUSTOMIZATIONS += """
+#include <time.h>
+
+typedef struct {
+    const char *hostname;
+    int pinged;
+    int64_t latency;
+    int offset;
+} restd_slurmdbd_ping_t;
+
+static int64_t restd_usec_now(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+/* the number of entries written to out; -1 when no AccountingStorageHost is set
+ * (slurmdb_ping_all() returns NULL then) */
+static int restd_slurmdbd_ping(restd_slurmdbd_ping_t *out, int cap)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(24,11,0)
+    slurmdbd_ping_t *pings = slurmdb_ping_all();
+    int count = 0;
+
+    if (!pings)
+        return -1;
+    for (; pings[count].hostname && count < cap; count++) {
+        out[count].hostname = pings[count].hostname;  /* slurm_conf's: not freed */
+        out[count].pinged = pings[count].pinged;
+        out[count].latency = pings[count].latency;
+        out[count].offset = pings[count].offset;
+    }
+    slurm_xfree_ptr(pings);
+    return count;
+#else
+    void *db_conn;
+    int64_t start;
+
+    if (!slurm_conf.accounting_storage_host || cap < 1)
+        return -1;
+    start = restd_usec_now();
+    db_conn = slurmdb_connection_get(NULL);
+    out[0].hostname = slurm_conf.accounting_storage_host;
+    out[0].pinged = db_conn != NULL;
+    out[0].latency = restd_usec_now() - start;
+    out[0].offset = 0;
+    if (db_conn)
+        restd_slurmdb_connection_close(&db_conn);
+    return 1;
+#endif
+}
+"""
