@@ -1455,3 +1455,29 @@ def parse_plane_size(data, ctx, path, out):
     out["task_dist"] = SLURM_DIST_PLANE
     out["plane_size"] = plane
 
+
+
+# --- rules of data_parser v0.0.42 and later (Slurm 24.11's v0.0.42/parsers.c) ----------
+
+def dump_ping_primary(value, services):
+    """DUMP(CONTROLLER_PING_PRIMARY): whether the answering slurmctld is the
+    primary (its offset in the controller list is 0)."""
+    return int(value or 0) == 0
+
+
+@PerVersion
+def dump_priority_by_partition(version, get):
+    """DUMP(PRIORITY_BY_PARTITION): the job's prospective priority in each
+    partition it may run in: priority_array[i] for the i-th name of the
+    comma-separated priority_array_names; none without priority_array
+    (members Slurm 22.05 lacks: none there)."""
+    item = version.dumper("PART_PRIO", get)
+
+    def dump(job, services, get):
+        priorities = read_optional(get, job, "priority_array")
+        if not priorities:
+            return []
+        names = text(read_optional(get, job, "priority_array_names"))
+        return [item(Record(part=name, prio=int(priorities[index])))
+                for index, name in enumerate(part for part in names.split(",") if part)]
+    return dump
