@@ -103,3 +103,51 @@ def test_changes_say_why_and_update_kind_changes_attributes():
     derived = V0040.derive("v0.0.4x", [change])
     assert derived.kind("POWER_FLAGS").component is None
     assert V0040.kind("POWER_FLAGS").component == "power_flags"
+
+
+# --- the registry and the plugins -------------------------------------------------------
+
+def _restd(*args):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "restd", *args], capture_output=True,
+                          timeout=60)
+
+
+def test_every_registered_version_is_a_data_parser_plugin():
+    from restd.config import build_config
+    from restd.data_parser.versions import NAMES, version
+    from restd.plugin_loader import load_plugins
+    assert NAMES == ("v0.0.40", "v0.0.41", "v0.0.42")
+    plugins = load_plugins(build_config(content="slurmctld", auth="local",
+                                        data_parser="v0.0.40,v0.0.41+fast,v0.0.42",
+                                        environ={}))
+    assert [(dp.name, dp.flags) for dp in plugins.data_parsers] == [
+        ("v0.0.40", frozenset()), ("v0.0.41", frozenset({"fast"})),
+        ("v0.0.42", frozenset())]
+    for data_parser in plugins.data_parsers:
+        assert data_parser.version is version(data_parser.name)
+        assert data_parser.module.kind_name(f"{data_parser.name}_job_info") == "JOB_INFO"
+    plugins.fini()
+
+
+def test_data_parser_list_names_every_version():
+    result = _restd("-d", "list")
+    assert result.returncode == 0
+    assert result.stdout.decode().split() == ["v0.0.40", "v0.0.41", "v0.0.42"]
+
+
+def test_generated_document_serves_every_version_by_default():
+    """Without -d every data_parser is loaded, as slurmrestd does; +fast is
+    accepted by each."""
+    for args in ((), ("-d", "v0.0.40+fast,v0.0.41+fast,v0.0.42+fast")):
+        result = _restd("--generate-openapi-spec", "-s", "slurmctld", *args)
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        for version in ("v0.0.40", "v0.0.41", "v0.0.42"):
+            assert f"/slurm/{version}/jobs/" in document["paths"], version
+            assert f"{version}_openapi_job_info_resp" in document["components"]["schemas"]
+    single = json.loads(_restd("--generate-openapi-spec", "-s", "slurmctld",
+                               "-d", "v0.0.42").stdout)
+    assert {path.split("/")[2] for path in single["paths"]} == {"v0.0.42"}
+    assert "v0.0.42_uint32_no_val_struct" in single["components"]["schemas"]
