@@ -938,6 +938,7 @@ static int64_t restd_usec_now(void)
 static int restd_slurmdbd_ping(restd_slurmdbd_ping_t *out, int cap)
 {
 #if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(24,11,0)
+    extern void slurm_xfree_ptr(void *ptr);  /* libslurm's xfree_ptr() */
     slurmdbd_ping_t *pings = slurmdb_ping_all();
     int count = 0;
 
