@@ -88,7 +88,8 @@ QUERY_SETS = (
         QueryParameter("id", "id_list", "id"),
         QueryParameter("format", "format_list", "format"),
         QueryParameter("name", "name_list", "name"),
-        QueryParameter("preempt_mode", "preempt_mode", "preempt_mode"),
+        QueryParameter("preempt_mode", "preempt_mode", "preempt_mode",
+                       enum=("DISABLED", "SUSPEND", "REQUEUE", "CANCEL", "GANG")),
     ), why="PARSER_ARRAY(QOS_CONDITION): with_deleted (QOS_CONDITION_WITH_DELETED_OLD) "
            "became the exploded QOS_CONDITION_FLAGS, whose one flag is named "
            "\"Include deleted QOS\""),
@@ -109,4 +110,19 @@ QUERY_SETS = (
     ), why="PARSER_ARRAY(ASSOC_CONDITION): the with_* booleans "
            "(ASSOC_CONDITION_*_OLD) became the exploded ASSOC_CONDITION_FLAGS, "
            "named by their descriptions"),
+    QuerySet((("GET", "/cluster/{cluster_name}"), ("DELETE", "/cluster/{cluster_name}")), (
+        QueryParameter("classification", "classification", "classification",
+                       enum=("UNCLASSIFIED", "CAPABILITY", "CAPACITY", "CAPAPACITY")),
+        QueryParameter("cluster", "cluster_list", "cluster"),
+        QueryParameter("federation", "federation_list", "federation"),
+        QueryParameter("flags", "flags", "flags", enum=(
+            "REGISTERING", "MULTIPLE_SLURMD", "FRONT_END", "FEDERATION", "EXTERNAL")),
+        QueryParameter("format", "format_list", "format"),
+        QueryParameter("rpc_version", "rpc_version_list", "rpc_version"),
+        QueryParameter("usage_end", "usage_end", "usage_end"),
+        QueryParameter("usage_start", "usage_start", "usage_start"),
+        QueryParameter("with_deleted", "with_deleted", "with_deleted"),
+        QueryParameter("with_usage", "with_usage", "with_usage"),
+    ), why="PARSER_FLAG_ARRAY(CLUSTER_CLASSIFICATION): the flag \"CAPAPACITY (both "
+           "CAPABILITY and CAPACITY)\" is named \"CAPAPACITY\" (SLURMDB_CLASS_CAPAPACITY)"),
 )
