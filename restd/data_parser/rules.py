@@ -981,7 +981,10 @@ def tres_string_items(string: str):
 
 
 def dump_tres_str(value, services, get):
-    """DUMP(TRES_STR): "1=2,4=1" as TRES records named from the TRES list."""
+    """DUMP(TRES_STR): "1=2,4=1" as TRES records named from the TRES list. A
+    count is the uint64_t slurmdb_tres_rec_t holds, dumped by the INT64 parser:
+    NO_VAL64 (an energy never measured: "3=18446744073709551614") is -2, as
+    slurmrestd shows it, within the schema's int64."""
     string = text(value)
     if not string:
         return []
@@ -989,7 +992,7 @@ def dump_tres_str(value, services, get):
     for tres_id, count in tres_string_items(string):
         known = lookups.current().tres_by_id(tres_id) or {}
         out.append({"type": known.get("type") or "", "name": known.get("name") or "",
-                    "id": tres_id, "count": count})
+                    "id": tres_id, "count": int64(count)})
     return out
 
 
@@ -1298,9 +1301,11 @@ def dump_assoc_id(assoc: Any, services, get: Callable) -> int:
 
     Slurm dumps the id of the association compare_assoc() finds in
     ``args->assoc_list``, 0 when none; but ASSOC_ID does not ask for that list
-    (NEED_NONE), so slurmrestd 24.11 has it only when another parser of the
-    same answer loaded it. restd dumps the record's own id, the association
-    that lookup is meant to find (0 when it has none, as Slurm's 0 or NO_VAL)."""
+    (NEED_NONE), so slurmrestd 24.11.5 answers "id": 0 for every association of
+    GET associations and config (seen on the Debian 13 chroot's cluster).
+    restd dumps the record's own id, the association that lookup is meant to
+    find (0 when it has none, as Slurm's 0 or NO_VAL): on purpose, a client can
+    then name the association."""
     assoc_id = int(get(assoc, "id") or 0)
     return 0 if assoc_id >= NO_VAL else assoc_id
 
