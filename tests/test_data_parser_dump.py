@@ -472,3 +472,16 @@ def test_hidden_flags_are_never_dumped():
     assert dump_kind(V0041, "ACCOUNT_FLAGS", 0) == []
     assert dump_kind(V0041, "ACCOUNT_FLAGS", 0x1) == ["DELETED"]
     assert dump_kind(V0041, "ASSOC_FLAGS", 0x10000 | 0x4) == ["Exact", "UsersAreCoords"]
+
+
+def test_tres_counts_are_int64_as_slurm_dumps_them():
+    """A TRES count NO_VAL64 (energy never measured, in a job record's
+    tres_alloc_str) is dumped by Slurm's INT64 parser: -2 (slurmrestd 24.11.5
+    shows it so), within the schema's int64."""
+    from restd.data_parser.dump import dump as dump_kind
+    from restd.data_parser.lookups import Lookups, lookups
+    from restd.data_parser.v0040 import V0040
+    with lookups(Lookups(tres=[{"id": 3, "type": "energy", "name": ""}])):
+        assert dump_kind(V0040, "TRES_STR", "3=18446744073709551614,1=4") == [
+            {"type": "energy", "name": "", "id": 3, "count": -2},
+            {"type": "", "name": "", "id": 1, "count": 4}]

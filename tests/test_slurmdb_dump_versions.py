@@ -34,7 +34,8 @@ def accounting(cluster):
     cluster.run("sacctmgr", "-i", "delete", "qos", QOS, check=False)
     cluster.run("sacctmgr", "-i", "add", "qos", QOS, "GrpSubmitJobs=7",
                 "GrpTRESMins=cpu=100", "MaxWall=30")
-    out = cluster.run("sbatch", "--parsable", "--wait", "-A", "test", "-N1", "-n1",
+    out = cluster.run("sbatch", "--parsable", "--wait", "-A", "test", "--qos=normal", "-N1",
+                      "-n1",
                       "-J", "restd-dumpver", "--chdir=/tmp", "-o", STDOUT, "-t", "2",
                       "--wrap", "true", user="alice", timeout=180)
     job_id = int(out.stdout.strip().split(";")[0])
@@ -115,13 +116,29 @@ def test_job_record_fields_of_each_version(cluster, dumps, accounting):
     assert times["planned"]["number"] == (
         times["start"] - times["eligible"] if times["eligible"] else 0), times
     assert job42["time"]["planned"] == times["planned"]
-    if dumps["has_stdio"]:  # slurmdb_job_rec_t records them from Slurm 24.05 on
+    # slurmdb_job_rec_t records them from Slurm 24.05 on, qos_req from 24.11
+    assert dumps["has_stdio"] == (cluster.version() >= (24, 5))
+    if dumps["has_stdio"]:
         assert job41["stdout"] == STDOUT
         assert job41["stdout_expanded"] == \
             STDOUT.replace("%j", str(job_id)).replace("%x", "restd-dumpver")
-        assert job42["qosreq"] in ("", "normal")
+        assert job42["qosreq"] == ("normal" if cluster.version() >= (24, 11) else "")
     else:  # absent from this Slurm's records: dumped as a NULL string is
         assert (job41["stdout"], job41["stdout_expanded"], job42["qosreq"]) == ("", "", "")
+
+
+def test_v0042_slurmdbd_ping(cluster, dumps):
+    """slurmdb_ping_all() (Slurm 24.11; restd times a connection before): the
+    cluster's slurmdbd, answering, primary, with a latency."""
+    conf = {key.strip(): value.strip() for key, _, value in (
+        line.partition("=") for line in cluster.run("scontrol", "show", "config")
+        .stdout.splitlines()) if value}
+    ping = dumps["ping"]
+    assert isinstance(ping, dict), ping  # else the validation error
+    [entry] = ping["pings"]
+    assert entry["hostname"] == conf["AccountingStorageHost"]
+    assert entry["responding"] is True and entry["primary"] is True
+    assert 0 < entry["latency"] < 10_000_000
 
 
 # --- in the child process -----------------------------------------------------------------
@@ -140,7 +157,7 @@ def scenario_dumps(token, job_id):
     from restd.data_parser.v0041 import V0041
     from restd.data_parser.v0042 import V0042
     from restd.native import identity
-    from restd.native.accounting import Connection
+    from restd.native.accounting import Connection, ping_all
 
     assoc_flags = ["with_deleted", "with_usage", "with_raw_qos", "with_sub_accts"]
     with identity.as_user(token, "root"):
@@ -159,14 +176,22 @@ def scenario_dumps(token, job_id):
                 "instances": [],
             }
             stats = db.stats()
-            lookups = Lookups(
+            lists = Lookups(
                 qos=db.qos_names(), tres=db.tres_get(),
                 assocs=db.associations_get({"flags": ["with_deleted"]}))
             found = db.jobs_get({"step_list": [str(job_id)]})
+        pings = ping_all()
     records = found.records(0, len(found))
     found.close()
 
     out = {"has_stdio": any(record.get("std_out") for record in records)}
+    ping = json.loads(json.dumps(dump(V0042, "OPENAPI_SLURMDBD_PING_RESP",
+                                      {"response": pings})))
+    try:
+        validate_component(reference_document(), "v0.0.42_openapi_slurmdbd_ping_resp", ping)
+        out["ping"] = ping
+    except Exception as error:  # jsonschema.ValidationError: reported
+        out["ping"] = str(error)[:2000]
     reference = reference_document()
     for version in (V0041, V0042):
         ours = {"components": {"schemas": component_schemas(version, version.roots)}}
@@ -174,7 +199,7 @@ def scenario_dumps(token, job_id):
                   "diag": ("OPENAPI_SLURMDBD_STATS_RESP", {"response": stats}),
                   "jobs": ("OPENAPI_SLURMDBD_JOBS_RESP", {"response": records})}
         dumped, errors = {}, {}
-        with lookups(lookups):
+        with lookups(lists):
             for name, (kind, value) in bodies.items():
                 dumped[name] = json.loads(json.dumps(dump(version, kind, value)))
                 component = version.component_name(version.kind(kind))

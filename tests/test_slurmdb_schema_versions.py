@@ -166,7 +166,8 @@ def test_descriptions_are_data():
 
 def _parameter_names(document: dict, version: str) -> dict:
     return {(method.upper(), path[len(f"/slurmdb/{version}"):]):
-            [p["name"] for p in operation.get("parameters", []) if p["in"] == "query"]
+            [(p["name"], tuple(p.get("schema", {}).get("enum", ())))
+             for p in operation.get("parameters", []) if p["in"] == "query"]
             for path, methods in document["paths"].items()
             if path.startswith(f"/slurmdb/{version}/")
             for method, operation in methods.items()}
@@ -178,7 +179,7 @@ def test_query_parameters_per_version_equal_the_reference():
     parameter says which v0.0.40 one it stands for (one that exists there)."""
     from test_slurmdb_schema import _document as restd_v0040_document
     names = _parameter_names(restd_v0040_document(), "v0.0.40")
-    base = {name for names_ in names.values() for name in names_}
+    base = {name for names_ in names.values() for name, _ in names_}
     reference = _document()
     for version, module in (("v0.0.41", v0041_slurmdb), ("v0.0.42", v0042_slurmdb)):
         names = dict(names)
@@ -186,8 +187,8 @@ def test_query_parameters_per_version_equal_the_reference():
             assert query.why
             for operation in query.operations:
                 if query.parameters:
-                    names[operation] = [p.name for p in query.parameters]
-                names[operation] = [n for n in names[operation]
+                    names[operation] = [(p.name, p.enum) for p in query.parameters]
+                names[operation] = [(n, enum) for n, enum in names[operation]
                                     if n not in query.undocumented]
             for parameter in query.parameters:
                 assert parameter.same_as is None or parameter.same_as in base, parameter

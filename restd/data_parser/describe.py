@@ -245,6 +245,42 @@ def _is_rule(value) -> bool:
     return callable(value) or isinstance(value, PerVersion)
 
 
+@dataclass(frozen=True)
+class AddBits(Change):
+    """Add entries to a flag table (a Flags kind), after the one named
+    ``after`` (at the end when None)."""
+
+    flags: str
+    bits: tuple
+    after: Optional[str] = None
+    why: str = _why()
+
+    def apply(self, kinds):
+        kind = kinds[self.flags]
+        bits = list(kind.bits)
+        at = len(bits) if self.after is None else \
+            [bit.name for bit in bits].index(self.after) + 1
+        bits[at:at] = list(self.bits)
+        kinds[self.flags] = replace(kind, bits=tuple(bits))
+
+
+@dataclass(frozen=True)
+class RemoveBits(Change):
+    """Remove the entries named ``names`` from a flag table."""
+
+    flags: str
+    names: tuple[str, ...]
+    why: str = _why()
+
+    def apply(self, kinds):
+        kind = kinds[self.flags]
+        missing = set(self.names) - {bit.name for bit in kind.bits}
+        if missing:
+            raise ValueError(f"{self.flags} has no flag(s) {sorted(missing)}")
+        kinds[self.flags] = replace(
+            kind, bits=tuple(bit for bit in kind.bits if bit.name not in self.names))
+
+
 class Version:
     """One data_parser version: its name ("v0.0.40"), its kinds by name, the
     kinds it publishes as request and response bodies (``roots``) and its

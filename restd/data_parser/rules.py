@@ -22,16 +22,17 @@ from typing import Any, Callable, Optional
 from restd.data_parser import lookups
 from restd.data_parser.describe import Field as F, Object
 from restd.data_parser.types import (
-    C_INT_RANGES, CORE_SPEC_THREAD, ESLURM_DATA_EXPECTED_LIST, INFINITE, INFINITE64, INT64,
-    MEM_PER_CPU, NICE_OFFSET, NO_VAL, NO_VAL16, NO_VAL64, SLURM_MAX_NORMAL_STEP_ID, Alias,
-    FlagBit, Flags, Invalid, NoVal, PerVersion, Pointer, Record, Scalar, Special,
-    dump_warning,
+    C_INT_RANGES, CORE_SPEC_THREAD, ESLURM_DATA_EXPECTED_LIST, INFINITE, INFINITE16,
+    INFINITE64, INT64, MEM_PER_CPU, NICE_OFFSET, NO_VAL, NO_VAL16, NO_VAL64,
+    SLURM_MAX_NORMAL_STEP_ID, Alias, FlagBit, Flags, Invalid, NoVal, PerVersion, Pointer,
+    Record, Scalar, Special, dump_warning,
     expand_hostlist, fit, json_type_name, text, to_bool, to_float, to_int, to_text)
 
 # --- kinds the rules read with fixed meaning (the versions publish them too) -----------
 
 # UINT64_NO_VAL: memory sizes and limits given as numbers or {set, infinite, number}
 UINT64_NO_VAL = NoVal("UINT64_NO_VAL", "uint64_no_val", "uint64_t", NO_VAL64, INFINITE64)
+UINT16_NO_VAL = NoVal("UINT16_NO_VAL", "uint16_no_val", "uint16_t", NO_VAL16, INFINITE16)
 
 # STEP_NAMES: the names of the special step ids (slurm.h SLURM_*_STEP...)
 STEP_NAMES = Flags("STEP_NAMES", "step_names", "uint32_t", (
@@ -980,7 +981,10 @@ def tres_string_items(string: str):
 
 
 def dump_tres_str(value, services, get):
-    """DUMP(TRES_STR): "1=2,4=1" as TRES records named from the TRES list."""
+    """DUMP(TRES_STR): "1=2,4=1" as TRES records named from the TRES list. A
+    count is the uint64_t slurmdb_tres_rec_t holds, dumped by the INT64 parser:
+    NO_VAL64 (an energy never measured: "3=18446744073709551614") is -2, as
+    slurmrestd shows it, within the schema's int64."""
     string = text(value)
     if not string:
         return []
@@ -988,7 +992,7 @@ def dump_tres_str(value, services, get):
     for tres_id, count in tres_string_items(string):
         known = lookups.current().tres_by_id(tres_id) or {}
         out.append({"type": known.get("type") or "", "name": known.get("name") or "",
-                    "id": tres_id, "count": count})
+                    "id": tres_id, "count": int64(count)})
     return out
 
 
@@ -1297,9 +1301,11 @@ def dump_assoc_id(assoc: Any, services, get: Callable) -> int:
 
     Slurm dumps the id of the association compare_assoc() finds in
     ``args->assoc_list``, 0 when none; but ASSOC_ID does not ask for that list
-    (NEED_NONE), so slurmrestd 24.11 has it only when another parser of the
-    same answer loaded it. restd dumps the record's own id, the association
-    that lookup is meant to find (0 when it has none, as Slurm's 0 or NO_VAL)."""
+    (NEED_NONE), so slurmrestd 24.11.5 answers "id": 0 for every association of
+    GET associations and config (seen on the Debian 13 chroot's cluster).
+    restd dumps the record's own id, the association that lookup is meant to
+    find (0 when it has none, as Slurm's 0 or NO_VAL): on purpose, a client can
+    then name the association."""
     assoc_id = int(get(assoc, "id") or 0)
     return 0 if assoc_id >= NO_VAL else assoc_id
 
@@ -1504,10 +1510,205 @@ def read_only_complex(name: str) -> Callable:
     return read_only
 
 
-# --- slurmdbd ping -------------------------------------------------------------------------
+# --- rules of data_parser v0.0.41 and later (Slurm 24.11's v0.0.41/parsers.c) ----------
 
-def dump_ping_primary(offset: Any, services) -> bool:
-    """DUMP(CONTROLLER_PING_PRIMARY): offset 0 is the primary (slurmdbd's
-    DbdHost, as slurmctld's first SlurmctldHost)."""
-    return int(offset or 0) == 0
+def read_optional(get, obj, member: str, absent=None):
+    """``member`` of ``obj`` where the Slurm compiled against has it, else
+    ``absent``: for members only newer Slurm structs have (gpu_spec, 24.05 on),
+    which the binding declares optional (a struct without them has no such
+    attribute). Only the named member may be missing: any other stays loud."""
+    try:
+        return get(obj, member)
+    except AttributeError:
+        return absent
 
+
+def optional_member(name: str, member: str, target: str, absent=None) -> Special:
+    """A field reading ``member``, which only some Slurm versions have, as kind
+    ``target``; dumped as the target's unset value (``absent``: None, 0...)
+    where the installed Slurm lacks it, as slurmrestd dumps absent data.
+    Parsing yields the member (the binding refuses it where Slurm lacks it)."""
+    @PerVersion
+    def compile_dump(version, get):
+        inner = version.dumper(target, get)
+
+        def dump(obj, services, get):
+            return inner(read_optional(get, obj, member, absent))
+        return dump
+
+    @PerVersion
+    def compile_parse(version):
+        inner = version.parser(target)
+
+        def parse(data, ctx, path, out):
+            out[member] = inner(data, ctx, path)
+        return parse
+    return Special(name, compile_dump, compile_parse, target=target, complex=True)
+
+
+# JOB_RES_CORE_status_t of v0.0.41/parsers.c
+JOB_RES_CORE_UNALLOC = NO_VAL64
+JOB_RES_CORE_ALLOC = 1 << 1
+JOB_RES_CORE_IN_USE = 1 << 2
+
+
+@PerVersion
+def dump_job_res_allocation(version, get):
+    """DUMP(JOB_RES_NODES) of v0.0.41: per allocated node (nhosts of
+    them, named from the nodes hostlist), its CPUs and memory, and every core
+    of its sockets (sockets_per_node x cores_per_socket, as
+    sock_core_rep_count repeats them) with its status: ALLOCATED (in
+    core_bitmap), plus IN_USE (also in core_bitmap_used), else UNALLOCATED.
+    Nothing without cores_per_socket or hosts (_dump_node_res())."""
+    node_item = version.dumper("JOB_RES_NODE", get)
+
+    def dump(job_res, services, get):
+        cores_per_socket = get(job_res, "cores_per_socket")
+        nhosts = int(get(job_res, "nhosts") or 0)
+        if not cores_per_socket or not nhosts:
+            return []
+        names = expand_hostlist(text(get(job_res, "nodes")))
+        sockets_per_node = get(job_res, "sockets_per_node")
+        reps = get(job_res, "sock_core_rep_count")
+        cpus, cpus_used = get(job_res, "cpus"), get(job_res, "cpus_used")
+        memory_used = get(job_res, "memory_used")
+        memory_allocated = get(job_res, "memory_allocated")
+        allocated = services.bits(get(job_res, "core_bitmap"))
+        in_use = services.bits(get(job_res, "core_bitmap_used"))
+        out, bit, sock_inx, sock_reps = [], 0, 0, 0
+        for node_inx in range(nhosts):
+            if sock_reps >= int(reps[sock_inx]):
+                sock_inx += 1
+                sock_reps = 0
+            sock_reps += 1
+            per_socket = int(cores_per_socket[sock_inx])
+            sockets = [Record(index=index, cores=[])
+                       for index in range(int(sockets_per_node[sock_inx]))]
+            for index in range(len(sockets) * per_socket):
+                if bit in allocated:
+                    status = JOB_RES_CORE_ALLOC | (JOB_RES_CORE_IN_USE if bit in in_use else 0)
+                else:
+                    status = JOB_RES_CORE_UNALLOC
+                sockets[index // per_socket]["cores"].append(
+                    Record(index=index % per_socket, status=status))
+                bit += 1
+            out.append(node_item(Record(
+                index=node_inx, name=names[node_inx] if node_inx < len(names) else "",
+                cpus=Record(count=int(cpus[node_inx]) if cpus else 0,
+                            used=int(cpus_used[node_inx]) if cpus_used else 0),
+                memory=Record(used=int(memory_used[node_inx]) if memory_used else 0,
+                              allocated=(int(memory_allocated[node_inx])
+                                         if memory_allocated else 0)),
+                sockets=sockets)))
+        return out
+    return dump
+
+
+def stats_rpc_list(item: str, count: str, members: dict, *, average: bool = False,
+                   queue: bool = False):
+    """STATS_MSG_RPCS_BY_TYPE/_BY_USER/_QUEUE/_DUMP of v0.0.41: the parallel
+    arrays of stats_info_response_msg_t (``members``: record key -> member)
+    as a list of ``item`` records (``name``: the message type's name,
+    rpc_num2string() of ``id``); ``average`` adds average_time (time / count,
+    NO_VAL64 unless both are positive); ``queue`` adds the RPC queue's
+    counters (queued, dropped, cycle_last, cycle_max: zero unless
+    rpc_queue_enabled, and on a Slurm without them)."""
+    queue_members = {"queued": "rpc_type_queued", "dropped": "rpc_type_dropped",
+                     "cycle_last": "rpc_type_cycle_last", "cycle_max": "rpc_type_cycle_max"}
+
+    @PerVersion
+    def compile_dump(version, get):
+        dump_item = version.dumper(item, get)
+
+        def dump(stats, services, get):
+            size = int(get(stats, count) or 0)
+            if not size:
+                return []
+            arrays = {key: get(stats, member) for key, member in members.items()}
+            ids = arrays["id"]
+            queued = {}
+            if queue and read_optional(get, stats, "rpc_queue_enabled", 0):
+                queued = {key: read_optional(get, stats, member)
+                          for key, member in queue_members.items()}
+            out = []
+            for index in range(size):
+                record = Record((key, array[index]) for key, array in arrays.items())
+                record["name"] = services.rpc_name(int(ids[index]))
+                if queue:
+                    for key in queue_members:
+                        values = queued.get(key)
+                        record[key] = int(values[index]) if values else 0
+                if average:
+                    total, calls = int(record["time"]), int(record["count"])
+                    record["average_time"] = total // calls if total > 0 and calls > 0 \
+                        else NO_VAL64
+                out.append(dump_item(record))
+            return out
+        return dump
+    return compile_dump
+
+
+# SLURM_DIST_PLANE and SLURM_DIST_STATE_BASE (slurm.h task_dist_states)
+SLURM_DIST_PLANE = 0x0004
+SLURM_DIST_STATE_BASE = 0x00FFFF
+ESLURM_BAD_DIST = 2018
+
+
+def dump_plane_size(job, services, get):
+    """DUMP(JOB_DESC_MSG_PLANE_SIZE): plane_size when the task distribution
+    is PLANE, else unset (NO_VAL16)."""
+    dist = int(get(job, "task_dist") or 0)
+    if dist != NO_VAL and dist & SLURM_DIST_STATE_BASE == SLURM_DIST_PLANE:
+        return UINT16_NO_VAL.dump_value(get(job, "plane_size"))
+    return UINT16_NO_VAL.dump_value(NO_VAL16)
+
+
+def parse_plane_size(data, ctx, path, out):
+    """PARSE(JOB_DESC_MSG_PLANE_SIZE): a plane size sets the PLANE task
+    distribution with it; one already set to another distribution, or to
+    another plane size, is refused (ESLURM_BAD_DIST)."""
+    plane = UINT16_NO_VAL.parse_value(data, ctx, path)
+    dist = out.get("task_dist")
+    if plane == NO_VAL16:
+        if dist is not None and dist != NO_VAL and \
+                dist & SLURM_DIST_STATE_BASE == SLURM_DIST_PLANE:
+            raise Invalid("Plane size left unset but distribution specifications "
+                          "specified plane", ESLURM_BAD_DIST)
+        out["plane_size"] = NO_VAL16
+        return
+    if dist is not None and dist != NO_VAL:
+        if dist & SLURM_DIST_STATE_BASE != SLURM_DIST_PLANE:
+            raise Invalid("Plane size distribution specifications cannot be combined "
+                          "with another distribution", ESLURM_BAD_DIST)
+        if out.get("plane_size", NO_VAL16) not in (NO_VAL16, plane):
+            raise Invalid(f"Plane size set by distribution_plane_size and distribution "
+                          f"do not match. ({out['plane_size']} != {plane})", ESLURM_BAD_DIST)
+    out["task_dist"] = SLURM_DIST_PLANE
+    out["plane_size"] = plane
+
+
+
+# --- rules of data_parser v0.0.42 and later (Slurm 24.11's v0.0.42/parsers.c) ----------
+
+def dump_ping_primary(value, services):
+    """DUMP(CONTROLLER_PING_PRIMARY): whether the answering slurmctld is the
+    primary (its offset in the controller list is 0)."""
+    return int(value or 0) == 0
+
+
+@PerVersion
+def dump_priority_by_partition(version, get):
+    """DUMP(PRIORITY_BY_PARTITION): the job's prospective priority in each
+    partition it may run in: priority_array[i] for the i-th name of the
+    comma-separated priority_array_names; none without priority_array
+    (members Slurm 22.05 lacks: none there)."""
+    item = version.dumper("PART_PRIO", get)
+
+    def dump(job, services, get):
+        priorities = read_optional(get, job, "priority_array")
+        if not priorities:
+            return []
+        names = text(read_optional(get, job, "priority_array_names"))
+        return [item(Record(part=name, prio=int(priorities[index])))
+                for index, name in enumerate(part for part in names.split(",") if part)]
+    return dump

@@ -58,7 +58,7 @@ SCALARS = (
 )
 
 NO_VALS = (
-    NoVal("UINT16_NO_VAL", "uint16_no_val", "uint16_t", NO_VAL16, INFINITE16),
+    rules.UINT16_NO_VAL,
     NoVal("UINT32_NO_VAL", "uint32_no_val", "uint32_t", NO_VAL, INFINITE),
     rules.UINT64_NO_VAL,
     NoVal("INT64_NO_VAL", "int64_no_val", "int64_t", NO_VAL64 - (1 << 64),

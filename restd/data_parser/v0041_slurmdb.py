@@ -141,11 +141,13 @@ ROOTS: tuple[str, ...] = ()
 class QueryParameter:
     """One query parameter: its name, the C member of the condition struct it
     sets (a flag bit's macro for a flag) and the v0.0.40 parameter it stands
-    for (None: none); its schema is a string, as the reference's are."""
+    for (None: none); its schema is a string, as the reference's are, with
+    ``enum`` when it takes flag names."""
 
     name: str
     member: str
     same_as: Optional[str]
+    enum: tuple[str, ...] = ()  # the names a flag parameter takes (schema "enum")
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,16 @@ from __future__ import annotations
 
 from restd.data_parser import rules
 from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceField
-from restd.data_parser.types import BOOL, ArrayOf, Scalar
+from restd.data_parser.types import ArrayOf
 from restd.data_parser.v0041_slurmdb import QueryParameter, QuerySet
 
-
-# Slurm's CONTROLLER_PING_PRIMARY, which the slurmdbd ping uses for its offset
-# (named apart: the slurmctld side declares its own use of it)
-SLURMDBD_PING_PRIMARY = Scalar("SLURMDBD_PING_PRIMARY", BOOL, "int", rules.dump_ping_primary,
-                               rules.read_only_alias("CONTROLLER_PING_PRIMARY"))
 
 # PARSER_ARRAY(SLURMDBD_PING): slurmdbd_ping_t, as slurmdb_ping_all() returns it
 SLURMDBD_PING = Object("SLURMDBD_PING", "slurmdbd_ping", "slurmdbd_ping_t", (
     F("hostname", "STRING", "hostname", required=True),
     F("responding", "BOOL", "pinged", required=True),
     F("latency", "UINT64", "latency", required=True),
-    F("primary", "SLURMDBD_PING_PRIMARY", "offset", required=True),
+    F("primary", "CONTROLLER_PING_PRIMARY", "offset", required=True),
 ))
 
 OPENAPI_SLURMDBD_PING_RESP = rules.slurmdb_response("OPENAPI_SLURMDBD_PING_RESP", "pings",
@@ -56,7 +51,6 @@ CHANGES = (
                   "(slurmdb_job_rec_t.restart_cnt, Slurm 24.11)"),
     ReplaceField("STEP", F("pid", "STRING", "pid_str", deprecated=True),
                  why="PARSER_ARRAY(STEP): pid deprecated (SLURM_24_11_PROTOCOL_VERSION)"),
-    AddKind(SLURMDBD_PING_PRIMARY, why="CONTROLLER_PING_PRIMARY came with v0.0.42"),
     AddKind(SLURMDBD_PING, why="PARSER_ARRAY(SLURMDBD_PING) came with v0.0.42"),
     AddKind(ArrayOf("SLURMDBD_PING_ARRAY", "slurmdbd_ping_array", "SLURMDBD_PING",
                     "slurmdbd_ping_t *", checked=False),
@@ -94,7 +88,8 @@ QUERY_SETS = (
         QueryParameter("id", "id_list", "id"),
         QueryParameter("format", "format_list", "format"),
         QueryParameter("name", "name_list", "name"),
-        QueryParameter("preempt_mode", "preempt_mode", "preempt_mode"),
+        QueryParameter("preempt_mode", "preempt_mode", "preempt_mode",
+                       enum=("DISABLED", "SUSPEND", "REQUEUE", "CANCEL", "GANG")),
     ), why="PARSER_ARRAY(QOS_CONDITION): with_deleted (QOS_CONDITION_WITH_DELETED_OLD) "
            "became the exploded QOS_CONDITION_FLAGS, whose one flag is named "
            "\"Include deleted QOS\""),
@@ -115,4 +110,19 @@ QUERY_SETS = (
     ), why="PARSER_ARRAY(ASSOC_CONDITION): the with_* booleans "
            "(ASSOC_CONDITION_*_OLD) became the exploded ASSOC_CONDITION_FLAGS, "
            "named by their descriptions"),
+    QuerySet((("GET", "/cluster/{cluster_name}"), ("DELETE", "/cluster/{cluster_name}")), (
+        QueryParameter("classification", "classification", "classification",
+                       enum=("UNCLASSIFIED", "CAPABILITY", "CAPACITY", "CAPAPACITY")),
+        QueryParameter("cluster", "cluster_list", "cluster"),
+        QueryParameter("federation", "federation_list", "federation"),
+        QueryParameter("flags", "flags", "flags", enum=(
+            "REGISTERING", "MULTIPLE_SLURMD", "FRONT_END", "FEDERATION", "EXTERNAL")),
+        QueryParameter("format", "format_list", "format"),
+        QueryParameter("rpc_version", "rpc_version_list", "rpc_version"),
+        QueryParameter("usage_end", "usage_end", "usage_end"),
+        QueryParameter("usage_start", "usage_start", "usage_start"),
+        QueryParameter("with_deleted", "with_deleted", "with_deleted"),
+        QueryParameter("with_usage", "with_usage", "with_usage"),
+    ), why="PARSER_FLAG_ARRAY(CLUSTER_CLASSIFICATION): the flag \"CAPAPACITY (both "
+           "CAPABILITY and CAPACITY)\" is named \"CAPAPACITY\" (SLURMDB_CLASS_CAPAPACITY)"),
 )
