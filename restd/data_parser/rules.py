@@ -1481,3 +1481,29 @@ def dump_priority_by_partition(version, get):
         return [item(Record(part=name, prio=int(priorities[index])))
                 for index, name in enumerate(part for part in names.split(",") if part)]
     return dump
+
+
+SLURM_DIST_UNKNOWN = 0x2000
+
+
+def dump_job_desc_distribution(job, services, get):
+    """DUMP(JOB_DESC_MSG_TASK_DISTRIBUTION): the task distribution's name."""
+    return dump_task_distribution(get(job, "task_dist"), services)
+
+
+def parse_job_desc_distribution(data, ctx, path, out):
+    """PARSE(JOB_DESC_MSG_TASK_DISTRIBUTION): null leaves the distribution
+    unknown unless a plane size chose PLANE; a distribution other than PLANE
+    cannot be combined with a plane size (ESLURM_BAD_DIST). (slurmrestd also
+    sets SLURM_DISTRIBUTION in the job's environment: srun in the job reads
+    the job's own distribution from slurmctld instead.)"""
+    if data is None:
+        if out.get("plane_size", NO_VAL16) == NO_VAL16:
+            out["task_dist"] = SLURM_DIST_UNKNOWN
+        return
+    dist = parse_task_distribution(data, ctx, path)
+    if dist & SLURM_DIST_STATE_BASE != SLURM_DIST_PLANE and \
+            out.get("plane_size", NO_VAL16) != NO_VAL16:
+        raise Invalid("Plane size distribution specifications cannot be combined with "
+                      "other options", ESLURM_BAD_DIST)
+    out["task_dist"] = dist

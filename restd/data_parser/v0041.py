@@ -21,7 +21,7 @@ from restd.data_parser import rules
 from restd.data_parser import v0041_slurmdb as _slurmdb
 from restd.data_parser.describe import (AddBits, AddFields, AddKind, Field as F, Object,
                                         RemoveBits, RemoveFields, ReplaceField, ReplaceKind)
-from restd.data_parser.types import ArrayOf, FlagBit, Flags
+from restd.data_parser.types import STRING, ArrayOf, FlagBit, Flags
 from restd.data_parser.v0040 import V0040
 
 NAME = "v0.0.41"
@@ -180,6 +180,13 @@ CHANGES = (
                                rules.parse_plane_size, target="UINT16_NO_VAL"),
             why="24.11 v0.0.41: distribution_plane_size is a {set, infinite, number} "
                 "that sets the PLANE distribution (parsers.c JOB_DESC_MSG_PLANE_SIZE)"),
+    AddKind(rules.complex_kind("JOB_DESC_MSG_TASK_DISTRIBUTION",
+                               rules.dump_job_desc_distribution,
+                               rules.parse_job_desc_distribution, openapi=STRING),
+            why="24.11 v0.0.41: the distribution checked against the plane size "
+                "(parsers.c JOB_DESC_MSG_TASK_DISTRIBUTION)"),
+    ReplaceField("JOB_DESC_MSG", F("distribution", "JOB_DESC_MSG_TASK_DISTRIBUTION", None),
+                 why="24.11 v0.0.41: add_cparse(JOB_DESC_MSG_TASK_DISTRIBUTION)"),
     *(AddKind(kind, why="members newer than Slurm 22.05 that v0.0.41 dumps")
       for kind in OPTIONAL_MEMBERS),
     ReplaceField("JOB_DESC_MSG", F("distribution_plane_size", "JOB_DESC_MSG_PLANE_SIZE", None),
