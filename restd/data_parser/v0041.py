@@ -9,7 +9,9 @@ Whole-version differences are properties of the version, not per-kind
 copies (restd.data_parser.describe.Properties): v0.0.41 publishes only its
 request and response bodies as components and writes every other schema
 inline, gives the {set, infinite, number} objects no defaults and a number
-sized as its C type, and marks deprecated fields.
+sized as its C type, marks deprecated fields, and dumps a NULL pointer of a
+field that is not required as null (a job never allocated: "job_resources":
+null, as slurmrestd 24.11 answers).
 
 The accounting (slurmdbd) changes are in restd.data_parser.v0041_slurmdb:
 its ``CHANGES`` are applied after these, its ``ROOTS`` published with
@@ -284,5 +286,6 @@ CHANGES = (
 V0041 = V0040.derive(
     NAME, (*CHANGES, *_slurmdb.CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
     inline_schemas=True, no_val_defaults=False, no_val_sized_number=True,
-    deprecated_fields_marked=True, parameters_deprecated_written=False)
+    deprecated_fields_marked=True, parameters_deprecated_written=False,
+    null_optional_pointers=True)
 V0041.check()
