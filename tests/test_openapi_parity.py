@@ -250,6 +250,11 @@ def test_every_field_path_equals_the_reference(side, version):
     assert not problems, _message(side, version, problems)
 
 
+def test_the_document_of_the_three_versions_is_valid_openapi():
+    from openapi_spec_validator import validate
+    validate(ours())
+
+
 def test_the_comparison_sees_a_difference():
     """The comparison itself: a field whose type changes, a parameter whose
     enum loses a name and a missing operation are each reported by name."""
