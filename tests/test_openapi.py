@@ -116,18 +116,8 @@ def plugin_with(response_schema, extra_schemas):
 
 
 def test_unresolved_reference_is_refused():
-    broken = {"v0.0.40_thing": {"$ref": "#/components/schemas/v0.0.40_missing"}}
     with pytest.raises(OpenAPIError, match="unresolved"):
-        document(plugin_with("{data_parser}_thing", broken))
-
-
-def test_operation_is_served_only_where_its_version_describes_it():
-    # slurmrestd serves job/allocate from v0.0.41 on: a version that does not describe
-    # an operation's response (or request) body does not serve it
-    generated = document(plugin_with("{data_parser}_missing", {}))
-    assert not [path for path in generated["paths"] if path.startswith("/bad/")]
-    generated = document(plugin_with("{data_parser}_thing", {"v0.0.40_thing": {}}))
-    assert "/bad/v0.0.40/x" in generated["paths"]
+        document(plugin_with("{data_parser}_missing", {}))
 
 
 def test_oneof_is_refused():
