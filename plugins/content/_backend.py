@@ -68,6 +68,10 @@ ESLURM_REST_FAIL_PARSING = 9001
 ESLURM_DATA_AMBIGUOUS_MODIFY = 9210
 ESLURM_DATA_AMBIGUOUS_QUERY = 9211
 INVALID_QUERY_TEXT = "Query empty or not RFC7320 compliant"  # slurm_strerror(9000)
+# These numbers by name: restd answers them on every Slurm, also where its
+# slurm_errno.h lacks the name (ESLURM_DATA_AMBIGUOUS_* came after 22.05).
+_FIXED_NUMBERS = {name: number for name, number in globals().items()
+                  if name.startswith(("SLURM_", "ESLURM_")) and isinstance(number, int)}
 
 # The HTTP status of an answer is decided by its first error, as slurmrestd's
 # operations router does (src/slurmrestd/operations.c): a few errors have their own
@@ -149,13 +153,14 @@ _status_lock = threading.Lock()
 
 
 def error_number(name: str) -> int:
-    """The number of a Slurm error name in the Slurm restd runs with; SLURM_ERROR
-    when that Slurm lacks it."""
+    """The number of a Slurm error name in the Slurm restd runs with (restd's own
+    number for the few it answers itself, above); SLURM_ERROR when that Slurm
+    lacks it."""
     from restd.native.errors import error_number as native_error_number
     try:
         return native_error_number(name)
     except (KeyError, AttributeError):
-        return SLURM_ERROR
+        return _FIXED_NUMBERS.get(name, SLURM_ERROR)
 
 
 def _statuses() -> dict[int, int]:
