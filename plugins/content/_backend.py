@@ -19,6 +19,19 @@ What both need to answer from Slurm, written once:
   error numbers used before libslurm is asked (:data:`SLURM_ERROR`...), and
   one request body parser (:func:`parse_body`, :meth:`Worker.parse_body`).
 
+A handler, for any data_parser version::
+
+    async def get_things(ctx):
+        value = backend.parse_body(ctx, "KIND", ctx.body)   # or parse_value(...)
+        def work(worker):                                   # in the worker thread
+            msg = worker.controller.load_things()           # native; owned by the request
+            return {"things": worker.records("KIND", msg),  # rendered by restd.app
+                    "other": worker.dump("KIND2", value)}   # or dumped now
+        return await backend.run(ctx, work, source=NAME)    # database=True: worker.db
+
+Kinds are looked up in the request's version: a kind that version lacks is a
+KeyError (a 500, logged), never another version's kind.
+
 It also answers, for both plugins, what is not Slurm's answer: libslurm that
 cannot be loaded (502), and restd out of file descriptors (503: a connection to
 slurmctld or slurmdbd cannot be opened; checked before the job, so libslurm is
@@ -197,6 +210,8 @@ class _Loaded:
         self.done = False
         self.info = SlurmInfo()
         self.versions: dict[str, Any] = {}  # data_parser version name -> bound Version
+        # its own lock: binding (on the event loop) never waits for libslurm to load
+        self.versions_lock = threading.Lock()
 
 
 _loaded = _Loaded()
@@ -258,7 +273,7 @@ def bound(version) -> Any:
     VERSION) bound to the services that ask libslurm: one per version name."""
     found = _loaded.versions.get(version.name)
     if found is None:
-        with _loaded.lock:
+        with _loaded.versions_lock:
             found = _loaded.versions.get(version.name)
             if found is None:
                 found = _loaded.versions[version.name] = version.with_services(_services())

@@ -35,35 +35,38 @@ import re
 import time
 from typing import Any, Callable
 
-from restd.native.slurm_h import INFINITE, NO_VAL
+from restd.native.slurm_h import (INFINITE, JOBCOND_FLAG_DUP, JOBCOND_FLAG_ENV,
+                                  JOBCOND_FLAG_NO_DEFAULT_USAGE, JOBCOND_FLAG_NO_STEP,
+                                  JOBCOND_FLAG_NO_TRUNC, JOBCOND_FLAG_NO_WAIT,
+                                  JOBCOND_FLAG_NO_WHOLE_HETJOB, JOBCOND_FLAG_RUNAWAY,
+                                  JOBCOND_FLAG_SCRIPT, JOBCOND_FLAG_WHOLE_HETJOB, NO_VAL,
+                                  SLURMDB_JOB_FLAG_BACKFILL, SLURMDB_JOB_FLAG_NOTSET,
+                                  SLURMDB_JOB_FLAG_SCHED, SLURMDB_JOB_FLAG_START_R,
+                                  SLURMDB_JOB_FLAG_SUBMIT)
 from restd.plugin_api import Parameter
 from restd.plugins.content import slurmdbd
 from restd.plugins.content._backend import Worker, invalid_query
 from restd.plugins.content.slurmdbd import _query, _run, _values, q_bool, q_csv, q_ids
 
-# slurmdb.h: JOBCOND_FLAG_* (the "flags" member) and SLURMDB_JOB_FLAG_* (db_flags)
-JOBCOND_FLAG_DUP = 1 << 0
-JOBCOND_FLAG_NO_TRUNC = 1 << 2
-JOBCOND_FLAG_RUNAWAY = 1 << 3
-JOBCOND_FLAG_NO_DEFAULT_USAGE = 1 << 7
-SLURMDB_JOB_FLAG_NOTSET = 1 << 0
+# slurmdb.h: JOBCOND_FLAG_* (the "flags" member) and SLURMDB_JOB_FLAG_* (db_flags), as
+# the query parameters name them
 JOB_CONDITION_FLAGS = {
     "show_duplicates": JOBCOND_FLAG_DUP,
-    "skip_steps": 1 << 1,
+    "skip_steps": JOBCOND_FLAG_NO_STEP,
     "disable_truncate_usage_time": JOBCOND_FLAG_NO_TRUNC,
-    "whole_hetjob": 1 << 4,
-    "disable_whole_hetjob": 1 << 5,
-    "disable_wait_for_result": 1 << 6,
+    "whole_hetjob": JOBCOND_FLAG_WHOLE_HETJOB,
+    "disable_whole_hetjob": JOBCOND_FLAG_NO_WHOLE_HETJOB,
+    "disable_wait_for_result": JOBCOND_FLAG_NO_WAIT,
     "usage_time_as_submit_time": JOBCOND_FLAG_NO_DEFAULT_USAGE,
-    "show_batch_script": 1 << 8,
-    "show_job_environment": 1 << 9,
+    "show_batch_script": JOBCOND_FLAG_SCRIPT,
+    "show_job_environment": JOBCOND_FLAG_ENV,
 }
 JOB_CONDITION_DB_FLAGS = {
     "scheduler_unset": SLURMDB_JOB_FLAG_NOTSET,
-    "scheduled_on_submit": 1 << 1,
-    "scheduled_by_main": 1 << 2,
-    "scheduled_by_backfill": 1 << 3,
-    "job_started": 1 << 4,
+    "scheduled_on_submit": SLURMDB_JOB_FLAG_SUBMIT,
+    "scheduled_by_main": SLURMDB_JOB_FLAG_SCHED,
+    "scheduled_by_backfill": SLURMDB_JOB_FLAG_BACKFILL,
+    "job_started": SLURMDB_JOB_FLAG_START_R,
 }
 
 # What libslurm's step parser (slurm_parse_step_str) reads without calling

@@ -46,7 +46,10 @@ import re
 from typing import Any, Callable, Optional
 
 from restd.data_parser.types import Invalid, to_bool
-from restd.native.slurm_h import INFINITE, INFINITE64, NO_VAL
+from restd.native.slurm_h import (INFINITE, INFINITE64, NO_VAL, PREEMPT_MODE_CANCEL,
+                                  PREEMPT_MODE_GANG, PREEMPT_MODE_OFF, PREEMPT_MODE_REQUEUE,
+                                  PREEMPT_MODE_SUSPEND, SLURMDB_ACCT_FLAG_DELETED,
+                                  SLURMDB_USER_FLAG_DELETED)
 from restd.plugin_api import OperationSpec, Parameter, PluginUnavailable, RequestFailed
 from restd.plugins.content import _backend as backend
 from restd.plugins.content._backend import Worker, invalid_query
@@ -260,7 +263,7 @@ def _update_account(worker: Worker, account: dict) -> None:
     if account.get("assoc_list"):
         worker.warn("Account associations ignored. They must be set via the associations "
                     "end point.", source)
-    if int(account.get("flags") or 0) & 0x1:
+    if int(account.get("flags") or 0) & SLURMDB_ACCT_FLAG_DELETED:
         worker.warn("Ignoring request to set flag: DELETED", source)
     wanted = [c["name"] for c in account.get("coordinators") or () if c.get("name")]
     if not existing:
@@ -452,7 +455,7 @@ def _update_user(worker: Worker, user: dict) -> None:
             wckeys.append({"name": user["default_wckey"], "user": user["name"],
                            "cluster": _cluster(), "is_def": 1})
         user["wckey_list"] = wckeys
-    if int(user.get("flags") or 0) & 0x1:
+    if int(user.get("flags") or 0) & SLURMDB_USER_FLAG_DELETED:
         worker.warn("Ignoring request to set flag: DELETED", source)
     if not existing:
         worker.query_rc("slurmdb_users_add", source, lambda: worker.db.users_add([user]))
@@ -1019,8 +1022,9 @@ def _update_wckeys(worker: Worker, wckeys: list) -> None:
 
 # --- QOS ----------------------------------------------------------------------------------
 
-PREEMPT_MODES = {"DISABLED": 0x0, "SUSPEND": 0x1, "REQUEUE": 0x2, "CANCEL": 0x8,
-                 "GANG": 0x8000}
+PREEMPT_MODES = {"DISABLED": PREEMPT_MODE_OFF, "SUSPEND": PREEMPT_MODE_SUSPEND,
+                 "REQUEUE": PREEMPT_MODE_REQUEUE, "CANCEL": PREEMPT_MODE_CANCEL,
+                 "GANG": PREEMPT_MODE_GANG}
 QOS_QUERY = {"description": q_csv, "id": q_ids, "format": q_csv, "name": q_csv,
              "preempt_mode": q_names(PREEMPT_MODES), "with_deleted": q_bool}
 
