@@ -44,6 +44,11 @@ def accounting_storage_type() -> str:
     return _cstr(ffi, lib.restd_accounting_storage_type()) or ""
 
 
+def has_instances() -> bool:
+    """slurmdb_instances_get() exists in the Slurm restd is built against (23.11+)."""
+    return bool(library.get()[1].HAS_INSTANCES)
+
+
 def with_slurmdbd() -> bool:
     """slurm_with_slurmdbd(): accounting goes to slurmdbd."""
     return bool(library.get()[1].slurm_with_slurmdbd())
@@ -1105,6 +1110,15 @@ class JobRecords:
                     pointers[kept] = pointers[index]
                     kept += 1
             self._count = kept
+
+    def retain_exited_with(self, code: int) -> None:
+        """Only the jobs that exited with ``code`` stay (WIFEXITED(exitcode) and
+        WEXITSTATUS(exitcode) == code: the number exit_code.return_code shows), for
+        the condition slurmdbd ignores (job_cond.exitcode)."""
+        # as the macros read a wait status (exitcode is a uint32_t: os.WIFEXITED
+        # takes a C int only)
+        self.retain(lambda job: job.exitcode & 0x7F == 0
+                    and (job.exitcode >> 8) & 0xFF == code)
 
     def close(self) -> None:
         """Free the list and every record in it (idempotent)."""

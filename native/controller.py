@@ -129,6 +129,16 @@ class Job(Record):
     def state_reason(self):
         return _lib()[1].restd_job_state_reason(self.c)
 
+    @property
+    def base_state(self):
+        """The JOB_* number of the base state (job_state & JOB_STATE_BASE)."""
+        return self.c.job_state & _lib()[1].JOB_STATE_BASE
+
+    @property
+    def finished(self):
+        """IS_JOB_FINISHED(): completed, cancelled, failed... (past SUSPENDED)."""
+        return self.base_state > _lib()[1].JOB_SUSPENDED
+
 
 class Node(Record):
     __slots__ = ()
@@ -185,6 +195,29 @@ class Message:
     def last_update(self):
         return self.c.last_update
 
+    def response(self):
+        """The whole response, as the data_parser reads it (STATS_MSG...)."""
+        return self.c
+
+    def records(self, start=0, stop=None):
+        """The records [start, stop), as the data_parser reads them (restd.data_parser.dump
+        with :func:`restd.native.services.get`). They belong to this message."""
+        array = getattr(self.c, self.array_field)
+        start, stop, _ = slice(start, stop).indices(len(self))
+        return [array + index for index in range(start, stop)]
+
+    def select(self, keep):
+        """The records (as :meth:`records`) whose view (``record_type``: a Job, a
+        Node...) ``keep(view)`` accepts."""
+        array = getattr(self.c, self.array_field)
+        make = self.record_type
+        return [array + index for index in range(len(self))
+                if keep(make(self, array[index]))]
+
+    def named(self, name):
+        """The records (as :meth:`records`) called ``name``."""
+        return self.select(lambda record: record.name == name)
+
     def __len__(self):
         return getattr(self.c, self.count_field)
 
@@ -219,6 +252,10 @@ class Message:
 class JobInfoMsg(Message):
     record_type = Job
     array_field = "job_array"
+
+    @property
+    def last_backfill(self):
+        return self.c.last_backfill
 
 
 class NodeInfoMsg(Message):
@@ -328,6 +365,12 @@ def load_nodes(update_time=0, show_flags=None):
         return None
     check_error(rc, call="slurm_load_node")
     return _wrap(ffi, out, lib.slurm_free_node_info_msg, NodeInfoMsg)
+
+
+def populate_node_partitions(nodes, partitions):
+    """slurm_populate_node_partitions(): each node of the NodeInfoMsg ``nodes``
+    names its partitions (from the PartitionInfoMsg ``partitions``)."""
+    _lib()[1].slurm_populate_node_partitions(nodes.c, partitions.c)
 
 
 def load_partitions(update_time=0, show_flags=None):

@@ -79,6 +79,35 @@ def dump_nodes_json(msg, pretty: bool = True, indent_level: int = 0,
     return _call(library.get()[1].restd_fp_dump_NODES, msg, pretty, indent_level)
 
 
+# --- which lists have a generated C dumper --------------------------------------------
+
+def _dump_nodes(msg, pretty: bool, indent_level: int, start: int = 0,
+                stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
+    if start != 0 or (stop is not None and stop < len(msg)):
+        raise ValueError("fast path: the nodes of a message are written whole")
+    return dump_nodes_json(msg, pretty, indent_level, warnings=warnings)
+
+
+def _dump_jobs(msg, pretty: bool, indent_level: int, start: int = 0,
+               stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
+    return dump_jobs_json(msg, pretty, indent_level, start, stop)
+
+
+# (data_parser version, kind) -> the C dumper writing a message's records of that kind
+# as the version's Python dumper and orjson would: ``dump(msg, pretty, indent_level,
+# start, stop, warnings)`` -> the JSON array. Generated for v0.0.40 only so far; the
+# lists of other versions are dumped by their Python dumpers (restd.app asks here).
+DUMPERS: dict[tuple[str, str], Callable[..., bytes]] = {
+    ("v0.0.40", "JOB_INFO_MSG"): _dump_jobs,
+    ("v0.0.40", "NODES"): _dump_nodes,
+}
+
+
+def dumper(version: str, kind: str) -> Optional[Callable[..., bytes]]:
+    """The C dumper of ``kind``'s lists in data_parser ``version``, or None."""
+    return DUMPERS.get((version, kind))
+
+
 # --- splicing into the envelope --------------------------------------------------------
 
 def _placeholder(key: str) -> str:

@@ -84,9 +84,9 @@ def _types():
 
 
 def _member(obj, name):
-    ffi, lib, char_p, char_pp, cdata, accessors = _types()
-    if isinstance(obj, dict):
+    if isinstance(obj, dict):  # records read into dicts (slurmdbd's): no cdata to look at
         return obj.get(name)
+    ffi, lib, char_p, char_pp, cdata, accessors = _types()
     if not isinstance(obj, cdata):
         return getattr(obj, name)
     special = accessors.get(ffi.typeof(obj))

@@ -23,8 +23,8 @@ from restd.config import Config
 from restd.http.messages import Request, Response
 from restd.negotiation import Negotiator, UnsupportedBody
 from restd.openapi import Operation, build_document, expand_operations
-from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, RequestFailed,
-                              SerializerError, SlurmInfo)
+from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, Records,
+                              RequestFailed, SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
 from restd.memory import Trimmer
@@ -119,8 +119,8 @@ class RequestContext:
         self.status = 200
         self.errors: list[dict[str, Any]] = []
         self.warnings: list[dict[str, Any]] = []
-        # the answer's serializer (its NAME, "json"...) and layout, known before the
-        # handler runs: a handler may then pre-render a large list (orjson.Fragment)
+        # the answer's serializer (its NAME, "json"...) and layout: the app's, which
+        # renders the lists handlers return as Records (see App._render_records)
         self.answer_serializer: Optional[str] = None
         self.answer_pretty = True
         # Last-Modified (seconds since the epoch), set by a handler where Slurm gives
@@ -338,7 +338,7 @@ class App:
         operation = ctx.operation
         result: Any = {}
         try:
-            result = await operation.spec.handler(ctx)
+            result = await self._render_records(ctx, await operation.spec.handler(ctx))
         except RequestFailed as failure:
             ctx.status = failure.status
             ctx.errors.append(failure.entry)
@@ -351,6 +351,61 @@ class App:
             result = {}
         return Outcome(result, ctx.status, list(ctx.errors), list(ctx.warnings),
                        ctx.last_modified)
+
+    async def _render_records(self, ctx: RequestContext, result: Any) -> Any:
+        """``result`` with each list a handler gave as Records rendered: the one place
+        the C fast path is chosen. A JSON answer of a (version, kind) that has a
+        generated C dumper (restd.native.fastpath.dumper) gets its bytes, as written
+        at depth 1 of the envelope; any other gets the version's Python dump. A list
+        with a batch that the serializer can write piece by piece becomes a
+        ListStream (written while it goes out); any other is converted whole in a
+        worker thread now. The records are released once rendered (or once the
+        stream is written or dropped)."""
+        if not isinstance(result, dict):
+            return result
+        lists = [key for key, value in result.items() if isinstance(value, Records)]
+        if not lists:
+            return result
+        result = dict(result)
+        try:
+            for index, key in enumerate(lists):
+                result[key] = await self._render(ctx, result[key])
+        except BaseException:
+            for key in lists[index + 1:]:
+                result[key].close()
+            raise
+        return result
+
+    async def _render(self, ctx: RequestContext, records: Records) -> Any:
+        serializer = self._serializers[ctx.answer_serializer]
+        pretty = ctx.answer_pretty
+        fast = None
+        if serializer.NAME == "json":
+            from restd.native import fastpath
+            fast = fastpath.dumper(ctx.data_parser.name, records.kind)
+        streamed = records.batch is not None and getattr(serializer, "STREAMS_LISTS", False)
+
+        def render(start: int, stop: int) -> Any:
+            if fast is not None:
+                # the JSON array of records [start, stop), as the value of a top-level key
+                return fast(records.message, pretty, 1, start, stop, stream.warnings)
+            return records.render(start, stop, stream.warnings)
+        stream = ListStream(records.count, render, records.close,
+                            batch=records.batch if streamed else max(1, records.count))
+        if streamed:
+            return stream
+        try:
+            items = await ctx.run_blocking(_render_once, stream)
+        except BaseException:
+            # not rendered (cancelled before its turn): released without waiting here
+            # for a conversion that may still run (it releases them itself)
+            asyncio.get_running_loop().run_in_executor(None, stream.close)
+            raise
+        ctx.warnings.extend(stream.warnings)
+        if fast is not None:
+            import orjson  # the json serializer's: its bytes go in as they are
+            return orjson.Fragment(items)
+        return items
 
     async def _authenticate(self, request: Request) -> Identity:
         """The first identity an auth plugin finds, in the order given to -a."""
@@ -551,6 +606,16 @@ def _render_whole(stream: ListStream) -> list:
     for start, stop in stream.ranges():
         items.extend(stream.render_range(start, stop))
     return items
+
+
+def _render_once(stream: ListStream) -> Any:
+    """Every record of ``stream`` in one conversion (a C dumper writes the nodes
+    of a message whole), then the records released, in the worker thread, even
+    when the request was cancelled meanwhile."""
+    try:
+        return stream.render_range(0, stream.count)
+    finally:
+        stream.close()
 
 
 def _render_batch(stream: ListStream, serializer: ModuleType, start: int, stop: int,

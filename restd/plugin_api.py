@@ -165,7 +165,8 @@ class OperationSpec:
     of a plugin without descriptions.
 
     The handler returns a dict, the answer's fields (``{"jobs": [...]}``), to which
-    restd adds ``meta``, ``errors`` and ``warnings``; or, rarely, a finished
+    restd adds ``meta``, ``errors`` and ``warnings`` (a list's value may be a
+    :class:`Records` or a :class:`ListStream`: restd renders it); or, rarely, a finished
     :class:`restd.http.messages.Response` (a 304 without a body, say).
     """
 
@@ -276,6 +277,33 @@ class ListStream:
         """(start, stop) of each batch."""
         for start in range(0, self.count, self.batch):
             yield start, min(start + self.batch, self.count)
+
+
+class Records:
+    """A list of an answer as Slurm's records plus the data_parser kind to dump
+    them as: the handler returns it as the list's value, restd.app renders it.
+
+    For JSON answers the app uses the generated C dumper of (the request's
+    version, ``kind``) where there is one (restd.native.fastpath.dumper reads
+    ``message``, the native message holding the records); otherwise, and for
+    the other formats, ``render(start, stop, warnings)``: the version's Python
+    dump of records [start, stop), appending the warnings it gives to
+    ``warnings``. ``close()`` releases the records; restd calls it once,
+    whether the answer was written or not. With ``batch``, a JSON answer is
+    written ``batch`` records at a time while it goes out (see ListStream);
+    without, the list is converted whole in a worker thread before the answer
+    is dumped (and may then be shared and validated by an ETag).
+    """
+
+    def __init__(self, kind: str, message: Any, count: int,
+                 render: Callable[[int, int, list], list], close: Callable[[], None], *,
+                 batch: Optional[int] = None):
+        self.kind = kind
+        self.message = message
+        self.count = count
+        self.render = render
+        self.close = close
+        self.batch = batch
 
 
 class HandlerContext(Protocol):

@@ -476,3 +476,75 @@ def test_client_source_is_put_into_a_shared_dump_as_each_format_reads_it():
             for source in sources:
                 answer = read(_with_source(template, source))
                 assert answer == {"meta": {"client": {"source": source, "user": "alice"}}}
+
+
+# --- lists handlers give as Records: rendered by the app, the C fast path chosen there ------
+
+def _records(app, tag, accept="application/json", **query):
+    query = "&".join(f"{k}={v}" for k, v in {"tag": tag, **query}.items())
+    return answer(app, "GET", "/testing/v0.0.40/records/", query=query,
+                  headers=[("Accept", accept)])
+
+
+def _fake_c_dumper(calls):
+    """Stands for a generated C dumper: the JSON array of records [start, stop) as the
+    value of a top-level key (what restd.native.fastpath's write)."""
+    import orjson
+
+    def dump(message, pretty, indent_level, start, stop, warnings):
+        assert indent_level == 1
+        calls.append((start, stop))
+        items = [orjson.dumps({"index": index, "by": "c"}) for index in message[start:stop]]
+        if not items:
+            return b"[]"
+        if pretty:
+            return b"[\n" + b",\n".join(b"    " + item for item in items) + b"\n  ]"
+        return b"[" + b",".join(items) + b"]"
+    return dump
+
+
+def test_records_without_a_c_dumper_are_dumped_by_python_and_released(app):
+    response = _records(app, "python", count=4)
+    body = json.loads(_read_body(response))
+    assert body["echo"] == [{"index": i, "by": "python"} for i in range(4)]
+    assert {"description": "python 0-4", "source": "testing.records"} in body["warnings"]
+    assert testing.RECORDS_CLOSED.count("python") == 1
+    assert response.headers and dict(response.headers).get("ETag")  # whole: validated
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/yaml"])
+@pytest.mark.parametrize("batch", [None, 2])
+def test_records_of_a_version_and_kind_with_a_c_dumper_take_it_for_json_only(
+        make_app, monkeypatch, accept, batch):
+    from restd.native import fastpath
+    calls = []
+    monkeypatch.setitem(fastpath.DUMPERS, ("v0.0.40", "TESTING_ITEM"), _fake_c_dumper(calls))
+    app = make_app()
+    tag = f"fast-{accept}-{batch}"
+    query = {"count": 5} if batch is None else {"count": 5, "batch": batch}
+    response = _records(app, tag, accept, **query)
+    body = _read_body(response)
+    parsed = json.loads(body) if accept == "application/json" else yaml.load(body)
+    by = "c" if accept == "application/json" else "python"
+    assert parsed["echo"] == [{"index": i, "by": by} for i in range(5)]
+    if accept == "application/json":
+        assert calls == ([(0, 5)] if batch is None else [(0, 2), (2, 4), (4, 5)])
+        # streamed (written batch by batch) exactly when the list has a batch
+        assert isinstance(response.body, bytes) == (batch is None)
+    else:
+        assert calls == []
+        assert {"description": "python 0-5", "source": "testing.records"} \
+            in parsed["warnings"]
+    assert testing.RECORDS_CLOSED.count(tag) == 1
+
+
+def test_records_of_another_version_fall_back_to_python(make_app, monkeypatch):
+    """The registry is per (version, kind): a version without a generated dumper
+    is dumped by its Python dumper."""
+    from restd.native import fastpath
+    calls = []
+    monkeypatch.setitem(fastpath.DUMPERS, ("v0.0.41", "TESTING_ITEM"), _fake_c_dumper(calls))
+    app = make_app()
+    body = json.loads(_read_body(_records(app, "other-version", count=2)))
+    assert body["echo"] == [{"index": 0, "by": "python"}, {"index": 1, "by": "python"}]
+    assert calls == []

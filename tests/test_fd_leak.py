@@ -340,7 +340,7 @@ class _Context:
 
 
 def test_runner_closes_what_a_cancelled_request_hands_on_when_its_job_ends():
-    from restd.plugins.content import _runner
+    from restd.plugins.content import _backend
     closed: list = []
     started, finish = threading.Event(), threading.Event()
 
@@ -354,7 +354,7 @@ def test_runner_closes_what_a_cancelled_request_hands_on_when_its_job_ends():
     async def main():
         with ThreadPoolExecutor(1) as pool:
             request = asyncio.ensure_future(
-                _runner.run(_Context(pool), job, load=lambda: None, source="test"))
+                _backend.run_in_worker(_Context(pool), job, load=lambda: None, source="test"))
             await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
             request.cancel()  # the client went away while the job runs
             with pytest.raises(asyncio.CancelledError):
@@ -368,7 +368,7 @@ def test_runner_closes_what_a_cancelled_request_hands_on_when_its_job_ends():
 
 def test_runner_closes_on_exceptions_and_refusals():
     from restd.plugin_api import RequestFailed
-    from restd.plugins.content import _runner
+    from restd.plugins.content import _backend
     closed: list = []
 
     def refused(resources):
@@ -382,31 +382,31 @@ def test_runner_closes_on_exceptions_and_refusals():
     async def main():
         with ThreadPoolExecutor(1) as pool:
             with pytest.raises(RequestFailed):
-                await _runner.run(_Context(pool), refused, load=lambda: None, source="test")
+                await _backend.run_in_worker(_Context(pool), refused, load=lambda: None, source="test")
             with pytest.raises(ValueError):
-                await _runner.run(_Context(pool), broken, load=lambda: None, source="test")
+                await _backend.run_in_worker(_Context(pool), broken, load=lambda: None, source="test")
 
     asyncio.run(main())
     assert closed == ["refused", "broken"]
 
 
 def test_exhausted_descriptors_are_found_and_answered_503():
-    from restd.plugins.content import _runner
-    assert _runner.descriptors_exhausted() is None
-    failure = _runner.exhausted_failure(errno.EMFILE, "test")
+    from restd.plugins.content import _backend
+    assert _backend.descriptors_exhausted() is None
+    failure = _backend.exhausted_failure(errno.EMFILE, "test")
     assert failure.status == 503
     assert failure.entry == {"description": "restd cannot open a connection to Slurm now "
                                             "(Too many open files): retry later",
                              "error_number": errno.EMFILE, "error": "Too many open files",
                              "source": "test"}
     # in a child with no descriptor to spare: found
-    code = ("import resource, socket; from restd.plugins.content import _runner\n"
+    code = ("import resource, socket; from restd.plugins.content import _backend\n"
             "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
             "held = []\n"
             "try:\n"
             "    while True: held.append(socket.socket())\n"
             "except OSError: pass\n"
-            "print(_runner.descriptors_exhausted())")
+            "print(_backend.descriptors_exhausted())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == str(errno.EMFILE)

@@ -13,6 +13,7 @@ import httptools
 import pytest
 import uvloop
 
+from restd.config import VERBOSE
 from restd.http.limits import Limits
 from restd.http.messages import ClientInfo, Request, Response
 from restd.http.protocol import CONTINUE_RESPONSE, HttpProtocol
@@ -692,11 +693,31 @@ def test_default_access_log_has_no_headers_or_body(run, caplog):
         protocol.eof_received()
         await asyncio.wait_for(transport.lost.wait(), HANG_BOUND)
 
-    with caplog.at_level(logging.INFO, logger="restd.access"):
+    # -v (VERBOSE) adds the client to each line
+    with caplog.at_level(VERBOSE, logger="restd.access"):
         run(main())
     (line,) = [record.getMessage() for record in caplog.records if record.name == "restd.access"]
     assert "POST /p 200" in line and "[test]:1" in line
     assert "SECRET" not in line and "BODYXX" not in line
+
+
+def test_default_access_log_escapes_control_characters_of_the_path(run, caplog):
+    """A path holding (percent-encoded) control characters cannot forge or split
+    access log lines: the one access log (restd.accesslog) escapes them."""
+    async def main():
+        protocol = HttpProtocol(echo, client=ClientInfo("tcp", "[test]:1(fd:0)"))
+        transport = FakeTransport(protocol)
+        protocol.connection_made(transport)
+        protocol.data_received(b"GET /a%0AGET%20/forged%20200%0D%1b[31m%7f HTTP/1.1\r\n"
+                               b"Content-Length: 0\r\n\r\n")
+        protocol.eof_received()
+        await asyncio.wait_for(transport.lost.wait(), HANG_BOUND)
+
+    with caplog.at_level(logging.INFO, logger="restd.access"):
+        run(main())
+    (line,) = [record.getMessage() for record in caplog.records if record.name == "restd.access"]
+    assert line.startswith("GET /a\\x0aGET /forged 200\\x0d\\x1b[31m\\x7f 200 "), line
+    assert not any(ord(char) < 0x20 or ord(char) == 0x7f for char in line)
 
 
 # ---------------------------------------------------------------------- timeouts

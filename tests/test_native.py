@@ -44,6 +44,20 @@ def offline_conf(tmp_path_factory) -> Path:
 # no controller needed
 # ---------------------------------------------------------------------------
 
+def test_slurm_h_constants_are_the_compiled_headers():
+    """restd.native.slurm_h's numbers (what plugins use instead of raw numbers) are
+    those of the headers the binding is compiled with: read from restd._libslurm in a
+    child (no libslurm loaded here)."""
+    code = ("import json; from restd._libslurm import lib; from restd.native import slurm_h; "
+            "print(json.dumps([slurm_h.check(lib), sorted(slurm_h.CHECKED)]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60)
+    differing, checked = json.loads(out.stdout)
+    assert differing == {}
+    assert {"NO_VAL", "INFINITE", "INFINITE64", "SHOW_ALL", "SHOW_DETAIL", "SHOW_FUTURE",
+            "SLURM_BATCH_SCRIPT", "MAX_JOB_ID", "JOB_STATE_BASE"} <= set(checked)
+
+
 def _slurm_module():
     sys.path.insert(0, str(REPO / "native"))
     try:

@@ -8,13 +8,13 @@ import pytest
 from restd.config import build_config
 from restd.plugin_api import PluginUnavailable
 from restd.plugin_loader import PluginError, load_plugins
-from restd.plugins.content import slurmdbd
+from restd.plugins.content import _backend, slurmdbd
 
 
 @pytest.fixture
 def no_accounting(monkeypatch):
     from restd.native import accounting
-    monkeypatch.setattr(slurmdbd._native, "load", lambda: None)
+    monkeypatch.setattr(_backend, "load", lambda: None)
     monkeypatch.setattr(accounting, "with_slurmdbd", lambda: False)
     monkeypatch.setattr(accounting, "accounting_storage_type",
                         lambda: "accounting_storage/none")

@@ -21,76 +21,45 @@ Where restd answers differently from slurmrestd, on purpose:
 """
 from __future__ import annotations
 
-from typing import Any
+from restd.native.errors import SlurmError
+from restd.native.slurm_h import NO_VAL
+from restd.plugins.content import _backend as backend
 
-from restd.data_parser import dump as _dump
-from restd.data_parser import parse as _parse
-from restd.plugin_api import RequestFailed
-
-NO_VAL = 0xFFFFFFFE
-MAX_HET_JOB_COMPONENTS = 128  # slurm.h
-
-
-def _ctld():
-    # the slurmctld plugin's request runner and job description helpers (imported when
-    # called: it declares this handler in its operations table)
-    from restd.plugins.content import slurmctld
-    return slurmctld
-
-
-def _parse_body(ctx, version, kind: str) -> Any:
-    """The body as C member values, by the request's version; 422 with every parse
-    error in the envelope."""
-    result = _parse.parse(version, kind, ctx.body, fast="fast" in ctx.data_parser.flags)
-    for entry in result.warnings:
-        ctx.warning(entry["description"], entry["source"])
-    if result.errors:
-        ctx.errors.extend(result.errors[1:])
-        raise result.refusal()
-    return result.value
-
-
-_BOUND: dict[str, Any] = {}
-
-
-def _with_services(version, services_module):
-    """The request's version with libslurm's Services (what only Slurm knows when
-    dumping), made once per version."""
-    bound = _BOUND.get(version.name)
-    if bound is None:
-        bound = _BOUND[version.name] = version.with_services(
-            services_module.LibslurmServices())
-    return bound
-
-
-def _refused(description: str, source: str) -> RequestFailed:
-    return _ctld()._invalid_query(description, source)
+# slurm.h of 24.11 (not in 22.05, which sets no bound): slurmrestd refuses more
+MAX_HET_JOB_COMPONENTS = 128
 
 
 async def post_job_allocate(ctx):
-    ctld = _ctld()
+    # slurmctld's job description helpers (imported when called: it declares this
+    # handler in its operations table)
+    from restd.plugins.content import slurmctld
     source = "op_handler_alloc_job"
     if ctx.body is None:
-        raise _refused("unexpected empty query for job", source)
-    request = _parse_body(ctx, ctx.data_parser.version, "JOB_ALLOC_REQ")
+        raise backend.invalid_query("unexpected empty query for job", source)
+    request = backend.parse_body(ctx, "JOB_ALLOC_REQ", ctx.body)
     single, components = request.get("job"), request.get("hetjob")
     if single is not None and components is not None:
-        raise _refused("Specify only one \"job\" or \"hetjob\" fields but never both", source)
+        raise backend.invalid_query(
+            "Specify only one \"job\" or \"hetjob\" fields but never both", source)
     if single is None and components is None:
-        raise _refused("Specifing either \"job\" or \"hetjob\" fields are required to "
-                       "allocate job", source)
+        raise backend.invalid_query(
+            "Specifing either \"job\" or \"hetjob\" fields are required to allocate job",
+            source)
     if components is not None and not components:
-        raise _refused("Refusing HetJob submission without any components", "#/hetjob/")
+        raise backend.invalid_query("Refusing HetJob submission without any components",
+                                    "#/hetjob/")
     if components is not None and len(components) > MAX_HET_JOB_COMPONENTS:
-        raise _refused(f"Refusing HetJob submission too many components: "
-                       f"{len(components)} > {MAX_HET_JOB_COMPONENTS}", "#/hetjob/")
-    uid, gid = ctld._requester_ids(ctx.identity)
+        raise backend.invalid_query(f"Refusing HetJob submission too many components: "
+                                    f"{len(components)} > {MAX_HET_JOB_COMPONENTS}",
+                                    "#/hetjob/")
+    uid, gid = slurmctld._requester_ids(ctx.identity)
     het = single is None
 
-    def work(job):
+    def work(worker):
         descs = []
         for index, members in enumerate(components if het else [single]):
-            desc = ctld._job_desc(job, members, f"#/hetjob[{index}]/" if het else "#/job/")
+            desc = slurmctld._job_desc(worker, members,
+                                       f"#/hetjob[{index}]/" if het else "#/job/")
             desc.user_id = uid  # the requesting user's, whatever the body says
             desc.group_id = gid
             desc.other_port = 0  # no status updates: nobody listens for them
@@ -101,13 +70,14 @@ async def post_job_allocate(ctx):
                 else "slurm_allocate_resources_blocking()")
         try:
             if het:
-                results = job.controller.allocate_het_job(descs)
+                results = worker.controller.allocate_het_job(descs)
             else:
-                results = [job.controller.allocate_job(
-                    descs[0], abandoned=lambda: job.resources.abandoned)]
-        except job.native_errors.SlurmError as error:
-            raise job.fail(error.number, error.description if het and error.name ==
-                           "ESLURM_NOT_SUPPORTED" else "Job allocation request failed", call)
+                results = [worker.controller.allocate_job(
+                    descs[0], abandoned=lambda: worker.resources.abandoned)]
+        except SlurmError as error:
+            raise worker.fail(error.number, error.description if het and error.name ==
+                              "ESLURM_NOT_SUPPORTED" else "Job allocation request failed",
+                              call)
         answer = {"job_id": results[0].job_id,
                   "job_submit_user_msg": next((result.job_submit_user_msg
                                                for result in results
@@ -115,15 +85,13 @@ async def post_job_allocate(ctx):
         for result in results:
             if not result.error_code:
                 continue
-            if result.error_code in ctld.NONFATAL_SUBMIT_ERRORS:
+            if slurmctld._nonfatal_submit_error(result.error_code):
                 # (slurmrestd names this warning's source so)
-                job.warn(job.strerror(result.error_code), "slurm_submit_batch_job()")
+                worker.warn(worker.strerror(result.error_code), "slurm_submit_batch_job()")
             else:
-                job.error(result.error_code, "", call)
-        version = _with_services(ctx.data_parser.version, job.services)
-        out = _dump.dump(version, "OPENAPI_JOB_ALLOC_RESP", answer, get=job.services.get,
-                         warnings=job.warnings)
+                worker.error(result.error_code, "", call)
+        out = worker.dump("OPENAPI_JOB_ALLOC_RESP", answer)
         for key in ("meta", "errors", "warnings"):
             out.pop(key, None)
         return out
-    return await ctld._run(ctx, work)
+    return await backend.run(ctx, work, source=slurmctld.NAME)

@@ -25,9 +25,9 @@ Where restd reads the query better than slurmrestd 24.11 does, on purpose:
 - a step that Slurm's own parser would stop the daemon on (``step=x``: libslurm
   calls fatal()) is a 422 naming the parameter, checked before libslurm sees it.
 
-The answer streams (restd.plugin_api.ListStream): slurmdbd's list is kept as
-libslurm returned it and converted 500 jobs at a time while the answer is
-written, so a history of 100,000 jobs is never held twice.
+The answer streams (restd.plugin_api.Records with a batch): slurmdbd's list is
+kept as libslurm returned it and converted 500 jobs at a time while the answer
+is written, so a history of 100,000 jobs is never held twice.
 """
 from __future__ import annotations
 
@@ -35,37 +35,38 @@ import re
 import time
 from typing import Any, Callable
 
-from restd.data_parser import dump as _dump
-from restd.plugin_api import ListStream, Parameter
+from restd.native.slurm_h import (INFINITE, JOBCOND_FLAG_DUP, JOBCOND_FLAG_ENV,
+                                  JOBCOND_FLAG_NO_DEFAULT_USAGE, JOBCOND_FLAG_NO_STEP,
+                                  JOBCOND_FLAG_NO_TRUNC, JOBCOND_FLAG_NO_WAIT,
+                                  JOBCOND_FLAG_NO_WHOLE_HETJOB, JOBCOND_FLAG_RUNAWAY,
+                                  JOBCOND_FLAG_SCRIPT, JOBCOND_FLAG_WHOLE_HETJOB, NO_VAL,
+                                  SLURMDB_JOB_FLAG_BACKFILL, SLURMDB_JOB_FLAG_NOTSET,
+                                  SLURMDB_JOB_FLAG_SCHED, SLURMDB_JOB_FLAG_START_R,
+                                  SLURMDB_JOB_FLAG_SUBMIT)
+from restd.plugin_api import Parameter
 from restd.plugins.content import slurmdbd
-from restd.plugins.content.slurmdbd import (_invalid_query, _query, _run, _values, q_bool,
-                                            q_csv, q_ids)
+from restd.plugins.content._backend import Worker, invalid_query
+from restd.plugins.content.slurmdbd import _query, _run, _values, q_bool, q_csv, q_ids
 
-NO_VAL = 0xFFFFFFFE
-
-# slurmdb.h: JOBCOND_FLAG_* (the "flags" member) and SLURMDB_JOB_FLAG_* (db_flags)
-JOBCOND_FLAG_DUP = 1 << 0
-JOBCOND_FLAG_NO_TRUNC = 1 << 2
-JOBCOND_FLAG_RUNAWAY = 1 << 3
-JOBCOND_FLAG_NO_DEFAULT_USAGE = 1 << 7
-SLURMDB_JOB_FLAG_NOTSET = 1 << 0
+# slurmdb.h: JOBCOND_FLAG_* (the "flags" member) and SLURMDB_JOB_FLAG_* (db_flags), as
+# the query parameters name them
 JOB_CONDITION_FLAGS = {
     "show_duplicates": JOBCOND_FLAG_DUP,
-    "skip_steps": 1 << 1,
+    "skip_steps": JOBCOND_FLAG_NO_STEP,
     "disable_truncate_usage_time": JOBCOND_FLAG_NO_TRUNC,
-    "whole_hetjob": 1 << 4,
-    "disable_whole_hetjob": 1 << 5,
-    "disable_wait_for_result": 1 << 6,
+    "whole_hetjob": JOBCOND_FLAG_WHOLE_HETJOB,
+    "disable_whole_hetjob": JOBCOND_FLAG_NO_WHOLE_HETJOB,
+    "disable_wait_for_result": JOBCOND_FLAG_NO_WAIT,
     "usage_time_as_submit_time": JOBCOND_FLAG_NO_DEFAULT_USAGE,
-    "show_batch_script": 1 << 8,
-    "show_job_environment": 1 << 9,
+    "show_batch_script": JOBCOND_FLAG_SCRIPT,
+    "show_job_environment": JOBCOND_FLAG_ENV,
 }
 JOB_CONDITION_DB_FLAGS = {
     "scheduler_unset": SLURMDB_JOB_FLAG_NOTSET,
-    "scheduled_on_submit": 1 << 1,
-    "scheduled_by_main": 1 << 2,
-    "scheduled_by_backfill": 1 << 3,
-    "job_started": 1 << 4,
+    "scheduled_on_submit": SLURMDB_JOB_FLAG_SUBMIT,
+    "scheduled_by_main": SLURMDB_JOB_FLAG_SCHED,
+    "scheduled_by_backfill": SLURMDB_JOB_FLAG_BACKFILL,
+    "job_started": SLURMDB_JOB_FLAG_START_R,
 }
 
 # What libslurm's step parser (slurm_parse_step_str) reads without calling
@@ -74,7 +75,7 @@ STEP_PATTERN = re.compile(r"\d{1,10}(?:_\d{1,10}|\+\d{1,10})?"
                           r"(?:\.(?:\d{1,10}|batch|extern|interactive)(?:\+\d{1,10})?)?")
 
 BATCH = 500  # jobs converted per worker job while the answer is written
-JOB_LIST_TYPE = "JOB_LIST"  # data_parser kinds (restd.data_parser.v0040_slurmdb)
+JOB_LIST_TYPE = "JOB_LIST"  # the data_parser kind of slurmdbd's job records
 
 
 # --- query -> slurmdb_job_cond_t ---------------------------------------------------------
@@ -86,16 +87,16 @@ def _last(value) -> str:
 def q_uint32(value, name):
     text = _last(value)
     if not text.isdecimal() or int(text) >= NO_VAL:
-        raise _invalid_query(f"Unable to parse {name}: expected a number but got {text!r}",
-                             f"#/{name}")
+        raise invalid_query(f"Unable to parse {name}: expected a number but got {text!r}",
+                            f"#/{name}")
     return int(text)
 
 
 def q_int32(value, name):
     text = _last(value)
     if not re.fullmatch(r"[+-]?\d{1,10}", text) or not -2**31 <= int(text) < 2**31:
-        raise _invalid_query(f"Unable to parse {name}: expected a number but got {text!r}",
-                             f"#/{name}")
+        raise invalid_query(f"Unable to parse {name}: expected a number but got {text!r}",
+                            f"#/{name}")
     return int(text)
 
 
@@ -108,8 +109,8 @@ def q_sacct_time(value, name):
         return int(text)
     moment = parsing.parse_time(text, past=True) if text else None
     if moment is None:
-        raise _invalid_query(f"Unable to parse {name}: invalid time {text!r} (expected "
-                             f"seconds since the epoch or a time as sacct -S takes)",
+        raise invalid_query(f"Unable to parse {name}: invalid time {text!r} (expected "
+                            f"seconds since the epoch or a time as sacct -S takes)",
                              f"#/{name}")
     return moment
 
@@ -120,8 +121,8 @@ def _ids(lookup: Callable[[str], Any], what: str):
         for item in q_csv(value, name):
             number = int(item) if item.isdecimal() else lookup(item)
             if number is None:
-                raise _invalid_query(f"Unable to parse {name}: unknown {what} {item!r}",
-                                     f"#/{name}")
+                raise invalid_query(f"Unable to parse {name}: unknown {what} {item!r}",
+                                    f"#/{name}")
             out.append(str(number))
         return out
     return convert
@@ -157,8 +158,8 @@ def q_steps(value, name):
     items = q_csv(value, name)
     for item in items:
         if not STEP_PATTERN.fullmatch(item):
-            raise _invalid_query(f"Unable to parse {name}: invalid job or step id {item!r} "
-                                 f"(expected job[_task|+offset][.step])", f"#/{name}")
+            raise invalid_query(f"Unable to parse {name}: invalid job or step id {item!r} "
+                                f"(expected job[_task|+offset][.step])", f"#/{name}")
     return items
 
 
@@ -248,12 +249,12 @@ def _ranges(cond: dict[str, Any]) -> None:
     (to 1 below: a job that never got nodes has none and matches no node range)."""
     for low, high in RANGES:
         if low in cond and high not in cond:
-            cond[high] = 0xFFFFFFFF
+            cond[high] = INFINITE
         elif high in cond and low not in cond:
             cond[low] = 1
         if low in cond and cond[low] > cond[high]:
-            raise _invalid_query(f"Unable to parse {low}: {cond[low]} is above {high} "
-                                 f"{cond[high]}", f"#/{low}")
+            raise invalid_query(f"Unable to parse {low}: {cond[low]} is above {high} "
+                                f"{cond[high]}", f"#/{low}")
 
 
 class _QueryView:
@@ -289,117 +290,80 @@ def _default_start_end(cond: dict[str, Any], now: float) -> None:
 
 # --- handlers -------------------------------------------------------------------------------
 
-def _resolve_qos(req, cond: dict[str, Any]) -> None:
+def _resolve_qos(worker: Worker, cond: dict[str, Any]) -> None:
     """QOS names of the query as the ids slurmdbd compares with."""
     names = cond.get("qos_list")
     if not names:
         return
-    table = req.lookups()
+    table = worker.lookups()
     ids = []
     for name in names:
         qos_id = int(name) if name.isdecimal() else table.qos_id(name)
         if qos_id is None:
-            raise _invalid_query(f"Unable to parse qos: unknown QOS {name!r}", "#/qos")
+            raise invalid_query(f"Unable to parse qos: unknown QOS {name!r}", "#/qos")
         ids.append(str(qos_id))
     cond["qos_list"] = ids
 
 
-def _job_lookups(req, records):
-    from restd.data_parser.v0040_slurmdb import Lookups
-    known = req.lookups()
+def _job_lookups(worker: Worker, records):
+    """What dumping the jobs needs of the database (Slurm's NEED_QOS, NEED_TRES,
+    NEED_ASSOC): fetched while the connection is open."""
     if not len(records):
-        return known
-    assocs = req.query_list("slurmdb_associations_get", "_dump_jobs",
-                            lambda: req.db.associations_get({"flags": ["with_deleted"]}),
-                            ignore_empty=True)
-    return Lookups(qos=known.qos, tres=known.tres, assocs=assocs)
+        return worker.lookups()
+    assocs = worker.query_list("slurmdb_associations_get", "_dump_jobs",
+                               lambda: worker.db.associations_get({"flags": ["with_deleted"]}),
+                               ignore_empty=True)
+    return worker.lookups(assocs=assocs)
 
 
-def _resolve_reservations(req, cond: dict[str, Any]) -> bool:
+def _resolve_reservations(worker: Worker, cond: dict[str, Any]) -> bool:
     """Reservation names as ids (slurmdbd 22.05 compares the names' job
     indexes with reservation ids, and filters nothing when no job matches).
     False when no reservation can match: the answer is empty."""
     names = cond.pop("resv_list", None)
     if not names:
         return True
-    ids = {str(number) for number in req.query_list(
+    ids = {str(number) for number in worker.query_list(
         "slurmdb_reservations_get", "_dump_jobs",
-        lambda: req.db.reservation_ids(names, cond.get("cluster_list")), ignore_empty=True)}
+        lambda: worker.db.reservation_ids(names, cond.get("cluster_list")),
+        ignore_empty=True)}
     if cond.get("resvid_list"):
         ids &= set(cond["resvid_list"])
     cond["resvid_list"] = sorted(ids)
     return bool(ids)
 
 
-def _exited_with(status: int, code: int) -> bool:
-    """WIFEXITED(status) && WEXITSTATUS(status) == code."""
-    return status & 0x7F == 0 and (status >> 8) & 0xFF == code
-
-
-class _NoRecords:
-    """An empty answer found without asking slurmdbd for jobs."""
-
-    def __len__(self):
-        return 0
-
-    def records(self, start, stop):
-        return []
-
-    def close(self):
-        pass
-
-
 async def _answer_jobs(ctx, cond: dict[str, Any]):
     """slurmdb_jobs_get() as the requesting user; the jobs streamed. The records
-    belong to the request's resources (plugins/content/_runner.py), handed on to
+    belong to the request's resources (plugins/content/_backend.py), handed on to
     the answer, which closes them once written or cut short."""
-    def work(req):
-        _resolve_qos(req, cond)
-        if not _resolve_reservations(req, cond):
-            req.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
-            return _NoRecords(), req.lookups(), req.version, _NoRecords().close
+    def work(worker: Worker):
+        _resolve_qos(worker, cond)
+        if not _resolve_reservations(worker, cond):
+            worker.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
+            return {"jobs": []}
         exit_code = cond.pop("exitcode", None)
-        records = req.query_list("slurmdb_jobs_get", "_dump_jobs",
-                                 lambda: req.db.jobs_get(cond))
+        records = worker.query_list("slurmdb_jobs_get", "_dump_jobs",
+                                    lambda: worker.db.jobs_get(cond))
         if exit_code is not None:
-            # slurmdbd ignores job_cond.exitcode: the jobs that exited with this
-            # code (the number exit_code.return_code shows), kept here.
-            records.retain(lambda job: _exited_with(job.exitcode, exit_code))
+            # slurmdbd ignores job_cond.exitcode: the jobs that exited with this code
+            records.retain_exited_with(exit_code)
             if not len(records):
-                req.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
-        # The dump needs the database's QOS, TRES and associations (Slurm's
-        # NEED_QOS, NEED_TRES, NEED_ASSOC): fetched now, while the connection is open.
-        lookups = _job_lookups(req, records)
-        return records, lookups, req.version, req.resources.hand_over(records)
-
-    result = await _run(ctx, work)
-    if not isinstance(result, tuple):
-        return result  # 304: nothing changed
-    records, lookups, version, close = result
-    return {"jobs": _job_stream(records, lookups, version, close)}
-
-
-def _job_stream(records, lookups, version, close) -> ListStream:
-    from restd.data_parser.v0040_slurmdb import lookups as installed
-
-    def render(start: int, stop: int) -> list:
-        with installed(lookups):
-            return _dump.dump(version, JOB_LIST_TYPE, records.records(start, stop),
-                              warnings=stream.warnings)
-
-    stream = ListStream(len(records), render, close, batch=BATCH)
-    return stream
+                worker.warn("slurmdb_jobs_get() found nothing", "_dump_jobs")
+        return {"jobs": worker.records(JOB_LIST_TYPE, records, batch=BATCH,
+                                       lookups=_job_lookups(worker, records))}
+    return await _run(ctx, work)
 
 
 async def get_jobs(ctx):
-    cond = job_condition(ctx.query, ctx.warning, slurmdbd.slurm_info().cluster)
+    cond = job_condition(ctx.query, ctx.warning, slurmdbd._cluster())
     needs_jobs = [name for name in ("show_batch_script", "show_job_environment")
                   if q_bool(ctx.query.get(name, False), name)]
     if needs_jobs and not cond.get("step_list"):
         # slurmdbd refuses these without job ids ("this is not allowed") and
         # answers nothing: say why instead.
-        raise _invalid_query(f"{needs_jobs[0]} needs the jobs to be named with step "
-                             f"(job ids)", f"#/{needs_jobs[0]}")
+        raise invalid_query(f"{needs_jobs[0]} needs the jobs to be named with step "
+                            f"(job ids)", f"#/{needs_jobs[0]}")
     return await _answer_jobs(ctx, cond)
 
 
@@ -408,11 +372,11 @@ async def get_job(ctx):
     job[_task|+offset][.step]."""
     job_id = ctx.path_params["job_id"]
     if not STEP_PATTERN.fullmatch(job_id):
-        raise _invalid_query(f"Unable to parse job_id: invalid job id {job_id!r} "
-                             f"(expected job[_task|+offset][.step])", "#/job_id")
+        raise invalid_query(f"Unable to parse job_id: invalid job id {job_id!r} "
+                            f"(expected job[_task|+offset][.step])", "#/job_id")
     cond = {"flags": JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_TRUNC,
             "db_flags": SLURMDB_JOB_FLAG_NOTSET, "step_list": [job_id],
-            "cluster_list": [slurmdbd.slurm_info().cluster]}
+            "cluster_list": [slurmdbd._cluster()]}
     return await _answer_jobs(ctx, cond)
 
 

@@ -12,33 +12,21 @@ request's data_parser version, by kind name (OPENAPI_SLURMDBD_PING_RESP).
 """
 from __future__ import annotations
 
-from typing import Any
-
-from restd.data_parser import dump as _dump
-
-_BOUND: dict[str, Any] = {}
-
-
-def _with_services(version, services):
-    """The request's version with the slurmdbd plugin's Services, made once per version."""
-    bound = _BOUND.get(version.name)
-    if bound is None:
-        bound = _BOUND[version.name] = version.with_services(services)
-    return bound
+from restd.native.errors import SlurmError
+from restd.plugins.content import _backend as backend
 
 
 async def get_ping(ctx):
     from restd.plugins.content import slurmdbd
 
-    def work(req):
+    def work(worker):
         from restd.native import accounting
-        from restd.native.errors import SlurmError
         try:
             pings = accounting.ping_all()
         except SlurmError as error:
-            raise req.fail(error.number, "ping query failed", "slurmdb_ping_all") from None
-        version = _with_services(ctx.data_parser.version, req.version.services)
-        out = _dump.dump(version, "OPENAPI_SLURMDBD_PING_RESP", {"response": pings},
-                         warnings=req.warnings)
-        return {"pings": out["pings"]}
-    return await slurmdbd._run(ctx, work)
+            raise worker.fail(error.number, "ping query failed", "slurmdb_ping_all") from None
+        return {"pings": worker.dump("OPENAPI_SLURMDBD_PING_RESP",
+                                     {"response": pings})["pings"]}
+    # database=True: the request's slurmdbd connection first, as slurmrestd's
+    # OP_BIND_REQUIRE_SLURMDBD (slurmdbd unreachable: 502 before any ping)
+    return await backend.run(ctx, work, source=slurmdbd.NAME, database=True)

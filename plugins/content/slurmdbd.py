@@ -4,22 +4,23 @@ Each request runs in ONE worker job (``ctx.run_blocking``): inside
 ``as_user(identity.credential, identity.user)`` (an identity without a
 credential is the daemon itself), it opens its own slurmdbd connection
 (restd.native.accounting.Connection), makes its slurmdb_* calls, dumps the
-records with the data_parser descriptions (restd.data_parser.v0040_slurmdb),
-commits only when the whole request succeeded (rolls back otherwise) and
-closes the connection.
+records with the data_parser of the request's version, commits only when
+the whole request succeeded (rolls back otherwise) and closes the connection
+(plugins/content/_backend.py: ``backend.run(..., database=True)``).
 
 Behaviour follows slurmrestd 24.11's openapi/slurmdbd for v0.0.40
 (src/slurmrestd/plugins/openapi/slurmdbd/): the same calls and conditions,
 warnings and error sources (its function names), "nothing changed" answered
 304 without a body. Status codes: Slurm's mapping, except that an access
-refusal (ESLURM_ACCESS_DENIED, ESLURM_USER_ID_MISSING) is 403, not 500, as in
-restd's slurmctld plugin, and restd out of file descriptors is 503.
+refusal (ESLURM_ACCESS_DENIED, ESLURM_USER_ID_MISSING) is 403, not 500, and
+restd out of file descriptors is 503 (one map for both content plugins:
+``backend.http_status``).
 Texts name the call without the connection's heap address that slurmrestd
 shows ("slurmdb_accounts_get() found nothing", not "slurmdb_accounts_get(0x...)"):
 an address tells a client nothing and helps an attacker.
 
 Where restd differs on purpose: requests that change accounting run one at a
-time (see :func:`_run`); DELETE associations without any condition is refused
+time (see ``backend.run``); DELETE associations without any condition is refused
 (422) instead of removing every association; adding a cluster that exists
 leaves it as it is, with a warning (slurmdbd would register it anew, its
 controller address and flags reset); POST associations (and config) change
@@ -42,17 +43,16 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from typing import Any, Callable, Optional
 
-from restd.data_parser import dump as _dump
-from restd.data_parser import parse as _parse
-from restd.data_parser.services import Services
 from restd.data_parser.types import Invalid, to_bool
-from restd.http.messages import Response
-from restd.plugin_api import (OperationSpec, Parameter, PluginUnavailable, RequestFailed,
-                              SlurmInfo)
-from restd.plugins.content import _runner
+from restd.native.slurm_h import (INFINITE, INFINITE64, NO_VAL, PREEMPT_MODE_CANCEL,
+                                  PREEMPT_MODE_GANG, PREEMPT_MODE_OFF, PREEMPT_MODE_REQUEUE,
+                                  PREEMPT_MODE_SUSPEND, SLURMDB_ACCT_FLAG_DELETED,
+                                  SLURMDB_USER_FLAG_DELETED)
+from restd.plugin_api import OperationSpec, Parameter, PluginUnavailable, RequestFailed
+from restd.plugins.content import _backend as backend
+from restd.plugins.content._backend import Worker, invalid_query
 
 log = logging.getLogger(__name__)
 
@@ -62,128 +62,18 @@ PLUGIN_NAME = "Slurm OpenAPI slurmdbd"
 TAG = "slurmdb"
 ACCOUNTING_STORAGE = "accounting_storage/slurmdbd"
 
-# Slurm error numbers (slurm/slurm_errno.h) answered or mapped here.
-SLURM_ERROR = -1
-SLURM_NO_CHANGE_IN_DATA = 1900
-ESLURM_ACCESS_DENIED = 2002
-ESLURM_USER_ID_MISSING = 2010
-ESLURM_DB_CONNECTION = 7000
-ESLURM_REST_INVALID_QUERY = 9000
-ESLURM_REST_FAIL_PARSING = 9001
-ESLURM_DATA_AMBIGUOUS_MODIFY = 9210
-ESLURM_DATA_AMBIGUOUS_QUERY = 9211
-
-# slurmdbd (or the controller) cannot be reached: 502, as slurmrestd answers.
-UNREACHABLE = frozenset({1001, 1002, 1003, 1004, 1800, 1801, 1802, 1803, 1804, 5005,
-                         ESLURM_DB_CONNECTION})
-# MariaDB errors slurmdbd passes on when a name holds characters its tables'
-# character set (latin1 on this cluster; the site's choice) cannot represent: the
-# value matches nothing and cannot be stored. The client's value, not a failure
-# of the daemon: 422 (slurmrestd: 500 "Unknown error 1267").
-DATABASE_VALUE_ERRORS = {
-    1267: "The database cannot compare a value given with its contents (characters "
-          "outside its character set; MariaDB: illegal mix of collations)",
-    1270: "The database cannot compare values given with its contents (MariaDB: "
-          "illegal mix of collations)",
-    1271: "The database cannot compare values given with its contents (MariaDB: "
-          "illegal mix of collations)",
-    1300: "The database cannot read a value given as text of its character set "
-          "(MariaDB: invalid character string)",
-    1366: "The database cannot store a value given (characters outside its character "
-          "set; MariaDB: incorrect string value)",
-    1406: "A value given is too long for the database (MariaDB: data too long)",
-}
-_STATUS = {
-    **dict.fromkeys(DATABASE_VALUE_ERRORS, 422),
-    ESLURM_REST_INVALID_QUERY: 422,
-    ESLURM_REST_FAIL_PARSING: 400,
-    # slurmrestd answers 500: a request naming too much (or nothing) is the client's
-    ESLURM_DATA_AMBIGUOUS_MODIFY: 422,
-    ESLURM_DATA_AMBIGUOUS_QUERY: 422,
-    ESLURM_ACCESS_DENIED: 403,
-    ESLURM_USER_ID_MISSING: 403,
-    5004: 504,  # SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT
-    1005: 511,  # SLURM_PROTOCOL_AUTHENTICATION_ERROR
-}
-
 
 def _not_supported() -> int:
     """ESLURM_NOT_SUPPORTED of the Slurm compiled against (its number moved)."""
-    from restd.native.errors import error_number
-    return error_number("ESLURM_NOT_SUPPORTED")
-
-
-# Refusals of the client's value whose numbers moved between Slurm versions, looked up
-# by name: a cluster name slurmdbd cannot hold (a long one: 24.11 and 26.05) is 422.
-_CLIENT_VALUE_ERRORS = ("ESLURM_INVALID_CLUSTER_NAME",)
-
-
-def _client_value_error(number: int) -> bool:
-    from restd.native.errors import error_number
-    for name in _CLIENT_VALUE_ERRORS:
-        try:
-            if error_number(name) == number:
-                return True
-        except (KeyError, AttributeError):
-            continue
-    return False
-
-
-def http_status(number: int) -> int:
-    if number in UNREACHABLE:
-        return 502
-    if number not in _STATUS and number == _not_supported():
-        return 501  # as restd's slurmctld plugin (slurmrestd: 500)
-    if number not in _STATUS and _client_value_error(number):
-        return 422  # slurmrestd: 500
-    return _STATUS.get(number, 500)
-
-
-# --- libslurm, loaded once -------------------------------------------------------------
-
-class _SlurmdbServices(Services):
-    def strerror(self, number: int) -> str:
-        from restd.native.errors import describe
-        if int(number) in DATABASE_VALUE_ERRORS:
-            return DATABASE_VALUE_ERRORS[int(number)]
-        return describe(int(number))
-
-
-class _Native:
-    def __init__(self):
-        self._lock = threading.Lock()
-        self.config = None
-        self.version = None
-        self.info = SlurmInfo()
-
-    def load(self):
-        if self.version is not None:
-            return self.version
-        with self._lock:
-            if self.version is None:
-                from restd.data_parser.v0040 import V0040
-                from restd.native import accounting, controller, library
-                config = self.config
-                library.load(conf=getattr(config, "slurm_conf", None),
-                             jwt_daemon=bool(getattr(config, "jwt_daemon", False)))
-                major, minor, micro = controller.version()
-                self.info = SlurmInfo(major=str(major), micro=str(micro), minor=str(minor),
-                                      release=f"{major}.{minor}.{micro}",
-                                      cluster=controller.cluster_name() or "",
-                                      accounting_storage=accounting.accounting_storage_type())
-                self.version = V0040.with_services(_SlurmdbServices())
-        return self.version
-
-
-_native = _Native()
+    return backend.error_number("ESLURM_NOT_SUPPORTED")
 
 
 def init(config) -> None:
     """Refuse to serve without accounting_storage/slurmdbd (PluginUnavailable)."""
-    _native.config = config
+    backend.configure(config)
     from restd.native.library import SlurmLoadError
     try:
-        _native.load()
+        backend.load()
     except SlurmLoadError as error:
         # No slurm.conf here (restd --generate-openapi-spec on a build host):
         # the endpoints are declared; requests retry loading and fail with 502.
@@ -199,165 +89,25 @@ def init(config) -> None:
             f"AccountingStorageType={ACCOUNTING_STORAGE}")
 
 
-def slurm_info() -> SlurmInfo:
-    return _native.info
+slurm_info = backend.slurm_info
 
 
-# --- running a request ------------------------------------------------------------------
-
-class _Request:
-    """One request's worker job: its slurmdbd connection, dump and the
-    warnings and errors for the envelope."""
-
-    def __init__(self, db, version, resources):
-        self.db = db
-        self.version = version
-        self.resources = resources  # restd.native.resources.Resources of the request
-        self.warnings: list[dict] = []
-        self.errors: list[dict] = []
-        self._lookups = None
-
-    def warn(self, description: str, source: str) -> None:
-        self.warnings.append({"description": description, "source": source})
-
-    def fail(self, number: int, description: str, source: str,
-             status: Optional[int] = None) -> RequestFailed:
-        return RequestFailed(http_status(number) if status is None else status, description,
-                             error_number=number,
-                             error=self.version.services.strerror(number), source=source)
-
-    def lookups(self):
-        """QOS names and TRES of the database (fetched once per request)."""
-        if self._lookups is None:
-            from restd.data_parser.v0040_slurmdb import Lookups
-            self._lookups = Lookups(qos=self.db.qos_names(), tres=self.db.tres_get())
-        return self._lookups
-
-    def dump(self, type_name: str, value: Any, resolve: bool = False) -> Any:
-        if not resolve:
-            return _dump.dump(self.version, type_name, value, warnings=self.warnings)
-        from restd.data_parser.v0040_slurmdb import lookups
-        with lookups(self.lookups()):
-            return _dump.dump(self.version, type_name, value, warnings=self.warnings)
-
-    def query_list(self, call: str, source: str, fn: Callable[[], list],
-                   ignore_empty: bool = False) -> list:
-        """db_query_list(): the records, a warning when there are none; errors
-        raised (SLURM_NO_CHANGE_IN_DATA too, answered 304)."""
-        from restd.native.errors import SlurmError
-        try:
-            records = fn()
-        except SlurmError as error:
-            if error.number == SLURM_NO_CHANGE_IN_DATA and ignore_empty:
-                self.warn(f"{call}() reports nothing changed", source)
-                return []
-            raise self.fail(error.number, f"{call}() failed", source) from None
-        if not records and not ignore_empty:
-            self.warn(f"{call}() found nothing", source)
-        return records
-
-    def query_rc(self, call: str, source: str, fn: Callable[[], Any]) -> Any:
-        """db_query_rc(): a call returning a code."""
-        from restd.native.errors import SlurmError
-        try:
-            return fn()
-        except SlurmError as error:
-            raise self.fail(error.number, f"{call}() failed", source) from None
-
-    def commit(self, source: str) -> None:
-        from restd.native.errors import SlurmError
-        try:
-            self.db.commit()
-        except SlurmError as error:
-            raise self.fail(error.number,
-                            "slurmdb_connection_commit() failed",
-                            source) from None
+def _cluster() -> str:
+    """The local cluster: the default of conditions that name none."""
+    return backend.slurm_info().cluster
 
 
-_WRITE_LOCK = threading.Lock()
-
-
-def _connection_failure(error, version) -> RequestFailed:
-    """slurmdbd cannot be reached (502), or restd is out of file descriptors (503)."""
-    exhausted = _runner.descriptors_exhausted()
-    if exhausted is not None or error.number in _runner.DESCRIPTORS_EXHAUSTED:
-        return _runner.exhausted_failure(exhausted or error.number, "openapi_get_db_conn")
-    return RequestFailed(http_status(ESLURM_DB_CONNECTION), "Failed to open slurmdbd connection",
-                         error_number=ESLURM_DB_CONNECTION,
-                         error=version.services.strerror(ESLURM_DB_CONNECTION),
-                         source="openapi_get_db_conn")
-
-
-async def _run(ctx, work: Callable[[_Request], Any]) -> Any:
-    """``work(request)`` in one worker job, as the request's identity, with a
-    slurmdbd connection of its own (plugins/content/_runner.py: the request's
-    resources are closed there). A RequestFailed with SLURM_NO_CHANGE_IN_DATA
-    is answered 304 without a body.
-
-    Requests that change accounting (every method but GET) run one at a time:
-    slurmdbd 22.05 keeps each connection's changes in an open transaction until
-    the commit, and two such transactions adding and removing associations at
-    once can leave the association tree (lft/rgt) inconsistent."""
-    lock = _WRITE_LOCK if ctx.request.method.upper() != "GET" else None
-
-    def job(resources):
-        from restd.native import accounting
-        from restd.native.errors import SlurmError
-        version = _native.load()
-        state = None
-
-        def connect_and_work():
-            nonlocal state
-            try:
-                connection = accounting.Connection(resources)
-            except SlurmError as error:
-                raise _connection_failure(error, version) from None
-            # closed here, before the lock is released (committed or rolled back)
-            with resources.closing(connection) as db:
-                state = _Request(db, version, resources)
-                return work(state)
-
-        try:
-            if lock is None:
-                result = connect_and_work()
-            else:
-                with lock:
-                    result = connect_and_work()
-            return state, result, None
-        except RequestFailed as failure:
-            return state, None, failure
-
-    state, result, failure = await _runner.run(ctx, job, load=_native.load, source=NAME)
-    if state is not None:
-        ctx.warnings.extend(state.warnings)
-        ctx.errors.extend(state.errors)
-    if failure is not None:
-        if failure.entry["error_number"] == SLURM_NO_CHANGE_IN_DATA:
-            return Response(304)
-        raise failure
-    return result
+async def _run(ctx, work: Callable[[Worker], Any]) -> Any:
+    """``work(worker)`` in one worker job, as the request's identity, on a slurmdbd
+    connection of its own; requests that change accounting one at a time."""
+    return await backend.run(ctx, work, source=NAME, database=True)
 
 
 # --- request parsing --------------------------------------------------------------------
 
-def _invalid_query(description: str, source: str) -> RequestFailed:
-    return RequestFailed(422, description, error_number=ESLURM_REST_INVALID_QUERY,
-                         error="Query empty or not RFC7320 compliant", source=source)
-
-
-def _parse_body(ctx, type_name: str) -> Any:
+def _parse_body(ctx, kind: str) -> Any:
     """Parse the request body; parse errors answer 422 with every error."""
-    from restd.data_parser.v0040 import V0040
-    if ctx.body is None:
-        raise RequestFailed(400, "Request body is required", error_number=ESLURM_REST_FAIL_PARSING,
-                            error="Failure during parsing", source="#/")
-    result = _parse.parse(V0040, type_name, ctx.body, fast="fast" in ctx.data_parser.flags)
-    for entry in result.warnings:
-        ctx.warning(entry["description"], entry["source"])
-    if result.errors:
-        ctx.errors.extend(result.errors[1:])
-        raise result.refusal()
-    return result.value
+    return backend.parse_body(ctx, kind, backend.require_body(ctx))
 
 
 def _values(value) -> list:
@@ -369,8 +119,8 @@ def q_bool(value, name):
         return all(to_bool(item, None, f"#/{name}") if item is not True else True
                    for item in _values(value))
     except Invalid:
-        raise _invalid_query(f"Unable to parse {name}: expected a boolean but got "
-                             f"{value!r}", f"#/{name}") from None
+        raise invalid_query(f"Unable to parse {name}: expected a boolean but got "
+                            f"{value!r}", f"#/{name}") from None
 
 
 # slurmdbd 22.05 writes list filters into its SQL between single quotes without
@@ -383,8 +133,8 @@ def _checked_name(text: str, name: str, source: str) -> str:
     """A name sent to slurmdbd as a filter, refused (422 naming ``source``) when
     no Slurm name can hold it and it would change slurmdbd's SQL."""
     if _UNSAFE_IN_FILTER.search(text):
-        raise _invalid_query(f"Unable to parse {name}: {text!r} has a character no "
-                             f"Slurm name has (quote, backslash or control)", source)
+        raise invalid_query(f"Unable to parse {name}: {text!r} has a character no "
+                            f"Slurm name has (quote, backslash or control)", source)
     return text
 
 
@@ -397,8 +147,8 @@ def q_csv(value, name):
     out = []
     for item in _values(value):
         if item is True:
-            raise _invalid_query(f"Unable to parse {name}: expected a list of names",
-                                 f"#/{name}")
+            raise invalid_query(f"Unable to parse {name}: expected a list of names",
+                                f"#/{name}")
         out.extend(part.strip() for part in str(item).split(",") if part.strip())
     for part in out:
         _checked_name(part, name, f"#/{name}")
@@ -411,19 +161,19 @@ def q_ids(value, name):
     items = q_csv(value, name)
     for item in items:
         if not item.isdecimal() or int(item) >= NO_VAL:
-            raise _invalid_query(f"Unable to parse {name}: {item!r} is not an id",
-                                 f"#/{name}")
+            raise invalid_query(f"Unable to parse {name}: {item!r} is not an id",
+                                f"#/{name}")
     return items
 
 
-def q_time(value, name):
-    from restd.data_parser.v0040 import _parse_timestamp
-    try:
-        return int(_parse_timestamp(value if not isinstance(value, list) else value[-1],
-                                    None, f"#/{name}"))
-    except (Invalid, ValueError, TypeError):
-        raise _invalid_query(f"Unable to parse {name}: invalid time {value!r}",
-                             f"#/{name}") from None
+def q_time(value, name, ctx):
+    """A time as the request's data_parser version reads a TIMESTAMP."""
+    result = backend.parse_value(ctx, "TIMESTAMP",
+                                 value if not isinstance(value, list) else value[-1],
+                                 f"#/{name}")
+    if result.errors:
+        raise invalid_query(f"Unable to parse {name}: invalid time {value!r}", f"#/{name}")
+    return int(result.value)
 
 
 ADMIN_LEVELS = {"not set": 0, "none": 1, "operator": 2, "administrator": 3}
@@ -432,8 +182,8 @@ ADMIN_LEVELS = {"not set": 0, "none": 1, "operator": 2, "administrator": 3}
 def q_admin_level(value, name):
     text = str(_values(value)[-1]).strip().lower()
     if text not in ADMIN_LEVELS:
-        raise _invalid_query(f"Unable to parse {name}: unknown administrator level "
-                             f"{value!r}", f"#/{name}")
+        raise invalid_query(f"Unable to parse {name}: unknown administrator level "
+                            f"{value!r}", f"#/{name}")
     return ADMIN_LEVELS[text]
 
 
@@ -446,7 +196,8 @@ def _query(ctx, table: dict[str, Callable], source: str) -> dict[str, Any]:
         if convert is None:
             ctx.warning(f"Ignoring unknown query parameter {name}", f"#/{name}")
             continue
-        out[name] = convert(value, name)
+        # q_time reads with the request's data_parser version
+        out[name] = convert(value, name, ctx) if convert is q_time else convert(value, name)
     return out
 
 
@@ -467,11 +218,11 @@ def _account_flags(query: dict) -> list[str]:
 async def get_accounts(ctx):
     query = _query(ctx, ACCOUNTS_QUERY, "op_handler_accounts")
 
-    def work(req: _Request):
-        accounts = req.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
-                                  req.db.accounts_get(descriptions=query.get("description"),
+    def work(worker: Worker):
+        accounts = worker.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
+                                     worker.db.accounts_get(descriptions=query.get("description"),
                                                       flags=_account_flags(query)))
-        return {"accounts": req.dump("ACCOUNT_LIST", accounts)}
+        return {"accounts": worker.dump("ACCOUNT_LIST", accounts)}
     return await _run(ctx, work)
 
 
@@ -479,11 +230,11 @@ async def get_account(ctx):
     query = _query(ctx, ACCOUNT_QUERY, "op_handler_account")
     name = _path_name(ctx, "account_name")
 
-    def work(req: _Request):
-        accounts = req.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
-                                  req.db.accounts_get(names=[name],
+    def work(worker: Worker):
+        accounts = worker.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
+                                     worker.db.accounts_get(names=[name],
                                                       flags=_account_flags(query)))
-        return {"accounts": req.dump("ACCOUNT_LIST", accounts)}
+        return {"accounts": worker.dump("ACCOUNT_LIST", accounts)}
     return await _run(ctx, work)
 
 
@@ -493,58 +244,59 @@ async def post_accounts(ctx):
     body = _parse_body(ctx, "OPENAPI_ACCOUNTS_RESP")
     accounts = body.get("response") or []
 
-    def work(req: _Request):
+    def work(worker: Worker):
         for account in accounts:
-            _update_account(req, account)
+            _update_account(worker, account)
         if accounts:
-            req.commit("update_accounts")
+            worker.commit("update_accounts")
         return {}
     return await _run(ctx, work)
 
 
-def _update_account(req: _Request, account: dict) -> None:
+def _update_account(worker: Worker, account: dict) -> None:
     """_foreach_update_acct()."""
     source = "_foreach_update_acct"
     name = account["name"]
-    existing = req.query_list(
+    existing = worker.query_list(
         "slurmdb_accounts_get", source,
-        lambda: req.db.accounts_get(names=[name], flags=["with_coords"]), ignore_empty=True)
+        lambda: worker.db.accounts_get(names=[name], flags=["with_coords"]), ignore_empty=True)
     if account.get("assoc_list"):
-        req.warn("Account associations ignored. They must be set via the associations "
-                 "end point.", source)
-    if int(account.get("flags") or 0) & 0x1:
-        req.warn("Ignoring request to set flag: DELETED", source)
+        worker.warn("Account associations ignored. They must be set via the associations "
+                    "end point.", source)
+    if int(account.get("flags") or 0) & SLURMDB_ACCT_FLAG_DELETED:
+        worker.warn("Ignoring request to set flag: DELETED", source)
     wanted = [c["name"] for c in account.get("coordinators") or () if c.get("name")]
     if not existing:
-        req.query_rc("slurmdb_accounts_add", source, lambda: req.db.accounts_add([account]))
+        worker.query_rc("slurmdb_accounts_add", source, lambda: worker.db.accounts_add([account]))
         current = []
     elif len(existing) > 1:
-        raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY, "ambiguous account modify request",
-                       source)
+        raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_MODIFY,
+                          "ambiguous account modify request",
+                          source)
     else:
-        req.query_list("slurmdb_accounts_modify", source,
-                       lambda: req.db.accounts_modify([name], account), ignore_empty=True)
+        worker.query_list("slurmdb_accounts_modify", source,
+                          lambda: worker.db.accounts_modify([name], account), ignore_empty=True)
         current = [c["name"] for c in existing[0]["coordinators"]]
     for user in wanted:
         if user.lower() not in {c.lower() for c in current}:
-            req.query_rc("slurmdb_coord_add", "_foreach_add_acct_coord",
-                         lambda: req.db.coord_add([name], [user]))
+            worker.query_rc("slurmdb_coord_add", "_foreach_add_acct_coord",
+                            lambda: worker.db.coord_add([name], [user]))
     if existing and account.get("coordinators") is not None:
         for user in current:
             if user.lower() not in {c.lower() for c in wanted}:
-                req.query_list("slurmdb_coord_remove", "_foreach_rm_acct_coord",
-                               lambda: req.db.coord_remove([name], [user]))
+                worker.query_list("slurmdb_coord_remove", "_foreach_rm_acct_coord",
+                                  lambda: worker.db.coord_remove([name], [user]))
 
 
 async def delete_account(ctx):
     name = _path_name(ctx, "account_name")
 
-    def work(req: _Request):
-        removed = req.query_list("slurmdb_accounts_remove", "_delete_account",
-                                 lambda: req.db.accounts_remove([name]))
+    def work(worker: Worker):
+        removed = worker.query_list("slurmdb_accounts_remove", "_delete_account",
+                                    lambda: worker.db.accounts_remove([name]))
         if removed:
-            req.commit("_delete_account")
-        return {"removed_accounts": req.dump("STRING_LIST", removed)}
+            worker.commit("_delete_account")
+        return {"removed_accounts": worker.dump("STRING_LIST", removed)}
     return await _run(ctx, work)
 
 
@@ -555,8 +307,8 @@ async def post_accounts_association(ctx):
     existing accounts); the answer lists what was added, as sacctmgr words it."""
     parse_body = _parse_body_lookups(ctx, "OPENAPI_ACCOUNTS_ADD_COND_RESP")
 
-    def work(req: _Request):
-        return _add_accounts_association(req, parse_body(req))
+    def work(worker: Worker):
+        return _add_accounts_association(worker, parse_body(worker))
     return await _run(ctx, work)
 
 
@@ -566,21 +318,22 @@ def _assoc_settings(cond: dict) -> dict:
             and v != "" and not (k == "shares_raw" and v == 0) and k != "parent_acct"}
 
 
-def _add_accounts_association(req: _Request, body: dict) -> dict:
+def _add_accounts_association(worker: Worker, body: dict) -> dict:
     source = "_add_accounts_association"
     cond = body.get("add_assoc") or {}
     account = body.get("acct") or {}
     names = list(cond.get("acct_list") or [])
     if not names:
-        raise req.fail(ESLURM_DATA_AMBIGUOUS_QUERY, "Need name of account(s) to add", source)
-    clusters = list(cond.get("cluster_list") or []) or [_native.info.cluster]
+        raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_QUERY,
+                          "Need name of account(s) to add", source)
+    clusters = list(cond.get("cluster_list") or []) or [_cluster()]
     parent = (cond.get("assoc") or {}).get("parent_acct") or "root"
     settings = _assoc_settings(cond)
-    existing = {a["name"] for a in req.query_list(
-        "slurmdb_accounts_get", source, lambda: req.db.accounts_get(names=names),
+    existing = {a["name"] for a in worker.query_list(
+        "slurmdb_accounts_get", source, lambda: worker.db.accounts_get(names=names),
         ignore_empty=True)}
-    base = {(a["acct"], a["cluster"]) for a in req.query_list(
-        "slurmdb_associations_get", source, lambda: req.db.associations_get(
+    base = {(a["acct"], a["cluster"]) for a in worker.query_list(
+        "slurmdb_associations_get", source, lambda: worker.db.associations_get(
             {"acct_list": [*names, parent], "cluster_list": clusters, "user_list": [""]}),
         ignore_empty=True) if not a["user"]}
     new_accounts, new_assocs, lines = [], [], []
@@ -590,8 +343,9 @@ def _add_accounts_association(req: _Request, body: dict) -> dict:
             if (name, cluster) in base:
                 continue
             if (parent, cluster) not in base:
-                raise req.fail(ESLURM_REST_INVALID_QUERY, f"Parent account '{parent}' "
-                               f"doesn't exist on cluster {cluster}", source)
+                raise worker.fail(backend.ESLURM_REST_INVALID_QUERY,
+                                  f"Parent account '{parent}' "
+                                  f"doesn't exist on cluster {cluster}", source)
             assocs.append({"acct": name, "cluster": cluster, "parent_acct": parent,
                            "shares_raw": (cond.get("assoc") or {}).get("shares_raw") or 1,
                            **settings})
@@ -604,14 +358,14 @@ def _add_accounts_association(req: _Request, body: dict) -> dict:
         else:
             new_assocs.extend(assocs)
     if not new_accounts and not new_assocs:
-        raise req.fail(SLURM_NO_CHANGE_IN_DATA, "Nothing new added", source)
+        raise worker.fail(backend.SLURM_NO_CHANGE_IN_DATA, "Nothing new added", source)
     if new_accounts:
-        req.query_rc("slurmdb_accounts_add", source,
-                     lambda: req.db.accounts_add(new_accounts))
+        worker.query_rc("slurmdb_accounts_add", source,
+                        lambda: worker.db.accounts_add(new_accounts))
     if new_assocs:
-        req.query_rc("slurmdb_associations_add", source,
-                     lambda: req.db.associations_add(new_assocs))
-    req.commit(source)
+        worker.query_rc("slurmdb_associations_add", source,
+                        lambda: worker.db.associations_add(new_assocs))
+    worker.commit(source)
     text = ""
     if new_accounts:
         text += " Adding Account(s)\n" + "".join(f"  {a['name']}\n" for a in new_accounts)
@@ -639,10 +393,10 @@ def _user_options(query: dict) -> dict:
 async def get_users(ctx):
     query = _query(ctx, USERS_QUERY, "op_handler_users")
 
-    def work(req: _Request):
-        users = req.query_list("slurmdb_users_get", "_dump_users",
-                               lambda: req.db.users_get(**_user_options(query)))
-        return {"users": req.dump("USER_LIST", users)}
+    def work(worker: Worker):
+        users = worker.query_list("slurmdb_users_get", "_dump_users",
+                                  lambda: worker.db.users_get(**_user_options(query)))
+        return {"users": worker.dump("USER_LIST", users)}
     return await _run(ctx, work)
 
 
@@ -650,48 +404,47 @@ async def get_user(ctx):
     query = _query(ctx, USER_QUERY, "op_handler_user")
     name = _path_name(ctx, "name")
 
-    def work(req: _Request):
-        users = req.query_list("slurmdb_users_get", "_dump_users",
-                               lambda: req.db.users_get([name], **_user_options(query)))
-        return {"users": req.dump("USER_LIST", users)}
+    def work(worker: Worker):
+        users = worker.query_list("slurmdb_users_get", "_dump_users",
+                                  lambda: worker.db.users_get([name], **_user_options(query)))
+        return {"users": worker.dump("USER_LIST", users)}
     return await _run(ctx, work)
 
 
-def _update_user(req: _Request, user: dict) -> None:
+def _update_user(worker: Worker, user: dict) -> None:
     """_foreach_update_user(): add the user, or modify it when it exists; with
     ``old_name``, rename the user old_name to name (and modify it)."""
     source = "_foreach_update_user"
 
     def users_named(name: str) -> list:
-        return req.query_list("slurmdb_users_get", source,
-                              lambda: req.db.users_get([name], with_deleted=True),
-                              ignore_empty=True)
+        return worker.query_list("slurmdb_users_get", source,
+                                 lambda: worker.db.users_get([name], with_deleted=True),
+                                 ignore_empty=True)
     old_name = user.get("old_name") or None  # "": no rename asked (as Slurm)
     if old_name:
         if not users_named(old_name):
             # Slurm's error number; a missing user is 404 (Slurm: 500)
-            raise RequestFailed(404, f"Unable to rename non-existant user {old_name} to "
-                                f"{user['name']}", error_number=ESLURM_USER_ID_MISSING,
-                                error=req.version.services.strerror(ESLURM_USER_ID_MISSING),
-                                source=source)
+            raise worker.fail(backend.ESLURM_USER_ID_MISSING,
+                              f"Unable to rename non-existant user {old_name} to "
+                              f"{user['name']}", source, status=404)
         if users_named(user["name"]):
             # a name taken is a conflict, 409 (Slurm: 500)
-            raise RequestFailed(409, f"Unable to rename user {old_name} to existing "
-                                f"{user['name']}", error_number=ESLURM_DATA_AMBIGUOUS_MODIFY,
-                                error=req.version.services.strerror(
-                                    ESLURM_DATA_AMBIGUOUS_MODIFY), source=source)
+            raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_MODIFY,
+                              f"Unable to rename user {old_name} to existing {user['name']}",
+                              source, status=409)
         existing = [{"name": old_name}]
     else:
         existing = users_named(user["name"])
     if len(existing) > 1:
-        raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY, "ambiguous user modify request", source)
+        raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_MODIFY,
+                          "ambiguous user modify request", source)
     if user.get("assoc_list"):
-        req.warn(f"User {user['name']} associations list ignored. They must be set via the "
-                 f"associations end point.", source)
+        worker.warn(f"User {user['name']} associations list ignored. They must be set via the "
+                    f"associations end point.", source)
         user["assoc_list"] = None
     if user.get("coord_accts"):
-        req.warn(f"User {user['name']} coordinators list ignored. They must be set via the "
-                 f"coordinators or accounts end point.", source)
+        worker.warn(f"User {user['name']} coordinators list ignored. They must be set via the "
+                    f"coordinators or accounts end point.", source)
         user["coord_accts"] = None
     if user.get("default_wckey"):
         wckeys = list(user.get("wckey_list") or [])
@@ -700,36 +453,36 @@ def _update_user(req: _Request, user: dict) -> None:
             w["is_def"] = 1 if w is key else 0
         if key is None:
             wckeys.append({"name": user["default_wckey"], "user": user["name"],
-                           "cluster": _native.info.cluster, "is_def": 1})
+                           "cluster": _cluster(), "is_def": 1})
         user["wckey_list"] = wckeys
-    if int(user.get("flags") or 0) & 0x1:
-        req.warn("Ignoring request to set flag: DELETED", source)
+    if int(user.get("flags") or 0) & SLURMDB_USER_FLAG_DELETED:
+        worker.warn("Ignoring request to set flag: DELETED", source)
     if not existing:
-        req.query_rc("slurmdb_users_add", source, lambda: req.db.users_add([user]))
+        worker.query_rc("slurmdb_users_add", source, lambda: worker.db.users_add([user]))
     elif old_name:
         # the rename alone, then the rest under the new name: given both,
         # slurmdbd 22.05 looks the default account up by the old name after
         # renaming, fails, and keeps neither
-        req.query_list("slurmdb_users_modify", source,
-                       lambda: req.db.users_modify([old_name], {}, new_name=user["name"]))
+        worker.query_list("slurmdb_users_modify", source,
+                          lambda: worker.db.users_modify([old_name], {}, new_name=user["name"]))
         if user.get("admin_level") or user.get("default_acct") or user.get("default_wckey"):
-            req.query_list("slurmdb_users_modify", source,
-                           lambda: req.db.users_modify([user["name"]], user),
-                           ignore_empty=True)
+            worker.query_list("slurmdb_users_modify", source,
+                              lambda: worker.db.users_modify([user["name"]], user),
+                              ignore_empty=True)
     else:
-        req.query_list("slurmdb_users_modify", source,
-                       lambda: req.db.users_modify([user["name"]], user), ignore_empty=True)
+        worker.query_list("slurmdb_users_modify", source,
+                          lambda: worker.db.users_modify([user["name"]], user), ignore_empty=True)
 
 
 async def post_users(ctx):
     body = _parse_body(ctx, "OPENAPI_USERS_RESP")
     users = body.get("response") or []
 
-    def work(req: _Request):
+    def work(worker: Worker):
         for user in users:
-            _update_user(req, user)
+            _update_user(worker, user)
         if users:
-            req.commit("update_users")
+            worker.commit("update_users")
         return {}
     return await _run(ctx, work)
 
@@ -737,11 +490,11 @@ async def post_users(ctx):
 async def delete_user(ctx):
     name = _path_name(ctx, "name")
 
-    def work(req: _Request):
-        removed = req.query_list("slurmdb_users_remove", "_delete_user",
-                                 lambda: req.db.users_remove([name]))
-        req.commit("_delete_user")
-        return {"removed_users": req.dump("STRING_LIST", removed)}
+    def work(worker: Worker):
+        removed = worker.query_list("slurmdb_users_remove", "_delete_user",
+                                    lambda: worker.db.users_remove([name]))
+        worker.commit("_delete_user")
+        return {"removed_users": worker.dump("STRING_LIST", removed)}
     return await _run(ctx, work)
 
 
@@ -754,34 +507,15 @@ async def post_users_association(ctx):
            "op_handler_users_association")
     body = _parse_body_lookups(ctx, "OPENAPI_USERS_ADD_COND_RESP")
 
-    def work(req: _Request):
-        return _add_users_association(req, body)
+    def work(worker: Worker):
+        return _add_users_association(worker, body)
     return await _run(ctx, work)
 
 
-def _parse_body_lookups(ctx, type_name: str):
+def _parse_body_lookups(ctx, kind: str):
     """Bodies with QOS names or TRES need the database's lists: parsed in the
-    worker job. Returns a function of the request."""
-    return lambda req: _parse_in_job(ctx, req, type_name)
-
-
-def _parse_in_job(ctx, req: _Request, type_name: str):
-    from restd.data_parser.v0040_slurmdb import lookups
-    if ctx.body is None:
-        raise RequestFailed(400, "Request body is required",
-                            error_number=ESLURM_REST_FAIL_PARSING,
-                            error="Failure during parsing", source="#/")
-    with lookups(req.lookups()):
-        result = _parse.parse(req.version, type_name, ctx.body,
-                              fast="fast" in ctx.data_parser.flags)
-    req.warnings.extend(result.warnings)
-    if result.errors:
-        for entry in result.errors:
-            if not entry.get("error") and entry.get("error_number"):
-                entry["error"] = req.version.services.strerror(entry["error_number"])
-        req.errors.extend(result.errors[1:])
-        raise result.refusal()
-    return result.value
+    worker job. Returns a function of the worker."""
+    return lambda worker: worker.parse_body(kind)
 
 
 _ASSOC_SET_MEMBERS = ("comment", "def_qos_id", "grp_jobs", "grp_jobs_accrue",
@@ -792,9 +526,9 @@ _ASSOC_SET_MEMBERS = ("comment", "def_qos_id", "grp_jobs", "grp_jobs_accrue",
                       "qos_list", "shares_raw")
 
 
-def _add_users_association(req: _Request, parse_body) -> dict:
+def _add_users_association(worker: Worker, parse_body) -> dict:
     source = "_add_users_association"
-    body = parse_body(req)
+    body = parse_body(worker)
     cond = body.get("add_assoc") or {}
     user = body.get("user") or {}
     accounts = list(cond.get("acct_list") or [])
@@ -804,24 +538,25 @@ def _add_users_association(req: _Request, parse_body) -> dict:
     if user.get("default_wckey") and not wckeys:
         wckeys = [user["default_wckey"]]
     if not accounts and not wckeys:
-        raise req.fail(ESLURM_DATA_AMBIGUOUS_QUERY, "Need name of account(s) or wckey(s) "
-                       "to add", source)
-    clusters = list(cond.get("cluster_list") or []) or [_native.info.cluster]
+        raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_QUERY,
+                          "Need name of account(s) or wckey(s) "
+                          "to add", source)
+    clusters = list(cond.get("cluster_list") or []) or [_cluster()]
     partitions = list(cond.get("partition_list") or []) or [None]
     settings = _assoc_settings(cond)
     # an account without an association on a cluster gets no user there (as
     # slurmdbd 24.11's add_cond: the reference's db_add_user answers 304)
-    base = {(a["acct"], a["cluster"]) for a in req.query_list(
-        "slurmdb_associations_get", source, lambda: req.db.associations_get(
+    base = {(a["acct"], a["cluster"]) for a in worker.query_list(
+        "slurmdb_associations_get", source, lambda: worker.db.associations_get(
             {"acct_list": accounts, "cluster_list": clusters, "user_list": [""]}),
         ignore_empty=True) if not a["user"]} if accounts else set()
     default_acct = user.get("default_acct") or (accounts[0] if accounts else None)
     default_wckey = user.get("default_wckey") or (wckeys[0] if wckeys else None)
     added = []
     for name in cond.get("user_list") or []:
-        existing = req.query_list("slurmdb_users_get", source,
-                                  lambda: req.db.users_get([name], with_assocs=True),
-                                  ignore_empty=True)
+        existing = worker.query_list("slurmdb_users_get", source,
+                                     lambda: worker.db.users_get([name], with_assocs=True),
+                                     ignore_empty=True)
         have = {(a["acct"], a["cluster"], a["partition"])
                 for u in existing for a in u["assoc_list"]}
         assocs = [{"user": name, "acct": acct, "cluster": cluster, "partition": partition,
@@ -837,19 +572,19 @@ def _add_users_association(req: _Request, parse_body) -> dict:
                       "wckey_list": [{"name": w, "cluster": c, "user": name,
                                       "is_def": int(w == default_wckey)}
                                      for w in wckeys for c in clusters]}
-            req.query_rc("slurmdb_users_add", source, lambda: req.db.users_add([record]))
+            worker.query_rc("slurmdb_users_add", source, lambda: worker.db.users_add([record]))
             if not assocs:
                 added.append(f"  U = {name:<9}")
         elif assocs:
-            req.query_rc("slurmdb_associations_add", source,
-                         lambda: req.db.associations_add(assocs))
+            worker.query_rc("slurmdb_associations_add", source,
+                            lambda: worker.db.associations_add(assocs))
         for assoc in assocs:
             added.append(f"  U = {name:<9} A = {assoc['acct']:<10} C = "
                          f"{assoc['cluster']:<10}"
                          + (f" P = {assoc['partition']}" if assoc["partition"] else ""))
     if not added:
-        raise req.fail(SLURM_NO_CHANGE_IN_DATA, "Nothing added", source)
-    req.commit(source)
+        raise worker.fail(backend.SLURM_NO_CHANGE_IN_DATA, "Nothing added", source)
+    worker.commit(source)
     return {"added_users": " Associations =\n" + "\n".join(added) + "\n"}
 
 
@@ -868,16 +603,16 @@ _ASSOC_FLAGS = ("only_defaults", "with_usage", "with_deleted", "with_raw_qos",
                 "with_sub_accts", "without_parent_info", "without_parent_limits")
 
 
-def _assoc_cond(req: _Request, query: dict) -> dict:
+def _assoc_cond(worker: Worker, query: dict) -> dict:
     cond: dict[str, Any] = {member: query[name] for name, member in _ASSOC_LISTS.items()
                             if name in query}
     for name, member in (("qos", "qos_list"), ("default_qos", "def_qos_id_list")):
         if name in query:
             ids = []
             for qos in query[name]:
-                qos_id = int(qos) if qos.isdecimal() else req.lookups().qos_id(qos)
+                qos_id = int(qos) if qos.isdecimal() else worker.lookups().qos_id(qos)
                 if qos_id is None:
-                    raise _invalid_query(f"Unable to resolve QOS: {qos}", f"#/{name}")
+                    raise invalid_query(f"Unable to resolve QOS: {qos}", f"#/{name}")
                 ids.append(str(qos_id))
             cond[member] = ids
     for name in ("usage_start", "usage_end"):
@@ -890,14 +625,15 @@ def _assoc_cond(req: _Request, query: dict) -> dict:
 async def get_associations(ctx, only_one: bool = False):
     query = _query(ctx, ASSOC_QUERY, "op_handler_associations")
 
-    def work(req: _Request):
-        cond = _assoc_cond(req, query)
-        assocs = req.query_list("slurmdb_associations_get", "_dump_assoc_cond",
-                                lambda: req.db.associations_get(cond))
+    def work(worker: Worker):
+        cond = _assoc_cond(worker, query)
+        assocs = worker.query_list("slurmdb_associations_get", "_dump_assoc_cond",
+                                   lambda: worker.db.associations_get(cond))
         if only_one and len(assocs) > 1:
-            raise req.fail(ESLURM_DATA_AMBIGUOUS_QUERY, "Ambiguous request: More than 1 "
-                           "association would have been dumped.", "_dump_assoc_cond")
-        return {"associations": req.dump("ASSOC_LIST", assocs, resolve=True)}
+            raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_QUERY,
+                              "Ambiguous request: More than 1 "
+                              "association would have been dumped.", "_dump_assoc_cond")
+        return {"associations": worker.dump("ASSOC_LIST", assocs, lookups=True)}
     return await _run(ctx, work)
 
 
@@ -917,21 +653,22 @@ async def delete_associations(ctx, only_one: bool = False):
     if not any(name in query for name in _ASSOC_LISTS) and \
             not any(name in query for name in ("qos", "default_qos")):
         # slurmdbd would take an empty condition as "every association"
-        raise _invalid_query("Refusing to delete associations without a condition "
-                             "(account, cluster, id, partition, user, ...)",
+        raise invalid_query("Refusing to delete associations without a condition "
+                            "(account, cluster, id, partition, user, ...)",
                              "op_handler_associations")
 
-    def work(req: _Request):
-        cond = _assoc_cond(req, query)
-        removed = req.query_list("slurmdb_associations_remove", "_delete_assoc",
-                                 lambda: req.db.associations_remove(cond))
+    def work(worker: Worker):
+        cond = _assoc_cond(worker, query)
+        removed = worker.query_list("slurmdb_associations_remove", "_delete_assoc",
+                                    lambda: worker.db.associations_remove(cond))
         if only_one and len(removed) > 1:
             # not committed: the removal is rolled back
-            raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY, "ambiguous request: More than 1 "
-                           "association would have been deleted.", "_delete_assoc")
+            raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_MODIFY,
+                              "ambiguous request: More than 1 "
+                              "association would have been deleted.", "_delete_assoc")
         if removed:
-            req.commit("_delete_assoc")
-        return {"removed_associations": req.dump("STRING_LIST", removed)}
+            worker.commit("_delete_assoc")
+        return {"removed_associations": worker.dump("STRING_LIST", removed)}
     return await _run(ctx, work)
 
 
@@ -940,11 +677,11 @@ async def post_associations(ctx):
     the limits of the existing ones."""
     parse_body = _parse_body_lookups(ctx, "OPENAPI_ASSOCS_RESP")
 
-    def work(req: _Request):
-        assocs = parse_body(req).get("response") or []
-        _update_associations(req, assocs)
+    def work(worker: Worker):
+        assocs = parse_body(worker).get("response") or []
+        _update_associations(worker, assocs)
         if assocs:
-            req.commit("update_associations")
+            worker.commit("update_associations")
         return {}
     return await _run(ctx, work)
 
@@ -980,9 +717,8 @@ def _tres_counts(string: Optional[str]) -> list[tuple[int, int]]:
 _ASSOC_U32_LIMITS = ("grp_jobs", "grp_jobs_accrue", "grp_submit_jobs", "grp_wall", "max_jobs",
                      "max_jobs_accrue", "max_submit_jobs", "max_wall_pj", "min_prio_thresh",
                      "priority")
-NO_VAL = 0xFFFFFFFE  # slurm.h: a uint32_t not set (in a modify: no change)
-INFINITE64 = 0xFFFFFFFFFFFFFFFF  # slurm.h: a TRES count of INFINITE64 removes the limit
-INFINITE = 0xFFFFFFFF  # slurm.h: unlimited (in a modify: clear the limit)
+# In a modify, NO_VAL (slurm.h: a uint32_t not set) is no change, INFINITE (unlimited)
+# clears the limit, and a TRES count of INFINITE64 removes the limit.
 
 
 def _assoc_changes(current: dict, wanted: dict) -> dict:
@@ -1018,7 +754,7 @@ def _assoc_changes(current: dict, wanted: dict) -> dict:
     return changes
 
 
-def _update_associations(req: _Request, assocs: list) -> None:
+def _update_associations(worker: Worker, assocs: list) -> None:
     """update_associations(): add the associations that do not exist, set the
     others to what is given (:func:`_assoc_changes`: a new parent moves the
     association; a TRES limit given replaces the current one, removing its
@@ -1029,25 +765,25 @@ def _update_associations(req: _Request, assocs: list) -> None:
             assoc.pop("parent_acct", None)
         # slurmdbd takes an empty list as a wildcard: "" for what is not set
         key = {"acct_list": [assoc.get("acct") or ""],
-               "cluster_list": [assoc.get("cluster") or _native.info.cluster],
+               "cluster_list": [assoc.get("cluster") or _cluster()],
                "user_list": [assoc.get("user") or ""],
                "partition_list": [assoc.get("partition") or ""]}
-        existing = req.query_list("slurmdb_associations_get", source,
-                                  lambda: req.db.associations_get(key), ignore_empty=True)
+        existing = worker.query_list("slurmdb_associations_get", source,
+                                     lambda: worker.db.associations_get(key), ignore_empty=True)
         if len(existing) > 1:
-            raise req.fail(ESLURM_DATA_AMBIGUOUS_MODIFY,
-                           "ambiguous association modify request", source)
+            raise worker.fail(backend.ESLURM_DATA_AMBIGUOUS_MODIFY,
+                              "ambiguous association modify request", source)
         if existing:
             changes = _assoc_changes(existing[0], assoc)
             if changes:
-                req.query_list("slurmdb_associations_modify", source,
-                               lambda: req.db.associations_modify(key, changes),
-                               ignore_empty=True)
+                worker.query_list("slurmdb_associations_modify", source,
+                                  lambda: worker.db.associations_modify(key, changes),
+                                  ignore_empty=True)
             continue
         if not assoc.get("cluster"):
-            assoc["cluster"] = _native.info.cluster
-        req.query_rc("slurmdb_associations_add", source,
-                     lambda: req.db.associations_add([assoc]))
+            assoc["cluster"] = _cluster()
+        worker.query_rc("slurmdb_associations_add", source,
+                        lambda: worker.db.associations_add([assoc]))
 
 
 # --- clusters ---------------------------------------------------------------------------
@@ -1063,8 +799,8 @@ def q_names(table: dict):
         bits = 0
         for item in q_csv(value, name):
             if item.upper() not in {k.upper(): v for k, v in table.items()}:
-                raise _invalid_query(f"Unable to parse {name}: unknown value {item!r}",
-                                     f"#/{name}")
+                raise invalid_query(f"Unable to parse {name}: unknown value {item!r}",
+                                    f"#/{name}")
             bits |= {k.upper(): v for k, v in table.items()}[item.upper()]
         return bits
     return convert
@@ -1092,10 +828,10 @@ async def get_clusters(ctx):
                    "op_handler_clusters")
     query.pop("update_time", None)
 
-    def work(req: _Request):
-        clusters = req.query_list("slurmdb_clusters_get", "_dump_clusters",
-                                  lambda: req.db.clusters_get(_cluster_cond(query)))
-        return {"clusters": req.dump("CLUSTER_REC_LIST", clusters, resolve=True)}
+    def work(worker: Worker):
+        clusters = worker.query_list("slurmdb_clusters_get", "_dump_clusters",
+                                     lambda: worker.db.clusters_get(_cluster_cond(query)))
+        return {"clusters": worker.dump("CLUSTER_REC_LIST", clusters, lookups=True)}
     return await _run(ctx, work)
 
 
@@ -1113,52 +849,52 @@ def _one_cluster_cond(ctx) -> dict:
 async def get_cluster(ctx):
     cond = _one_cluster_cond(ctx)
 
-    def work(req: _Request):
-        clusters = req.query_list("slurmdb_clusters_get", "_dump_clusters",
-                                  lambda: req.db.clusters_get(cond))
-        return {"clusters": req.dump("CLUSTER_REC_LIST", clusters, resolve=True)}
+    def work(worker: Worker):
+        clusters = worker.query_list("slurmdb_clusters_get", "_dump_clusters",
+                                     lambda: worker.db.clusters_get(cond))
+        return {"clusters": worker.dump("CLUSTER_REC_LIST", clusters, lookups=True)}
     return await _run(ctx, work)
 
 
 async def delete_cluster(ctx):
     cond = _one_cluster_cond(ctx)
 
-    def work(req: _Request):
-        removed = req.query_list("slurmdb_clusters_remove", "_delete_cluster",
-                                 lambda: req.db.clusters_remove(cond))
-        req.commit("_delete_cluster")
-        return {"deleted_clusters": req.dump("STRING_LIST", removed)}
+    def work(worker: Worker):
+        removed = worker.query_list("slurmdb_clusters_remove", "_delete_cluster",
+                                    lambda: worker.db.clusters_remove(cond))
+        worker.commit("_delete_cluster")
+        return {"deleted_clusters": worker.dump("STRING_LIST", removed)}
     return await _run(ctx, work)
 
 
-def _update_clusters(req: _Request, clusters: list) -> None:
+def _update_clusters(worker: Worker, clusters: list) -> None:
     """update_clusters(): add the clusters. One that exists is left as it is,
     with a warning: slurmdb_clusters_add() would register it anew (slurmdbd
     resets its controller address and flags until its slurmctld registers
     again), which is never what adding it back means."""
     source = "update_clusters"
     names = [c["name"] for c in clusters if c.get("name")]
-    existing = {c["name"] for c in req.query_list(
+    existing = {c["name"] for c in worker.query_list(
         "slurmdb_clusters_get", source,
-        lambda: req.db.clusters_get({"cluster_list": names}), ignore_empty=True)} \
+        lambda: worker.db.clusters_get({"cluster_list": names}), ignore_empty=True)} \
         if names else set()
     new = []
     for cluster in clusters:
         if cluster.get("name") in existing:
-            req.warn(f"Cluster {cluster['name']} exists: left as it is", source)
+            worker.warn(f"Cluster {cluster['name']} exists: left as it is", source)
         else:
             new.append(cluster)
     if new:
-        req.query_rc("slurmdb_clusters_add", source, lambda: req.db.clusters_add(new))
+        worker.query_rc("slurmdb_clusters_add", source, lambda: worker.db.clusters_add(new))
 
 
 async def post_clusters(ctx):
     body = _parse_body_lookups(ctx, "OPENAPI_CLUSTERS_RESP")
 
-    def work(req: _Request):
-        clusters = body(req).get("response") or []
-        _update_clusters(req, clusters)
-        req.commit("update_clusters")
+    def work(worker: Worker):
+        clusters = body(worker).get("response") or []
+        _update_clusters(worker, clusters)
+        worker.commit("update_clusters")
         return {}
     return await _run(ctx, work)
 
@@ -1166,35 +902,35 @@ async def post_clusters(ctx):
 # --- TRES ---------------------------------------------------------------------------------
 
 async def get_tres(ctx):
-    def work(req: _Request):
-        tres = req.query_list("slurmdb_tres_get", "op_handler_tres",
-                              lambda: req.db.tres_get(with_deleted=True))
-        return {"TRES": req.dump("TRES_LIST", tres)}
+    def work(worker: Worker):
+        tres = worker.query_list("slurmdb_tres_get", "op_handler_tres",
+                                 lambda: worker.db.tres_get(with_deleted=True))
+        return {"TRES": worker.dump("TRES_LIST", tres)}
     return await _run(ctx, work)
 
 
-def _update_tres(req: _Request, tres_list: list) -> None:
+def _update_tres(worker: Worker, tres_list: list) -> None:
     """update_tres(): TRES cannot be added or changed (a TRES's id could not be
     kept, as Slurm says). A release build of slurmrestd fails here whatever the
     list holds, without saying so; restd accepts the TRES the database already
     has (as GET config gives them) and refuses any other with 501."""
-    known = req.lookups().tres
+    known = worker.lookups().tres
     for tres in tres_list:
         kind, name, tres_id = tres.get("type") or "", tres.get("name") or "", tres.get("id")
         if not any(t["type"] == kind and (t.get("name") or "") == name
                    and (not tres_id or t["id"] == tres_id) for t in known):
-            raise req.fail(_not_supported(), f"Updating TRES is not currently supported: "
-                           f"{kind}{'/' + name if name else ''}"
-                           f"{f' (id {tres_id})' if tres_id else ''} is not a TRES of the "
-                           f"database", "update_tres",
-                           status=422)  # the body names a TRES there is not: the client's
+            raise worker.fail(_not_supported(), f"Updating TRES is not currently supported: "
+                              f"{kind}{'/' + name if name else ''}"
+                              f"{f' (id {tres_id})' if tres_id else ''} is not a TRES of the "
+                              f"database", "update_tres",
+                              status=422)  # the body names a TRES there is not: the client's
 
 
 async def post_tres(ctx):
     """As a release build of slurmrestd: adding TRES is not supported."""
     number = _not_supported()
     from restd.native.errors import describe
-    raise RequestFailed(http_status(number), "Updating TRES is not currently supported",
+    raise RequestFailed(backend.http_status(number), "Updating TRES is not currently supported",
                         error_number=number, error=describe(number), source="op_handler_tres")
 
 
@@ -1220,31 +956,31 @@ def _wckey_cond(query: dict) -> dict:
 async def get_wckeys(ctx):
     query = _query(ctx, WCKEY_QUERY, "op_handler_wckeys")
 
-    def work(req: _Request):
-        wckeys = req.query_list("slurmdb_wckeys_get", "_dump_wckeys",
-                                lambda: req.db.wckeys_get(_wckey_cond(query)))
-        return {"wckeys": req.dump("WCKEY_LIST", wckeys)}
+    def work(worker: Worker):
+        wckeys = worker.query_list("slurmdb_wckeys_get", "_dump_wckeys",
+                                   lambda: worker.db.wckeys_get(_wckey_cond(query)))
+        return {"wckeys": worker.dump("WCKEY_LIST", wckeys)}
     return await _run(ctx, work)
 
 
 async def get_wckey(ctx):
     name = _path_name(ctx, "id")
 
-    def work(req: _Request):
-        wckeys = req.query_list("slurmdb_wckeys_get", "_dump_wckeys",
-                                lambda: req.db.wckeys_get({"name_list": [name]}))
-        return {"wckeys": req.dump("WCKEY_LIST", wckeys)}
+    def work(worker: Worker):
+        wckeys = worker.query_list("slurmdb_wckeys_get", "_dump_wckeys",
+                                   lambda: worker.db.wckeys_get({"name_list": [name]}))
+        return {"wckeys": worker.dump("WCKEY_LIST", wckeys)}
     return await _run(ctx, work)
 
 
 async def delete_wckey(ctx):
     name = _path_name(ctx, "id")
 
-    def work(req: _Request):
-        removed = req.query_list("slurmdb_wckeys_remove", "_delete_wckey",
-                                 lambda: req.db.wckeys_remove({"name_list": [name]}))
-        req.commit("_delete_wckey")
-        return {"deleted_wckeys": req.dump("STRING_LIST", removed)}
+    def work(worker: Worker):
+        removed = worker.query_list("slurmdb_wckeys_remove", "_delete_wckey",
+                                    lambda: worker.db.wckeys_remove({"name_list": [name]}))
+        worker.commit("_delete_wckey")
+        return {"deleted_wckeys": worker.dump("STRING_LIST", removed)}
     return await _run(ctx, work)
 
 
@@ -1253,18 +989,18 @@ async def post_wckeys(ctx):
     body = _parse_body(ctx, "OPENAPI_WCKEY_RESP")
     wckeys = body.get("response") or []
 
-    def work(req: _Request):
+    def work(worker: Worker):
         if not wckeys:
-            req.warn("ignoring empty or non-existant wckeys array for update",
-                     "_update_wckeys")
+            worker.warn("ignoring empty or non-existant wckeys array for update",
+                        "_update_wckeys")
             return {}
-        _update_wckeys(req, wckeys)
-        req.commit("update_wckeys")
+        _update_wckeys(worker, wckeys)
+        worker.commit("update_wckeys")
         return {}
     return await _run(ctx, work)
 
 
-def _update_wckeys(req: _Request, wckeys: list) -> None:
+def _update_wckeys(worker: Worker, wckeys: list) -> None:
     """update_wckeys(): add the wckeys, leaving out those that exist: adding
     one again makes it no user's default (slurmdbd sets is_def, which a
     v0.0.40 wckey does not carry, to 0), and a GET config document posted
@@ -1274,20 +1010,21 @@ def _update_wckeys(req: _Request, wckeys: list) -> None:
     def key(wckey: dict) -> tuple:
         return wckey.get("name") or "", wckey.get("cluster") or "", wckey.get("user") or ""
     wanted = {key(w) for w in wckeys}
-    existing = {key(w) for w in req.query_list(
-        "slurmdb_wckeys_get", source, lambda: req.db.wckeys_get(
+    existing = {key(w) for w in worker.query_list(
+        "slurmdb_wckeys_get", source, lambda: worker.db.wckeys_get(
             {"name_list": sorted({name for name, _, _ in wanted}),
              "user_list": sorted({user for _, _, user in wanted})}),
         ignore_empty=True)}
     new = [w for w in wckeys if key(w) not in existing]
     if new:
-        req.query_rc("slurmdb_wckeys_add", source, lambda: req.db.wckeys_add(new))
+        worker.query_rc("slurmdb_wckeys_add", source, lambda: worker.db.wckeys_add(new))
 
 
 # --- QOS ----------------------------------------------------------------------------------
 
-PREEMPT_MODES = {"DISABLED": 0x0, "SUSPEND": 0x1, "REQUEUE": 0x2, "CANCEL": 0x8,
-                 "GANG": 0x8000}
+PREEMPT_MODES = {"DISABLED": PREEMPT_MODE_OFF, "SUSPEND": PREEMPT_MODE_SUSPEND,
+                 "REQUEUE": PREEMPT_MODE_REQUEUE, "CANCEL": PREEMPT_MODE_CANCEL,
+                 "GANG": PREEMPT_MODE_GANG}
 QOS_QUERY = {"description": q_csv, "id": q_ids, "format": q_csv, "name": q_csv,
              "preempt_mode": q_names(PREEMPT_MODES), "with_deleted": q_bool}
 
@@ -1305,10 +1042,10 @@ def _qos_cond(query: dict) -> dict:
 async def get_qos(ctx):
     query = _query(ctx, QOS_QUERY, "op_handler_multi_qos")
 
-    def work(req: _Request):
-        qos = req.query_list("slurmdb_qos_get", "_op_handler_qos",
-                             lambda: req.db.qos_get(_qos_cond(query)))
-        return {"qos": req.dump("QOS_LIST", qos, resolve=True)}
+    def work(worker: Worker):
+        qos = worker.query_list("slurmdb_qos_get", "_op_handler_qos",
+                                lambda: worker.db.qos_get(_qos_cond(query)))
+        return {"qos": worker.dump("QOS_LIST", qos, lookups=True)}
     return await _run(ctx, work)
 
 
@@ -1316,23 +1053,23 @@ async def get_single_qos(ctx):
     query = _query(ctx, {"with_deleted": q_bool}, "op_handler_single_qos")
     name = _path_name(ctx, "qos")
 
-    def work(req: _Request):
-        qos = req.query_list("slurmdb_qos_get", "_op_handler_qos",
-                             lambda: req.db.qos_get({"name_list": [name],
+    def work(worker: Worker):
+        qos = worker.query_list("slurmdb_qos_get", "_op_handler_qos",
+                                lambda: worker.db.qos_get({"name_list": [name],
                                                      "with_deleted": query.get("with_deleted")}))
-        return {"qos": req.dump("QOS_LIST", qos, resolve=True)}
+        return {"qos": worker.dump("QOS_LIST", qos, lookups=True)}
     return await _run(ctx, work)
 
 
 async def delete_single_qos(ctx):
     name = _path_name(ctx, "qos")
 
-    def work(req: _Request):
-        removed = req.query_list("slurmdb_qos_remove", "_op_handler_qos",
-                                 lambda: req.db.qos_remove({"name_list": [name]}))
+    def work(worker: Worker):
+        removed = worker.query_list("slurmdb_qos_remove", "_op_handler_qos",
+                                    lambda: worker.db.qos_remove({"name_list": [name]}))
         if removed:
-            req.commit("_op_handler_qos")
-        return {"removed_qos": req.dump("STRING_LIST", removed)}
+            worker.commit("_op_handler_qos")
+        return {"removed_qos": worker.dump("STRING_LIST", removed)}
     return await _run(ctx, work)
 
 
@@ -1341,16 +1078,16 @@ async def post_qos(ctx):
     _query(ctx, QOS_QUERY, "op_handler_multi_qos")
     parse_body = _parse_body_lookups(ctx, "OPENAPI_SLURMDBD_QOS_RESP")
 
-    def work(req: _Request):
-        qos_list = parse_body(req).get("response") or []
-        _update_qos(req, qos_list)
+    def work(worker: Worker):
+        qos_list = parse_body(worker).get("response") or []
+        _update_qos(worker, qos_list)
         if qos_list:
-            req.commit("update_qos")
+            worker.commit("update_qos")
         return {}
     return await _run(ctx, work)
 
 
-def _update_qos(req: _Request, qos_list: list) -> None:
+def _update_qos(worker: Worker, qos_list: list) -> None:
     """update_qos(): add each QOS, or modify the one with its id or name."""
     source = "_foreach_update_qos"
     for qos in qos_list:
@@ -1360,17 +1097,17 @@ def _update_qos(req: _Request, qos_list: list) -> None:
             cond["id_list"] = [str(qos_id)]
         if name:
             cond["name_list"] = [name]
-        found = req.query_list("slurmdb_qos_get", source,
-                               lambda: req.db.qos_get(cond), ignore_empty=True) \
+        found = worker.query_list("slurmdb_qos_get", source,
+                                  lambda: worker.db.qos_get(cond), ignore_empty=True) \
             if cond else []
         if len(found) != 1 and qos_id:
-            raise req.fail(ESLURM_REST_INVALID_QUERY,
-                           "QOS was not found for the requested ID", source)
+            raise worker.fail(backend.ESLURM_REST_INVALID_QUERY,
+                              "QOS was not found for the requested ID", source)
         if len(found) != 1 and not name:
-            raise req.fail(ESLURM_REST_INVALID_QUERY,
-                           "Cannot create a QOS without a name", source)
+            raise worker.fail(backend.ESLURM_REST_INVALID_QUERY,
+                              "Cannot create a QOS without a name", source)
         if len(found) != 1:
-            req.query_rc("slurmdb_qos_add", source, lambda: req.db.qos_add([qos]))
+            worker.query_rc("slurmdb_qos_add", source, lambda: worker.db.qos_add([qos]))
         else:
             if not qos_id:
                 qos["id"] = found[0]["id"]
@@ -1378,16 +1115,16 @@ def _update_qos(req: _Request, qos_list: list) -> None:
                 qos["preempt_list"] = ["''"]  # EMPTY_QOS_ID_ENTRY: clear the list
             changes = dict(qos)
             changes.pop("name", None)
-            req.query_list("slurmdb_qos_modify", source,
-                           lambda: req.db.qos_modify(cond, changes), ignore_empty=True)
+            worker.query_list("slurmdb_qos_modify", source,
+                              lambda: worker.db.qos_modify(cond, changes), ignore_empty=True)
 
 
 # --- diag ---------------------------------------------------------------------------------
 
 async def get_diag(ctx):
-    def work(req: _Request):
-        stats = req.query_rc("slurmdb_get_stats", "op_handler_diag", req.db.stats)
-        return {"statistics": req.dump("STATS_REC_PTR", stats)}
+    def work(worker: Worker):
+        stats = worker.query_rc("slurmdb_get_stats", "op_handler_diag", worker.db.stats)
+        return {"statistics": worker.dump("STATS_REC_PTR", stats)}
     return await _run(ctx, work)
 
 
@@ -1399,32 +1136,32 @@ async def get_config(ctx):
     # accounts and users
     assoc_flags = ["with_deleted", "with_usage", "with_raw_qos", "with_sub_accts"]
 
-    def work(req: _Request):
+    def work(worker: Worker):
         source = "op_handler_config"
-        db = req.db
+        db = worker.db
         out = {
-            "clusters": req.query_list("slurmdb_clusters_get", source, lambda: db.clusters_get(
+            "clusters": worker.query_list("slurmdb_clusters_get", source, lambda: db.clusters_get(
                 {"with_deleted": True, "with_usage": True})),
-            "tres": req.query_list("slurmdb_tres_get", source,
-                                   lambda: db.tres_get(with_deleted=True)),
-            "accounts": req.query_list("slurmdb_accounts_get", source, lambda: db.accounts_get(
+            "tres": worker.query_list("slurmdb_tres_get", source,
+                                      lambda: db.tres_get(with_deleted=True)),
+            "accounts": worker.query_list("slurmdb_accounts_get", source, lambda: db.accounts_get(
                 flags=["with_deleted", "with_assocs", "with_coords"],
                 assoc_flags=assoc_flags)),
-            "users": req.query_list("slurmdb_users_get", source, lambda: db.users_get(
+            "users": worker.query_list("slurmdb_users_get", source, lambda: db.users_get(
                 with_deleted=True, with_assocs=True, with_coords=True,
                 assoc_flags=assoc_flags)),
-            "qos": req.query_list("slurmdb_qos_get", source,
-                                  lambda: db.qos_get({"with_deleted": True})),
-            "wckeys": req.query_list("slurmdb_wckeys_get", source, lambda: db.wckeys_get(
+            "qos": worker.query_list("slurmdb_qos_get", source,
+                                     lambda: db.qos_get({"with_deleted": True})),
+            "wckeys": worker.query_list("slurmdb_wckeys_get", source, lambda: db.wckeys_get(
                 {"with_deleted": True, "with_usage": True}), ignore_empty=True),
-            "associations": req.query_list(
+            "associations": worker.query_list(
                 "slurmdb_associations_get", source, lambda: db.associations_get(
                     {"flags": assoc_flags})),
-            "instances": req.query_list(  # none before Slurm 23.11
-                "slurmdb_instances_get", source, lambda: req.db.instances_get(),
+            "instances": worker.query_list(  # none before Slurm 23.11
+                "slurmdb_instances_get", source, lambda: worker.db.instances_get(),
                 ignore_empty=True) if _has_instances() else [],
         }
-        dumped = req.dump("OPENAPI_SLURMDBD_CONFIG_RESP", out, resolve=True)
+        dumped = worker.dump("OPENAPI_SLURMDBD_CONFIG_RESP", out, lookups=True)
         return {key: value for key, value in dumped.items()
                 if key not in ("meta", "errors", "warnings")}
     return await _run(ctx, work)
@@ -1447,19 +1184,19 @@ async def post_config(ctx):
     them first, and table creation cannot be rolled back."""
     parse_body = _parse_body_lookups(ctx, "OPENAPI_SLURMDBD_CONFIG_RESP")
 
-    def work(req: _Request):
-        config = parse_body(req)
-        _update_clusters(req, config.get("clusters") or [])
-        _update_tres(req, config.get("tres") or [])
+    def work(worker: Worker):
+        config = parse_body(worker)
+        _update_clusters(worker, config.get("clusters") or [])
+        _update_tres(worker, config.get("tres") or [])
         for account in config.get("accounts") or []:
-            _update_account(req, account)
+            _update_account(worker, account)
         for user in config.get("users") or []:
-            _update_user(req, user)
-        _update_qos(req, config.get("qos") or [])
+            _update_user(worker, user)
+        _update_qos(worker, config.get("qos") or [])
         if config.get("wckeys"):
-            _update_wckeys(req, config["wckeys"])
-        _update_associations(req, config.get("associations") or [])
-        req.commit("op_handler_config")
+            _update_wckeys(worker, config["wckeys"])
+        _update_associations(worker, config.get("associations") or [])
+        worker.commit("op_handler_config")
         return {}
     return await _run(ctx, work)
 
@@ -1482,15 +1219,14 @@ def _instance_cond(query: dict) -> dict:
 
 
 def _has_instances() -> bool:
-    from restd.native import library
-    _native.load()
-    return bool(library.get()[1].HAS_INSTANCES)
+    from restd.native import accounting
+    backend.load()
+    return accounting.has_instances()
 
 
 async def get_instances(ctx):
     """slurmdb_instances_get() came with Slurm 23.11: not available with the
     Slurm restd is built against before that (22.05 here)."""
-    from restd.native import controller
     from restd.native.errors import describe
     if _has_instances():
         query = _query(ctx, {"cluster": q_csv, "extra": q_csv, "format": q_csv,
@@ -1498,14 +1234,14 @@ async def get_instances(ctx):
                              "node_list": q_csv, "time_end": q_time, "time_start": q_time},
                        "op_handler_instances")
 
-        def work(req: _Request):
-            instances = req.query_list("slurmdb_instances_get", "_dump_instance_cond",
-                                       lambda: req.db.instances_get(_instance_cond(query)))
-            return {"instances": req.dump("INSTANCE_LIST", instances)}
+        def work(worker: Worker):
+            instances = worker.query_list("slurmdb_instances_get", "_dump_instance_cond",
+                                          lambda: worker.db.instances_get(_instance_cond(query)))
+            return {"instances": worker.dump("INSTANCE_LIST", instances)}
         return await _run(ctx, work)
     number = _not_supported()
-    major, minor, _ = controller.version()
-    raise RequestFailed(http_status(number),
+    major, minor, _ = backend.slurm_version()
+    raise RequestFailed(backend.http_status(number),
                         f"slurmdb_instances_get() is not available in Slurm {major}.{minor:02d} "
                         f"(instances need Slurm 23.11 or later)", error_number=number,
                         error=describe(number), source="_dump_instance_cond")

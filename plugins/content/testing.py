@@ -8,7 +8,7 @@ import threading
 import time
 
 from restd.http.messages import Response
-from restd.plugin_api import ListStream, OperationSpec, Parameter, RequestFailed
+from restd.plugin_api import ListStream, OperationSpec, Parameter, Records, RequestFailed
 
 NAME = "testing"
 PLUGIN_TYPE = "openapi/testing"
@@ -84,6 +84,27 @@ async def streamed(ctx):
     return {"echo": stream}
 
 
+# What the records endpoint's lists did, for the test suite: the closes.
+RECORDS_CLOSED: list[str] = []
+
+
+async def records(ctx):
+    """A list given as Records (restd.app renders it) of ``count`` items (query) of
+    data_parser kind ``kind`` (default TESTING_ITEM, which no C dumper writes), with
+    ``batch`` when given; each Python rendering adds a warning."""
+    count = int(ctx.query.get("count", 3))
+    batch = int(ctx.query["batch"]) if "batch" in ctx.query else None
+    tag = str(ctx.query.get("tag", ""))
+    message = list(range(count))
+
+    def render(start, stop, warnings):
+        warnings.append({"description": f"python {start}-{stop}", "source": "testing.records"})
+        return [{"index": index, "by": "python"} for index in message[start:stop]]
+
+    return {"echo": Records(str(ctx.query.get("kind", "TESTING_ITEM")), message, count,
+                            render, lambda: RECORDS_CLOSED.append(tag), batch=batch)}
+
+
 def operations():
     word = Parameter("word", "path")
     query = (Parameter("flag", "query", {"type": "boolean"}),
@@ -104,7 +125,9 @@ def operations():
             ("POST", "/testing/{data_parser}/unchanged/", "testing_{dp_id}_post_unchanged",
              unchanged, (), None),
             ("GET", "/testing/{data_parser}/streamed/", "testing_{dp_id}_get_streamed",
-             streamed, (), None)):
+             streamed, (), None),
+            ("GET", "/testing/{data_parser}/records/", "testing_{dp_id}_get_records",
+             records, (), None)):
         yield OperationSpec(method=method, path=path, operation_id=operation_id,
                             handler=handler, tags=(TAG,), parameters=parameters,
                             request_schema=request,

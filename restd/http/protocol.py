@@ -28,11 +28,11 @@ from urllib.parse import unquote_to_bytes
 
 import httptools
 
+from restd import accesslog
 from restd.http.limits import Limits
 from restd.http.messages import ClientInfo, PeerCredentials, Request, Response
 
 logger = logging.getLogger("restd.http")
-access_logger = logging.getLogger("restd.access")
 
 App = Callable[[Request], Awaitable[Response]]
 # access_log(request, response, status, bytes_sent, duration_s); request is None when
@@ -55,25 +55,6 @@ _UCRED = struct.Struct("3i")
 # A new connection counts as idle (one the server may close for its slot) only after
 # this long without a byte: its request may be on the way.
 NEW_CONNECTION_GRACE = 1.0
-
-
-def log_access(
-    request: Optional[Request], response: Response, status: int, bytes_sent: int, duration_s: float
-) -> None:
-    """Default access log: one line per answer. Never headers or bodies: tokens live there."""
-    if request is None:
-        access_logger.info("- - %d user=- bytes=%d %.3fs", status, bytes_sent, duration_s)
-        return
-    access_logger.info(
-        "%s %s %s %d user=%s bytes=%d %.3fs",
-        request.client.source,
-        request.method,
-        request.path,
-        status,
-        response.user or "-",
-        bytes_sent,
-        duration_s,
-    )
 
 
 class ProtocolError(Exception):
@@ -262,7 +243,8 @@ class HttpProtocol(asyncio.Protocol):
         self._loop = asyncio.get_running_loop()
         self._app = app
         self._limits = limits
-        self._access_log = access_log or log_access
+        # the one access log (restd.accesslog: control characters of the path escaped)
+        self._access_log = access_log or accesslog.AccessLog()
         self._client = client
         self._client_kind = client_kind
         self._on_close = on_close
