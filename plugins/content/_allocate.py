@@ -3,7 +3,7 @@ steps, for one job ("job") or a het job ("hetjob"), as slurmrestd 24.11's
 op_handler_alloc_job() (src/slurmrestd/plugins/openapi/slurmctld/jobs.c) makes it.
 
 The request body is parsed, and the answer dumped, by the request's data_parser version
-(``ctx.data_parser.version``), by kind name: JOB_ALLOC_REQ and OPENAPI_JOB_ALLOC_RESP.
+(the backend's, bound once), by kind name: JOB_ALLOC_REQ and OPENAPI_JOB_ALLOC_RESP.
 The allocation is made by restd.native.controller.allocate_job() (allocate_het_job()),
 in the request's worker job, as the requesting user; the description is forced as
 slurmrestd forces it: the user and group are the requester's, no status updates
@@ -12,7 +12,11 @@ slurmrestd forces it: the user and group are the requester's, no status updates
 Where restd answers differently from slurmrestd, on purpose:
 - a pending allocation is followed by restd (slurmctld's announcement of the
   allocation cannot be verified under JWT authentication; see allocate_job()), and
-  given up, the pending job cancelled, when the client goes away;
+  given up, the pending job cancelled, when the request is abandoned (restd stopping;
+  slurmrestd's blocking wait would hold it, and leave the job to start unannounced);
+- a het job, which slurmctld always lets pend, cannot be allocated under JWT
+  authentication (libslurm has no het allocation without the announcement): 501
+  ESLURM_NOT_SUPPORTED before anything reaches slurmctld;
 - a het job's answer carries the het job's id (the leader's), which names the whole
   allocation; slurmrestd leaves the last component's there;
 - an empty "hetjob" or one of more than MAX_HET_JOB_COMPONENTS components is a 422
