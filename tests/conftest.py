@@ -161,6 +161,15 @@ class RestdDaemon:
         return self._document
 
 
+class AllVersionsDaemon(RestdDaemon):
+    """restd serving slurmctld and slurmdbd in v0.0.40, v0.0.41 and v0.0.42 at once (as
+    slurmrestd 24.11's ``-s slurmctld,slurmdbd -d v0.0.40,v0.0.41,v0.0.42``): request
+    paths are absolute."""
+
+    DATA_PARSER = "v0.0.40,v0.0.41,v0.0.42"
+    SERVICES = "slurmctld,slurmdbd"
+
+
 @pytest.fixture(scope="session")
 def restd(cluster: Cluster, tmp_path_factory) -> RestdDaemon:
     directory = tmp_path_factory.mktemp("restd-slurmctld")

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import RestdDaemon
+from conftest import AllVersionsDaemon
 from openapi_check import reference_document, validate
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
@@ -19,19 +19,13 @@ pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
 VERSIONS = ("v0.0.41", "v0.0.42")
 
 
-class AllDaemon(RestdDaemon):
-    """restd serving slurmctld and slurmdbd in v0.0.40, v0.0.41 and v0.0.42 at once."""
-
-    DATA_PARSER = "v0.0.40,v0.0.41,v0.0.42"
-    SERVICES = "slurmctld,slurmdbd"
-
 
 @pytest.fixture(scope="module")
 def daemon(cluster, tmp_path_factory):
     import os
     directory = tmp_path_factory.mktemp("restd-allocate")
     os.chmod(directory, 0o755)
-    started = AllDaemon(cluster, directory).start()
+    started = AllVersionsDaemon(cluster, directory).start()
     yield started
     started.stop()
     cluster.run("scancel", "-u", "alice", check=False)
@@ -192,7 +186,7 @@ def test_pending_allocation_abandoned_at_shutdown_is_cancelled(cluster, tmp_path
     import socket
     directory = tmp_path_factory.mktemp("restd-allocate-stop")
     os.chmod(directory, 0o755)
-    own = AllDaemon(cluster, directory).start()
+    own = AllVersionsDaemon(cluster, directory).start()
     name = "rt-alloc-abandoned"
     body = json.dumps(job_body(name, begin_time={"set": True,
                                                  "number": int(time.time()) + 600})).encode()

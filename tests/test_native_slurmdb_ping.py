@@ -13,6 +13,7 @@ import os
 import re
 import socket
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,6 @@ def test_ping_authenticates_as_the_user(cluster):
     # an expired token: slurmdbd refuses the connection, so the host does not answer
     # as far as this user can tell (slurmdb_ping() is a connection's authentication)
     expired = cluster.token("alice", lifespan=1)
-    import time
     time.sleep(2.5)
     result = run_child("ping", cluster.env(SLURM_JWT="daemon"), token=expired)
     assert [p["pinged"] for p in result["pings"]] == [False]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cluster, RestdDaemon
+from conftest import AllVersionsDaemon, Cluster
 from openapi_check import reference_document, validate
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
@@ -22,18 +22,12 @@ pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
 PATH = "/slurmdb/v0.0.42/ping/"
 
 
-class AllDaemon(RestdDaemon):
-    """restd serving slurmctld and slurmdbd in v0.0.40, v0.0.41 and v0.0.42 at once."""
-
-    DATA_PARSER = "v0.0.40,v0.0.41,v0.0.42"
-    SERVICES = "slurmctld,slurmdbd"
-
 
 @pytest.fixture(scope="module")
 def daemon(cluster, tmp_path_factory):
     directory = tmp_path_factory.mktemp("restd-dbping")
     os.chmod(directory, 0o755)
-    started = AllDaemon(cluster, directory).start()
+    started = AllVersionsDaemon(cluster, directory).start()
     yield started
     started.stop()
 
@@ -82,7 +76,7 @@ def test_unreachable_slurmdbd_is_502_before_any_ping(cluster):
     (top / "log").mkdir(mode=0o777)
     os.chmod(top / "log", 0o777)
     moved = Cluster(top)
-    daemon = AllDaemon(moved, top / "log")
+    daemon = AllVersionsDaemon(moved, top / "log")
     daemon.cluster = cluster  # tokens from the running cluster
     try:
         daemon.start(slurm_conf=moved.slurm_conf)
