@@ -151,3 +151,113 @@ def test_generated_document_serves_every_version_by_default():
                                "-d", "v0.0.42").stdout)
     assert {path.split("/")[2] for path in single["paths"]} == {"v0.0.42"}
     assert "v0.0.42_uint32_no_val_struct" in single["components"]["schemas"]
+
+
+# --- changes of flag tables, operations per version, query parameters -------------------
+
+def test_flag_tables_change_by_declared_bits():
+    from restd.data_parser.describe import AddBits, RemoveBits
+    from restd.data_parser.types import FlagBit
+    import pytest
+    newer = V0040.derive("v0.0.4x", [
+        AddBits("JOB_SHARED", (FlagBit("topo", "equal", "JOB_SHARED_TOPO", 4,
+                                       "INFINITE16", 0xFFFF),), after="user"),
+        RemoveBits("WARN_FLAGS", ("NO_CRON_JOBS",)),
+    ])
+    assert [b.name for b in newer.kind("JOB_SHARED").bits] == [
+        "none", "oversubscribe", "user", "topo", "mcs"]
+    assert newer.kind("JOB_SHARED").dump_value(4) == ["topo"]
+    assert "NO_CRON_JOBS" not in [b.name for b in newer.kind("WARN_FLAGS").bits]
+    assert "NO_CRON_JOBS" in [b.name for b in V0040.kind("WARN_FLAGS").bits]
+    with pytest.raises(ValueError, match="no flag"):
+        V0040.derive("v0.0.4x", [RemoveBits("WARN_FLAGS", ("BOGUS",))])
+
+
+def test_every_change_of_v0041_and_v0042_says_why():
+    from restd.data_parser import v0041, v0042
+    for module in (v0041, v0042):
+        for change in module.CHANGES:
+            assert change.why and "?" not in change.why, change
+
+
+def _plugins(*content):
+    from restd.plugins.data_parser import v0_0_40, v0_0_41, v0_0_42
+    return Plugins(content=content, data_parsers=tuple(
+        DataParser(module) for module in (v0_0_40, v0_0_41, v0_0_42)))
+
+
+def test_an_operation_is_served_by_the_versions_describing_its_bodies():
+    from restd.plugin_api import OperationSpec
+
+    async def handler(ctx):
+        return {}
+    allocate = SimpleNamespace(
+        NAME="alloc", PLUGIN_TYPE="openapi/alloc", PLUGIN_NAME="alloc",
+        operations=lambda: [OperationSpec(
+            "POST", "/slurm/{data_parser}/job/allocate", "slurm_{dp_id}_post_job_allocate",
+            handler, "{data_parser}_openapi_job_alloc_resp",
+            request_schema="{data_parser}_job_alloc_req")])
+    plugins = _plugins(allocate)
+    served = [op.data_parser.name for op in expand_operations(plugins)]
+    assert served == ["v0.0.41", "v0.0.42"]  # v0.0.40 has no job_alloc_req
+    document = build_document(expand_operations(plugins), plugins)
+    assert set(document["paths"]) == {"/slurm/v0.0.41/job/allocate",
+                                      "/slurm/v0.0.42/job/allocate"}
+
+
+def test_delete_job_answers_the_kill_job_response_from_v0042():
+    from restd.plugins.content import slurmctld
+    paths = build_document(expand_operations(_plugins(slurmctld)),
+                           _plugins(slurmctld))["paths"]
+    answers = {version: paths[f"/slurm/{version}/job/{{job_id}}"]["delete"]["responses"]
+               ["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+               for version in ("v0.0.40", "v0.0.41", "v0.0.42")}
+    assert answers == {"v0.0.40": "v0.0.40_openapi_resp", "v0.0.41": "v0.0.41_openapi_resp",
+                       "v0.0.42": "v0.0.42_openapi_kill_job_resp"}
+
+
+def test_query_parameters_come_from_each_versions_query_kind():
+    from restd.openapi import query_parameters
+    flags = {version.name: next(p for p in query_parameters(
+        version, "OPENAPI_JOB_INFO_DELETE_QUERY") if p.name == "flags").schema["enum"]
+        for version in (V0040, V0041)}
+    assert "NO_CRON_JOBS" in flags["v0.0.40"] and "NO_CRON_JOBS" not in flags["v0.0.41"]
+    shown = query_parameters(V0042, "OPENAPI_JOB_INFO_QUERY")
+    assert [(p.name, p.location, p.schema) for p in shown] == [
+        ("update_time", "query", {"type": "string"}),
+        ("flags", "query", {"type": "string", "enum": [
+            "ALL", "DETAIL", "MIXED", "LOCAL", "SIBLING", "FEDERATION", "FUTURE"]})]
+
+
+def test_a_keyless_flag_field_is_one_parameter_per_flag():
+    """Slurm's exploded flag arrays (add_parse_bit_eflag_array: no key): each
+    flag a parameter that may be given without value."""
+    from restd.data_parser.describe import AddKind, Field, Object
+    from restd.openapi import query_parameters
+    version = V0040.derive("v0.0.4x", [AddKind(Object("SOME_QUERY", None, "q_t", (
+        Field("", "JOB_SHOW_FLAGS", "flags"), Field("name", "STRING", "name"),
+        Field("deleted", "BOOL", "deleted", deprecated=True))))])
+    parameters = query_parameters(version, "SOME_QUERY")
+    assert [p.name for p in parameters] == [
+        "ALL", "DETAIL", "MIXED", "LOCAL", "SIBLING", "FEDERATION", "FUTURE", "name",
+        "deleted"]
+    assert all(p.allow_empty for p in parameters[:7])
+    assert not parameters[7].allow_empty and parameters[8].allow_empty
+    assert parameters[8].deprecated
+
+
+def test_v0041_plane_size_sets_the_plane_distribution():
+    """parsers.c JOB_DESC_MSG_PLANE_SIZE / _TASK_DISTRIBUTION of v0.0.41: a
+    plane size chooses PLANE; another distribution beside it is refused."""
+    from restd.data_parser.parse import parse
+    from restd.data_parser.rules import SLURM_DIST_PLANE
+    result = parse(V0041, "JOB_DESC_MSG", {"distribution_plane_size": {"set": True,
+                                                                       "number": 3}})
+    assert result.value == {"task_dist": SLURM_DIST_PLANE, "plane_size": 3}
+    assert not result.errors
+    refused = parse(V0041, "JOB_DESC_MSG", {"distribution": "block",
+                                            "distribution_plane_size": 3})
+    assert [e["error_number"] for e in refused.errors] == [2018]
+    # v0.0.40 stores a plain plane size
+    assert parse(V0040, "JOB_DESC_MSG", {"distribution_plane_size": 3}).value == {
+        "plane_size": 3}

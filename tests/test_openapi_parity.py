@@ -58,11 +58,14 @@ PARAMETER_KEYS = ("in", "name", "style", "explode", "required", "allowEmptyValue
 
 # What another branch supplies, by a test of the difference's name.
 PENDING = (
-    (lambda side, version, what: "/job/allocate" in what, "newops (job/allocate)"),
+    (lambda side, version, what: "/job/allocate" in what or "job_alloc_" in what,
+     "newops (job/allocate)"),
     (lambda side, version, what: side == "slurmdb" and "/ping" in what,
      "newops (slurmdb ping)"),
     (lambda side, version, what: side == "slurmdb" and version != "v0.0.40",
      "slurmdbver (the accounting objects of v0.0.41 and v0.0.42)"),
+    (lambda side, version, what: side == "slurmdb" and "parameter" in what,
+     "slurmdbver (the /slurmdb/ query kinds)"),
 )
 
 
@@ -245,6 +248,11 @@ def test_every_field_path_equals_the_reference(side, version):
     problems, matched, total = compare_fields(side, version)
     print(f"{version} {side}: fields {matched}/{total}")
     assert not problems, _message(side, version, problems)
+
+
+def test_the_document_of_the_three_versions_is_valid_openapi():
+    from openapi_spec_validator import validate
+    validate(ours())
 
 
 def test_the_comparison_sees_a_difference():

@@ -235,6 +235,10 @@ class Properties:
     # A deprecated field's schema says "deprecated": true (v0.0.41 on;
     # v0.0.40 marks none).
     deprecated_fields_marked: bool = False
+    # A NULL pointer of a field that is not required dumps as null (v0.0.41 on:
+    # parsing.c _dump_pointer() tests field_parser->required); v0.0.40 dumps the
+    # target's empty form ({} or []) for objects and arrays.
+    null_optional_pointers: bool = False
     # Path and query parameters carry "deprecated": false (v0.0.40 only).
     parameters_deprecated_written: bool = True
 

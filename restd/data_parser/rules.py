@@ -498,39 +498,51 @@ def dump_gres_detail(job, services, get):
         if not isinstance(details, (list, tuple)) else [text(d) for d in details[:count]]
 
 
-def dump_job_res_nodes(job_res, services, get):
-    """DUMP(JOB_RES_NODES): per allocated node, its cores found in
-    core_bitmap ("allocated", or "allocated_and_in_use" when also in
-    core_bitmap_used), walking sockets_per_node/cores_per_socket as
-    sock_core_rep_count repeats them; keys as Slurm writes them."""
+def job_res_nodes(job_res, services, get):
+    """The allocation of a job_resources_t node by node, as both versions'
+    JOB_RES_NODES walk it (log_job_resources()): for each of nhosts nodes,
+    (index, name, sockets, cores per socket, [(allocated, in_use)] for each
+    of its cores), sockets_per_node/cores_per_socket taken as
+    sock_core_rep_count repeats them and core_bitmap/core_bitmap_used read in
+    order. Nothing without cores_per_socket or hosts."""
     cores_per_socket = get(job_res, "cores_per_socket")
     nhosts = int(get(job_res, "nhosts") or 0)
     if not cores_per_socket or not nhosts:
-        return []
+        return
     names = expand_hostlist(text(get(job_res, "nodes")))
     sockets_per_node = get(job_res, "sockets_per_node")
     reps = get(job_res, "sock_core_rep_count")
-    cpus_used = get(job_res, "cpus_used")
-    memory_used = get(job_res, "memory_used")
-    memory_allocated = get(job_res, "memory_allocated")
     allocated = services.bits(get(job_res, "core_bitmap"))
     in_use = services.bits(get(job_res, "core_bitmap_used"))
-    out, bit, sock_inx, sock_reps = [], 0, 0, 0
+    bit, sock_inx, sock_reps = 0, 0, 0
     for node_inx in range(nhosts):
         if sock_reps >= int(reps[sock_inx]):
             sock_inx += 1
             sock_reps = 0
         sock_reps += 1
+        sockets, per_socket = int(sockets_per_node[sock_inx]), int(cores_per_socket[sock_inx])
+        cores = [(b in allocated, b in in_use) for b in range(bit, bit + sockets * per_socket)]
+        bit += len(cores)
+        yield (node_inx, names[node_inx] if node_inx < len(names) else "", sockets,
+               per_socket, cores)
+
+
+def dump_job_res_nodes(job_res, services, get):
+    """DUMP(JOB_RES_NODES) of v0.0.40: per allocated node, its cores found in
+    core_bitmap ("allocated", or "allocated_and_in_use" when also in
+    core_bitmap_used); keys as Slurm writes them."""
+    cpus_used = get(job_res, "cpus_used")
+    memory_used = get(job_res, "memory_used")
+    memory_allocated = get(job_res, "memory_allocated")
+    out = []
+    for node_inx, name, _, per_socket, cores in job_res_nodes(job_res, services, get):
         sockets: dict = {}
-        cps = int(cores_per_socket[sock_inx])
-        for index in range(int(sockets_per_node[sock_inx]) * cps):
-            if bit in allocated:
-                cores = sockets.setdefault(str(index // cps), {"cores": {}})["cores"]
-                cores[str(index % cps)] = ("allocated_and_in_use" if bit in in_use
-                                           else "allocated")
-            bit += 1
-        out.append({"sockets": sockets,
-                    "nodename": names[node_inx] if node_inx < len(names) else "",
+        for index, (allocated, in_use) in enumerate(cores):
+            if allocated:
+                found = sockets.setdefault(str(index // per_socket), {"cores": {}})["cores"]
+                found[str(index % per_socket)] = ("allocated_and_in_use" if in_use
+                                                  else "allocated")
+        out.append({"sockets": sockets, "nodename": name,
                     "cpus_used": int(cpus_used[node_inx]) if cpus_used else 0,
                     "memory_used": int(memory_used[node_inx]) if memory_used else 0,
                     "memory_allocated": (int(memory_allocated[node_inx])
@@ -1556,44 +1568,26 @@ JOB_RES_CORE_IN_USE = 1 << 2
 def dump_job_res_allocation(version, get):
     """DUMP(JOB_RES_NODES) of v0.0.41: per allocated node (nhosts of
     them, named from the nodes hostlist), its CPUs and memory, and every core
-    of its sockets (sockets_per_node x cores_per_socket, as
-    sock_core_rep_count repeats them) with its status: ALLOCATED (in
-    core_bitmap), plus IN_USE (also in core_bitmap_used), else UNALLOCATED.
-    Nothing without cores_per_socket or hosts (_dump_node_res())."""
+    of its sockets (job_res_nodes()) with its status: ALLOCATED (in
+    core_bitmap), plus IN_USE (also in core_bitmap_used), else UNALLOCATED
+    (_dump_node_res())."""
     node_item = version.dumper("JOB_RES_NODE", get)
 
     def dump(job_res, services, get):
-        cores_per_socket = get(job_res, "cores_per_socket")
-        nhosts = int(get(job_res, "nhosts") or 0)
-        if not cores_per_socket or not nhosts:
-            return []
-        names = expand_hostlist(text(get(job_res, "nodes")))
-        sockets_per_node = get(job_res, "sockets_per_node")
-        reps = get(job_res, "sock_core_rep_count")
         cpus, cpus_used = get(job_res, "cpus"), get(job_res, "cpus_used")
         memory_used = get(job_res, "memory_used")
         memory_allocated = get(job_res, "memory_allocated")
-        allocated = services.bits(get(job_res, "core_bitmap"))
-        in_use = services.bits(get(job_res, "core_bitmap_used"))
-        out, bit, sock_inx, sock_reps = [], 0, 0, 0
-        for node_inx in range(nhosts):
-            if sock_reps >= int(reps[sock_inx]):
-                sock_inx += 1
-                sock_reps = 0
-            sock_reps += 1
-            per_socket = int(cores_per_socket[sock_inx])
-            sockets = [Record(index=index, cores=[])
-                       for index in range(int(sockets_per_node[sock_inx]))]
-            for index in range(len(sockets) * per_socket):
-                if bit in allocated:
-                    status = JOB_RES_CORE_ALLOC | (JOB_RES_CORE_IN_USE if bit in in_use else 0)
-                else:
-                    status = JOB_RES_CORE_UNALLOC
+        out = []
+        for node_inx, name, count, per_socket, cores in job_res_nodes(job_res, services,
+                                                                      get):
+            sockets = [Record(index=index, cores=[]) for index in range(count)]
+            for index, (allocated, in_use) in enumerate(cores):
+                status = (JOB_RES_CORE_ALLOC | (JOB_RES_CORE_IN_USE if in_use else 0)
+                          if allocated else JOB_RES_CORE_UNALLOC)
                 sockets[index // per_socket]["cores"].append(
                     Record(index=index % per_socket, status=status))
-                bit += 1
             out.append(node_item(Record(
-                index=node_inx, name=names[node_inx] if node_inx < len(names) else "",
+                index=node_inx, name=name,
                 cpus=Record(count=int(cpus[node_inx]) if cpus else 0,
                             used=int(cpus_used[node_inx]) if cpus_used else 0),
                 memory=Record(used=int(memory_used[node_inx]) if memory_used else 0,
@@ -1712,3 +1706,29 @@ def dump_priority_by_partition(version, get):
         return [item(Record(part=name, prio=int(priorities[index])))
                 for index, name in enumerate(part for part in names.split(",") if part)]
     return dump
+
+
+SLURM_DIST_UNKNOWN = 0x2000
+
+
+def dump_job_desc_distribution(job, services, get):
+    """DUMP(JOB_DESC_MSG_TASK_DISTRIBUTION): the task distribution's name."""
+    return dump_task_distribution(get(job, "task_dist"), services)
+
+
+def parse_job_desc_distribution(data, ctx, path, out):
+    """PARSE(JOB_DESC_MSG_TASK_DISTRIBUTION): null leaves the distribution
+    unknown unless a plane size chose PLANE; a distribution other than PLANE
+    cannot be combined with a plane size (ESLURM_BAD_DIST). (slurmrestd also
+    sets SLURM_DISTRIBUTION in the job's environment: srun in the job reads
+    the job's own distribution from slurmctld instead.)"""
+    if data is None:
+        if out.get("plane_size", NO_VAL16) == NO_VAL16:
+            out["task_dist"] = SLURM_DIST_UNKNOWN
+        return
+    dist = parse_task_distribution(data, ctx, path)
+    if dist & SLURM_DIST_STATE_BASE != SLURM_DIST_PLANE and \
+            out.get("plane_size", NO_VAL16) != NO_VAL16:
+        raise Invalid("Plane size distribution specifications cannot be combined with "
+                      "other options", ESLURM_BAD_DIST)
+    out["task_dist"] = dist

@@ -1191,6 +1191,39 @@ SPECIALS = (
     Special("BITSTR_PTR", rules.dump_bitstr, openapi=STRING, c_type="bitstr_t *"),
 )
 
+# The query parameters of the /slurm/ operations, as Slurm's *_QUERY parser types
+# describe them (v0.0.40/parsers.c): restd.openapi makes each operation's query
+# parameters from them (name, enum of a flag table); never published as schemas.
+QUERIES = (
+    ArrayOf("SELECTED_STEP_LIST", None, "SELECTED_STEP", "list_t *"),
+    Object("OPENAPI_JOB_INFO_QUERY", None, "openapi_job_info_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+        F("flags", "JOB_SHOW_FLAGS", "show_flags"),
+    )),
+    Object("OPENAPI_JOB_INFO_DELETE_QUERY", None, "openapi_job_info_delete_query_t", (
+        F("signal", "SIGNAL", "signal"),
+        F("flags", "WARN_FLAGS", "flags"),
+    )),
+    Object("OPENAPI_JOB_STATE_QUERY", None, "openapi_job_state_query_t", (
+        F("job_id", "SELECTED_STEP_LIST", "job_id_list"),
+    )),
+    Object("OPENAPI_NODES_QUERY", None, "openapi_nodes_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+        F("flags", "JOB_SHOW_FLAGS", "show_flags"),
+    )),
+    Object("OPENAPI_PARTITIONS_QUERY", None, "openapi_partitions_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+        F("flags", "JOB_SHOW_FLAGS", "show_flags"),
+    )),
+    Object("OPENAPI_RESERVATION_QUERY", None, "openapi_reservation_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+    )),
+    Object("SHARES_REQ_MSG", None, "shares_request_msg_t", (
+        F("accounts", "CSV_STRING_LIST", "acct_list"),
+        F("users", "CSV_STRING_LIST", "user_list"),
+    )),
+)
+
 # The accounting (slurmdbd) objects are described in their own module.
 from restd.data_parser import v0040_slurmdb as _slurmdb  # noqa: E402
 
@@ -1205,7 +1238,7 @@ ROOTS = tuple(kind.name for kind in OBJECTS
 
 V0040 = Version(NAME, (*SCALARS, *NO_VALS, *ALIASES, *ARRAYS, *POINTERS, *REMOVED,
                        *COMPLEX, *SPECIALS, *FLAG_KINDS, *CONTROLLER_KINDS, *OBJECTS,
-                       *_slurmdb.KINDS), roots=ROOTS)
+                       *QUERIES, *_slurmdb.KINDS), roots=ROOTS)
 V0040.check()
 
 

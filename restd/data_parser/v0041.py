@@ -9,7 +9,9 @@ Whole-version differences are properties of the version, not per-kind
 copies (restd.data_parser.describe.Properties): v0.0.41 publishes only its
 request and response bodies as components and writes every other schema
 inline, gives the {set, infinite, number} objects no defaults and a number
-sized as its C type, and marks deprecated fields.
+sized as its C type, marks deprecated fields, and dumps a NULL pointer of a
+field that is not required as null (a job never allocated: "job_resources":
+null, as slurmrestd 24.11 answers).
 
 The accounting (slurmdbd) changes are in restd.data_parser.v0041_slurmdb:
 its ``CHANGES`` are applied after these, its ``ROOTS`` published with
@@ -21,7 +23,7 @@ from restd.data_parser import rules
 from restd.data_parser import v0041_slurmdb as _slurmdb
 from restd.data_parser.describe import (AddBits, AddFields, AddKind, Field as F, Object,
                                         RemoveBits, RemoveFields, ReplaceField, ReplaceKind)
-from restd.data_parser.types import ArrayOf, FlagBit, Flags
+from restd.data_parser.types import STRING, ArrayOf, FlagBit, Flags
 from restd.data_parser.v0040 import V0040
 
 NAME = "v0.0.41"
@@ -180,6 +182,13 @@ CHANGES = (
                                rules.parse_plane_size, target="UINT16_NO_VAL"),
             why="24.11 v0.0.41: distribution_plane_size is a {set, infinite, number} "
                 "that sets the PLANE distribution (parsers.c JOB_DESC_MSG_PLANE_SIZE)"),
+    AddKind(rules.complex_kind("JOB_DESC_MSG_TASK_DISTRIBUTION",
+                               rules.dump_job_desc_distribution,
+                               rules.parse_job_desc_distribution, openapi=STRING),
+            why="24.11 v0.0.41: the distribution checked against the plane size "
+                "(parsers.c JOB_DESC_MSG_TASK_DISTRIBUTION)"),
+    ReplaceField("JOB_DESC_MSG", F("distribution", "JOB_DESC_MSG_TASK_DISTRIBUTION", None),
+                 why="24.11 v0.0.41: add_cparse(JOB_DESC_MSG_TASK_DISTRIBUTION)"),
     *(AddKind(kind, why="members newer than Slurm 22.05 that v0.0.41 dumps")
       for kind in OPTIONAL_MEMBERS),
     ReplaceField("JOB_DESC_MSG", F("distribution_plane_size", "JOB_DESC_MSG_PLANE_SIZE", None),
@@ -277,5 +286,6 @@ CHANGES = (
 V0041 = V0040.derive(
     NAME, (*CHANGES, *_slurmdb.CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
     inline_schemas=True, no_val_defaults=False, no_val_sized_number=True,
-    deprecated_fields_marked=True, parameters_deprecated_written=False)
+    deprecated_fields_marked=True, parameters_deprecated_written=False,
+    null_optional_pointers=True)
 V0041.check()

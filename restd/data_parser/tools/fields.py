@@ -41,7 +41,10 @@ def fields(document: dict, root: str) -> dict[str, FieldInfo]:
     schemas = document["components"]["schemas"]
     out: dict[str, FieldInfo] = {}
 
-    def walk(schema: dict, path: str, required: bool, seen: tuple) -> None:
+    def walk(schema: dict, path: str, required: bool, seen: tuple,
+             nested: frozenset = frozenset()) -> None:
+        # nested: required keys of an enclosing object that lie below this one
+        # (slurmrestd lists "nodes/count" in job_res's required)
         component = None
         while "$ref" in schema:
             name = schema["$ref"][len(REF_PREFIX):]
@@ -58,9 +61,11 @@ def fields(document: dict, root: str) -> dict[str, FieldInfo]:
         stem = f"{path}/" if path else ""
         if schema.get("type") == "array" and "items" in schema:
             walk(schema["items"], f"{path}[]", False, seen)
-        needed = set(schema.get("required") or ())
+        needed = set(schema.get("required") or ()) | set(nested)
         for name, prop in (schema.get("properties") or {}).items():
-            walk(prop, stem + name, name in needed, seen)
+            below = frozenset(key[len(name) + 1:] for key in needed
+                              if key.startswith(name + "/"))
+            walk(prop, stem + name, name in needed, seen, below)
 
     walk({"$ref": REF_PREFIX + root}, "", False, ())
     return out
