@@ -141,6 +141,26 @@ def test_v0042_slurmdbd_ping(cluster, dumps):
     assert 0 < entry["latency"] < 10_000_000
 
 
+def test_v0042_qos_body_sets_the_limits_it_added(cluster):
+    """A v0.0.42 QOS body with limits/max/jobs/count and
+    limits/max/tres/minutes/total, parsed with V0042 and added through the
+    binding (as POST qos adds it), gives slurmdbd GrpSubmitJobs and GrpTRESMins;
+    v0.0.41 does not know those keys (a warning, nothing set)."""
+    name = "rt_parsever"
+    cluster.run("sacctmgr", "-i", "delete", "qos", name, check=False)
+    try:
+        result = native_child.run_child(__file__, "add_qos", cluster.env(SLURM_JWT="daemon"),
+                                        token=cluster.token("root"), name=name)
+        assert result["v0.0.42"]["errors"] == [], result
+        assert result["v0.0.41"]["warnings"], result  # unknown keys of v0.0.41
+        assert "grp_submit_jobs" not in result["v0.0.41"]["qos"]
+        row = cluster.run("sacctmgr", "-n", "-P", "show", "qos", name,
+                          "format=name,grpsubmit,grptresmins").stdout.strip()
+        assert row == f"{name}|5|cpu=60"
+    finally:
+        cluster.run("sacctmgr", "-i", "delete", "qos", name, check=False)
+
+
 # --- in the child process -----------------------------------------------------------------
 
 def _load():
@@ -210,6 +230,32 @@ def scenario_dumps(token, job_id):
                         errors[f"{name} ({label})"] = str(error)[:2000]
         out[version.name] = {**dumped, "errors": errors}
     return out
+
+
+def scenario_add_qos(token, name):
+    _load()
+    from restd.data_parser.lookups import Lookups, lookups
+    from restd.data_parser.parse import parse
+    from restd.data_parser.v0041 import V0041
+    from restd.data_parser.v0042 import V0042
+    from restd.native import identity
+    from restd.native.accounting import Connection
+
+    body = {"qos": [{"name": name, "limits": {"max": {
+        "jobs": {"count": {"set": True, "number": 5}},
+        "tres": {"minutes": {"total": [{"type": "cpu", "count": 60}]}}}}}]}
+    out = {}
+    with identity.as_user(token, "root"):
+        with Connection() as db:
+            with lookups(Lookups(qos=db.qos_names(), tres=db.tres_get())):
+                for version in (V0041, V0042):
+                    result = parse(version, "OPENAPI_SLURMDBD_QOS_RESP", body)
+                    [qos] = result.value["response"]
+                    out[version.name] = {"qos": qos, "errors": result.errors,
+                                         "warnings": result.warnings}
+            db.qos_add([qos])  # v0.0.42's
+            db.commit()
+    return json.loads(json.dumps(out, default=str))
 
 
 if __name__ == "__main__":

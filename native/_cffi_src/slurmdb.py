@@ -595,6 +595,17 @@ def _later(lines, release, assignments, absent):
     lines.append("#endif")
 
 
+def _later_members(lines, array, cast, start, later, absent):
+    """``array[start...] = rec->member`` for the members of ``later`` ((release,
+    names) pairs), each group ``absent`` before its release."""
+    for release, names in later:
+        slots = range(start, start + len(names))
+        _later(lines, release,
+               ["    %s[%d] = %srec->%s;" % (array, i, cast, n) for i, n in zip(slots, names)],
+               ["    %s[%d] = %s;" % (array, i, absent) for i in slots])
+        start += len(names)
+
+
 def _names(plain, later):
     return tuple(plain) + tuple(name for _, names in later for name in names)
 
@@ -608,22 +619,10 @@ def _reader(kind, c_type, numbers, strings, numbers_later=(), strings_later=()):
     for index, name in enumerate(numbers):
         expression = _NUMBER_EXPRESSIONS.get((kind, name), "(uint64_t) rec->%s" % name)
         lines.append("    numbers[%d] = %s;" % (index, expression))
-    index = len(numbers)
-    for release, names in numbers_later:
-        slots = range(index, index + len(names))
-        _later(lines, release,
-               ["    numbers[%d] = (uint64_t) rec->%s;" % (i, n) for i, n in zip(slots, names)],
-               ["    numbers[%d] = 0;" % i for i in slots])
-        index += len(names)
+    _later_members(lines, "numbers", "(uint64_t) ", len(numbers), numbers_later, "0")
     for index, name in enumerate(strings):
         lines.append("    strings[%d] = rec->%s;" % (index, name))
-    index = len(strings)
-    for release, names in strings_later:
-        slots = range(index, index + len(names))
-        _later(lines, release,
-               ["    strings[%d] = rec->%s;" % (i, n) for i, n in zip(slots, names)],
-               ["    strings[%d] = NULL;" % i for i in slots])
-        index += len(names)
+    _later_members(lines, "strings", "", len(strings), strings_later, "NULL")
     lines.append("    return restd_pack_strings(strings, %d, &numbers[%d], text, cap);"
                  % (len(all_strings), len(all_numbers)))
     lines.append("}")

@@ -1330,12 +1330,10 @@ def parse_assoc_id(data: Any, ctx, path: str, out: dict) -> None:
     if data is None or data == "" or data == {}:
         return
     if isinstance(data, dict):
-        from restd.data_parser.parse import _set_member
         for key, member in (("account", "acct"), ("cluster", "cluster"),
                             ("partition", "partition"), ("user", "user"), ("id", "id")):
             if key in data and data[key] not in (None, ""):
-                _set_member(out, member, data[key] if key != "id" else
-                            _assoc_number(data[key]))
+                out[member] = _assoc_number(data[key]) if key == "id" else data[key]
         return
     if isinstance(data, bool) or isinstance(data, list):
         raise Invalid(f"Expected numeric Association ID but got {json_type_name(data)}",

@@ -104,10 +104,11 @@ CHANGES = (
                     complex=True, c_type="slurmdb_job_rec_t"),
             why="addpcp(JOB_PLANNED_TIME, UINT64_NO_VAL, ...): the wait from eligible "
                 "to start, as sacct's Planned"),
-    *(AddKind(_complex_string(f"JOB_{stream.upper()}", rules.dump_job_record_stdio(f"std_{stream[3:]}")),
-              why=f"addpcp(JOB_{stream.upper()}, STRING, ...): the job record's "
-                  f"std_{stream[3:]} (slurmdb_job_rec_t, Slurm 24.05) expanded")
-      for stream in ("stdin", "stdout", "stderr")),
+    *(AddKind(_complex_string(name, rules.dump_job_record_stdio(member)),
+              why=f"addpcp({name}, STRING, ...): the job record's {member} "
+                  "(slurmdb_job_rec_t, Slurm 24.05) expanded")
+      for name, member in (("JOB_STDIN", "std_in"), ("JOB_STDOUT", "std_out"),
+                           ("JOB_STDERR", "std_err"))),
     AddFields("JOB", (
         F("time/planned", "JOB_PLANNED_TIME", None),
     ), after="reservation/name", why="PARSER_ARRAY(JOB) added time/planned"),
