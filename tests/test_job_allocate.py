@@ -200,11 +200,10 @@ def test_pending_allocation_abandoned_at_shutdown_is_cancelled(cluster, tmp_path
             client.sendall(request)
             deadline = time.monotonic() + 30
             while job_id is None:
-                jobs = [line for line in
-                        cluster.run("scontrol", "-o", "show", "job").stdout.splitlines()
-                        if f"JobName={name} " in line and "JobState=PENDING" in line]
-                if jobs:
-                    job_id = int(re.search(r"JobId=(\d+)", jobs[0])[1])
+                pending = cluster.run("squeue", "-h", "-t", "PENDING", "-n", name,
+                                      "-o", "%i").stdout.split()
+                if pending:
+                    job_id = int(pending[0])
                 assert time.monotonic() < deadline, "the allocation never reached slurmctld"
                 time.sleep(0.3)
             own.process.terminate()
