@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import string
+import time
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -44,6 +45,14 @@ class Exchange:
     versions: frozenset = ALL
     # why the exchange is there, when its name does not say it
     note: str = ""
+    # the exchange whose job must be RUNNING before this one is made (unrecorded reads
+    # of job/{id} until it is): a job just submitted is in a transition slurmctld refuses
+    # signals and updates in (2020, "Job can not be altered now"), for a while that
+    # depends on the machine
+    after_running: Optional[str] = None
+    # the exchange whose job must have left its nodes (neither running nor completing)
+    # before this one is made
+    after_ended: Optional[str] = None
 
     def placeholders(self) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(self.path) if name}
@@ -92,7 +101,7 @@ BATTERY: list[Exchange] = [
     Exchange("submit_no_script", "POST", "/slurm/{v}/job/submit",
              {"job": _job("captured job")}),
     # one job: read, update, signal, cancel
-    Exchange("job_get", "GET", "/slurm/{v}/job/{submit}"),
+    Exchange("job_get", "GET", "/slurm/{v}/job/{submit}", after_running="submit"),
     Exchange("job_array_task", "GET", "/slurm/{v}/job/{submit_array}_1"),
     Exchange("jobs", "GET", "/slurm/{v}/jobs/", versions=frozenset({V41, V42})),
     Exchange("jobs_state", "GET", "/slurm/{v}/jobs/state/", versions=frozenset({V41, V42})),
@@ -107,7 +116,7 @@ BATTERY: list[Exchange] = [
     # (slurm_allocate_resources_blocking), so it must fit at once; cancelled right after
     Exchange("job_allocate", "POST", "/slurm/{v}/job/allocate",
              {"job": _job("captured allocation", time_limit={"set": True, "number": 5})},
-             versions=frozenset({V41, V42})),
+             versions=frozenset({V41, V42}), after_ended="submit"),
     Exchange("job_allocate_cancel", "DELETE", "/slurm/{v}/job/{job_allocate}",
              versions=frozenset({V41, V42})),
     # formats, credentials, routing
@@ -177,3 +186,30 @@ def stored_body(exchange: Exchange, version: str, body: Any) -> Any:
             if isinstance(body.get(key), list):
                 body[key] = body[key][:keep]
     return body
+
+
+def wait_job(fetch, version: str, job_id: int, ready, what: str,
+             timeout: float = 60.0) -> None:
+    """Until ``ready(states)`` holds for job ``job_id``'s job_state flags, read by
+    ``fetch(method, path) -> (status, body)`` from GET job/{id} of ``version``;
+    AssertionError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = fetch("GET", f"/slurm/{version}/job/{job_id}")
+        jobs = body.get("jobs", []) if isinstance(body, dict) else []
+        states = {state for job in jobs for state in (job.get("job_state") or [])}
+        if status == 200 and jobs and ready(states):
+            return
+        assert time.monotonic() < deadline, f"job {job_id} not {what} after {timeout} s: {states}"
+        time.sleep(0.25)
+
+
+def wait_before(exchange: Exchange, fetch, version: str, values: dict) -> None:
+    """What ``exchange`` waits for before it is made (after_running, after_ended)."""
+    if exchange.after_running:
+        wait_job(fetch, version, values[exchange.after_running],
+                 lambda states: "RUNNING" in states, "RUNNING")
+    if exchange.after_ended:
+        wait_job(fetch, version, values[exchange.after_ended],
+                 lambda states: not states & {"RUNNING", "COMPLETING", "CONFIGURING"},
+                 "ended")

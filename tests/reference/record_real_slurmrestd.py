@@ -84,6 +84,14 @@ def cluster_down() -> None:
         log("slurm-chroot.sh down did not unmount (another user of the chroot?): see above")
 
 
+def cancel_root_jobs() -> None:
+    """The jobs of earlier recordings (held ones stay pending) are cancelled: the
+    allocation needs a free node at once."""
+    subprocess.run(in_chroot(f"eval $(bash {TREE}/conf/cluster/cluster.sh env) && "
+                             f"scancel -u {battery.USER}"), check=True, timeout=60)
+    time.sleep(2)
+
+
 def root_token() -> str:
     out = chroot_output(f"bash {TREE}/conf/cluster/cluster.sh token {battery.USER} 3600")
     assert out.startswith("SLURM_JWT="), out
@@ -163,6 +171,12 @@ def record(url: str, token: str, version: str, out: Path, service_user: str) -> 
         old.unlink()
     values: dict = {"service_user": service_user}
     skipped = []
+
+    def fetch(method: str, path: str):
+        status, headers, payload = http_request(url, method, path, None,
+                                                {battery.TOKEN_HEADER: token})
+        return status, parsed(headers, payload)
+
     for exchange in battery.for_version(version):
         try:
             request = exchange.render(version, values)
@@ -170,6 +184,7 @@ def record(url: str, token: str, version: str, out: Path, service_user: str) -> 
             log(f"{version} {exchange.name}: skipped, {error}")
             skipped.append(exchange.name)
             continue
+        battery.wait_before(exchange, fetch, version, values)
         headers = {battery.TOKEN_HEADER: token, **(request["headers"] or {})}
         status, answer_headers, payload = http_request(url, request["method"], request["path"],
                                                        request["body"], headers)
@@ -181,8 +196,6 @@ def record(url: str, token: str, version: str, out: Path, service_user: str) -> 
                   "body": battery.stored_body(exchange, version, body)}
         (out / f"{exchange.name}.json").write_text(json.dumps(sample, indent=1) + "\n")
         log(f"{version} {exchange.name}: {request['method']} {request['path']} -> {status}")
-        if exchange.name == "job_cancel":
-            time.sleep(1)  # the allocation below needs the cancelled job's resources
     return skipped
 
 
@@ -195,10 +208,10 @@ def main() -> int:
     parser.add_argument("--service-user", default="restd")
     args = parser.parse_args()
     daemon = None
-    if args.url is None:
-        cluster_up()
     try:
         if args.url is None:
+            cluster_up()  # a failure half-way is stopped below too
+            cancel_root_jobs()
             daemon = RealDaemon()
             url, token = daemon.url, root_token()
         else:
