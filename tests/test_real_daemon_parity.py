@@ -15,11 +15,7 @@ what restd answers instead and what is compared then; nothing else is excused.
 """
 from __future__ import annotations
 
-import http.client
 import json
-import re
-import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,6 +26,7 @@ import pytest
 import yaml
 
 from shared_dir import REFERENCE
+from versions_daemon import Restd, content_type, served_data_parsers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
 import battery  # noqa: E402
@@ -37,7 +34,6 @@ import battery  # noqa: E402
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
 
 REPO = Path(__file__).resolve().parent.parent
-PYTHON = str(REPO / ".venv" / "bin" / "python")
 SAMPLES = {
     battery.V40: REFERENCE / "samples" / "v0.0.40",
     battery.V41: REPO / "tests" / "fixtures" / "real-24.11" / "v0.0.41",
@@ -205,11 +201,6 @@ def envelope_differences(version: str, real: dict, ours: Any,
     return lines
 
 
-def content_type(headers: dict) -> str:
-    kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    return kind.split(";")[0].strip()
-
-
 def parse_body(kind: str, body: Any) -> Any:
     """YAML answers (Slurm's, with its !!str tags, and restd's) as data."""
     if kind == "application/yaml" and isinstance(body, str):
@@ -217,76 +208,7 @@ def parse_body(kind: str, body: Any) -> Any:
     return body
 
 
-# --- restd and the replay ----------------------------------------------------------------
-
-def served_data_parsers() -> list[str]:
-    """The data_parsers restd has (``-d list``), among those the samples cover."""
-    listing = subprocess.run([PYTHON, "-m", "restd", "-d", "list"], capture_output=True,
-                             text=True, env={"PATH": "/usr/bin:/bin",
-                                             "SLURMRESTD_SECURITY": "disable_user_check"},
-                             cwd="/tmp", timeout=60)
-    found = set(re.findall(r"v0\.0\.\d+", listing.stdout + listing.stderr))
-    return [version for version in VERSIONS if version in found]
-
-
-class Restd:
-    """``restd -a jwt -s slurmctld,slurmdbd -d <versions>`` as the service user restd."""
-
-    def __init__(self, cluster, versions: list[str]):
-        self.cluster = cluster
-        self.versions = versions
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.log_path = Path(f"/tmp/restd-parity-{self.port}.log")
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            ["setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups", PYTHON,
-             "-m", "restd", "-a", "jwt", "-s", "slurmctld,slurmdbd", "-d", ",".join(versions),
-             f"127.0.0.1:{self.port}"],
-            env=cluster.env(SLURM_JWT="daemon", PYTHONPATH=str(REPO)), cwd="/tmp",
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while True:
-            assert self.process.poll() is None, f"restd exited:\n{self.log_path.read_text()}"
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "restd did not start listening"
-                time.sleep(0.1)
-        self.token = cluster.token(battery.USER, 3600)
-        self.slurm = cluster.version()
-
-    def exchange(self, request: dict) -> tuple[int, dict, Any]:
-        headers = {battery.TOKEN_HEADER: self.token, **(request["headers"] or {})}
-        data = None
-        if request["body"] is not None:
-            data = json.dumps(request["body"]).encode()
-            headers["Content-Type"] = "application/json"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            connection.request(request["method"], request["path"], body=data, headers=headers)
-            response = connection.getresponse()
-            payload = response.read()
-        finally:
-            connection.close()
-        answer_headers = dict(response.getheaders())
-        body: Any = payload.decode(errors="replace")
-        if payload and "json" in content_type(answer_headers):
-            body = json.loads(payload)
-        return response.status, answer_headers, body
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
+# --- the replay ------------------------------------------------------------------------
 
 @dataclass
 class Replay:
@@ -302,10 +224,10 @@ def remove_captured_account(cluster) -> None:
 
 @pytest.fixture(scope="module")
 def daemon(cluster):
-    versions = served_data_parsers()
+    versions = served_data_parsers(VERSIONS)
     assert battery.V40 in versions, versions
     remove_captured_account(cluster)
-    restd = Restd(cluster, versions)
+    restd = Restd(cluster, versions, battery.USER)
     yield restd
     restd.stop()
     remove_captured_account(cluster)
@@ -322,8 +244,7 @@ def replays(daemon, cluster):
         result = done[version] = Replay()
 
         def fetch(method: str, path: str):
-            status, _, body = daemon.exchange({"method": method, "path": path, "body": None,
-                                               "headers": None})
+            status, _, body = daemon.exchange(method, path)
             return status, body
         values: dict = {"service_user": SERVICE_USER}
         for exchange in recorded(version):
@@ -333,7 +254,8 @@ def replays(daemon, cluster):
                 result.skipped[exchange.name] = str(error)
                 continue
             battery.wait_before(exchange, fetch, version, values)
-            status, headers, body = daemon.exchange(request)
+            status, headers, body = daemon.exchange(request["method"], request["path"],
+                                                    request["body"], request["headers"])
             job_id = battery.made_job_id(body)
             if job_id is not None:
                 values[exchange.name] = job_id
