@@ -75,6 +75,10 @@ DELIBERATE: dict[str, Deliberate] = {
         405, "a method the path does not take is 405 with Allow, where slurmrestd answers "
         "404 as for an unknown URL", compare="status", content_type="text/plain"),
 }
+# Not listed, for the structure comparison cannot see it: db_jobs_state_failed. slurmrestd
+# passes the state name to slurmdbd, which cannot match it (its list is empty although the
+# battery made a FAILED job, submit_failing); restd converts it and lists the job.
+
 # Where the reference samples recorded a condition of the machine they were taken on,
 # not the daemon's behaviour: compared with what restd answers with slurmdbd up.
 RECORDED_CONDITIONS: dict[tuple[str, str], Deliberate] = {
@@ -246,7 +250,9 @@ def replays(daemon, cluster):
             status, _, body = daemon.exchange(method, path)
             return status, body
         values: dict = {"service_user": SERVICE_USER}
-        for exchange in recorded(version):
+        for exchange in battery.for_version(version):
+            if exchange.stored and not (SAMPLES[version] / f"{exchange.name}.json").exists():
+                continue  # v0.0.40: the reference's battery has no such exchange
             try:
                 request = exchange.render(version, values)
             except KeyError as error:

@@ -192,6 +192,10 @@ def record(url: str, token: str, version: str, out: Path, service_user: str) -> 
         job_id = battery.made_job_id(body)
         if job_id is not None:
             values[exchange.name] = job_id
+        if not exchange.stored:
+            log(f"{version} {exchange.name}: {request['method']} {request['path']} -> {status}"
+                " (not stored)")
+            continue
         sample = {"request": request, "status": status, "headers": answer_headers,
                   "body": battery.stored_body(exchange, version, body)}
         (out / f"{exchange.name}.json").write_text(json.dumps(sample, indent=1) + "\n")
