@@ -43,7 +43,7 @@ WCKEY = "rt_gc"
 
 def tag(version: str) -> str:
     """v0.0.41 -> 0041, as in the operation ids (slurm_v0041_get_jobs)."""
-    return version.replace("v", "").replace(".", "")[1:]
+    return version[1:].replace(".", "")
 
 
 def reference_document(version: str) -> dict:
