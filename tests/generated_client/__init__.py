@@ -113,7 +113,40 @@ def version_document(document: dict, version: str) -> bytes:
     reduced["paths"] = paths
     reduced["components"] = dict(document.get("components", {}))
     reduced["components"]["schemas"] = {name: schemas[name] for name in sorted(kept)}
+    reduced = json.loads(json.dumps(reduced))
+    restore_description_properties(reduced)
     return json.dumps(reduced, indent=1, sort_keys=True).encode()
+
+
+# The objects of Slurm 24.11's data_parser v0.0.41 and v0.0.42 that have a property named
+# "description" (src/plugins/data_parser/v0.0.4x/parsers.c: ACCOUNT, ACCOUNT_SHORT, QOS,
+# OPENAPI_ERROR, OPENAPI_WARNING; the *_CONDITION ones are query parameters), known in the
+# reference by their other properties: stripping the descriptions took these properties
+# too. v0.0.41 inlines them (errors and warnings in every answer), hence the match by shape.
+DESCRIBED_OBJECTS = [
+    frozenset({"error", "error_number", "source"}),                       # OPENAPI_ERROR
+    frozenset({"source"}),                                                # OPENAPI_WARNING
+    frozenset({"associations", "coordinators", "flags", "name", "organization"}),  # ACCOUNT
+    frozenset({"organization"}),                                          # ACCOUNT_SHORT
+    frozenset({"flags", "id", "limits", "name", "preempt", "priority",    # QOS
+               "usage_factor", "usage_threshold"}),
+]
+
+
+def restore_description_properties(document: dict) -> None:
+    """Put back, as a string, the "description" property of the objects Slurm describes
+    with one (DESCRIBED_OBJECTS), where the stripped reference lost it."""
+    pending = [document.get("components", {}).get("schemas", {}), document.get("paths", {})]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            properties = value.get("properties")
+            if isinstance(properties, dict) and "description" not in properties \
+                    and frozenset(properties) in DESCRIBED_OBJECTS:
+                properties["description"] = {"type": "string"}
+            pending.extend(v for k, v in value.items() if k != "description")
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def generate(document: bytes, package: str = PACKAGE) -> Path:
