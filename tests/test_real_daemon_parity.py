@@ -6,9 +6,9 @@ cluster, in the same order, with a token of root.
 
 Per exchange and version: the status, the content type, the envelope (meta.plugin, the
 keys of meta.slurm, the error numbers) and the body's structure: every key path of the
-real answer is in restd's, with the same JSON type (numbers are one type, as in JSON; a
-list's items are compared as the union of their key paths). Values are the clusters' own
-and are not compared. Differences are reported by path.
+real answer is in restd's, with the same JSON types (numbers are one type, as in JSON; a
+list's items are compared as the union of their key paths and types). Values are the
+clusters' own and are not compared. Differences are reported by path.
 
 Where restd differs from the real daemon on purpose, DELIBERATE says so per exchange, with
 what restd answers instead and what is compared then; nothing else is excused.
@@ -135,11 +135,12 @@ def json_type(value: Any) -> str:
     return "null"
 
 
-def key_paths(value: Any, path: str = "#", found: Optional[dict] = None) -> dict[str, str]:
-    """{path: JSON type} of every value in ``value``; a list's items are all under
-    ``path/[]`` (the union of their paths)."""
+def key_paths(value: Any, path: str = "#", found: Optional[dict] = None) -> dict[str, set]:
+    """{path: the JSON types seen there} of every value in ``value``; a list's items are
+    all under ``path/[]`` (the union of their paths and types: one job without resources
+    has null where a running one has an object)."""
     found = {} if found is None else found
-    found[path] = json_type(value)
+    found.setdefault(path, set()).add(json_type(value))
     if isinstance(value, dict):
         for key, item in value.items():
             key_paths(item, f"{path}/{key}", found)
@@ -150,29 +151,32 @@ def key_paths(value: Any, path: str = "#", found: Optional[dict] = None) -> dict
 
 
 def structure_differences(real: Any, ours: Any, skip: tuple = ()) -> list[str]:
-    """Every key path of ``real`` missing from ``ours`` or of another JSON type there,
-    one line each; paths under an empty list of ours are reported once, at the list.
-    ``skip``: top-level keys left out."""
+    """Every key path of ``real`` missing from ``ours``, or where ``real`` has a JSON type
+    ``ours`` never has there, one line each; paths under an empty list of ours are
+    reported once, at the list. ``skip``: top-level keys left out."""
     real_paths = key_paths(real)
     our_paths = key_paths(ours)
     lines = []
     reported_lists = []
-    for path, kind in real_paths.items():
+
+    def kinds(types: set) -> str:
+        return "/".join(sorted(types))
+    for path, types in real_paths.items():
         if any(path == f"#/{key}" or path.startswith(f"#/{key}/") for key in skip):
             continue
         if any(path.startswith(prefix) for prefix in reported_lists):
             continue
         if path not in our_paths:
             parent = path.rsplit("/[]", 1)[0] if "/[]" in path else None
-            if parent is not None and our_paths.get(parent) == "array" \
+            if parent is not None and "array" in our_paths.get(parent, ()) \
                     and f"{parent}/[]" not in our_paths:
                 lines.append(f"{parent}: the real daemon's list has items, restd's is empty "
                              "(their fields cannot be compared)")
                 reported_lists.append(f"{parent}/[]")
                 continue
-            lines.append(f"{path}: missing (real: {kind})")
-        elif our_paths[path] != kind:
-            lines.append(f"{path}: restd {our_paths[path]}, real {kind}")
+            lines.append(f"{path}: missing (real: {kinds(types)})")
+        elif not types <= our_paths[path]:
+            lines.append(f"{path}: restd {kinds(our_paths[path])}, real {kinds(types)}")
     return lines
 
 
@@ -298,6 +302,22 @@ def test_battery_is_the_reference_battery():
     missing = sorted(p.stem for p in SAMPLES[version].glob("*.json")
                      if p.stem not in battery.BY_NAME)
     assert not differences and not missing, "\n".join(differences + [f"not in the battery: {missing}"])
+
+
+def test_structure_comparison_reports_by_path():
+    """What the comparison reports: a missing key, a JSON type restd never has there,
+    an empty list where the real one has items; numbers of either kind and extra keys
+    of restd's are no difference."""
+    real = {"jobs": [{"id": 1, "res": None, "t": {"a": 1}}, {"id": 2, "res": {"n": 1}}],
+            "x": 1.5, "list": [{"k": 1}]}
+    ours = {"jobs": [{"id": 1.0, "res": {"n": 2}, "t": {}, "extra": 1}], "x": 2,
+            "list": []}
+    assert structure_differences(real, ours) == [
+        "#/jobs/[]/res: restd object, real null/object",
+        "#/jobs/[]/t/a: missing (real: number)",
+        "#/list: the real daemon's list has items, restd's is empty "
+        "(their fields cannot be compared)"]
+    assert structure_differences(real, ours, skip=("jobs", "list")) == []
 
 
 def test_recordings_hold_no_token():
