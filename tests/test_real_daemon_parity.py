@@ -71,6 +71,12 @@ DELIBERATE: dict[str, Deliberate] = {
         "promise; slurmrestd answers 500 (v0.0.40: 9209, expected a dictionary; v0.0.41 "
         "and v0.0.42: 9202, expected an integer). restd's answer has the structure of the "
         "real daemon's successful submission", compare="like", like="submit"),
+    "jobs_state": Deliberate(
+        200, "slurmrestd 24.11 declares jobs/state's answer as openapi_job_info_resp (api.c: "
+        "DATA_PARSER_OPENAPI_JOB_INFO_RESP) but dumps OPENAPI_JOB_STATE_RESP (jobs.c): "
+        "{job_id: \"2_*\", state: [...]}, which a client generated from its document "
+        "cannot read (job_id is an integer there). restd answers as the document says: "
+        "the structure of the real daemon's jobs answer", compare="like", like="jobs"),
     "bad_method": Deliberate(
         405, "a method the path does not take is 405 with Allow, where slurmrestd answers "
         "404 as for an unknown URL", compare="status", content_type="text/plain"),
