@@ -21,7 +21,8 @@ PYTEST_ARGS ?=
 INSTALL := bash conf/install-packages.sh
 
 .PHONY: all deps run-deps test-deps perf-deps venv cluster cluster-stop cluster-status token run \
-        test test-all-slurm perf client clean
+        test test-all-slurm perf client clean \
+        record-real-slurmrestd
 
 all: venv
 
@@ -71,6 +72,14 @@ test: venv test-deps
 # Slurm in build/test-all-slurm/summary.md. TARGETS="host trixie forky" (the default).
 test-all-slurm:
 	@bash conf/cluster/test-all-slurm.sh $(TARGETS)
+
+# The real slurmrestd 24.11.5 (Debian 13 chroot) answering tests/reference/battery.py, stored
+# in tests/fixtures/real-24.11/<version>/ (tests/test_real_daemon_parity.py replays them
+# against restd). RECORD_VERSIONS="v0.0.41 v0.0.42" (the default); the chroot's cluster runs
+# on the ports of RESTD_CLUSTER_PORT_BASE (default 20810) and is stopped at the end.
+RECORD_VERSIONS ?= v0.0.41 v0.0.42
+record-real-slurmrestd:
+	$(PYTHON) tests/reference/record_real_slurmrestd.py $(RECORD_VERSIONS)
 
 perf: venv cluster perf-deps
 	$(VENV)/bin/python perf/bench.py

@@ -21,6 +21,8 @@
 # Settings: SLURM_CHROOT_ROOT (default /var/lib/restd-RELEASE), SLURM_CHROOT_MIRROR (default
 # http://deb.debian.org/debian), RESTD_CLUSTER_PORT_BASE (default per release, trixie 18810,
 # forky 18850, others 18890: the ports must not clash with the host's cluster, 17810),
+# SLURM_CHROOT_TREE (default /srv/restd: where the tree is copied in the chroot; another path
+# keeps a second user of the same chroot, tests/reference/record_real_slurmrestd.py, apart),
 # FRESH=1 to discard the chroot cluster's state first. A release newer than the host's
 # debootstrap knows (forky on Debian 12) is made with debootstrap's sid script.
 # The chroot shares the host's pid space and network: processes are stopped by cluster.sh
@@ -31,7 +33,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 RELEASE=${1:-}
 case "$RELEASE" in
-    ""|run|up|down|test|sh|-*) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
+    ""|run|up|down|test|sh|-*) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
 esac
 shift
 case "$RELEASE" in
@@ -43,12 +45,13 @@ ROOT=${SLURM_CHROOT_ROOT:-/var/lib/restd-$RELEASE}
 MIRROR=${SLURM_CHROOT_MIRROR:-http://deb.debian.org/debian}
 PORT_BASE=${RESTD_CLUSTER_PORT_BASE:-$default_port_base}
 # Below /srv, not /root: /root is 700 and jobs run as alice and bob.
-TREE=/srv/restd
+TREE=${SLURM_CHROOT_TREE:-/srv/restd}
 MOUNTS=(proc sys dev dev/pts)   # /run is deliberately not shared: munge's lives there
 
 log() { printf '[%s] %s\n' "$RELEASE" "$*" >&2; }
 die() { printf '[%s] error: %s\n' "$RELEASE" "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root"
+case "$TREE" in /srv/?*) ;; *) die "SLURM_CHROOT_TREE must be below /srv (got $TREE)" ;; esac
 
 in_chroot() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     LANG=C.UTF-8 RESTD_CLUSTER_PORT_BASE="$PORT_BASE" ${CHROOT_PIP_CERT:+PIP_CERT=$CHROOT_PIP_CERT} \
@@ -177,5 +180,5 @@ case "${1:-run}" in
     down) down ;;
     test) shift; test_suite "$@" ;;
     sh) shell "${2:?sh needs a command}" ;;
-    *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
+    *) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1 ;;
 esac

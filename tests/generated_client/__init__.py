@@ -80,7 +80,76 @@ def check_requirements() -> None:
                           + f" in {sys.executable}'s environment")
 
 
-def generate(document: bytes) -> Path:
+def version_document(document: dict, version: str) -> bytes:
+    """``document`` (an OpenAPI 3 document serving several versions: the reference's
+    ``-d v0.0.40,v0.0.41,v0.0.42``) reduced to the paths of ``version`` (``v0.0.41``) and
+    the component schemas they reach, as a daemon started with ``-d <version>`` serves
+    it: a client of that version alone, whose model names are the same."""
+    paths = {path: item for path, item in document["paths"].items() if f"/{version}/" in path}
+    schemas = document.get("components", {}).get("schemas", {})
+    kept: set[str] = set()
+    pending = [paths]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in kept:
+                    kept.add(name)
+                    pending.append(schemas[name])
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    # The reference documents were stripped of every description, which OpenAPI
+    # requires of each response: put back an empty one
+    paths = json.loads(json.dumps(paths))
+    for item in paths.values():
+        for operation in item.values():
+            for response in (operation.get("responses") or {}).values() \
+                    if isinstance(operation, dict) else ():
+                response.setdefault("description", "")
+    reduced = {key: value for key, value in document.items() if key != "paths"}
+    reduced["paths"] = paths
+    reduced["components"] = dict(document.get("components", {}))
+    reduced["components"]["schemas"] = {name: schemas[name] for name in sorted(kept)}
+    reduced = json.loads(json.dumps(reduced))
+    restore_description_properties(reduced)
+    return json.dumps(reduced, indent=1, sort_keys=True).encode()
+
+
+# The objects of Slurm 24.11's data_parser v0.0.41 and v0.0.42 that have a property named
+# "description" (src/plugins/data_parser/v0.0.4x/parsers.c: ACCOUNT, ACCOUNT_SHORT, QOS,
+# OPENAPI_ERROR, OPENAPI_WARNING; the *_CONDITION ones are query parameters), known in the
+# reference by their other properties: stripping the descriptions took these properties
+# too. v0.0.41 inlines them (errors and warnings in every answer), hence the match by shape.
+DESCRIBED_OBJECTS = [
+    frozenset({"error", "error_number", "source"}),                       # OPENAPI_ERROR
+    frozenset({"source"}),                                                # OPENAPI_WARNING
+    frozenset({"associations", "coordinators", "flags", "name", "organization"}),  # ACCOUNT
+    frozenset({"organization"}),                                          # ACCOUNT_SHORT
+    frozenset({"flags", "id", "limits", "name", "preempt", "priority",    # QOS
+               "usage_factor", "usage_threshold"}),
+]
+
+
+def restore_description_properties(document: dict) -> None:
+    """Put back, as a string, the "description" property of the objects Slurm describes
+    with one (DESCRIBED_OBJECTS), where the stripped reference lost it."""
+    pending = [document.get("components", {}).get("schemas", {}), document.get("paths", {})]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            properties = value.get("properties")
+            if isinstance(properties, dict) and "description" not in properties \
+                    and frozenset(properties) in DESCRIBED_OBJECTS:
+                properties["description"] = {"type": "string"}
+            pending.extend(v for k, v in value.items() if k != "description")
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def generate(document: bytes, package: str = PACKAGE) -> Path:
     """The directory of a client generated from ``document`` (whose ``openapi_client``
     package is to be put on sys.path), generated unless the cache has it.
 
@@ -89,7 +158,8 @@ def generate(document: bytes) -> Path:
     generator's validator refuses is a bug of restd's. Its log stays next to it
     (generate.log)."""
     version = generator_version()
-    key = hashlib.sha256(document + b"\0" + version.encode()).hexdigest()[:20]
+    key = hashlib.sha256(document + b"\0" + version.encode() + b"\0"
+                         + package.encode()).hexdigest()[:20]
     CACHE.mkdir(parents=True, exist_ok=True)
     target = CACHE / key
     with open(CACHE / ".lock", "w") as lock:
@@ -99,12 +169,12 @@ def generate(document: bytes) -> Path:
         work = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=CACHE))
         (work / "openapi.json").write_bytes(document)
         command = [*generator_command(), "generate", "-i", str(work / "openapi.json"),
-                   "-g", "python", "-o", str(work / "client"), "--package-name", PACKAGE]
+                   "-g", "python", "-o", str(work / "client"), "--package-name", package]
         result = subprocess.run(command, capture_output=True, text=True, timeout=300)
         (work / "generate.log").write_text(result.stdout + result.stderr)
         if result.returncode != 0:
             raise AssertionError(
-                f"openapi-generator refused restd's document ({work}/openapi.json):\n"
+                f"openapi-generator refused the document ({work}/openapi.json):\n"
                 + "\n".join(result.stdout.splitlines()[-40:]) + result.stderr[-4000:])
         (work / "complete").write_text(" ".join(command) + "\n")
         shutil.rmtree(target, ignore_errors=True)
@@ -113,7 +183,7 @@ def generate(document: bytes) -> Path:
         return target / "client"
 
 
-def _prune(keep: Path, count: int = 4) -> None:
+def _prune(keep: Path, count: int = 8) -> None:
     """Forget all but the ``count`` newest generated clients (the document changes
     whenever a description does)."""
     entries = sorted((p for p in CACHE.iterdir() if p.is_dir() and p != keep),
@@ -122,18 +192,18 @@ def _prune(keep: Path, count: int = 4) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def load(client_dir: Path):
-    """Import ``openapi_client`` from ``client_dir``, forgetting any other copy
-    imported before (the package name is the same for every document)."""
+def load(client_dir: Path, package: str = PACKAGE):
+    """Import ``package`` (``openapi_client``) from ``client_dir``, forgetting any other
+    copy imported before (the package name is the same for every document)."""
     check_requirements()
-    for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
         del sys.modules[name]
     path = str(client_dir)
     if path in sys.path:
         sys.path.remove(path)
     sys.path.insert(0, path)
     importlib.invalidate_caches()
-    module = importlib.import_module(PACKAGE)
+    module = importlib.import_module(package)
     assert Path(module.__file__).resolve().is_relative_to(client_dir.resolve()), module.__file__
     return module
 
