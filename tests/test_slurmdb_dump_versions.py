@@ -206,7 +206,7 @@ def scenario_dumps(token, job_id):
 
     out = {"has_stdio": any(record.get("std_out") for record in records)}
     ping = json.loads(json.dumps(dump(V0042, "OPENAPI_SLURMDBD_PING_RESP",
-                                      {"response": pings})))
+                                      {"response": pings, "meta": {}})))
     try:
         validate_component(reference_document(), "v0.0.42_openapi_slurmdbd_ping_resp", ping)
         out["ping"] = ping
@@ -215,9 +215,10 @@ def scenario_dumps(token, job_id):
     reference = reference_document()
     for version in (V0041, V0042):
         ours = {"components": {"schemas": component_schemas(version, version.roots)}}
-        bodies = {"config": ("OPENAPI_SLURMDBD_CONFIG_RESP", config),
-                  "diag": ("OPENAPI_SLURMDBD_STATS_RESP", {"response": stats}),
-                  "jobs": ("OPENAPI_SLURMDBD_JOBS_RESP", {"response": records})}
+        # (meta as the content plugin fills it: a NULL meta of v0.0.41 on is null)
+        bodies = {"config": ("OPENAPI_SLURMDBD_CONFIG_RESP", {**config, "meta": {}}),
+                  "diag": ("OPENAPI_SLURMDBD_STATS_RESP", {"response": stats, "meta": {}}),
+                  "jobs": ("OPENAPI_SLURMDBD_JOBS_RESP", {"response": records, "meta": {}})}
         dumped, errors = {}, {}
         with lookups(lists):
             for name, (kind, value) in bodies.items():

@@ -198,3 +198,33 @@ def test_query_parameters_per_version_equal_the_reference():
         assert wrong == {}, version
     v42 = {p.name for q in v0042_slurmdb.QUERY_SETS for p in q.parameters}
     assert "Include deleted QOS" in v42
+
+
+QUERY_KIND_OPERATIONS = {
+    "v0.0.41": {"ACCOUNT_CONDITION": (("get", "/accounts/"),)},
+    "v0.0.42": {"QOS_CONDITION": (("get", "/qos/"), ("post", "/qos/")),
+                "ASSOC_CONDITION": (("get", "/associations/"), ("delete", "/associations/"),
+                                    ("get", "/association/"), ("delete", "/association/")),
+                "CLUSTER_CONDITION": (("get", "/cluster/{cluster_name}"),
+                                      ("delete", "/cluster/{cluster_name}"))},
+}
+
+
+def test_query_kinds_make_the_reference_parameters():
+    """The query kinds of v0041_slurmdb and v0042_slurmdb, added to their
+    version, give through restd.openapi.query_parameters() the reference's
+    parameters of the operations they stand for: names, order, enums and
+    allowEmptyValue."""
+    from restd.data_parser.describe import AddKind
+    from restd.openapi import query_parameters
+    reference = _document()["paths"]
+    for version, module in (("v0.0.41", v0041_slurmdb), ("v0.0.42", v0042_slurmdb)):
+        described = VERSIONS[version].derive(version, [AddKind(k) for k in module.QUERY_KINDS])
+        for kind, operations in QUERY_KIND_OPERATIONS[version].items():
+            ours = [(p.name, p.schema, p.allow_empty) for p in
+                    query_parameters(described, kind)]
+            for method, path in operations:
+                theirs = [(p["name"], p["schema"], p.get("allowEmptyValue", False))
+                          for p in reference[f"/slurmdb/{version}{path}"][method]["parameters"]
+                          if p["in"] == "query"]
+                assert ours == theirs, (version, method, path)

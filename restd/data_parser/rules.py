@@ -1371,9 +1371,10 @@ def rollup_members(stats: dict) -> dict:
 
 
 class RollupStatsPointer(Pointer):
-    """ROLLUP_STATS_PTR of v0.0.41 on: NULL (slurmdbd sent none) dumps {}, as
-    Slurm's _dump_pointer() does for an object; otherwise the arrays, read by
-    period (rollup_members())."""
+    """ROLLUP_STATS_PTR of v0.0.41 on: the arrays, read by period
+    (rollup_members()); NULL (slurmdbd sent none) dumps {} as Slurm's
+    _dump_pointer() does for an object (null where the field is optional, as
+    "rollups" is: Properties.null_optional_pointers)."""
 
     def dumper(self, version, get):
         from restd.data_parser.dump import get_item

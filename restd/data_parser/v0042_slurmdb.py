@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from restd.data_parser import rules
 from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceField
-from restd.data_parser.types import ArrayOf
+from restd.data_parser.types import ArrayOf, FlagBit, Flags
 from restd.data_parser.v0041_slurmdb import QueryParameter, QuerySet
 
 
@@ -125,4 +125,67 @@ QUERY_SETS = (
         QueryParameter("with_usage", "with_usage", "with_usage"),
     ), why="PARSER_FLAG_ARRAY(CLUSTER_CLASSIFICATION): the flag \"CAPAPACITY (both "
            "CAPABILITY and CAPACITY)\" is named \"CAPAPACITY\" (SLURMDB_CLASS_CAPAPACITY)"),
+)
+
+# The same differences as query kinds (see v0041_slurmdb.QUERY_KINDS): to be declared
+# ReplaceKind(...) once v0.0.40 describes its /slurmdb/ query kinds. Fields without
+# key are flag tables exploded into one parameter per flag.
+_COND_BIT = ("INFINITE64", 0xffffffffffffffff)
+
+QUERY_KINDS = (
+    Flags("QOS_CONDITION_FLAGS", None, "uint16_t", (
+        FlagBit("Include deleted QOS", "bit", "QOS_COND_FLAG_WITH_DELETED", 0x1, *_COND_BIT),
+    )),
+    Object("QOS_CONDITION", None, "slurmdb_qos_cond_t", (
+        F("description", "CSV_STRING_LIST", "description_list"),
+        F("", "QOS_CONDITION_FLAGS", "flags"),
+        F("id", "CSV_STRING_LIST", "id_list"),  # Slurm: QOS_ID_STRING_CSV_LIST
+        F("format", "CSV_STRING_LIST", "format_list"),
+        F("name", "CSV_STRING_LIST", "name_list"),  # Slurm: QOS_NAME_CSV_LIST
+        F("preempt_mode", "QOS_PREEMPT_MODES", "preempt_mode"),
+    )),
+    Flags("ASSOC_CONDITION_FLAGS", None, "uint32_t", tuple(
+        FlagBit(name, "bit", macro, 1 << bit, *_COND_BIT)
+        for bit, (name, macro) in enumerate((
+            ("Include deleted associations", "ASSOC_COND_FLAG_WITH_DELETED"),
+            ("Include usage", "ASSOC_COND_FLAG_WITH_USAGE"),
+            ("Filter to only defaults", "ASSOC_COND_FLAG_ONLY_DEFS"),
+            ("Include the raw QOS or delta_qos", "ASSOC_COND_FLAG_RAW_QOS"),
+            ("Include sub acct information", "ASSOC_COND_FLAG_SUB_ACCTS"),
+            ("Exclude parent id/name", "ASSOC_COND_FLAG_WOPI"),
+            ("Exclude limits from parents", "ASSOC_COND_FLAG_WOPL"))))),
+    Object("ASSOC_CONDITION", None, "slurmdb_assoc_cond_t", (
+        F("account", "CSV_STRING_LIST", "acct_list"),
+        F("cluster", "CSV_STRING_LIST", "cluster_list"),
+        F("default_qos", "CSV_STRING_LIST", "def_qos_id_list"),  # QOS_ID_STRING_CSV_LIST
+        F("", "ASSOC_CONDITION_FLAGS", "flags"),
+        F("format", "CSV_STRING_LIST", "format_list"),
+        F("id", "CSV_STRING_LIST", "id_list"),  # Slurm: ASSOC_ID_STRING_CSV_LIST
+        F("parent_account", "CSV_STRING_LIST", "parent_acct_list"),
+        F("partition", "CSV_STRING_LIST", "partition_list"),
+        F("qos", "CSV_STRING_LIST", "qos_list"),  # Slurm: QOS_ID_STRING_CSV_LIST
+        F("usage_end", "TIMESTAMP", "usage_end"),
+        F("usage_start", "TIMESTAMP", "usage_start"),
+        F("user", "CSV_STRING_LIST", "user_list"),
+    )),
+    # PARSER_FLAG_ARRAY(CLUSTER_CLASSIFICATION): "CAPAPACITY (both CAPABILITY and
+    # CAPACITY)" of v0.0.41 is named "CAPAPACITY"
+    Flags("CLUSTER_CLASSIFICATION", None, "uint16_t", (
+        FlagBit("UNCLASSIFIED", "equal", "SLURMDB_CLASS_NONE", 0x0, "INFINITE16", 0xffff),
+        FlagBit("CAPABILITY", "bit", "SLURMDB_CLASS_CAPABILITY", 0x1, *_COND_BIT),
+        FlagBit("CAPACITY", "bit", "SLURMDB_CLASS_CAPACITY", 0x2, *_COND_BIT),
+        FlagBit("CAPAPACITY", "bit", "SLURMDB_CLASS_CAPAPACITY", 0x3, *_COND_BIT),
+    )),
+    Object("CLUSTER_CONDITION", None, "slurmdb_cluster_cond_t", (
+        F("classification", "CLUSTER_CLASSIFICATION", "classification"),
+        F("cluster", "STRING_LIST", "cluster_list"),
+        F("federation", "STRING_LIST", "federation_list"),
+        F("flags", "CLUSTER_REC_FLAGS", "flags"),
+        F("format", "STRING_LIST", "format_list"),
+        F("rpc_version", "STRING_LIST", "rpc_version_list"),
+        F("usage_end", "TIMESTAMP", "usage_end"),
+        F("usage_start", "TIMESTAMP", "usage_start"),
+        F("with_deleted", "BOOL16", "with_deleted"),
+        F("with_usage", "BOOL16", "with_usage"),
+    )),
 )
