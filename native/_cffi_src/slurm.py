@@ -999,11 +999,14 @@ int (*restd_delete_node)(update_node_msg_t *) = NULL;
 """
 
 
-# --- job allocation (POST job/allocate): slurm_allocate_resources_blocking() ---------------
-# The allocation answer's job id is a member until 25.11 and step_id.job_id from 26.05
-# on (restd_alloc_response_job_id); 26.05 also changed both blocking calls' signatures
-# (a pending callback taking a slurm_step_id_t, an interrupt_fd): the wrappers take
-# none of them (no callback, no interrupt descriptor: -1, as poll() ignores it).
+# --- job allocation (POST job/allocate) ----------------------------------------------------
+# One job: slurm_allocate_resources(), a pending one followed by slurm_allocation_lookup()
+# (restd.native.controller.allocate_job says why not the blocking call). A het job:
+# slurm_allocate_het_job_blocking(). The allocation answer's job id is a member until
+# 25.11 and step_id.job_id from 26.05 on (restd_alloc_response_job_id); 26.05 also changed
+# the blocking call's signature and slurm_allocation_lookup()'s (a slurm_step_id_t): the
+# wrappers take neither the pending callback nor an interrupt descriptor (-1: poll()
+# ignores it).
 
 TYPES += """
 typedef struct resource_allocation_response_msg {
@@ -1021,11 +1024,9 @@ int slurm_allocate_resources(job_desc_msg_t *job_desc_msg,
                              resource_allocation_response_msg_t **job_alloc_resp_msg);
 /* a pending allocation's state: 0 once granted, ESLURM_JOB_PENDING while it pends */
 int restd_allocation_lookup(uint32_t job_id, resource_allocation_response_msg_t **resp);
-/* NULL with errno set when slurmctld refuses the allocation; blocks while it pends
- * (timeout 0: until it is granted, or the pending job ends) */
-resource_allocation_response_msg_t *restd_allocate_resources_blocking(
-    const job_desc_msg_t *desc, time_t timeout);
-/* a list of resource_allocation_response_msg_t (freed with the list) */
+/* a list of resource_allocation_response_msg_t (freed with the list); NULL with errno
+ * set when slurmctld refuses; blocks while the het job pends (timeout 0: until it is
+ * granted, or the pending job ends) */
 struct xlist *restd_allocate_het_job_blocking(struct xlist *job_req_list, time_t timeout);
 void slurm_free_resource_allocation_response_msg(resource_allocation_response_msg_t *msg);
 uint32_t restd_alloc_response_job_id(const resource_allocation_response_msg_t *msg);
@@ -1036,21 +1037,11 @@ MEMBER_FLAGS += (
 )
 
 HEADER_FLAGS["HAS_ALLOCATE_INTERRUPT_FD"] = (
-    r"slurm_allocate_resources_blocking\s*\([^;]*interrupt_fd")
+    r"slurm_allocate_het_job_blocking\s*\([^;]*interrupt_fd")
 HEADER_FLAGS["HAS_ALLOCATION_LOOKUP_BY_STEP_ID"] = (
     r"\bint\s+slurm_allocation_lookup\s*\(\s*slurm_step_id_t")
 
 CUSTOMIZATIONS += """
-static resource_allocation_response_msg_t *restd_allocate_resources_blocking(
-    const job_desc_msg_t *desc, time_t timeout)
-{
-#if HAS_ALLOCATE_INTERRUPT_FD
-    return slurm_allocate_resources_blocking(desc, timeout, NULL, -1);
-#else
-    return slurm_allocate_resources_blocking(desc, timeout, NULL);
-#endif
-}
-
 static struct xlist *restd_allocate_het_job_blocking(struct xlist *job_req_list,
                                                      time_t timeout)
 {
