@@ -297,6 +297,7 @@ class Server:
         self._loaded = False
         self._access_log = access_log
         self._listeners: list[Listener] = []
+        self._early_stop_signal: Optional[int] = None  # between open() and run_forever()
         # systemd Accept=yes: one connected socket to serve instead of listening
         self._accepted_socket: Optional[socket.socket] = None
         self._connections: set[HttpProtocol] = set()
@@ -354,6 +355,12 @@ class Server:
         Raises ListenError, with nothing left open, when an address cannot be used.
         """
         sockets = sockets or []
+        # Once a socket is bound, a client or a supervisor may act on it (systemd, a
+        # test or a script waiting for the socket file); a SIGINT/SIGTERM before the
+        # loop's handlers are installed must still mean a clean shutdown, not death by
+        # the default action. Noted here, acted on by run_forever().
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self._note_early_stop_signal)
         try:
             for sock in sockets:
                 if sock.type != socket.SOCK_STREAM:
@@ -378,6 +385,8 @@ class Server:
         """Serve until SIGINT/SIGTERM (or ``stop()``), then shut down; returns the exit status."""
         self._loop = asyncio.get_running_loop()
         self._install_signal_handlers()
+        if self._early_stop_signal is not None:
+            self._on_stop_signal(self._early_stop_signal)
         try:
             if self._accepted_socket is not None:
                 return await self._serve_one_socket(self._accepted_socket)
@@ -751,6 +760,9 @@ class Server:
     def _remove_signal_handlers(self) -> None:
         for signum in STOP_SIGNALS:
             self._loop.remove_signal_handler(signum)
+
+    def _note_early_stop_signal(self, signum: int, frame) -> None:
+        self._early_stop_signal = signum
 
     def _on_stop_signal(self, signum: int) -> None:
         logger.info("%s: shutting down", signal.Signals(signum).name)

@@ -254,6 +254,28 @@ def test_server_serves_a_mix_of_listeners_and_cleans_up(tmp_path):
     uvloop.run(main())
 
 
+def test_stop_signal_between_open_and_serving_is_a_clean_shutdown(tmp_path):
+    """A supervisor may signal restd as soon as its socket exists, before the loop
+    runs (the daemon still drops privileges and starts its loop then): that SIGTERM
+    must give the clean shutdown (exit 0, socket file removed), not death by SIGTERM."""
+    path = tmp_path / "restd.sock"
+    server = Server(echo)
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.open([f"unix:{path}"])
+        assert path.exists()
+        os.kill(os.getpid(), signal.SIGTERM)  # handled now, in the main thread
+
+        async def main():
+            return await asyncio.wait_for(server.run_forever(), HANG_BOUND)
+
+        assert uvloop.run(main()) == 0
+        assert not path.exists()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def test_server_open_failure_leaves_nothing_open(tmp_path):
     fds_before = open_sockets()
     server = Server(echo)
