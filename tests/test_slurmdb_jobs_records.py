@@ -187,7 +187,7 @@ def _load():
 def scenario_records(token, job_id, alice, bob):
     _load()
     from openapi_check import reference_document, missing_fields, validate_component
-    from restd.data_parser import v0040_slurmdb
+    from restd.data_parser import lookups as data_lookups
     from restd.data_parser.dump import dump
     from restd.data_parser.v0040 import V0040, schemas
     from restd.native import identity
@@ -201,7 +201,7 @@ def scenario_records(token, job_id, alice, bob):
                 as_alice = len(r)
             with db.jobs_get({"step_list": [str(job_id)], "userid_list": [str(bob)]}) as r:
                 as_bob = len(r)
-            lookups = v0040_slurmdb.Lookups(
+            lookups = data_lookups.Lookups(
                 qos=db.qos_names(), tres=db.tres_get(),
                 assocs=db.associations_get({"flags": ["with_deleted"]}))
             try:
@@ -229,12 +229,12 @@ def scenario_records(token, job_id, alice, bob):
             bad_steps.append(error_name(error.number))
 
     warnings = []
-    with v0040_slurmdb.lookups(lookups):
+    with data_lookups.lookups(lookups):
         dumped = dump(V0040, "JOB_LIST", records, warnings=warnings)
     dumped = json.loads(json.dumps(dumped))
     # without the associations (a user who may not see them): the job's own
     unknown_warnings = []
-    with v0040_slurmdb.lookups(v0040_slurmdb.Lookups(qos=lookups.qos, tres=lookups.tres)):
+    with data_lookups.lookups(data_lookups.Lookups(qos=lookups.qos, tres=lookups.tres)):
         [without] = dump(V0040, "JOB_LIST", records, warnings=unknown_warnings)
     errors = []
     ours = {"components": {"schemas": schemas()}}

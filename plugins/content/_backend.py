@@ -59,8 +59,8 @@ def _lookups_module():
     """Where the data_parser keeps its database lookups (QOS names, TRES,
     associations) and the context that installs them for a dump or a parse:
     the one import of them in the content plugins."""
-    from restd.data_parser import v0040_slurmdb
-    return v0040_slurmdb
+    from restd.data_parser import lookups
+    return lookups
 
 
 # --- Slurm error numbers and the HTTP status answering each ------------------------------

@@ -1260,8 +1260,3 @@ def parse(type_name: str, data: Any, **options):
     """See :func:`restd.data_parser.parse.parse`."""
     from restd.data_parser import parse as _parse
     return _parse.parse(V0040, type_name, data, **options)
-
-
-# plugins/content/slurmdbd.py reads timestamps with this rule (until it imports
-# restd.data_parser.rules.parse_timestamp itself)
-_parse_timestamp = rules.parse_timestamp

@@ -22,9 +22,6 @@ from restd.data_parser import rules
 from restd.data_parser.describe import Field as F, Object
 from restd.data_parser.types import (
     STRING, Alias, ArrayOf, FlagBit, Flags, Hostlist, Pointer, Special, text)
-# Lookups (the database's lists for the id-resolving rules) moved to
-# restd.data_parser.lookups; kept here for the content plugins' imports.
-from restd.data_parser.lookups import Lookups, lookups  # noqa: F401
 
 
 # --- kinds ------------------------------------------------------------------------------
