@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import re
 import socket
 import subprocess
 import time
@@ -16,16 +15,6 @@ from typing import Any, Optional
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 TOKEN_HEADER = "X-SLURM-USER-TOKEN"
-
-
-def served_data_parsers(wanted: list[str]) -> list[str]:
-    """Those of ``wanted`` restd has (``restd -d list``), in order."""
-    listing = subprocess.run([PYTHON, "-m", "restd", "-d", "list"], capture_output=True,
-                             text=True, env={"PATH": "/usr/bin:/bin",
-                                             "SLURMRESTD_SECURITY": "disable_user_check"},
-                             cwd="/tmp", timeout=60)
-    found = set(re.findall(r"v0\.0\.\d+", listing.stdout + listing.stderr))
-    return [version for version in wanted if version in found]
 
 
 def content_type(headers: dict) -> str:
