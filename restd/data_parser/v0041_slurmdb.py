@@ -13,7 +13,8 @@ restd.data_parser.rules.
 from __future__ import annotations
 
 from restd.data_parser import rules
-from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceKind
+from restd.data_parser.describe import (AddFields, AddKind, Field as F, Object, RemoveFields,
+                                        ReplaceKind)
 from restd.data_parser.types import STRING, FlagBit, Flags, Special
 
 # slurmdb.h (24.11): the account and association flags share a layout, the bits
@@ -133,13 +134,14 @@ ROOTS: tuple[str, ...] = ()
 # are read as Slurm reads them.
 
 QUERY_CHANGES = (
-    ReplaceKind(Object("ACCOUNT_CONDITION", None, "slurmdb_account_cond_t", (
-        F("description", "STRING_LIST", "description_list"),
-        F("", "ACCOUNT_FLAGS", "flags"),
-    )), why=("PARSER_ARRAY(ACCOUNT_CONDITION): with_assocs, with_coords and with_deleted "
-             "(ACCOUNT_CONDITION_WITH_*_V40) became the ACCOUNT_FLAGS exploded "
-             "(add_parse_bit_eflag_array): one boolean parameter per flag, named as the "
-             "flag (DELETED, WithAssociations, ...); the association filter is gone")),
+    RemoveFields("ACCOUNT_CONDITION", ("with_assocs", "with_coords", "with_deleted"),
+                 why="PARSER_ARRAY(ACCOUNT_CONDITION): with_assocs, with_coords and "
+                     "with_deleted (ACCOUNT_CONDITION_WITH_*_V40) are gone, replaced by the "
+                     "flags below"),
+    AddFields("ACCOUNT_CONDITION", (F("", "ACCOUNT_FLAGS", "flags"),), after="description",
+              why="PARSER_ARRAY(ACCOUNT_CONDITION) parses ACCOUNT_FLAGS exploded "
+                  "(add_parse_bit_eflag_array): one boolean parameter per flag, named as "
+                  "the flag (DELETED, WithAssociations, ...)"),
     # JOB_CONDITION is unchanged: its {set, infinite, number} members (cpus_max,
     # nodes_min, timelimit_max, ... and JOB_CONDITION_SUBMIT_TIME) are inline objects
     # in v0.0.41, which openapi.c does not list as query parameters; Slurm still

@@ -16,8 +16,8 @@ slurmrestd dumps those values: 0 and "".
 from __future__ import annotations
 
 from restd.data_parser import rules
-from restd.data_parser.describe import (AddFields, AddKind, Field as F, Object, ReplaceField,
-                                        ReplaceKind)
+from restd.data_parser.describe import (AddFields, AddKind, Field as F, Object, RemoveFields,
+                                        ReplaceField, ReplaceKind)
 from restd.data_parser.types import ArrayOf, FlagBit, Flags
 
 
@@ -73,16 +73,12 @@ QUERY_CHANGES = (
         FlagBit("Include deleted QOS", "bit", "QOS_COND_FLAG_WITH_DELETED", 0x1, *_COND_BIT),
     )), why="PARSER_FLAG_ARRAY(QOS_CONDITION_FLAGS): slurmdb_qos_cond_t.flags, whose one "
             "flag is named by its description, \"Include deleted QOS\""),
-    ReplaceKind(Object("QOS_CONDITION", None, "slurmdb_qos_cond_t", (
-        F("description", "CSV_STRING_LIST", "description_list"),
-        F("", "QOS_CONDITION_FLAGS", "flags"),
-        F("id", "QOS_ID_STRING_CSV_LIST", "id_list"),
-        F("format", "CSV_STRING_LIST", "format_list"),
-        F("name", "QOS_NAME_CSV_LIST", "name_list"),
-        F("preempt_mode", "QOS_PREEMPT_MODES", "preempt_mode"),
-    )), why="PARSER_ARRAY(QOS_CONDITION): with_deleted (QOS_CONDITION_WITH_DELETED_OLD) "
-            "became the QOS_CONDITION_FLAGS exploded: the parameter is named "
-            "\"Include deleted QOS\", spaces and all"),
+    RemoveFields("QOS_CONDITION", ("with_deleted",),
+                 why="PARSER_ARRAY(QOS_CONDITION): with_deleted "
+                     "(QOS_CONDITION_WITH_DELETED_OLD) is gone, replaced by the flag below"),
+    AddFields("QOS_CONDITION", (F("", "QOS_CONDITION_FLAGS", "flags"),), after="description",
+              why="PARSER_ARRAY(QOS_CONDITION) parses QOS_CONDITION_FLAGS exploded: the "
+                  "parameter is named \"Include deleted QOS\", spaces and all"),
     AddKind(Flags("ASSOC_CONDITION_FLAGS", None, "uint32_t", tuple(
         FlagBit(name, "bit", macro, 1 << bit, *_COND_BIT)
         for bit, (name, macro) in enumerate((
@@ -95,22 +91,15 @@ QUERY_CHANGES = (
             ("Exclude limits from parents", "ASSOC_COND_FLAG_WOPL"))))),
             why="PARSER_FLAG_ARRAY(ASSOC_CONDITION_FLAGS): slurmdb_assoc_cond_t.flags, "
                 "the flags named by their descriptions"),
-    ReplaceKind(Object("ASSOC_CONDITION", None, "slurmdb_assoc_cond_t", (
-        F("account", "CSV_STRING_LIST", "acct_list"),
-        F("cluster", "CSV_STRING_LIST", "cluster_list"),
-        F("default_qos", "QOS_ID_STRING_CSV_LIST", "def_qos_id_list"),
-        F("", "ASSOC_CONDITION_FLAGS", "flags"),
-        F("format", "CSV_STRING_LIST", "format_list"),
-        F("id", "ASSOC_ID_STRING_CSV_LIST", "id_list"),
-        F("parent_account", "CSV_STRING_LIST", "parent_acct_list"),
-        F("partition", "CSV_STRING_LIST", "partition_list"),
-        F("qos", "QOS_ID_STRING_CSV_LIST", "qos_list"),
-        F("usage_end", "TIMESTAMP", "usage_end"),
-        F("usage_start", "TIMESTAMP", "usage_start"),
-        F("user", "CSV_STRING_LIST", "user_list"),
-    )), why="PARSER_ARRAY(ASSOC_CONDITION): the with_*/without_*/only_defaults booleans "
-            "(ASSOC_CONDITION_*_OLD) became the ASSOC_CONDITION_FLAGS exploded, one "
-            "parameter per flag named by its description"),
+    RemoveFields("ASSOC_CONDITION", ("only_defaults", "with_usage", "with_deleted",
+                                     "with_raw_qos", "with_sub_accts", "without_parent_info",
+                                     "without_parent_limits"),
+                 why="PARSER_ARRAY(ASSOC_CONDITION): the with_*/without_*/only_defaults "
+                     "booleans (ASSOC_CONDITION_*_OLD) are gone, replaced by the flags below"),
+    AddFields("ASSOC_CONDITION", (F("", "ASSOC_CONDITION_FLAGS", "flags"),),
+              after="default_qos",
+              why="PARSER_ARRAY(ASSOC_CONDITION) parses ASSOC_CONDITION_FLAGS exploded: "
+                  "one parameter per flag, named by its description"),
     ReplaceKind(Flags("CLUSTER_CLASSIFICATION", None, "uint16_t", (
         FlagBit("UNCLASSIFIED", "equal", "SLURMDB_CLASS_NONE", 0x0, "INFINITE16", 0xffff),
         FlagBit("CAPABILITY", "bit", "SLURMDB_CLASS_CAPABILITY", 0x1, *_COND_BIT),
