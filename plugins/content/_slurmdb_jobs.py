@@ -36,17 +36,13 @@ import time
 from typing import Any, Callable
 
 from restd.native.slurm_h import (INFINITE, JOBCOND_FLAG_DUP, JOBCOND_FLAG_ENV,
-                                  JOBCOND_FLAG_NO_DEFAULT_USAGE, JOBCOND_FLAG_NO_STEP,
-                                  JOBCOND_FLAG_NO_TRUNC, JOBCOND_FLAG_NO_WAIT,
-                                  JOBCOND_FLAG_NO_WHOLE_HETJOB, JOBCOND_FLAG_RUNAWAY,
-                                  JOBCOND_FLAG_SCRIPT, JOBCOND_FLAG_WHOLE_HETJOB, NO_VAL,
-                                  SLURMDB_JOB_FLAG_BACKFILL, SLURMDB_JOB_FLAG_NOTSET,
-                                  SLURMDB_JOB_FLAG_SCHED, SLURMDB_JOB_FLAG_START_R,
-                                  SLURMDB_JOB_FLAG_SUBMIT)
+                                  JOBCOND_FLAG_NO_DEFAULT_USAGE, JOBCOND_FLAG_NO_TRUNC,
+                                  JOBCOND_FLAG_RUNAWAY, JOBCOND_FLAG_SCRIPT, NO_VAL,
+                                  SLURMDB_JOB_FLAG_NOTSET)
 from restd.plugin_api import Parameter
 from restd.plugins.content import slurmdbd
 from restd.plugins.content._backend import Worker, invalid_query
-from restd.plugins.content.slurmdbd import _run, _values, q_bool, q_csv, q_ids, read_query
+from restd.plugins.content.slurmdbd import _run, _values, q_csv, q_ids, read_query
 
 # What libslurm's step parser (slurm_parse_step_str) reads without calling
 # fatal(): job[_task|+het_offset][.step[+het_component]].
@@ -164,25 +160,6 @@ JOB_CONDITION_READERS = {
     "JOB_CONDITION_SUBMIT_TIME": q_sacct_time,
     "userid_list": _ids(_user_id, "user"),
 }
-# slurmdb.h: the flags' macros as JOB_CONDITION's flag tables name them
-JOB_CONDITION_FLAG_BITS = {
-    "JOBCOND_FLAG_DUP": JOBCOND_FLAG_DUP, "JOBCOND_FLAG_NO_STEP": JOBCOND_FLAG_NO_STEP,
-    "JOBCOND_FLAG_NO_TRUNC": JOBCOND_FLAG_NO_TRUNC,
-    "JOBCOND_FLAG_WHOLE_HETJOB": JOBCOND_FLAG_WHOLE_HETJOB,
-    "JOBCOND_FLAG_NO_WHOLE_HETJOB": JOBCOND_FLAG_NO_WHOLE_HETJOB,
-    "JOBCOND_FLAG_NO_WAIT": JOBCOND_FLAG_NO_WAIT,
-    "JOBCOND_FLAG_NO_DEFAULT_USAGE": JOBCOND_FLAG_NO_DEFAULT_USAGE,
-    "JOBCOND_FLAG_SCRIPT": JOBCOND_FLAG_SCRIPT, "JOBCOND_FLAG_ENV": JOBCOND_FLAG_ENV,
-}
-JOB_CONDITION_DB_FLAG_BITS = {
-    "SLURMDB_JOB_FLAG_NOTSET": SLURMDB_JOB_FLAG_NOTSET,
-    "SLURMDB_JOB_FLAG_SUBMIT": SLURMDB_JOB_FLAG_SUBMIT,
-    "SLURMDB_JOB_FLAG_SCHED": SLURMDB_JOB_FLAG_SCHED,
-    "SLURMDB_JOB_FLAG_BACKFILL": SLURMDB_JOB_FLAG_BACKFILL,
-    "SLURMDB_JOB_FLAG_START_R": SLURMDB_JOB_FLAG_START_R,
-}
-
-
 def job_condition(query: dict[str, Any], warn: Callable[[str, str], None], cluster: str,
                   now: float | None = None, version=None) -> dict[str, Any]:
     """The slurmdb_job_cond_t (C member names) for a jobs/ query read as
@@ -193,12 +170,15 @@ def job_condition(query: dict[str, Any], warn: Callable[[str, str], None], clust
     if version is None:
         from restd.data_parser.v0040 import V0040 as version
     values = read_query(query, warn, version, "JOB_CONDITION", JOB_CONDITION_READERS)
+    # the flags set by name (macro -> bit, as the version's flag tables give them)
+    bits = {member: {bit.value_name: bit.value for bit in version.kind(table).bits}
+            for member, table in (("flags", "JOB_CONDITION_FLAGS"),
+                                  ("db_flags", "JOB_CONDITION_DB_FLAGS"))}
     cond: dict[str, Any] = {"flags": 0, "db_flags": 0}
     for sets, value in values.items():
-        if sets in JOB_CONDITION_FLAG_BITS:
-            cond["flags"] |= JOB_CONDITION_FLAG_BITS[sets] if value else 0
-        elif sets in JOB_CONDITION_DB_FLAG_BITS:
-            cond["db_flags"] |= JOB_CONDITION_DB_FLAG_BITS[sets] if value else 0
+        member = next((member for member, table in bits.items() if sets in table), None)
+        if member is not None:
+            cond[member] |= bits[member][sets] if value else 0
         elif sets != "JOB_CONDITION_SUBMIT_TIME":
             cond[sets] = value
     _ranges(cond)
