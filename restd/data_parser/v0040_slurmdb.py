@@ -573,7 +573,7 @@ RESPONSES += (rules.slurmdb_response("OPENAPI_SLURMDBD_JOBS_RESP", "jobs", "JOB_
 # ".query", slurm-24-11-5-1) describes it in v0.0.40/parsers.c: restd.openapi
 # makes the operation's parameters from it, and the content plugin parses the
 # request's query with the request's version's kind (restd.plugins.content.
-# slurmdbd.parse_query). Fields holding an object (ACCOUNT_CONDITION's and
+# slurmdbd.read_query). Fields holding an object (ACCOUNT_CONDITION's and
 # USER_CONDITION's ASSOC_CONDITION_PTR) are neither listed nor parsed from a
 # query and are left out.
 
