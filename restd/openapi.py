@@ -122,7 +122,9 @@ def query_parameters(version, kind_name: str) -> tuple[Parameter, ...]:
     named by its key, a string (with the names of a flag table as its enum),
     allowed empty when the field is a boolean; a field without key is a flag
     table whose flags are each a parameter allowed empty
-    (_add_param_eflags()); a field holding an object is left out."""
+    (_add_param_eflags()); a field holding an object is left out, and so is
+    one of a {set, infinite, number} kind unless the version lists those
+    (``Properties.no_val_query_parameters``, v0.0.40)."""
     from restd.data_parser.types import Alias, Flags, Pointer
     out = []
     for field in version.kind(kind_name).fields:
@@ -135,7 +137,10 @@ def query_parameters(version, kind_name: str) -> tuple[Parameter, ...]:
                     for bit in kind.bits if not bit.hidden]
             continue
         schema = kind.schema(version)
-        if schema.get("type") == "object":
+        if _no_val(version, field.kind):
+            if not version.properties.no_val_query_parameters:
+                continue
+        elif schema.get("type") == "object":
             continue
         parameter_schema: dict[str, Any] = {"type": "string"}
         if isinstance(kind, Flags):
@@ -144,6 +149,15 @@ def query_parameters(version, kind_name: str) -> tuple[Parameter, ...]:
                              deprecated=field.deprecated,
                              allow_empty=schema.get("type") == "boolean"))
     return tuple(out)
+
+
+def _no_val(version, kind_name: str) -> bool:
+    """Whether ``kind_name`` is (or points to) a {set, infinite, number} kind."""
+    from restd.data_parser.types import Alias, NoVal, Pointer, Special
+    kind = version.kind(kind_name)
+    while isinstance(kind, (Alias, Pointer, Special)) and getattr(kind, "target", None):
+        kind = version.kind(kind.target)
+    return isinstance(kind, NoVal)
 
 
 def _properties(data_parser: DataParser):

@@ -164,67 +164,38 @@ def test_descriptions_are_data():
                 assert field.source or target.complex, f"{version.name} {name}.{field.key}"
 
 
-def _parameter_names(document: dict, version: str) -> dict:
-    return {(method.upper(), path[len(f"/slurmdb/{version}"):]):
-            [(p["name"], tuple(p.get("schema", {}).get("enum", ())))
-             for p in operation.get("parameters", []) if p["in"] == "query"]
-            for path, methods in document["paths"].items()
-            if path.startswith(f"/slurmdb/{version}/")
-            for method, operation in methods.items()}
-
-
-def test_query_parameters_per_version_equal_the_reference():
-    """restd's v0.0.40 query parameters with each version's declared query sets
-    applied are the reference's, operation by operation and in order; every
-    parameter says which v0.0.40 one it stands for (one that exists there)."""
-    from test_slurmdb_schema import _document as restd_v0040_document
-    names = _parameter_names(restd_v0040_document(), "v0.0.40")
-    base = {name for names_ in names.values() for name, _ in names_}
-    reference = _document()
+def test_query_changes_are_declared_with_why_and_make_the_reference_parameters():
+    """v0.0.41's and v0.0.42's /slurmdb/ query differences are declared changes of
+    v0.0.40's query kinds, each saying what Slurm changed; the derived kinds give,
+    through restd.openapi.query_parameters(), the reference's parameters of the
+    operations naming them (names, order, enums, allowEmptyValue), the renamed
+    ones included ("Include deleted QOS", v0.0.41's exploded account flags)."""
+    from restd.data_parser.v0040 import V0040
+    from restd.openapi import query_parameters
+    reference = _document()["paths"]
     for version, module in (("v0.0.41", v0041_slurmdb), ("v0.0.42", v0042_slurmdb)):
-        names = dict(names)
-        for query in module.QUERY_SETS:
-            assert query.why
-            for operation in query.operations:
-                if query.parameters:
-                    names[operation] = [(p.name, p.enum) for p in query.parameters]
-                names[operation] = [(n, enum) for n, enum in names[operation]
-                                    if n not in query.undocumented]
-            for parameter in query.parameters:
-                assert parameter.same_as is None or parameter.same_as in base, parameter
-        expected = _parameter_names(reference, version)
-        wrong = {op: (names.get(op), wanted) for op, wanted in expected.items()
-                 if names.get(op, []) != wanted}
-        assert wrong == {}, version
-    v42 = {p.name for q in v0042_slurmdb.QUERY_SETS for p in q.parameters}
-    assert "Include deleted QOS" in v42
+        assert module.QUERY_CHANGES and all(change.why for change in module.QUERY_CHANGES)
+        for kind, operations in QUERY_KIND_OPERATIONS[version].items():
+            assert kind in V0040.kinds  # a change of a v0.0.40 query kind
+            ours = [(p.name, p.schema, p.allow_empty) for p in
+                    query_parameters(VERSIONS[version], kind)]
+            for method, path in operations:
+                theirs = [(p["name"], p["schema"], p.get("allowEmptyValue", False))
+                          for p in reference[f"/slurmdb/{version}{path}"][method]["parameters"]
+                          if p["in"] == "query"]
+                assert ours == theirs, (version, method, path)
+    assert "Include deleted QOS" in {
+        p.name for p in query_parameters(VERSIONS["v0.0.42"], "QOS_CONDITION")}
+    assert "with_deleted" in {p.name for p in query_parameters(V0040, "QOS_CONDITION")}
 
 
 QUERY_KIND_OPERATIONS = {
-    "v0.0.41": {"ACCOUNT_CONDITION": (("get", "/accounts/"),)},
+    "v0.0.41": {"ACCOUNT_CONDITION": (("get", "/accounts/"),),
+                # unchanged, but its {set, infinite, number} members are no longer listed
+                "JOB_CONDITION": (("get", "/jobs/"),)},
     "v0.0.42": {"QOS_CONDITION": (("get", "/qos/"), ("post", "/qos/")),
                 "ASSOC_CONDITION": (("get", "/associations/"), ("delete", "/associations/"),
                                     ("get", "/association/"), ("delete", "/association/")),
                 "CLUSTER_CONDITION": (("get", "/cluster/{cluster_name}"),
                                       ("delete", "/cluster/{cluster_name}"))},
 }
-
-
-def test_query_kinds_make_the_reference_parameters():
-    """The query kinds of v0041_slurmdb and v0042_slurmdb, added to their
-    version, give through restd.openapi.query_parameters() the reference's
-    parameters of the operations they stand for: names, order, enums and
-    allowEmptyValue."""
-    from restd.data_parser.describe import AddKind
-    from restd.openapi import query_parameters
-    reference = _document()["paths"]
-    for version, module in (("v0.0.41", v0041_slurmdb), ("v0.0.42", v0042_slurmdb)):
-        described = VERSIONS[version].derive(version, [AddKind(k) for k in module.QUERY_KINDS])
-        for kind, operations in QUERY_KIND_OPERATIONS[version].items():
-            ours = [(p.name, p.schema, p.allow_empty) for p in
-                    query_parameters(described, kind)]
-            for method, path in operations:
-                theirs = [(p["name"], p["schema"], p.get("allowEmptyValue", False))
-                          for p in reference[f"/slurmdb/{version}{path}"][method]["parameters"]
-                          if p["in"] == "query"]
-                assert ours == theirs, (version, method, path)

@@ -280,6 +280,56 @@ def bound(version) -> Any:
     return found
 
 
+# --- parsing queries ------------------------------------------------------------------------
+
+def query_parameters(version, kind: str) -> dict[str, tuple[str, str, Any]]:
+    """The query parameters ``kind`` (a *_CONDITION or *_QUERY kind of ``version``)
+    reads, as Slurm's parser reads a query: parameter -> (what it sets, the
+    field's kind name, the kind resolved through aliases and pointers; a flag is
+    read as a BOOL). What it
+    sets is the C member for a field with a key (the kind's name for a complex
+    field without member, JOB_CONDITION_SUBMIT_TIME), and the flag's macro for a
+    flag: one bit of a flag table exploded (a field without key: one parameter
+    per flag, v0.0.41 on) or a boolean setting one bit (v0.0.40's FlagSwitch), so
+    that what a handler reads does not depend on how the version names it.
+    Hidden flags and fields holding an object are not query parameters."""
+    from restd.data_parser.types import Alias, Flags, FlagSwitch, Pointer
+    table: dict[str, tuple[str, str, Any]] = {}
+    for field in version.kind(kind).fields:
+        resolved = version.kind(field.kind)
+        while isinstance(resolved, (Alias, Pointer)):
+            resolved = version.kind(resolved.target)
+        if not field.key and isinstance(resolved, Flags):
+            for bit in resolved.bits:
+                if not bit.hidden:
+                    table[bit.name] = (bit.value_name, "BOOL", version.kind("BOOL"))
+        elif isinstance(resolved, FlagSwitch):
+            table[field.key] = (resolved.bit, "BOOL", version.kind("BOOL"))
+        elif field.key:
+            table[field.key] = (field.source or field.kind, field.kind, resolved)
+    return table
+
+
+def parse_query(query: dict[str, Any], warn: Callable[[str, str], None], version, kind: str,
+                converter: Callable[[str, str, Any], Callable[[Any, str], Any]]
+                ) -> dict[str, Any]:
+    """``query`` (the url-encoded query, parsed) read as ``kind`` of the request's
+    ``version``: {what a parameter sets (:func:`query_parameters`): value}.
+    ``converter(sets, kind name, kind)`` gives the function reading a parameter's
+    value (``convert(value, parameter name)``; it raises the 422). Unknown
+    parameters are ignored with a warning, as Slurm's parser does."""
+    table = query_parameters(version, kind)
+    out: dict[str, Any] = {}
+    for name, value in query.items():
+        entry = table.get(name)
+        if entry is None:
+            warn(f"Ignoring unknown query parameter {name}", f"#/{name}")
+            continue
+        sets, kind_name, resolved = entry
+        out[sets] = converter(sets, kind_name, resolved)(value, name)
+    return out
+
+
 # --- parsing request bodies ----------------------------------------------------------------
 
 def _parsed(result, warn: Callable[[str, str], None], errors: list) -> Any:
@@ -313,7 +363,12 @@ def require_body(ctx) -> Any:
 def parse_value(ctx, kind: str, value: Any, source: str):
     """A query parameter's ``value`` read as ``kind`` of the request's version
     (TIMESTAMP...): the parse's result (``value``, ``errors``: the caller says why)."""
-    return _parse.parse(bound(ctx.data_parser.version), kind, value, path=source)
+    return parse_value_in(ctx.data_parser.version, kind, value, source)
+
+
+def parse_value_in(version, kind: str, value: Any, source: str):
+    """:func:`parse_value` with the version given."""
+    return _parse.parse(bound(version), kind, value, path=source)
 
 
 # --- file descriptors ------------------------------------------------------------------------

@@ -36,38 +36,13 @@ import time
 from typing import Any, Callable
 
 from restd.native.slurm_h import (INFINITE, JOBCOND_FLAG_DUP, JOBCOND_FLAG_ENV,
-                                  JOBCOND_FLAG_NO_DEFAULT_USAGE, JOBCOND_FLAG_NO_STEP,
-                                  JOBCOND_FLAG_NO_TRUNC, JOBCOND_FLAG_NO_WAIT,
-                                  JOBCOND_FLAG_NO_WHOLE_HETJOB, JOBCOND_FLAG_RUNAWAY,
-                                  JOBCOND_FLAG_SCRIPT, JOBCOND_FLAG_WHOLE_HETJOB, NO_VAL,
-                                  SLURMDB_JOB_FLAG_BACKFILL, SLURMDB_JOB_FLAG_NOTSET,
-                                  SLURMDB_JOB_FLAG_SCHED, SLURMDB_JOB_FLAG_START_R,
-                                  SLURMDB_JOB_FLAG_SUBMIT)
+                                  JOBCOND_FLAG_NO_DEFAULT_USAGE, JOBCOND_FLAG_NO_TRUNC,
+                                  JOBCOND_FLAG_RUNAWAY, JOBCOND_FLAG_SCRIPT, NO_VAL,
+                                  SLURMDB_JOB_FLAG_NOTSET)
 from restd.plugin_api import Parameter
 from restd.plugins.content import slurmdbd
 from restd.plugins.content._backend import Worker, invalid_query
-from restd.plugins.content.slurmdbd import _query, _run, _values, q_bool, q_csv, q_ids
-
-# slurmdb.h: JOBCOND_FLAG_* (the "flags" member) and SLURMDB_JOB_FLAG_* (db_flags), as
-# the query parameters name them
-JOB_CONDITION_FLAGS = {
-    "show_duplicates": JOBCOND_FLAG_DUP,
-    "skip_steps": JOBCOND_FLAG_NO_STEP,
-    "disable_truncate_usage_time": JOBCOND_FLAG_NO_TRUNC,
-    "whole_hetjob": JOBCOND_FLAG_WHOLE_HETJOB,
-    "disable_whole_hetjob": JOBCOND_FLAG_NO_WHOLE_HETJOB,
-    "disable_wait_for_result": JOBCOND_FLAG_NO_WAIT,
-    "usage_time_as_submit_time": JOBCOND_FLAG_NO_DEFAULT_USAGE,
-    "show_batch_script": JOBCOND_FLAG_SCRIPT,
-    "show_job_environment": JOBCOND_FLAG_ENV,
-}
-JOB_CONDITION_DB_FLAGS = {
-    "scheduler_unset": SLURMDB_JOB_FLAG_NOTSET,
-    "scheduled_on_submit": SLURMDB_JOB_FLAG_SUBMIT,
-    "scheduled_by_main": SLURMDB_JOB_FLAG_SCHED,
-    "scheduled_by_backfill": SLURMDB_JOB_FLAG_BACKFILL,
-    "job_started": SLURMDB_JOB_FLAG_START_R,
-}
+from restd.plugins.content.slurmdbd import _run, _values, q_csv, q_ids, read_query
 
 # What libslurm's step parser (slurm_parse_step_str) reads without calling
 # fatal(): job[_task|+het_offset][.step[+het_component]].
@@ -163,71 +138,52 @@ def q_steps(value, name):
     return items
 
 
-def q_flag(value, name):
-    return q_bool(value, name)
-
-
-# query parameter -> (slurmdb_job_cond_t member, converter)
-JOB_CONDITION = {
-    "account": ("acct_list", q_csv),
-    "association": ("associd_list", q_ids),
-    "cluster": ("cluster_list", q_csv),
-    "constraints": ("constraint_list", q_csv),
-    "cpus_max": ("cpus_max", q_uint32),
-    "cpus_min": ("cpus_min", q_uint32),
-    "exit_code": ("exitcode", q_int32),
-    "format": ("format_list", q_csv),
-    "groups": ("groupid_list", _ids(_group_id, "group")),
-    "job_name": ("jobname_list", q_csv),
-    "nodes_max": ("nodes_max", q_uint32),
-    "nodes_min": ("nodes_min", q_uint32),
-    "partition": ("partition_list", q_csv),
-    "qos": ("qos_list", q_csv),  # names: resolved with the database's QOS list
-    "reason": ("reason_list", _ids(_reason_number, "job state reason")),
-    "reservation": ("resv_list", q_csv),
-    "reservation_id": ("resvid_list", q_ids),
-    "state": ("state_list", _ids(_state_number, "job state")),
-    "step": ("step_list", q_steps),
-    "timelimit_max": ("timelimit_max", q_uint32),
-    "timelimit_min": ("timelimit_min", q_uint32),
-    "end_time": ("usage_end", q_sacct_time),
-    "start_time": ("usage_start", q_sacct_time),
-    "submit_time": ("usage_start", q_sacct_time),
-    "node": ("used_nodes", lambda value, name: ",".join(q_csv(value, name))),
-    "users": ("userid_list", _ids(_user_id, "user")),
-    "wckey": ("wckey_list", q_csv),
+# How restd reads JOB_CONDITION's members (by C member; the kind of the request's
+# version names the parameters: restd.plugins.content.slurmdbd.read_query).
+JOB_CONDITION_READERS = {
+    "associd_list": q_ids,
+    "cpus_max": q_uint32,
+    "cpus_min": q_uint32,
+    "exitcode": q_int32,
+    "groupid_list": _ids(_group_id, "group"),
+    "nodes_max": q_uint32,
+    "nodes_min": q_uint32,
+    "qos_list": q_csv,  # names: resolved with the database's QOS list
+    "reason_list": _ids(_reason_number, "job state reason"),
+    "resvid_list": q_ids,
+    "state_list": _ids(_state_number, "job state"),
+    "step_list": q_steps,
+    "timelimit_max": q_uint32,
+    "timelimit_min": q_uint32,
+    "usage_end": q_sacct_time,
+    "usage_start": q_sacct_time,
+    "JOB_CONDITION_SUBMIT_TIME": q_sacct_time,
+    "userid_list": _ids(_user_id, "user"),
 }
-# The parameters in the order of Slurm's JOB_CONDITION parser (as its OpenAPI lists them).
-JOB_QUERY = ("account", "association", "cluster", "constraints", "cpus_max", "cpus_min",
-             *JOB_CONDITION_DB_FLAGS, "exit_code", *JOB_CONDITION_FLAGS, "format", "groups",
-             "job_name", "nodes_max", "nodes_min", "partition", "qos", "reason",
-             "reservation", "reservation_id", "state", "step", "timelimit_max",
-             "timelimit_min", "end_time", "start_time", "submit_time", "node", "users",
-             "wckey")
-assert sorted(JOB_QUERY) == sorted((*JOB_CONDITION, *JOB_CONDITION_FLAGS,
-                                    *JOB_CONDITION_DB_FLAGS))
-
-
 def job_condition(query: dict[str, Any], warn: Callable[[str, str], None], cluster: str,
-                  now: float | None = None) -> dict[str, Any]:
-    """The slurmdb_job_cond_t (C member names) for a jobs/ query, with
+                  now: float | None = None, version=None) -> dict[str, Any]:
+    """The slurmdb_job_cond_t (C member names) for a jobs/ query read as
+    JOB_CONDITION of ``version`` (the request's; v0.0.40 when not given), with
     slurmrestd's defaults: db_flags scheduler_unset, flags show_duplicates and
     disable_truncate_usage_time when none is given, usage times as sacct's,
     the local cluster. Raises RequestFailed (422) naming a bad parameter."""
-    table = {name: convert for name, (_, convert) in JOB_CONDITION.items()}
-    table.update({name: q_flag for name in (*JOB_CONDITION_FLAGS, *JOB_CONDITION_DB_FLAGS)})
-    values = _query(_QueryView(query, warn), table, "jobs")
+    if version is None:
+        from restd.data_parser.v0040 import V0040 as version
+    values = read_query(query, warn, version, "JOB_CONDITION", JOB_CONDITION_READERS)
+    # the flags set by name (macro -> bit, as the version's flag tables give them)
+    bits = {member: {bit.value_name: bit.value for bit in version.kind(table).bits}
+            for member, table in (("flags", "JOB_CONDITION_FLAGS"),
+                                  ("db_flags", "JOB_CONDITION_DB_FLAGS"))}
     cond: dict[str, Any] = {"flags": 0, "db_flags": 0}
-    for name, value in values.items():
-        if name in JOB_CONDITION_FLAGS:
-            cond["flags"] |= JOB_CONDITION_FLAGS[name] if value else 0
-        elif name in JOB_CONDITION_DB_FLAGS:
-            cond["db_flags"] |= JOB_CONDITION_DB_FLAGS[name] if value else 0
-        elif name != "submit_time":
-            cond[JOB_CONDITION[name][0]] = value
+    for sets, value in values.items():
+        member = next((member for member, table in bits.items() if sets in table), None)
+        if member is not None:
+            cond[member] |= bits[member][sets] if value else 0
+        elif sets != "JOB_CONDITION_SUBMIT_TIME":
+            cond[sets] = value
     _ranges(cond)
-    if "submit_time" in values:  # JOB_CONDITION_SUBMIT_TIME
-        cond["usage_start"] = values["submit_time"]
+    if "JOB_CONDITION_SUBMIT_TIME" in values:  # submit_time: usage_start, as submit time
+        cond["usage_start"] = values["JOB_CONDITION_SUBMIT_TIME"]
         cond["flags"] |= JOBCOND_FLAG_NO_DEFAULT_USAGE
     if not cond["db_flags"]:
         cond["db_flags"] = SLURMDB_JOB_FLAG_NOTSET
@@ -255,14 +211,6 @@ def _ranges(cond: dict[str, Any]) -> None:
         if low in cond and cond[low] > cond[high]:
             raise invalid_query(f"Unable to parse {low}: {cond[low]} is above {high} "
                                 f"{cond[high]}", f"#/{low}")
-
-
-class _QueryView:
-    """What restd.plugins.content.slurmdbd._query reads of a request."""
-
-    def __init__(self, query: dict[str, Any], warn: Callable[[str, str], None]):
-        self.query = query
-        self.warning = warn
 
 
 def _default_start_end(cond: dict[str, Any], now: float) -> None:
@@ -356,9 +304,12 @@ async def _answer_jobs(ctx, cond: dict[str, Any]):
 
 
 async def get_jobs(ctx):
-    cond = job_condition(ctx.query, ctx.warning, slurmdbd._cluster())
-    needs_jobs = [name for name in ("show_batch_script", "show_job_environment")
-                  if q_bool(ctx.query.get(name, False), name)]
+    cond = job_condition(ctx.query, ctx.warning, slurmdbd._cluster(),
+                         version=ctx.data_parser.version)
+    # (named alike in every version's JOB_CONDITION_FLAGS)
+    needs_jobs = [name for name, bit in (("show_batch_script", JOBCOND_FLAG_SCRIPT),
+                                         ("show_job_environment", JOBCOND_FLAG_ENV))
+                  if cond["flags"] & bit]
     if needs_jobs and not cond.get("step_list"):
         # slurmdbd refuses these without job ids ("this is not allowed") and
         # answers nothing: say why instead.
@@ -386,5 +337,5 @@ def operations(op) -> list:
         op("GET", "job/{job_id}", "get_job", get_job, "openapi_slurmdbd_jobs_resp",
            (Parameter("job_id", "path"),)),
         op("GET", "jobs/", "get_jobs", get_jobs, "openapi_slurmdbd_jobs_resp",
-           tuple(Parameter(name, "query") for name in JOB_QUERY)),
+           query="JOB_CONDITION"),
     ]

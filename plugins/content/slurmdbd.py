@@ -46,9 +46,7 @@ import re
 from typing import Any, Callable, Optional
 
 from restd.data_parser.types import Invalid, to_bool
-from restd.native.slurm_h import (INFINITE, INFINITE64, NO_VAL, PREEMPT_MODE_CANCEL,
-                                  PREEMPT_MODE_GANG, PREEMPT_MODE_OFF, PREEMPT_MODE_REQUEUE,
-                                  PREEMPT_MODE_SUSPEND, SLURMDB_ACCT_FLAG_DELETED,
+from restd.native.slurm_h import (INFINITE, INFINITE64, NO_VAL, SLURMDB_ACCT_FLAG_DELETED,
                                   SLURMDB_USER_FLAG_DELETED)
 from restd.plugin_api import OperationSpec, Parameter, PluginUnavailable, RequestFailed
 from restd.plugins.content import _backend as backend
@@ -166,74 +164,119 @@ def q_ids(value, name):
     return items
 
 
-def q_time(value, name, ctx):
-    """A time as the request's data_parser version reads a TIMESTAMP."""
-    result = backend.parse_value(ctx, "TIMESTAMP",
-                                 value if not isinstance(value, list) else value[-1],
-                                 f"#/{name}")
+def q_time(value, name, version):
+    """A time as ``version`` (the request's data_parser) reads a TIMESTAMP."""
+    result = backend.parse_value_in(version, "TIMESTAMP",
+                                    value if not isinstance(value, list) else value[-1],
+                                    f"#/{name}")
     if result.errors:
         raise invalid_query(f"Unable to parse {name}: invalid time {value!r}", f"#/{name}")
     return int(result.value)
 
 
-ADMIN_LEVELS = {"not set": 0, "none": 1, "operator": 2, "administrator": 3}
+def q_string(value, name):
+    """A STRING of names (a node list): the names as given, checked as filters."""
+    return ",".join(q_csv(value, name))
 
 
-def q_admin_level(value, name):
-    text = str(_values(value)[-1]).strip().lower()
-    if text not in ADMIN_LEVELS:
-        raise invalid_query(f"Unable to parse {name}: unknown administrator level "
-                            f"{value!r}", f"#/{name}")
-    return ADMIN_LEVELS[text]
+def q_names(table: dict):
+    """A flag table's names (case does not matter) as the bits they set."""
+    upper = {key.upper(): bits for key, bits in table.items()}
+
+    def convert(value, name):
+        bits = 0
+        for item in q_csv(value, name):
+            if item.upper() not in upper:
+                raise invalid_query(f"Unable to parse {name}: unknown value {item!r}",
+                                    f"#/{name}")
+            bits |= upper[item.upper()]
+        return bits
+    return convert
 
 
-def _query(ctx, table: dict[str, Callable], source: str) -> dict[str, Any]:
-    """The query parameters converted by ``table`` (name -> converter);
-    unknown ones are ignored with a warning, as Slurm's parser does."""
-    out = {}
-    for name, value in ctx.query.items():
-        convert = table.get(name)
-        if convert is None:
-            ctx.warning(f"Ignoring unknown query parameter {name}", f"#/{name}")
-            continue
-        # q_time reads with the request's data_parser version
-        out[name] = convert(value, name, ctx) if convert is q_time else convert(value, name)
-    return out
+def as_given(value, name):
+    """A parameter Slurm parses whose value restd does not use."""
+    return value
 
 
-def _string_parameters(*names: str) -> tuple[Parameter, ...]:
-    return tuple(Parameter(name, "query") for name in names)
+# How a query parameter is read, by the kind of its field (see read_query)
+QUERY_READERS: dict[str, Callable[[Any, str], Any]] = {
+    "STRING_LIST": q_csv, "CSV_STRING_LIST": q_csv,
+    # QOS names are resolved with the database's list by the handler
+    "QOS_ID_STRING_CSV_LIST": q_csv, "QOS_NAME_CSV_LIST": q_csv,
+    "ASSOC_ID_STRING_CSV_LIST": q_ids,
+    "BOOL": q_bool, "BOOL16": q_bool,
+    "STRING": q_string,
+}
+
+
+def read_query(query: dict, warn: Callable[[str, str], None], version, kind: str,
+               readers: Optional[dict[str, Callable]] = None) -> dict[str, Any]:
+    """The query read as ``kind`` (the operation's *_CONDITION or *_QUERY kind) of
+    the request's ``version``, so each version's names are read as Slurm reads
+    them: {C member, or flag macro: value} (backend.parse_query). ``readers``
+    (C member or macro -> reader) read a member as restd reads it better than
+    Slurm (sacct's times, ids...); the others are read by their field's kind."""
+    from restd.data_parser.types import Flags
+
+    def reader(sets: str, kind_name: str, resolved) -> Callable[[Any, str], Any]:
+        if readers and sets in readers:
+            return readers[sets]
+        if kind_name == "TIMESTAMP":
+            return lambda value, name: q_time(value, name, version)
+        if kind_name in QUERY_READERS:
+            return QUERY_READERS[kind_name]
+        if isinstance(resolved, Flags):
+            return q_names({bit.name: bit.value for bit in resolved.bits if not bit.hidden})
+        raise TypeError(f"{version.name} {kind}: no reader for {sets} ({kind_name})")
+    return backend.parse_query(query, warn, version, kind, reader)
+
+
+def _query(ctx, kind: str, readers: Optional[dict[str, Callable]] = None) -> dict[str, Any]:
+    """The request's query read as ``kind`` of the request's version (read_query)."""
+    return read_query(ctx.query, ctx.warning, ctx.data_parser.version, kind, readers)
 
 
 # --- accounts ---------------------------------------------------------------------------
 
-ACCOUNT_QUERY = {"with_assocs": q_bool, "with_coords": q_bool, "with_deleted": q_bool}
-ACCOUNTS_QUERY = {"description": q_csv, **ACCOUNT_QUERY}
+# ACCOUNT_CONDITION's flags (slurmdb_account_cond_t.flags) as
+# restd.native.accounting's accounts_get() takes them
+ACCOUNT_FLAG_OPTIONS = {"SLURMDB_ACCT_FLAG_WASSOC": "with_assocs",
+                        "SLURMDB_ACCT_FLAG_WCOORD": "with_coords",
+                        "SLURMDB_ACCT_FLAG_DELETED": "with_deleted"}
+# v0.0.41's flags that slurmdbd 24.11 reads and 22.05 has not
+ACCOUNT_FLAGS_NOT_APPLIED = {"SLURMDB_ACCT_FLAG_USER_COORD_NO": "NoUsersAreCoords",
+                             "SLURMDB_ACCT_FLAG_USER_COORD": "UsersAreCoords"}
 
 
-def _account_flags(query: dict) -> list[str]:
-    return [name for name in ("with_assocs", "with_coords", "with_deleted") if query.get(name)]
+def _account_flags(ctx, query: dict) -> list[str]:
+    for macro, name in ACCOUNT_FLAGS_NOT_APPLIED.items():
+        if query.get(macro):
+            ctx.warning(f"Ignoring query parameter {name}: restd does not apply it to "
+                        f"account queries", f"#/{name}")
+    return [option for macro, option in ACCOUNT_FLAG_OPTIONS.items() if query.get(macro)]
 
 
 async def get_accounts(ctx):
-    query = _query(ctx, ACCOUNTS_QUERY, "op_handler_accounts")
+    query = _query(ctx, "ACCOUNT_CONDITION")
+    flags = _account_flags(ctx, query)
 
     def work(worker: Worker):
         accounts = worker.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
-                                     worker.db.accounts_get(descriptions=query.get("description"),
-                                                      flags=_account_flags(query)))
+                                     worker.db.accounts_get(descriptions=query.get("description_list"),
+                                                      flags=flags))
         return {"accounts": worker.dump("ACCOUNT_LIST", accounts)}
     return await _run(ctx, work)
 
 
 async def get_account(ctx):
-    query = _query(ctx, ACCOUNT_QUERY, "op_handler_account")
+    query = _query(ctx, "OPENAPI_ACCOUNT_QUERY")  # openapi_account_query_t's members
+    flags = [name for name in ("with_assocs", "with_coords", "with_deleted") if query.get(name)]
     name = _path_name(ctx, "account_name")
 
     def work(worker: Worker):
         accounts = worker.query_list("slurmdb_accounts_get", "_dump_accounts", lambda:
-                                     worker.db.accounts_get(names=[name],
-                                                      flags=_account_flags(query)))
+                                     worker.db.accounts_get(names=[name], flags=flags))
         return {"accounts": worker.dump("ACCOUNT_LIST", accounts)}
     return await _run(ctx, work)
 
@@ -374,24 +417,18 @@ def _add_accounts_association(worker: Worker, body: dict) -> dict:
 
 # --- users ------------------------------------------------------------------------------
 
-USER_QUERY = {"with_deleted": q_bool, "with_assocs": q_bool, "with_coords": q_bool,
-              "with_wckeys": q_bool}
-USERS_QUERY = {"admin_level": q_admin_level, "default_account": q_csv,
-               "default_wckey": q_csv, "with_assocs": q_bool, "with_coords": q_bool,
-               "with_deleted": q_bool, "with_wckeys": q_bool, "without_defaults": q_bool}
-
-
 def _user_options(query: dict) -> dict:
+    """USER_CONDITION's (or OPENAPI_USER_QUERY's) members as users_get() takes them."""
     return {"admin_level": query.get("admin_level"),
-            "default_accounts": query.get("default_account"),
-            "default_wckeys": query.get("default_wckey"),
+            "default_accounts": query.get("def_acct_list"),
+            "default_wckeys": query.get("def_wckey_list"),
             **{name: bool(query.get(name)) for name in
                ("with_assocs", "with_coords", "with_deleted", "with_wckeys",
                 "without_defaults")}}
 
 
 async def get_users(ctx):
-    query = _query(ctx, USERS_QUERY, "op_handler_users")
+    query = _query(ctx, "USER_CONDITION")
 
     def work(worker: Worker):
         users = worker.query_list("slurmdb_users_get", "_dump_users",
@@ -401,7 +438,7 @@ async def get_users(ctx):
 
 
 async def get_user(ctx):
-    query = _query(ctx, USER_QUERY, "op_handler_user")
+    query = _query(ctx, "OPENAPI_USER_QUERY")
     name = _path_name(ctx, "name")
 
     def work(worker: Worker):
@@ -503,8 +540,8 @@ async def post_users_association(ctx):
     wckeys). Slurm 22.05 has no slurmdb_users_add_cond(): done as sacctmgr 22.05
     does, users (with their associations) added, plus associations of existing
     users; the answer lists what was added as slurmdbd words it."""
-    _query(ctx, {"update_time": lambda v, n: v, "flags": lambda v, n: v},
-           "op_handler_users_association")
+    # slurmrestd parses OPENAPI_PARTITIONS_QUERY here and uses neither
+    _query(ctx, "OPENAPI_PARTITIONS_QUERY", {"update_time": as_given, "show_flags": as_given})
     body = _parse_body_lookups(ctx, "OPENAPI_USERS_ADD_COND_RESP")
 
     def work(worker: Worker):
@@ -590,40 +627,42 @@ def _add_users_association(worker: Worker, parse_body) -> dict:
 
 # --- associations -----------------------------------------------------------------------
 
-ASSOC_QUERY = {"account": q_csv, "cluster": q_csv, "default_qos": q_csv, "format": q_csv,
-               "id": q_ids, "only_defaults": q_bool, "parent_account": q_csv,
-               "partition": q_csv, "qos": q_csv, "usage_end": q_time, "usage_start": q_time,
-               "user": q_csv, "with_usage": q_bool, "with_deleted": q_bool,
-               "with_raw_qos": q_bool, "with_sub_accts": q_bool,
-               "without_parent_info": q_bool, "without_parent_limits": q_bool}
-_ASSOC_LISTS = {"account": "acct_list", "cluster": "cluster_list", "format": "format_list",
-                "id": "id_list", "parent_account": "parent_acct_list",
-                "partition": "partition_list", "user": "user_list"}
-_ASSOC_FLAGS = ("only_defaults", "with_usage", "with_deleted", "with_raw_qos",
-                "with_sub_accts", "without_parent_info", "without_parent_limits")
+# ASSOC_CONDITION's lists given to slurmdbd as read (QOS lists: resolved first)
+_ASSOC_LISTS = ("acct_list", "cluster_list", "format_list", "id_list", "parent_acct_list",
+                "partition_list", "user_list")
+# ASSOC_CONDITION's flags (slurmdb_assoc_cond_t.flags) as associations_get() takes them
+ASSOC_FLAG_OPTIONS = {"ASSOC_COND_FLAG_ONLY_DEFS": "only_defaults",
+                      "ASSOC_COND_FLAG_WITH_USAGE": "with_usage",
+                      "ASSOC_COND_FLAG_WITH_DELETED": "with_deleted",
+                      "ASSOC_COND_FLAG_RAW_QOS": "with_raw_qos",
+                      "ASSOC_COND_FLAG_SUB_ACCTS": "with_sub_accts",
+                      "ASSOC_COND_FLAG_WOPI": "without_parent_info",
+                      "ASSOC_COND_FLAG_WOPL": "without_parent_limits"}
 
 
 def _assoc_cond(worker: Worker, query: dict) -> dict:
-    cond: dict[str, Any] = {member: query[name] for name, member in _ASSOC_LISTS.items()
-                            if name in query}
+    """The slurmdb_assoc_cond_t of an ASSOC_CONDITION query (QOS names as ids)."""
+    cond: dict[str, Any] = {member: query[member] for member in _ASSOC_LISTS
+                            if member in query}
     for name, member in (("qos", "qos_list"), ("default_qos", "def_qos_id_list")):
-        if name in query:
+        if member in query:
             ids = []
-            for qos in query[name]:
+            for qos in query[member]:
                 qos_id = int(qos) if qos.isdecimal() else worker.lookups().qos_id(qos)
                 if qos_id is None:
                     raise invalid_query(f"Unable to resolve QOS: {qos}", f"#/{name}")
                 ids.append(str(qos_id))
             cond[member] = ids
-    for name in ("usage_start", "usage_end"):
-        if name in query:
-            cond[name] = query[name]
-    cond["flags"] = [name for name in _ASSOC_FLAGS if query.get(name)]
+    for member in ("usage_start", "usage_end"):
+        if member in query:
+            cond[member] = query[member]
+    cond["flags"] = [option for macro, option in ASSOC_FLAG_OPTIONS.items()
+                     if query.get(macro)]
     return cond
 
 
 async def get_associations(ctx, only_one: bool = False):
-    query = _query(ctx, ASSOC_QUERY, "op_handler_associations")
+    query = _query(ctx, "ASSOC_CONDITION")
 
     def work(worker: Worker):
         cond = _assoc_cond(worker, query)
@@ -649,9 +688,9 @@ async def delete_association(ctx):
 
 
 async def delete_associations(ctx, only_one: bool = False):
-    query = _query(ctx, ASSOC_QUERY, "op_handler_associations")
-    if not any(name in query for name in _ASSOC_LISTS) and \
-            not any(name in query for name in ("qos", "default_qos")):
+    query = _query(ctx, "ASSOC_CONDITION")
+    if not any(member in query for member in
+               (*_ASSOC_LISTS, "qos_list", "def_qos_id_list")):
         # slurmdbd would take an empty condition as "every association"
         raise invalid_query("Refusing to delete associations without a condition "
                             "(account, cluster, id, partition, user, ...)",
@@ -788,49 +827,20 @@ def _update_associations(worker: Worker, assocs: list) -> None:
 
 # --- clusters ---------------------------------------------------------------------------
 
-CLUSTER_FLAGS = {"REGISTERING": 0x1, "MULTIPLE_SLURMD": 0x80, "FRONT_END": 0x200,
-                 "FEDERATION": 0x800, "EXTERNAL": 0x1000}
-CLUSTER_CLASSES = {"UNCLASSIFIED": 0, "CAPABILITY": 1, "CAPACITY": 2,
-                   "CAPAPACITY (both CAPABILITY and CAPACITY)": 3}
-
-
-def q_names(table: dict):
-    def convert(value, name):
-        bits = 0
-        for item in q_csv(value, name):
-            if item.upper() not in {k.upper(): v for k, v in table.items()}:
-                raise invalid_query(f"Unable to parse {name}: unknown value {item!r}",
-                                    f"#/{name}")
-            bits |= {k.upper(): v for k, v in table.items()}[item.upper()]
-        return bits
-    return convert
-
-
-CLUSTER_QUERY = {"classification": q_names(CLUSTER_CLASSES), "cluster": q_csv,
-                 "federation": q_csv, "flags": q_names(CLUSTER_FLAGS), "format": q_csv,
-                 "rpc_version": q_csv, "usage_end": q_time, "usage_start": q_time,
-                 "with_deleted": q_bool, "with_usage": q_bool}
-
-
-def _cluster_cond(query: dict) -> dict:
-    cond = {member: query[name] for name, member in (
-        ("cluster", "cluster_list"), ("federation", "federation_list"),
-        ("format", "format_list"), ("rpc_version", "rpc_version_list")) if name in query}
-    for name in ("classification", "flags", "usage_start", "usage_end", "with_deleted",
-                 "with_usage"):
-        if name in query:
-            cond[name] = query[name]
-    return cond
-
-
 async def get_clusters(ctx):
-    query = _query(ctx, {**CLUSTER_QUERY, "update_time": lambda v, n: v},
-                   "op_handler_clusters")
-    query.pop("update_time", None)
+    """op_handler_clusters(): the operation declares OPENAPI_RESERVATION_QUERY
+    (update_time, not used) and slurmrestd parses the query as CLUSTER_CONDITION:
+    both are read."""
+    version = ctx.data_parser.version
+    declared = {name: value for name, value in ctx.query.items() if name == "update_time"}
+    read_query(declared, ctx.warning, version, "OPENAPI_RESERVATION_QUERY",
+               {"update_time": as_given})
+    cond = read_query({name: value for name, value in ctx.query.items()
+                       if name not in declared}, ctx.warning, version, "CLUSTER_CONDITION")
 
     def work(worker: Worker):
         clusters = worker.query_list("slurmdb_clusters_get", "_dump_clusters",
-                                     lambda: worker.db.clusters_get(_cluster_cond(query)))
+                                     lambda: worker.db.clusters_get(cond))
         return {"clusters": worker.dump("CLUSTER_REC_LIST", clusters, lookups=True)}
     return await _run(ctx, work)
 
@@ -839,11 +849,12 @@ def _one_cluster_cond(ctx) -> dict:
     """The condition of cluster/{cluster_name}: the cluster named in the path,
     with the query's other conditions (declared for these operations; Slurm's
     op_handler_cluster() does not read them, restd passes them on)."""
-    query = _query(ctx, CLUSTER_QUERY, "op_handler_cluster")
-    if "cluster" in query:
+    # CLUSTER_CONDITION's members are slurmdb_cluster_cond_t's
+    cond = _query(ctx, "CLUSTER_CONDITION")
+    if "cluster_list" in cond:
         ctx.warning("Ignoring query parameter cluster: the cluster is the one named in "
                     "the path", "#/cluster")
-    return {**_cluster_cond(query), "cluster_list": [_path_name(ctx, "cluster_name")]}
+    return {**cond, "cluster_list": [_path_name(ctx, "cluster_name")]}
 
 
 async def get_cluster(ctx):
@@ -936,29 +947,16 @@ async def post_tres(ctx):
 
 # --- wckeys -------------------------------------------------------------------------------
 
-WCKEY_QUERY = {"cluster": q_csv, "format": q_csv, "id": q_ids, "name": q_csv,
-               "only_defaults": q_bool, "usage_end": q_time, "usage_start": q_time,
-               "user": q_csv, "with_usage": q_bool, "with_deleted": q_bool}
-
-
-def _wckey_cond(query: dict) -> dict:
-    cond = {member: query[name] for name, member in (
-        ("cluster", "cluster_list"), ("format", "format_list"), ("id", "id_list"),
-        ("name", "name_list"), ("user", "user_list")) if name in query}
-    for name, member in (("only_defaults", "only_defs"), ("with_usage", "with_usage"),
-                         ("with_deleted", "with_deleted"), ("usage_start", "usage_start"),
-                         ("usage_end", "usage_end")):
-        if name in query:
-            cond[member] = query[name]
-    return cond
+# WCKEY_CONDITION's members are slurmdb_wckey_cond_t's; ids checked as numbers
+WCKEY_READERS = {"id_list": q_ids}
 
 
 async def get_wckeys(ctx):
-    query = _query(ctx, WCKEY_QUERY, "op_handler_wckeys")
+    cond = _query(ctx, "WCKEY_CONDITION", WCKEY_READERS)
 
     def work(worker: Worker):
         wckeys = worker.query_list("slurmdb_wckeys_get", "_dump_wckeys",
-                                   lambda: worker.db.wckeys_get(_wckey_cond(query)))
+                                   lambda: worker.db.wckeys_get(cond))
         return {"wckeys": worker.dump("WCKEY_LIST", wckeys)}
     return await _run(ctx, work)
 
@@ -985,7 +983,7 @@ async def delete_wckey(ctx):
 
 
 async def post_wckeys(ctx):
-    _query(ctx, WCKEY_QUERY, "op_handler_wckeys")
+    _query(ctx, "WCKEY_CONDITION", WCKEY_READERS)
     body = _parse_body(ctx, "OPENAPI_WCKEY_RESP")
     wckeys = body.get("response") or []
 
@@ -1022,25 +1020,21 @@ def _update_wckeys(worker: Worker, wckeys: list) -> None:
 
 # --- QOS ----------------------------------------------------------------------------------
 
-PREEMPT_MODES = {"DISABLED": PREEMPT_MODE_OFF, "SUSPEND": PREEMPT_MODE_SUSPEND,
-                 "REQUEUE": PREEMPT_MODE_REQUEUE, "CANCEL": PREEMPT_MODE_CANCEL,
-                 "GANG": PREEMPT_MODE_GANG}
-QOS_QUERY = {"description": q_csv, "id": q_ids, "format": q_csv, "name": q_csv,
-             "preempt_mode": q_names(PREEMPT_MODES), "with_deleted": q_bool}
+# QOS_CONDITION: ids checked as numbers (slurmdbd 26.05 fails a query on a name)
+QOS_READERS = {"id_list": q_ids}
 
 
 def _qos_cond(query: dict) -> dict:
-    cond = {member: query[name] for name, member in (
-        ("description", "description_list"), ("id", "id_list"), ("format", "format_list"),
-        ("name", "name_list")) if name in query}
-    if "preempt_mode" in query:
-        cond["preempt_mode"] = query["preempt_mode"]
-    cond["with_deleted"] = bool(query.get("with_deleted"))
+    """The slurmdb_qos_cond_t of a QOS_CONDITION query."""
+    cond = {member: query[member] for member in (
+        "description_list", "id_list", "format_list", "name_list", "preempt_mode")
+        if member in query}
+    cond["with_deleted"] = bool(query.get("QOS_COND_FLAG_WITH_DELETED"))
     return cond
 
 
 async def get_qos(ctx):
-    query = _query(ctx, QOS_QUERY, "op_handler_multi_qos")
+    query = _query(ctx, "QOS_CONDITION", QOS_READERS)
 
     def work(worker: Worker):
         qos = worker.query_list("slurmdb_qos_get", "_op_handler_qos",
@@ -1050,7 +1044,7 @@ async def get_qos(ctx):
 
 
 async def get_single_qos(ctx):
-    query = _query(ctx, {"with_deleted": q_bool}, "op_handler_single_qos")
+    query = _query(ctx, "OPENAPI_SLURMDBD_QOS_QUERY")
     name = _path_name(ctx, "qos")
 
     def work(worker: Worker):
@@ -1075,7 +1069,7 @@ async def delete_single_qos(ctx):
 
 async def post_qos(ctx):
     """update_qos(): add each QOS, or modify the one with its id or name."""
-    _query(ctx, QOS_QUERY, "op_handler_multi_qos")
+    _query(ctx, "QOS_CONDITION", QOS_READERS)
     parse_body = _parse_body_lookups(ctx, "OPENAPI_SLURMDBD_QOS_RESP")
 
     def work(worker: Worker):
@@ -1203,21 +1197,6 @@ async def post_config(ctx):
 
 # --- instances ----------------------------------------------------------------------------
 
-INSTANCE_QUERY = ("cluster", "extra", "format", "instance_id", "instance_type", "node_list",
-                  "time_end", "time_start")
-
-
-def _instance_cond(query: dict) -> dict:
-    cond = {member: query[name] for name, member in (
-        ("cluster", "cluster_list"), ("extra", "extra_list"), ("format", "format_list"),
-        ("instance_id", "instance_id_list"), ("instance_type", "instance_type_list"),
-        ("node_list", "node_list"), ("time_end", "time_end"), ("time_start", "time_start"))
-        if name in query}
-    if isinstance(cond.get("node_list"), list):
-        cond["node_list"] = ",".join(cond["node_list"])
-    return cond
-
-
 def _has_instances() -> bool:
     from restd.native import accounting
     backend.load()
@@ -1229,14 +1208,11 @@ async def get_instances(ctx):
     Slurm restd is built against before that (22.05 here)."""
     from restd.native.errors import describe
     if _has_instances():
-        query = _query(ctx, {"cluster": q_csv, "extra": q_csv, "format": q_csv,
-                             "instance_id": q_csv, "instance_type": q_csv,
-                             "node_list": q_csv, "time_end": q_time, "time_start": q_time},
-                       "op_handler_instances")
+        cond = _query(ctx, "INSTANCE_CONDITION")  # slurmdb_instance_cond_t's members
 
         def work(worker: Worker):
             instances = worker.query_list("slurmdb_instances_get", "_dump_instance_cond",
-                                          lambda: worker.db.instances_get(_instance_cond(query)))
+                                          lambda: worker.db.instances_get(cond))
             return {"instances": worker.dump("INSTANCE_LIST", instances)}
         return await _run(ctx, work)
     number = _not_supported()
@@ -1249,47 +1225,31 @@ async def get_instances(ctx):
 
 # --- operations ---------------------------------------------------------------------------
 
-def _op(method, path, name, handler, response, parameters=(), request=None):
+def _op(method, path, name, handler, response, parameters=(), request=None, query=None):
+    """One operation; ``query`` names the kind of its query parameters (the parser
+    slurmrestd's api.c names as its ".query"): restd.openapi makes them from the
+    version's kind, and the handler reads the query with it."""
     return OperationSpec(method=method, path="/slurmdb/{data_parser}/" + path,
                          operation_id="slurmdb_{dp_id}_" + name, handler=handler,
                          response_schema="{data_parser}_" + response, tags=(TAG,),
-                         parameters=tuple(parameters),
+                         parameters=tuple(parameters), query=query,
                          request_schema="{data_parser}_" + request if request else None)
-
-
-_ASSOC_PARAMETERS = _string_parameters(*ASSOC_QUERY)
 
 
 def operations():
     account_name = Parameter("account_name", "path")
     user_name = Parameter("name", "path")
-    admin_level = Parameter("admin_level", "query", {
-        "type": "string", "enum": ["Not Set", "None", "Operator", "Administrator"]})
-    show_flags = Parameter("flags", "query", {
-        "type": "string", "enum": ["ALL", "DETAIL", "MIXED", "LOCAL", "SIBLING",
-                                   "FEDERATION", "FUTURE"]})
-    qos_query = tuple(
-        Parameter(name, "query", {"type": "string", "enum": list(PREEMPT_MODES)})
-        if name == "preempt_mode" else Parameter(name, "query") for name in QOS_QUERY)
     cluster_name = Parameter("cluster_name", "path")
-    cluster_query = tuple(
-        Parameter(name, "query", {"type": "string", "enum": list(table)})
-        if table else Parameter(name, "query")
-        for name, table in (("classification", CLUSTER_CLASSES), ("cluster", None),
-                            ("federation", None), ("flags", CLUSTER_FLAGS),
-                            ("format", None), ("rpc_version", None), ("usage_end", None),
-                            ("usage_start", None), ("with_deleted", None),
-                            ("with_usage", None)))
     wckey_id = Parameter("id", "path")
-    update_time = Parameter("update_time", "query")
+    qos_name = Parameter("qos", "path")
     from restd.plugins.content import _slurmdb_jobs  # job history: its own module
     from restd.plugins.content import _slurmdbd_ping  # v0.0.42's ping: its own module
     return [
         *_slurmdb_jobs.operations(_op),
         _op("GET", "instances/", "get_instances", get_instances, "openapi_instances_resp",
-            _string_parameters(*INSTANCE_QUERY)),
+            query="INSTANCE_CONDITION"),
         _op("GET", "instance/", "get_instance", get_instances, "openapi_instances_resp",
-            _string_parameters(*INSTANCE_QUERY)),
+            query="INSTANCE_CONDITION"),
         _op("GET", "config", "get_config", get_config, "openapi_slurmdbd_config_resp"),
         _op("POST", "config", "post_config", post_config, "openapi_resp", (),
             "openapi_slurmdbd_config_resp"),
@@ -1298,59 +1258,58 @@ def operations():
         _op("POST", "tres/", "post_tres", post_tres, "openapi_resp", (), "openapi_tres_resp"),
         _op("GET", "tres/", "get_tres", get_tres, "openapi_tres_resp"),
         _op("GET", "qos/{qos}", "get_single_qos", get_single_qos,
-            "openapi_slurmdbd_qos_resp", (Parameter("qos", "path"),
-                                          Parameter("with_deleted", "query"))),
+            "openapi_slurmdbd_qos_resp", (qos_name,), query="OPENAPI_SLURMDBD_QOS_QUERY"),
         _op("DELETE", "qos/{qos}", "delete_single_qos", delete_single_qos,
-            "openapi_slurmdbd_qos_removed_resp", (Parameter("qos", "path"),)),
-        _op("GET", "qos/", "get_qos", get_qos, "openapi_slurmdbd_qos_resp", qos_query),
-        _op("POST", "qos/", "post_qos", post_qos, "openapi_resp", qos_query,
-            "openapi_slurmdbd_qos_resp"),
+            "openapi_slurmdbd_qos_removed_resp", (qos_name,)),
+        _op("GET", "qos/", "get_qos", get_qos, "openapi_slurmdbd_qos_resp",
+            query="QOS_CONDITION"),
+        _op("POST", "qos/", "post_qos", post_qos, "openapi_resp", (),
+            "openapi_slurmdbd_qos_resp", query="QOS_CONDITION"),
         _op("GET", "associations/", "get_associations", get_associations,
-            "openapi_assocs_resp", _ASSOC_PARAMETERS),
+            "openapi_assocs_resp", query="ASSOC_CONDITION"),
         _op("POST", "associations/", "post_associations", post_associations,
             "openapi_resp", (), "openapi_assocs_resp"),
         _op("DELETE", "associations/", "delete_associations", delete_associations,
-            "openapi_assocs_removed_resp", _ASSOC_PARAMETERS),
+            "openapi_assocs_removed_resp", query="ASSOC_CONDITION"),
         _op("GET", "association/", "get_association", get_association,
-            "openapi_assocs_resp", _ASSOC_PARAMETERS),
+            "openapi_assocs_resp", query="ASSOC_CONDITION"),
         _op("DELETE", "association/", "delete_association", delete_association,
-            "openapi_assocs_removed_resp", _ASSOC_PARAMETERS),
+            "openapi_assocs_removed_resp", query="ASSOC_CONDITION"),
         _op("DELETE", "user/{name}", "delete_user", delete_user, "openapi_resp",
             (user_name,)),
         _op("GET", "user/{name}", "get_user", get_user, "openapi_users_resp",
-            (user_name, *_string_parameters(*USER_QUERY))),
+            (user_name,), query="OPENAPI_USER_QUERY"),
         _op("POST", "users_association/", "post_users_association", post_users_association,
-            "openapi_users_add_cond_resp_str",
-            (Parameter("update_time", "query"), show_flags), "openapi_users_add_cond_resp"),
+            "openapi_users_add_cond_resp_str", (), "openapi_users_add_cond_resp",
+            query="OPENAPI_PARTITIONS_QUERY"),
         _op("POST", "users/", "post_users", post_users, "openapi_resp", (),
             "openapi_users_resp"),
         _op("GET", "users/", "get_users", get_users, "openapi_users_resp",
-            (admin_level, *_string_parameters(*list(USERS_QUERY)[1:]))),
+            query="USER_CONDITION"),
         _op("DELETE", "cluster/{cluster_name}", "delete_cluster", delete_cluster,
-            "openapi_clusters_removed_resp",
-            (cluster_name, *cluster_query)),
+            "openapi_clusters_removed_resp", (cluster_name,), query="CLUSTER_CONDITION"),
         _op("GET", "cluster/{cluster_name}", "get_cluster", get_cluster,
-            "openapi_clusters_resp", (cluster_name, *cluster_query)),
+            "openapi_clusters_resp", (cluster_name,), query="CLUSTER_CONDITION"),
         _op("GET", "clusters/", "get_clusters", get_clusters, "openapi_clusters_resp",
-            (update_time,)),
-        _op("POST", "clusters/", "post_clusters", post_clusters, "openapi_resp",
-            (update_time,), "openapi_clusters_resp"),
+            query="OPENAPI_RESERVATION_QUERY"),
+        _op("POST", "clusters/", "post_clusters", post_clusters, "openapi_resp", (),
+            "openapi_clusters_resp", query="OPENAPI_RESERVATION_QUERY"),
         _op("DELETE", "wckey/{id}", "delete_wckey", delete_wckey,
             "openapi_wckey_removed_resp", (wckey_id,)),
         _op("GET", "wckey/{id}", "get_wckey", get_wckey, "openapi_wckey_resp", (wckey_id,)),
         _op("GET", "wckeys/", "get_wckeys", get_wckeys, "openapi_wckey_resp",
-            _string_parameters(*WCKEY_QUERY)),
-        _op("POST", "wckeys/", "post_wckeys", post_wckeys, "openapi_resp",
-            _string_parameters(*WCKEY_QUERY), "openapi_wckey_resp"),
+            query="WCKEY_CONDITION"),
+        _op("POST", "wckeys/", "post_wckeys", post_wckeys, "openapi_resp", (),
+            "openapi_wckey_resp", query="WCKEY_CONDITION"),
         _op("DELETE", "account/{account_name}", "delete_account", delete_account,
             "openapi_accounts_removed_resp", (account_name,)),
         _op("GET", "account/{account_name}", "get_account", get_account,
-            "openapi_accounts_resp", (account_name, *_string_parameters(*ACCOUNT_QUERY))),
+            "openapi_accounts_resp", (account_name,), query="OPENAPI_ACCOUNT_QUERY"),
         _op("POST", "accounts_association/", "post_accounts_association",
             post_accounts_association, "openapi_accounts_add_cond_resp_str", (),
             "openapi_accounts_add_cond_resp"),
         _op("GET", "accounts/", "get_accounts", get_accounts, "openapi_accounts_resp",
-            _string_parameters(*ACCOUNTS_QUERY)),
+            query="ACCOUNT_CONDITION"),
         _op("POST", "accounts/", "post_accounts", post_accounts, "openapi_resp", (),
             "openapi_accounts_resp"),
     ]

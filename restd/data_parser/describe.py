@@ -241,6 +241,10 @@ class Properties:
     null_optional_pointers: bool = False
     # Path and query parameters carry "deprecated": false (v0.0.40 only).
     parameters_deprecated_written: bool = True
+    # A query field of a {set, infinite, number} kind (JOB_CONDITION's cpus_max,
+    # submit_time) is a query parameter: v0.0.40 types these parsers as numbers;
+    # v0.0.41 on as objects, which openapi.c does not list (Slurm still parses them).
+    no_val_query_parameters: bool = True
 
 
 def _is_rule(value) -> bool:

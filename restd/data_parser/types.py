@@ -995,3 +995,34 @@ class Special(Kind):
         if self.item:
             refs.append(self.item)
         return tuple(refs)
+
+
+@dataclass(frozen=True, eq=False)
+class FlagSwitch(Kind):
+    """A boolean that sets one bit of a condition's flags: Slurm's complex
+    query parsers of v0.0.40 (ASSOC_CONDITION_WITH_DELETED_OLD: ``with_deleted``
+    sets ASSOC_COND_FLAG_WITH_DELETED in slurmdb_assoc_cond_t.flags), which
+    later versions replaced by the flag table itself, one parameter per bit.
+    ``bit`` is the bit's macro (what FlagBit.value_name names), ``member`` the
+    flags member; parsed, it is the boolean."""
+
+    name: str
+    member: str
+    bit: str
+    c_type: str = ""
+    component = None
+    complex = True
+
+    def schema(self, version) -> dict:
+        return {"type": "boolean"}
+
+    def dumper(self, version, get):
+        raise TypeError(f"{self.name} is a query parser: never dumped")
+
+    def parser(self, version):
+        def parse_switch(data, ctx, path):
+            return to_bool(data, ctx, path)
+        return parse_switch
+
+    def openapi_check(self, version):
+        return BOOL

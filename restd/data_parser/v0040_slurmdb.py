@@ -21,7 +21,7 @@ from __future__ import annotations
 from restd.data_parser import rules
 from restd.data_parser.describe import Field as F, Object
 from restd.data_parser.types import (
-    STRING, Alias, ArrayOf, FlagBit, Flags, Hostlist, Pointer, Special, text)
+    STRING, Alias, ArrayOf, FlagBit, Flags, FlagSwitch, Hostlist, Pointer, Special, text)
 
 
 # --- kinds ------------------------------------------------------------------------------
@@ -562,7 +562,211 @@ JOB_KINDS = (
 
 RESPONSES += (rules.slurmdb_response("OPENAPI_SLURMDBD_JOBS_RESP", "jobs", "JOB_LIST"),)
 
-KINDS = (*FLAG_KINDS, *LISTS, *SPECIALS, *OBJECTS, *JOB_KINDS, *RESPONSES)
+
+# --- query parameters -------------------------------------------------------------------
+#
+# The query of each /slurmdb/ operation, as the parser slurmrestd's
+# openapi/slurmdbd names for it (src/slurmrestd/plugins/openapi/slurmdbd/api.c
+# ".query", slurm-24-11-5-1) describes it in v0.0.40/parsers.c: restd.openapi
+# makes the operation's parameters from it, and the content plugin parses the
+# request's query with the request's version's kind (restd.plugins.content.
+# slurmdbd.read_query). Fields holding an object (ACCOUNT_CONDITION's and
+# USER_CONDITION's ASSOC_CONDITION_PTR) are neither listed nor parsed from a
+# query and are left out.
+
+def _switch(name: str, member: str, bit: str, c_type: str) -> FlagSwitch:
+    return FlagSwitch(name, member, bit, c_type)
+
+
+_ALL_BITS = ("INFINITE64", 0xffffffffffffffff)
+
+QUERY_KINDS = (
+    # the CSV lists Slurm resolves (names to ids) while parsing; restd reads
+    # them as lists and resolves them with the database's lists in the handler
+    Alias("QOS_ID_STRING_CSV_LIST", "CSV_STRING_LIST", "list_t *"),
+    Alias("QOS_NAME_CSV_LIST", "CSV_STRING_LIST", "list_t *"),
+    Alias("ASSOC_ID_STRING_CSV_LIST", "CSV_STRING_LIST", "list_t *"),
+    Alias("GROUP_ID_STRING_LIST", "CSV_STRING_LIST", "list_t *"),
+    Alias("USER_ID_STRING_LIST", "CSV_STRING_LIST", "list_t *"),
+    Alias("JOB_STATE_ID_STRING_LIST", "CSV_STRING_LIST", "list_t *"),
+    # addpcp(..., BOOL, ...): the v0.0.40 booleans setting a bit of the flags
+    _switch("ACCOUNT_CONDITION_WITH_ASSOC_V40", "flags", "SLURMDB_ACCT_FLAG_WASSOC",
+            "slurmdb_account_cond_t"),
+    _switch("ACCOUNT_CONDITION_WITH_WCOORD_V40", "flags", "SLURMDB_ACCT_FLAG_WCOORD",
+            "slurmdb_account_cond_t"),
+    _switch("ACCOUNT_CONDITION_WITH_DELETED_V40", "flags", "SLURMDB_ACCT_FLAG_DELETED",
+            "slurmdb_account_cond_t"),
+    _switch("QOS_CONDITION_WITH_DELETED_OLD", "flags", "QOS_COND_FLAG_WITH_DELETED",
+            "slurmdb_qos_cond_t"),
+    *(_switch(f"ASSOC_CONDITION_{name}_OLD", "flags", f"ASSOC_COND_FLAG_{bit}",
+              "slurmdb_assoc_cond_t")
+      for name, bit in (("ONLY_DEFS", "ONLY_DEFS"), ("WITH_USAGE", "WITH_USAGE"),
+                        ("WITH_DELETED", "WITH_DELETED"), ("RAW_QOS", "RAW_QOS"),
+                        ("SUB_ACCTS", "SUB_ACCTS"), ("WOPI", "WOPI"), ("WOPL", "WOPL"))),
+    # addpcp(JOB_CONDITION_SUBMIT_TIME, TIMESTAMP_NO_VAL, ...): usage_start, and the
+    # flag JOBCOND_FLAG_NO_DEFAULT_USAGE
+    Special("JOB_CONDITION_SUBMIT_TIME", None, target="TIMESTAMP_NO_VAL", complex=True,
+            c_type="slurmdb_job_cond_t"),
+    Flags("CLUSTER_CLASSIFICATION", None, "uint16_t", (
+        FlagBit("UNCLASSIFIED", "equal", "SLURMDB_CLASS_NONE", 0x0, "INFINITE16", 0xffff),
+        FlagBit("CAPABILITY", "bit", "SLURMDB_CLASS_CAPABILITY", 0x1, *_ALL_BITS),
+        FlagBit("CAPACITY", "bit", "SLURMDB_CLASS_CAPACITY", 0x2, *_ALL_BITS),
+        FlagBit("CAPAPACITY (both CAPABILITY and CAPACITY)", "bit",
+                "SLURMDB_CLASS_CAPAPACITY", 0x3, *_ALL_BITS),
+    )),
+    # slurmdb.h: JOBCOND_FLAG_* are bits 0 to 9 in this order
+    Flags("JOB_CONDITION_FLAGS", None, "uint32_t", tuple(
+        FlagBit(name, "bit", macro, 1 << bit, *_ALL_BITS, hidden=name == "run_away_jobs")
+        for bit, (name, macro) in enumerate((
+            ("show_duplicates", "JOBCOND_FLAG_DUP"),
+            ("skip_steps", "JOBCOND_FLAG_NO_STEP"),
+            ("disable_truncate_usage_time", "JOBCOND_FLAG_NO_TRUNC"),
+            ("run_away_jobs", "JOBCOND_FLAG_RUNAWAY"),
+            ("whole_hetjob", "JOBCOND_FLAG_WHOLE_HETJOB"),
+            ("disable_whole_hetjob", "JOBCOND_FLAG_NO_WHOLE_HETJOB"),
+            ("disable_wait_for_result", "JOBCOND_FLAG_NO_WAIT"),
+            ("usage_time_as_submit_time", "JOBCOND_FLAG_NO_DEFAULT_USAGE"),
+            ("show_batch_script", "JOBCOND_FLAG_SCRIPT"),
+            ("show_job_environment", "JOBCOND_FLAG_ENV"))))),
+    # slurmdb.h: SLURMDB_JOB_FLAG_* are bits 0 to 4 in this order
+    Flags("JOB_CONDITION_DB_FLAGS", None, "uint32_t", (
+        FlagBit("none", "equal", "SLURMDB_JOB_FLAG_NONE", 0, *_ALL_BITS, hidden=True),
+        FlagBit("clear_scheduling", "equal", "SLURMDB_JOB_CLEAR_SCHED", 0xf, *_ALL_BITS,
+                hidden=True),
+        *(FlagBit(name, "bit", macro, 1 << bit, *_ALL_BITS)
+          for bit, (name, macro) in enumerate((
+              ("scheduler_unset", "SLURMDB_JOB_FLAG_NOTSET"),
+              ("scheduled_on_submit", "SLURMDB_JOB_FLAG_SUBMIT"),
+              ("scheduled_by_main", "SLURMDB_JOB_FLAG_SCHED"),
+              ("scheduled_by_backfill", "SLURMDB_JOB_FLAG_BACKFILL"),
+              ("job_started", "SLURMDB_JOB_FLAG_START_R")))),
+    )),
+    Object("ACCOUNT_CONDITION", None, "slurmdb_account_cond_t", (
+        F("description", "STRING_LIST", "description_list"),
+        F("with_assocs", "ACCOUNT_CONDITION_WITH_ASSOC_V40", None),
+        F("with_coords", "ACCOUNT_CONDITION_WITH_WCOORD_V40", None),
+        F("with_deleted", "ACCOUNT_CONDITION_WITH_DELETED_V40", None),
+    )),
+    Object("OPENAPI_ACCOUNT_QUERY", None, "openapi_account_query_t", (
+        F("with_assocs", "BOOL", "with_assocs"),
+        F("with_coords", "BOOL", "with_coords"),
+        F("with_deleted", "BOOL", "with_deleted"),
+    )),
+    Object("ASSOC_CONDITION", None, "slurmdb_assoc_cond_t", (
+        F("account", "CSV_STRING_LIST", "acct_list"),
+        F("cluster", "CSV_STRING_LIST", "cluster_list"),
+        F("default_qos", "QOS_ID_STRING_CSV_LIST", "def_qos_id_list"),
+        F("format", "CSV_STRING_LIST", "format_list"),
+        F("id", "ASSOC_ID_STRING_CSV_LIST", "id_list"),
+        F("only_defaults", "ASSOC_CONDITION_ONLY_DEFS_OLD", None),
+        F("parent_account", "CSV_STRING_LIST", "parent_acct_list"),
+        F("partition", "CSV_STRING_LIST", "partition_list"),
+        F("qos", "QOS_ID_STRING_CSV_LIST", "qos_list"),
+        F("usage_end", "TIMESTAMP", "usage_end"),
+        F("usage_start", "TIMESTAMP", "usage_start"),
+        F("user", "CSV_STRING_LIST", "user_list"),
+        F("with_usage", "ASSOC_CONDITION_WITH_USAGE_OLD", None),
+        F("with_deleted", "ASSOC_CONDITION_WITH_DELETED_OLD", None),
+        F("with_raw_qos", "ASSOC_CONDITION_RAW_QOS_OLD", None),
+        F("with_sub_accts", "ASSOC_CONDITION_SUB_ACCTS_OLD", None),
+        F("without_parent_info", "ASSOC_CONDITION_WOPI_OLD", None),
+        F("without_parent_limits", "ASSOC_CONDITION_WOPL_OLD", None),
+    )),
+    Object("CLUSTER_CONDITION", None, "slurmdb_cluster_cond_t", (
+        F("classification", "CLUSTER_CLASSIFICATION", "classification"),
+        F("cluster", "STRING_LIST", "cluster_list"),
+        F("federation", "STRING_LIST", "federation_list"),
+        F("flags", "CLUSTER_REC_FLAGS", "flags"),
+        F("format", "STRING_LIST", "format_list"),
+        F("rpc_version", "STRING_LIST", "rpc_version_list"),
+        F("usage_end", "TIMESTAMP", "usage_end"),
+        F("usage_start", "TIMESTAMP", "usage_start"),
+        F("with_deleted", "BOOL16", "with_deleted"),
+        F("with_usage", "BOOL16", "with_usage"),
+    )),
+    Object("INSTANCE_CONDITION", None, "slurmdb_instance_cond_t", (
+        F("cluster", "CSV_STRING_LIST", "cluster_list"),
+        F("extra", "CSV_STRING_LIST", "extra_list"),
+        F("format", "CSV_STRING_LIST", "format_list"),
+        F("instance_id", "CSV_STRING_LIST", "instance_id_list"),
+        F("instance_type", "CSV_STRING_LIST", "instance_type_list"),
+        F("node_list", "STRING", "node_list"),
+        F("time_end", "TIMESTAMP", "time_end"),
+        F("time_start", "TIMESTAMP", "time_start"),
+    )),
+    Object("JOB_CONDITION", None, "slurmdb_job_cond_t", (
+        F("account", "CSV_STRING_LIST", "acct_list"),
+        F("association", "CSV_STRING_LIST", "associd_list"),
+        F("cluster", "CSV_STRING_LIST", "cluster_list"),
+        F("constraints", "CSV_STRING_LIST", "constraint_list"),
+        F("cpus_max", "UINT32_NO_VAL", "cpus_max"),
+        F("cpus_min", "UINT32_NO_VAL", "cpus_min"),
+        F("", "JOB_CONDITION_DB_FLAGS", "db_flags"),
+        F("exit_code", "INT32", "exitcode"),
+        F("", "JOB_CONDITION_FLAGS", "flags"),
+        F("format", "CSV_STRING_LIST", "format_list"),
+        F("groups", "GROUP_ID_STRING_LIST", "groupid_list"),
+        F("job_name", "CSV_STRING_LIST", "jobname_list"),
+        F("nodes_max", "UINT32_NO_VAL", "nodes_max"),
+        F("nodes_min", "UINT32_NO_VAL", "nodes_min"),
+        F("partition", "CSV_STRING_LIST", "partition_list"),
+        F("qos", "CSV_STRING_LIST", "qos_list"),
+        F("reason", "CSV_STRING_LIST", "reason_list"),
+        F("reservation", "CSV_STRING_LIST", "resv_list"),
+        F("reservation_id", "CSV_STRING_LIST", "resvid_list"),
+        F("state", "JOB_STATE_ID_STRING_LIST", "state_list"),
+        F("step", "SELECTED_STEP_LIST", "step_list"),
+        F("timelimit_max", "UINT32_NO_VAL", "timelimit_max"),
+        F("timelimit_min", "UINT32_NO_VAL", "timelimit_min"),
+        F("end_time", "TIMESTAMP", "usage_end"),
+        F("start_time", "TIMESTAMP", "usage_start"),
+        F("submit_time", "JOB_CONDITION_SUBMIT_TIME", None),
+        F("node", "STRING", "used_nodes"),
+        F("users", "USER_ID_STRING_LIST", "userid_list"),
+        F("wckey", "CSV_STRING_LIST", "wckey_list"),
+    )),
+    Object("QOS_CONDITION", None, "slurmdb_qos_cond_t", (
+        F("description", "CSV_STRING_LIST", "description_list"),
+        F("id", "QOS_ID_STRING_CSV_LIST", "id_list"),
+        F("format", "CSV_STRING_LIST", "format_list"),
+        F("name", "QOS_NAME_CSV_LIST", "name_list"),
+        F("preempt_mode", "QOS_PREEMPT_MODES", "preempt_mode"),
+        F("with_deleted", "QOS_CONDITION_WITH_DELETED_OLD", None),
+    )),
+    Object("OPENAPI_SLURMDBD_QOS_QUERY", None, "openapi_qos_query_t", (
+        F("with_deleted", "BOOL", "with_deleted"),
+    )),
+    Object("USER_CONDITION", None, "slurmdb_user_cond_t", (
+        F("admin_level", "ADMIN_LVL", "admin_level"),
+        F("default_account", "CSV_STRING_LIST", "def_acct_list"),
+        F("default_wckey", "CSV_STRING_LIST", "def_wckey_list"),
+        F("with_assocs", "BOOL16", "with_assocs"),
+        F("with_coords", "BOOL16", "with_coords"),
+        F("with_deleted", "BOOL16", "with_deleted"),
+        F("with_wckeys", "BOOL16", "with_wckeys"),
+        F("without_defaults", "BOOL16", "without_defaults"),
+    )),
+    Object("OPENAPI_USER_QUERY", None, "openapi_user_query_t", (
+        F("with_deleted", "BOOL", "with_deleted"),
+        F("with_assocs", "BOOL", "with_assocs"),
+        F("with_coords", "BOOL", "with_coords"),
+        F("with_wckeys", "BOOL", "with_wckeys"),
+    )),
+    Object("WCKEY_CONDITION", None, "slurmdb_wckey_cond_t", (
+        F("cluster", "CSV_STRING_LIST", "cluster_list"),
+        F("format", "CSV_STRING_LIST", "format_list"),
+        F("id", "CSV_STRING_LIST", "id_list"),
+        F("name", "CSV_STRING_LIST", "name_list"),
+        F("only_defaults", "BOOL16", "only_defs"),
+        F("usage_end", "TIMESTAMP", "usage_end"),
+        F("usage_start", "TIMESTAMP", "usage_start"),
+        F("user", "CSV_STRING_LIST", "user_list"),
+        F("with_usage", "BOOL16", "with_usage"),
+        F("with_deleted", "BOOL16", "with_deleted"),
+    )),
+)
+
+KINDS = (*FLAG_KINDS, *LISTS, *SPECIALS, *OBJECTS, *JOB_KINDS, *RESPONSES, *QUERY_KINDS)
 
 # Published request and response bodies (restd.data_parser.v0040.ROOTS).
 # OPENAPI_USERS_REMOVED_RESP is what Slurm dumps for DELETE user/{name} but

@@ -284,8 +284,9 @@ CHANGES = (
 )
 
 V0041 = V0040.derive(
-    NAME, (*CHANGES, *_slurmdb.CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
+    NAME, (*CHANGES, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
     inline_schemas=True, no_val_defaults=False, no_val_sized_number=True,
     deprecated_fields_marked=True, parameters_deprecated_written=False,
+    no_val_query_parameters=False,
     null_optional_pointers=True)
 V0041.check()

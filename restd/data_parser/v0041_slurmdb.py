@@ -12,11 +12,9 @@ restd.data_parser.rules.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
-
 from restd.data_parser import rules
-from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceKind
+from restd.data_parser.describe import (AddFields, AddKind, Field as F, Object, RemoveFields,
+                                        ReplaceKind)
 from restd.data_parser.types import STRING, FlagBit, Flags, Special
 
 # slurmdb.h (24.11): the account and association flags share a layout, the bits
@@ -129,68 +127,23 @@ CHANGES = (
 ROOTS: tuple[str, ...] = ()
 
 
-# --- query parameters ------------------------------------------------------------------
+# --- query parameters -------------------------------------------------------------------
 #
-# The /slurmdb/ query parameters where v0.0.41 names them differently from v0.0.40
-# (Slurm parses a query as the operation's *_CONDITION parser: a flag array
-# parsed "exploded" becomes one boolean parameter per flag, named as the flag).
-# Data for the operations' declarations until query kinds are descriptions too:
-# each parameter with the v0.0.40 parameter of the same meaning (``same_as``), so a
-# handler reading v0.0.40's names can read these.
+# The /slurmdb/ query kinds (v0040_slurmdb.QUERY_KINDS) that v0.0.41 changed; the
+# content plugin parses a request's query with its version's kind, so these names
+# are read as Slurm reads them.
 
-@dataclass(frozen=True)
-class QueryParameter:
-    """One query parameter: its name, the C member of the condition struct it
-    sets (a flag bit's macro for a flag) and the v0.0.40 parameter it stands
-    for (None: none); its schema is a string, as the reference's are, with
-    ``enum`` when it takes flag names."""
-
-    name: str
-    member: str
-    same_as: Optional[str]
-    enum: tuple[str, ...] = ()  # the names a flag parameter takes (schema "enum")
-
-
-@dataclass(frozen=True)
-class QuerySet:
-    """The query parameters of ``operations`` ((method, path below
-    /slurmdb/<version>)) in this version, in the reference's order (none
-    given: the older version's); ``undocumented``: parameters Slurm still
-    parses but no longer lists."""
-
-    operations: tuple[tuple[str, str], ...]
-    parameters: tuple[QueryParameter, ...]
-    undocumented: tuple[str, ...] = ()
-    why: str = ""
-
-
-QUERY_SETS = (
-    QuerySet((("GET", "/accounts/"),), (
-        QueryParameter("description", "description_list", "description"),
-        QueryParameter("DELETED", "SLURMDB_ACCT_FLAG_DELETED", "with_deleted"),
-        QueryParameter("WithAssociations", "SLURMDB_ACCT_FLAG_WASSOC", "with_assocs"),
-        QueryParameter("WithCoordinators", "SLURMDB_ACCT_FLAG_WCOORD", "with_coords"),
-        QueryParameter("NoUsersAreCoords", "SLURMDB_ACCT_FLAG_USER_COORD_NO", None),
-        QueryParameter("UsersAreCoords", "SLURMDB_ACCT_FLAG_USER_COORD", None),
-    ), why="PARSER_ARRAY(ACCOUNT_CONDITION): with_assocs, with_coords and with_deleted "
-           "(ACCOUNT_CONDITION_WITH_*_V40) became the exploded ACCOUNT_FLAGS "
-           "(add_parse_bit_eflag_array)"),
-    QuerySet((("GET", "/jobs/"),), (),
-             undocumented=("cpus_max", "cpus_min", "nodes_max", "nodes_min",
-                           "timelimit_max", "timelimit_min", "submit_time"),
-             why="JOB_CONDITION is unchanged, but its {set, infinite, number} members "
-                 "are inline objects in v0.0.41, which openapi.c does not list as query "
-                 "parameters: slurmrestd still parses them"),
-)
-
-# The same differences as query kinds (restd.openapi.query_parameters() makes an
-# operation's parameters from its query kind): v0.0.41's ACCOUNT_CONDITION, to be
-# declared ReplaceKind(...) once v0.0.40 describes its /slurmdb/ query kinds (it
-# does not yet; the operations still list their parameters by hand). Its flags
-# field has no key: the flag table exploded, one parameter per flag.
-QUERY_KINDS = (
-    Object("ACCOUNT_CONDITION", None, "slurmdb_account_cond_t", (
-        F("description", "STRING_LIST", "description_list"),
-        F("", "ACCOUNT_FLAGS", "flags"),
-    )),
+QUERY_CHANGES = (
+    RemoveFields("ACCOUNT_CONDITION", ("with_assocs", "with_coords", "with_deleted"),
+                 why="PARSER_ARRAY(ACCOUNT_CONDITION): with_assocs, with_coords and "
+                     "with_deleted (ACCOUNT_CONDITION_WITH_*_V40) are gone, replaced by the "
+                     "flags below"),
+    AddFields("ACCOUNT_CONDITION", (F("", "ACCOUNT_FLAGS", "flags"),), after="description",
+              why="PARSER_ARRAY(ACCOUNT_CONDITION) parses ACCOUNT_FLAGS exploded "
+                  "(add_parse_bit_eflag_array): one boolean parameter per flag, named as "
+                  "the flag (DELETED, WithAssociations, ...)"),
+    # JOB_CONDITION is unchanged: its {set, infinite, number} members (cpus_max,
+    # nodes_min, timelimit_max, ... and JOB_CONDITION_SUBMIT_TIME) are inline objects
+    # in v0.0.41, which openapi.c does not list as query parameters; Slurm still
+    # parses them, and so does restd (restd.openapi.query_parameters leaves them out).
 )

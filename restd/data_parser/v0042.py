@@ -92,6 +92,6 @@ CHANGES = (
 )
 
 V0042 = V0041.derive(
-    NAME, (*CHANGES, *_slurmdb.CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
+    NAME, (*CHANGES, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
     inline_schemas=False, no_val_suffix="_struct")
 V0042.check()

@@ -16,9 +16,9 @@ slurmrestd dumps those values: 0 and "".
 from __future__ import annotations
 
 from restd.data_parser import rules
-from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, ReplaceField
+from restd.data_parser.describe import (AddFields, AddKind, Field as F, Object, RemoveFields,
+                                        ReplaceField, ReplaceKind)
 from restd.data_parser.types import ArrayOf, FlagBit, Flags
-from restd.data_parser.v0041_slurmdb import QueryParameter, QuerySet
 
 
 # PARSER_ARRAY(SLURMDBD_PING): slurmdbd_ping_t, as slurmdb_ping_all() returns it
@@ -64,87 +64,22 @@ CHANGES = (
 ROOTS: tuple[str, ...] = ("OPENAPI_SLURMDBD_PING_RESP",)
 
 
-# --- query parameters (see v0041_slurmdb.QUERY_SETS) -----------------------------------
+# --- query parameters (see v0041_slurmdb.QUERY_CHANGES) --------------------------------
 
-_ASSOC_FLAG_PARAMETERS = (
-    QueryParameter("Include deleted associations", "ASSOC_COND_FLAG_WITH_DELETED",
-                   "with_deleted"),
-    QueryParameter("Include usage", "ASSOC_COND_FLAG_WITH_USAGE", "with_usage"),
-    QueryParameter("Filter to only defaults", "ASSOC_COND_FLAG_ONLY_DEFS", "only_defaults"),
-    QueryParameter("Include the raw QOS or delta_qos", "ASSOC_COND_FLAG_RAW_QOS",
-                   "with_raw_qos"),
-    QueryParameter("Include sub acct information", "ASSOC_COND_FLAG_SUB_ACCTS",
-                   "with_sub_accts"),
-    QueryParameter("Exclude parent id/name", "ASSOC_COND_FLAG_WOPI", "without_parent_info"),
-    QueryParameter("Exclude limits from parents", "ASSOC_COND_FLAG_WOPL",
-                   "without_parent_limits"),
-)
-
-QUERY_SETS = (
-    QuerySet((("GET", "/qos/"), ("POST", "/qos/")), (
-        QueryParameter("description", "description_list", "description"),
-        # (the flag's name, spaces and all, is the parameter's name)
-        QueryParameter("Include deleted QOS", "QOS_COND_FLAG_WITH_DELETED", "with_deleted"),
-        QueryParameter("id", "id_list", "id"),
-        QueryParameter("format", "format_list", "format"),
-        QueryParameter("name", "name_list", "name"),
-        QueryParameter("preempt_mode", "preempt_mode", "preempt_mode",
-                       enum=("DISABLED", "SUSPEND", "REQUEUE", "CANCEL", "GANG")),
-    ), why="PARSER_ARRAY(QOS_CONDITION): with_deleted (QOS_CONDITION_WITH_DELETED_OLD) "
-           "became the exploded QOS_CONDITION_FLAGS, whose one flag is named "
-           "\"Include deleted QOS\""),
-    QuerySet((("GET", "/associations/"), ("DELETE", "/associations/"),
-              ("GET", "/association/"), ("DELETE", "/association/")), (
-        QueryParameter("account", "acct_list", "account"),
-        QueryParameter("cluster", "cluster_list", "cluster"),
-        QueryParameter("default_qos", "def_qos_id_list", "default_qos"),
-        *_ASSOC_FLAG_PARAMETERS,
-        QueryParameter("format", "format_list", "format"),
-        QueryParameter("id", "id_list", "id"),
-        QueryParameter("parent_account", "parent_acct_list", "parent_account"),
-        QueryParameter("partition", "partition_list", "partition"),
-        QueryParameter("qos", "qos_list", "qos"),
-        QueryParameter("usage_end", "usage_end", "usage_end"),
-        QueryParameter("usage_start", "usage_start", "usage_start"),
-        QueryParameter("user", "user_list", "user"),
-    ), why="PARSER_ARRAY(ASSOC_CONDITION): the with_* booleans "
-           "(ASSOC_CONDITION_*_OLD) became the exploded ASSOC_CONDITION_FLAGS, "
-           "named by their descriptions"),
-    QuerySet((("GET", "/cluster/{cluster_name}"), ("DELETE", "/cluster/{cluster_name}")), (
-        QueryParameter("classification", "classification", "classification",
-                       enum=("UNCLASSIFIED", "CAPABILITY", "CAPACITY", "CAPAPACITY")),
-        QueryParameter("cluster", "cluster_list", "cluster"),
-        QueryParameter("federation", "federation_list", "federation"),
-        QueryParameter("flags", "flags", "flags", enum=(
-            "REGISTERING", "MULTIPLE_SLURMD", "FRONT_END", "FEDERATION", "EXTERNAL")),
-        QueryParameter("format", "format_list", "format"),
-        QueryParameter("rpc_version", "rpc_version_list", "rpc_version"),
-        QueryParameter("usage_end", "usage_end", "usage_end"),
-        QueryParameter("usage_start", "usage_start", "usage_start"),
-        QueryParameter("with_deleted", "with_deleted", "with_deleted"),
-        QueryParameter("with_usage", "with_usage", "with_usage"),
-    ), why="PARSER_FLAG_ARRAY(CLUSTER_CLASSIFICATION): the flag \"CAPAPACITY (both "
-           "CAPABILITY and CAPACITY)\" is named \"CAPAPACITY\" (SLURMDB_CLASS_CAPAPACITY)"),
-)
-
-# The same differences as query kinds (see v0041_slurmdb.QUERY_KINDS): to be declared
-# ReplaceKind(...) once v0.0.40 describes its /slurmdb/ query kinds. Fields without
-# key are flag tables exploded into one parameter per flag.
 _COND_BIT = ("INFINITE64", 0xffffffffffffffff)
 
-QUERY_KINDS = (
-    Flags("QOS_CONDITION_FLAGS", None, "uint16_t", (
+QUERY_CHANGES = (
+    AddKind(Flags("QOS_CONDITION_FLAGS", None, "uint16_t", (
         FlagBit("Include deleted QOS", "bit", "QOS_COND_FLAG_WITH_DELETED", 0x1, *_COND_BIT),
-    )),
-    Object("QOS_CONDITION", None, "slurmdb_qos_cond_t", (
-        F("description", "CSV_STRING_LIST", "description_list"),
-        F("", "QOS_CONDITION_FLAGS", "flags"),
-        F("id", "CSV_STRING_LIST", "id_list"),  # Slurm: QOS_ID_STRING_CSV_LIST
-        F("format", "CSV_STRING_LIST", "format_list"),
-        F("name", "CSV_STRING_LIST", "name_list"),  # Slurm: QOS_NAME_CSV_LIST
-        F("preempt_mode", "QOS_PREEMPT_MODES", "preempt_mode"),
-    )),
-    Flags("ASSOC_CONDITION_FLAGS", None, "uint32_t", tuple(
+    )), why="PARSER_FLAG_ARRAY(QOS_CONDITION_FLAGS): slurmdb_qos_cond_t.flags, whose one "
+            "flag is named by its description, \"Include deleted QOS\""),
+    RemoveFields("QOS_CONDITION", ("with_deleted",),
+                 why="PARSER_ARRAY(QOS_CONDITION): with_deleted "
+                     "(QOS_CONDITION_WITH_DELETED_OLD) is gone, replaced by the flag below"),
+    AddFields("QOS_CONDITION", (F("", "QOS_CONDITION_FLAGS", "flags"),), after="description",
+              why="PARSER_ARRAY(QOS_CONDITION) parses QOS_CONDITION_FLAGS exploded: the "
+                  "parameter is named \"Include deleted QOS\", spaces and all"),
+    AddKind(Flags("ASSOC_CONDITION_FLAGS", None, "uint32_t", tuple(
         FlagBit(name, "bit", macro, 1 << bit, *_COND_BIT)
         for bit, (name, macro) in enumerate((
             ("Include deleted associations", "ASSOC_COND_FLAG_WITH_DELETED"),
@@ -154,38 +89,22 @@ QUERY_KINDS = (
             ("Include sub acct information", "ASSOC_COND_FLAG_SUB_ACCTS"),
             ("Exclude parent id/name", "ASSOC_COND_FLAG_WOPI"),
             ("Exclude limits from parents", "ASSOC_COND_FLAG_WOPL"))))),
-    Object("ASSOC_CONDITION", None, "slurmdb_assoc_cond_t", (
-        F("account", "CSV_STRING_LIST", "acct_list"),
-        F("cluster", "CSV_STRING_LIST", "cluster_list"),
-        F("default_qos", "CSV_STRING_LIST", "def_qos_id_list"),  # QOS_ID_STRING_CSV_LIST
-        F("", "ASSOC_CONDITION_FLAGS", "flags"),
-        F("format", "CSV_STRING_LIST", "format_list"),
-        F("id", "CSV_STRING_LIST", "id_list"),  # Slurm: ASSOC_ID_STRING_CSV_LIST
-        F("parent_account", "CSV_STRING_LIST", "parent_acct_list"),
-        F("partition", "CSV_STRING_LIST", "partition_list"),
-        F("qos", "CSV_STRING_LIST", "qos_list"),  # Slurm: QOS_ID_STRING_CSV_LIST
-        F("usage_end", "TIMESTAMP", "usage_end"),
-        F("usage_start", "TIMESTAMP", "usage_start"),
-        F("user", "CSV_STRING_LIST", "user_list"),
-    )),
-    # PARSER_FLAG_ARRAY(CLUSTER_CLASSIFICATION): "CAPAPACITY (both CAPABILITY and
-    # CAPACITY)" of v0.0.41 is named "CAPAPACITY"
-    Flags("CLUSTER_CLASSIFICATION", None, "uint16_t", (
+            why="PARSER_FLAG_ARRAY(ASSOC_CONDITION_FLAGS): slurmdb_assoc_cond_t.flags, "
+                "the flags named by their descriptions"),
+    RemoveFields("ASSOC_CONDITION", ("only_defaults", "with_usage", "with_deleted",
+                                     "with_raw_qos", "with_sub_accts", "without_parent_info",
+                                     "without_parent_limits"),
+                 why="PARSER_ARRAY(ASSOC_CONDITION): the with_*/without_*/only_defaults "
+                     "booleans (ASSOC_CONDITION_*_OLD) are gone, replaced by the flags below"),
+    AddFields("ASSOC_CONDITION", (F("", "ASSOC_CONDITION_FLAGS", "flags"),),
+              after="default_qos",
+              why="PARSER_ARRAY(ASSOC_CONDITION) parses ASSOC_CONDITION_FLAGS exploded: "
+                  "one parameter per flag, named by its description"),
+    ReplaceKind(Flags("CLUSTER_CLASSIFICATION", None, "uint16_t", (
         FlagBit("UNCLASSIFIED", "equal", "SLURMDB_CLASS_NONE", 0x0, "INFINITE16", 0xffff),
         FlagBit("CAPABILITY", "bit", "SLURMDB_CLASS_CAPABILITY", 0x1, *_COND_BIT),
         FlagBit("CAPACITY", "bit", "SLURMDB_CLASS_CAPACITY", 0x2, *_COND_BIT),
         FlagBit("CAPAPACITY", "bit", "SLURMDB_CLASS_CAPAPACITY", 0x3, *_COND_BIT),
-    )),
-    Object("CLUSTER_CONDITION", None, "slurmdb_cluster_cond_t", (
-        F("classification", "CLUSTER_CLASSIFICATION", "classification"),
-        F("cluster", "STRING_LIST", "cluster_list"),
-        F("federation", "STRING_LIST", "federation_list"),
-        F("flags", "CLUSTER_REC_FLAGS", "flags"),
-        F("format", "STRING_LIST", "format_list"),
-        F("rpc_version", "STRING_LIST", "rpc_version_list"),
-        F("usage_end", "TIMESTAMP", "usage_end"),
-        F("usage_start", "TIMESTAMP", "usage_start"),
-        F("with_deleted", "BOOL16", "with_deleted"),
-        F("with_usage", "BOOL16", "with_usage"),
-    )),
+    )), why="PARSER_FLAG_ARRAY(CLUSTER_CLASSIFICATION): the flag \"CAPAPACITY (both "
+            "CAPABILITY and CAPACITY)\" is named \"CAPAPACITY\" (SLURMDB_CLASS_CAPAPACITY)"),
 )
