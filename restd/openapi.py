@@ -43,6 +43,8 @@ class Operation:
     operation_id: str
     response_schema: str
     request_schema: Optional[str]
+    # path parameters, then the query kind's (for this version)
+    parameters: tuple[Parameter, ...] = ()
 
     @property
     def method(self) -> str:
@@ -55,31 +57,122 @@ def _fill(template: str, data_parser: DataParser) -> str:
             .replace("{dp_id}", data_parser.operation_id_part))
 
 
+def _version(data_parser: DataParser):
+    """The descriptions of a data_parser plugin (None for one without)."""
+    return getattr(data_parser.module, "VERSION", None)
+
+
+def _described(plugins: Plugins, data_parser: DataParser) -> Optional[set[str]]:
+    """The component names a data_parser and the content plugins describe for
+    it; None for a data_parser without descriptions (its operations are all
+    expanded, and the document check refuses what does not resolve)."""
+    if _version(data_parser) is None:
+        return None
+    names = set(data_parser.module.schemas())
+    for plugin in plugins.content:
+        if hasattr(plugin, "schemas"):
+            names |= set(plugin.schemas(data_parser.name))
+    return names
+
+
+def _expand(spec: OperationSpec, plugin: ModuleType, data_parser: DataParser,
+            described: Optional[set[str]]) -> Optional[Operation]:
+    """``spec`` for ``data_parser``, or None when that version does not
+    describe its request, its response or its query."""
+    responses = (spec.response_schema,) if isinstance(spec.response_schema, str) \
+        else tuple(spec.response_schema)
+    response = next((_fill(name, data_parser) for name in responses
+                     if described is None or _fill(name, data_parser) in described), None)
+    request = _fill(spec.request_schema, data_parser) if spec.request_schema else None
+    if response is None or (described is not None and request is not None
+                            and request not in described):
+        return None
+    parameters = tuple(spec.parameters)
+    if spec.query is not None:
+        version = _version(data_parser)
+        if version is None:
+            raise OpenAPIError(f"{spec.operation_id}: query kind {spec.query} needs a "
+                               f"data_parser with descriptions ({data_parser.name})")
+        if spec.query not in version.kinds:
+            return None
+        parameters += query_parameters(version, spec.query)
+    return Operation(spec=spec, plugin=plugin, data_parser=data_parser,
+                     path=_fill(spec.path, data_parser),
+                     operation_id=_fill(spec.operation_id, data_parser),
+                     response_schema=response, request_schema=request,
+                     parameters=parameters)
+
+
 def expand_operations(plugins: Plugins) -> list[Operation]:
-    return [Operation(spec=spec, plugin=plugin, data_parser=data_parser,
-                      path=_fill(spec.path, data_parser),
-                      operation_id=_fill(spec.operation_id, data_parser),
-                      response_schema=_fill(spec.response_schema, data_parser),
-                      request_schema=(_fill(spec.request_schema, data_parser)
-                                      if spec.request_schema else None))
-            for data_parser in plugins.data_parsers
-            for plugin in plugins.content
-            for spec in plugin.operations()]
+    """Every content plugin's operations, for every data_parser describing them."""
+    operations = []
+    for data_parser in plugins.data_parsers:
+        described = _described(plugins, data_parser)
+        for plugin in plugins.content:
+            for spec in plugin.operations():
+                operation = _expand(spec, plugin, data_parser, described)
+                if operation is not None:
+                    operations.append(operation)
+    return operations
 
 
-def _parameter(parameter: Parameter) -> dict[str, Any]:
+def query_parameters(version, kind_name: str) -> tuple[Parameter, ...]:
+    """The query parameters a query kind describes, as slurmrestd's openapi.c
+    makes them from a *_QUERY parser (_add_param_linked()): one per field,
+    named by its key, a string (with the names of a flag table as its enum),
+    allowed empty when the field is a boolean; a field without key is a flag
+    table whose flags are each a parameter allowed empty
+    (_add_param_eflags()); a field holding an object is left out."""
+    from restd.data_parser.types import Alias, Flags, Pointer
+    out = []
+    for field in version.kind(kind_name).fields:
+        kind = version.kind(field.kind)
+        while isinstance(kind, (Alias, Pointer)):
+            kind = version.kind(kind.target)
+        if not field.key:
+            out += [Parameter(bit.name, "query", {"type": "string"}, allow_empty=True,
+                              deprecated=bit.kind == "removed")
+                    for bit in kind.bits if not bit.hidden]
+            continue
+        schema = kind.schema(version)
+        if schema.get("type") == "object":
+            continue
+        parameter_schema: dict[str, Any] = {"type": "string"}
+        if isinstance(kind, Flags):
+            parameter_schema["enum"] = [bit.name for bit in kind.bits if not bit.hidden]
+        out.append(Parameter(field.key, "query", parameter_schema, required=field.required,
+                             deprecated=field.deprecated,
+                             allow_empty=schema.get("type") == "boolean"))
+    return tuple(out)
+
+
+def _properties(data_parser: DataParser):
+    """The whole-version properties of a data_parser's version (a plugin
+    without descriptions: v0.0.40's)."""
+    from restd.data_parser.describe import Properties
+    version = _version(data_parser)
+    return version.properties if version is not None else Properties()
+
+
+def _parameter(parameter: Parameter, properties) -> dict[str, Any]:
     in_path = parameter.location == "path"
-    return {
+    out: dict[str, Any] = {
         "in": parameter.location,
         "name": parameter.name,
         "style": "simple" if in_path else "form",
         "explode": False,
-        "deprecated": False,
-        "allowEmptyValue": False,
+    }
+    if parameter.deprecated:
+        out["deprecated"] = True
+    elif properties.parameters_deprecated_written:
+        out["deprecated"] = False
+    out.update({
+        "allowEmptyValue": parameter.allow_empty,
         "allowReserved": False,
         "required": in_path or parameter.required,
         "schema": parameter.schema,
-    }
+    })
+    return out
 
 
 def _content(schema_name: str) -> dict[str, Any]:
@@ -91,8 +184,9 @@ def _operation(operation: Operation) -> dict[str, Any]:
     spec = operation.spec
     document: dict[str, Any] = {"tags": list(spec.tags),
                                 "operationId": operation.operation_id}
-    if spec.parameters:
-        document["parameters"] = [_parameter(p) for p in spec.parameters]
+    if operation.parameters:
+        properties = _properties(operation.data_parser)
+        document["parameters"] = [_parameter(p, properties) for p in operation.parameters]
     content = _content(operation.response_schema)
     document["responses"] = {
         "200": {"description": "success", "content": content},

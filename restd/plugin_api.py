@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from typing import (Any, Awaitable, Callable, Iterable, Mapping, Optional, Protocol,
-                    Sequence)
+                    Sequence, Union)
 
 from restd.http.messages import Request
 
@@ -134,6 +134,8 @@ class Parameter:
     location: str  # "path" or "query"
     schema: JsonSchema = field(default_factory=lambda: {"type": "string"})
     required: bool = False  # path parameters are always required
+    deprecated: bool = False
+    allow_empty: bool = False  # a flag given without value ("?with_deleted")
 
     def __post_init__(self):
         if self.location not in ("path", "query"):
@@ -147,7 +149,20 @@ class OperationSpec:
     ``path`` contains ``{data_parser}`` (``/slurm/{data_parser}/jobs/``),
     ``operation_id`` contains ``{dp_id}`` (``slurm_{dp_id}_get_jobs``), and the schema
     names contain ``{data_parser}`` (``{data_parser}_openapi_job_info_resp``): the
-    router and the OpenAPI generator expand them for each loaded data_parser.
+    router and the OpenAPI generator expand them for each loaded data_parser that
+    describes them. An operation is served under a version exactly when that
+    version describes its request and response schemas (and its query kind):
+    job/allocate from v0.0.41 on. ``response_schema`` may name alternatives, the
+    first one a version describes being its answer (DELETE job: v0.0.42's
+    ``openapi_kill_job_resp``, before it ``openapi_resp``).
+
+    ``query`` names the kind describing the query parameters, as Slurm's
+    ``*_QUERY`` parser types do (``OPENAPI_JOB_INFO_QUERY``): a kind of the
+    data_parser's version whose fields are the parameters (name, enum of a flag
+    table, required, deprecated; a field without key is a flag table whose
+    flags are each a parameter), so each version publishes its own. The path
+    parameters stay in ``parameters``, as does any hand-written query parameter
+    of a plugin without descriptions.
 
     The handler returns a dict, the answer's fields (``{"jobs": [...]}``), to which
     restd adds ``meta``, ``errors`` and ``warnings`` (a list's value may be a
@@ -159,10 +174,11 @@ class OperationSpec:
     path: str
     operation_id: str
     handler: Callable[["HandlerContext"], Awaitable[Any]]
-    response_schema: str
+    response_schema: Union[str, tuple[str, ...]]
     tags: tuple[str, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     request_schema: Optional[str] = None
+    query: Optional[str] = None  # the query parameters' kind (OPENAPI_JOB_INFO_QUERY)
     # A GET that only reads: concurrent identical requests of one user may share one
     # fetch (restd.shared_fetch). False for a GET that acts (reconfigure).
     shared: bool = True

@@ -278,6 +278,8 @@ typedef struct job_info {
     char *extra;  /* optional */
     char *failed_node;  /* optional */
     char *job_size_str;  /* optional */
+    uint32_t *priority_array;  /* optional */
+    char *priority_array_names;  /* optional */
     ...;
 } slurm_job_info_t;
 
@@ -401,6 +403,9 @@ typedef struct job_descriptor {
     uint32_t cpu_freq_min;
     uint32_t cpu_freq_max;
     uint32_t cpu_freq_gov;
+    uint16_t oom_kill_step;  /* optional */
+    uint16_t resv_port_cnt;  /* optional */
+    uint16_t segment_size;  /* optional */
     ...;
 } job_desc_msg_t;
 
@@ -470,6 +475,8 @@ typedef struct node_info {
     char *instance_type;  /* optional */
     time_t resume_after;  /* optional */
     char *resv_name;  /* optional */
+    char *gpu_spec;  /* optional */
+    uint16_t res_cores_per_gpu;  /* optional */
     ...;
 } node_info_t;
 
@@ -533,6 +540,7 @@ typedef struct partition_info {
     uint32_t suspend_time;
     uint16_t suspend_timeout;
     uint32_t max_cpus_per_socket;  /* optional */
+    uint16_t cr_type;
     ...;
 } partition_info_t;
 
@@ -653,6 +661,17 @@ typedef struct {
     uint32_t schedule_exit_cnt;  /* optional */
     uint32_t *bf_exit;  /* optional */
     uint32_t bf_exit_cnt;  /* optional */
+    uint8_t rpc_queue_enabled;  /* optional */
+    uint16_t *rpc_type_queued;  /* optional */
+    uint64_t *rpc_type_dropped;  /* optional */
+    uint16_t *rpc_type_cycle_last;  /* optional */
+    uint16_t *rpc_type_cycle_max;  /* optional */
+    uint32_t rpc_queue_type_count;
+    uint32_t *rpc_queue_type_id;
+    uint32_t *rpc_queue_count;
+    uint32_t rpc_dump_count;
+    uint32_t *rpc_dump_types;
+    char **rpc_dump_hostlist;
     ...;
 } stats_info_response_msg_t;
 

@@ -6,7 +6,22 @@ versions, a newer one being the older plus declared differences.
         ReplaceKind(some_kind),
         AddFields("JOB_INFO", [Field("new_key", "UINT32", "new_member")]),
         RemoveFields("JOB_INFO", ["old_key"]),
-    ])
+    ], roots=("JOB_ALLOC_REQ",), inline_schemas=True)
+
+``Version.derive(name, changes, *, roots=(), **properties)`` is the whole API
+of a version module (stable: the version modules of both content sides use
+it):
+
+- ``changes``: :class:`Change` declarations applied in order to a copy of the
+  older version's kinds (the older version is untouched);
+- ``roots``: kind names the newer version publishes in addition as request or
+  response bodies (the components its operations name; a root whose kind a
+  change removed is dropped);
+- ``properties``: whole-version differences, the fields of
+  :class:`Properties` (how schemas are published: inline or as components,
+  component names, the ``{set, infinite, number}`` shape, deprecation
+  marks, query parameter shape), inherited from the older version unless
+  given.
 
 A :class:`Field` names its JSON key (``"power/flags"`` for nested objects), its
 kind (a kind name, resolved in the version), and its C source: the struct
@@ -15,7 +30,7 @@ kind reading the whole struct. That is enough for a generator to emit C.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field as _field, replace
 from typing import Any, Callable, Iterable, Optional
 
 from restd.data_parser.types import Kind
@@ -55,8 +70,10 @@ class Object(Kind):
             for part in fld.path[:-1]:
                 props = target.setdefault("properties", {})
                 target = props.setdefault(part, {"type": "object", "properties": {}})
-            # (Slurm does not mark deprecated fields in the schema.)
             child = version.schema_ref(fld.kind)
+            if fld.deprecated and version.properties.deprecated_fields_marked \
+                    and "$ref" not in child:
+                child = dict(child, deprecated=True)
             target.setdefault("properties", {})[fld.path[-1]] = child
         # slurmrestd also writes "required": [] (invalid OpenAPI 3.0): omitted
         required = [fld.key for fld in self.fields if fld.required]
@@ -81,15 +98,24 @@ class Object(Kind):
 # --- versions ---------------------------------------------------------------------------
 
 class Change:
-    """A declared difference between a version and the one it derives from."""
+    """A declared difference between a version and the one it derives from.
+    Every change takes ``why=``: what Slurm changed, and where (data, so a
+    version's changes can be listed and checked)."""
+
+    why: str
 
     def apply(self, kinds: dict[str, Kind]) -> None:
         raise NotImplementedError
 
 
+def _why():
+    return _field(default="", kw_only=True)
+
+
 @dataclass(frozen=True)
 class AddKind(Change):
     kind: Kind
+    why: str = _why()
 
     def apply(self, kinds):
         if self.kind.name in kinds:
@@ -100,6 +126,7 @@ class AddKind(Change):
 @dataclass(frozen=True)
 class ReplaceKind(Change):
     kind: Kind
+    why: str = _why()
 
     def apply(self, kinds):
         if self.kind.name not in kinds:
@@ -110,9 +137,28 @@ class ReplaceKind(Change):
 @dataclass(frozen=True)
 class RemoveKind(Change):
     name: str
+    why: str = _why()
 
     def apply(self, kinds):
         del kinds[self.name]
+
+
+@dataclass(frozen=True, init=False)
+class UpdateKind(Change):
+    """Change some attributes of a kind (``values``: attribute -> new value),
+    e.g. its component (None: written inline)."""
+
+    name: str
+    values: tuple[tuple[str, Any], ...]
+    why: str = _why()
+
+    def __init__(self, name: str, values, *, why: str = ""):
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "values", tuple(dict(values).items()))
+        object.__setattr__(self, "why", why)
+
+    def apply(self, kinds):
+        kinds[self.name] = replace(kinds[self.name], **dict(self.values))
 
 
 @dataclass(frozen=True)
@@ -123,6 +169,7 @@ class AddFields(Change):
     object: str
     fields: tuple[Field, ...]
     after: Optional[str] = None
+    why: str = _why()
 
     def apply(self, kinds):
         obj = kinds[self.object]
@@ -137,6 +184,7 @@ class AddFields(Change):
 class RemoveFields(Change):
     object: str
     keys: tuple[str, ...]
+    why: str = _why()
 
     def apply(self, kinds):
         obj = kinds[self.object]
@@ -152,6 +200,7 @@ class ReplaceField(Change):
     object: str
     field: Field
     key: Optional[str] = None  # the key replaced, when the key changes
+    why: str = _why()
 
     def apply(self, kinds):
         obj = kinds[self.object]
@@ -164,14 +213,89 @@ class ReplaceField(Change):
         kinds[self.object] = replace(obj, fields=tuple(fields))
 
 
+@dataclass(frozen=True)
+class Properties:
+    """Differences between versions that concern every object of a version
+    alike, rather than one object (slurmrestd 24.11's openapi.c and the
+    parsers' common code, per version; each found in the reference document).
+    The defaults are v0.0.40's."""
+
+    # Only the request and response bodies (the roots) are published as
+    # components; every other schema is written inline where it is used
+    # (v0.0.41: its 38 components are the bodies of its operations).
+    inline_schemas: bool = False
+    # Appended to the component names of the {set, infinite, number} kinds
+    # (v0.0.42: "v0.0.42_uint32_no_val_struct", v0.0.40 "v0.0.40_uint32_no_val").
+    no_val_suffix: str = ""
+    # The {set, infinite, number} schema: v0.0.40 gives "set" and "infinite"
+    # defaults and every number the format int64; v0.0.41 on give no defaults
+    # and the number the format of its C type (int32 for uint16/uint32).
+    no_val_defaults: bool = True
+    no_val_sized_number: bool = False
+    # A deprecated field's schema says "deprecated": true (v0.0.41 on;
+    # v0.0.40 marks none).
+    deprecated_fields_marked: bool = False
+    # A NULL pointer of a field that is not required dumps as null (v0.0.41 on:
+    # parsing.c _dump_pointer() tests field_parser->required); v0.0.40 dumps the
+    # target's empty form ({} or []) for objects and arrays.
+    null_optional_pointers: bool = False
+    # Path and query parameters carry "deprecated": false (v0.0.40 only).
+    parameters_deprecated_written: bool = True
+
+
+def _is_rule(value) -> bool:
+    """A conversion function (or a PerVersion factory of one): code, not data."""
+    from restd.data_parser.types import PerVersion
+    return callable(value) or isinstance(value, PerVersion)
+
+
+@dataclass(frozen=True)
+class AddBits(Change):
+    """Add entries to a flag table (a Flags kind), after the one named
+    ``after`` (at the end when None)."""
+
+    flags: str
+    bits: tuple
+    after: Optional[str] = None
+    why: str = _why()
+
+    def apply(self, kinds):
+        kind = kinds[self.flags]
+        bits = list(kind.bits)
+        at = len(bits) if self.after is None else \
+            [bit.name for bit in bits].index(self.after) + 1
+        bits[at:at] = list(self.bits)
+        kinds[self.flags] = replace(kind, bits=tuple(bits))
+
+
+@dataclass(frozen=True)
+class RemoveBits(Change):
+    """Remove the entries named ``names`` from a flag table."""
+
+    flags: str
+    names: tuple[str, ...]
+    why: str = _why()
+
+    def apply(self, kinds):
+        kind = kinds[self.flags]
+        missing = set(self.names) - {bit.name for bit in kind.bits}
+        if missing:
+            raise ValueError(f"{self.flags} has no flag(s) {sorted(missing)}")
+        kinds[self.flags] = replace(
+            kind, bits=tuple(bit for bit in kind.bits if bit.name not in self.names))
+
+
 class Version:
-    """One data_parser version: its name ("v0.0.40") and its kinds by name.
+    """One data_parser version: its name ("v0.0.40"), its kinds by name, the
+    kinds it publishes as request and response bodies (``roots``) and its
+    whole-version :class:`Properties`.
 
     ``services`` supplies what only Slurm knows when dumping (user and group
     names, slurm_strerror(), job_state_reason_string(), ...): see
     :class:`restd.data_parser.services.Services`."""
 
-    def __init__(self, name: str, kinds: Iterable[Kind], services=None):
+    def __init__(self, name: str, kinds: Iterable[Kind], services=None, *,
+                 roots: Iterable[str] = (), properties: Properties = Properties()):
         from restd.data_parser.services import Services
         self.name = name
         self.kinds: dict[str, Kind] = {}
@@ -179,21 +303,34 @@ class Version:
             if kind.name in self.kinds:
                 raise ValueError(f"{name}: kind {kind.name} described twice")
             self.kinds[kind.name] = kind
+        self.roots: tuple[str, ...] = tuple(dict.fromkeys(roots))
+        unknown = [root for root in self.roots if root not in self.kinds]
+        if unknown:
+            raise KeyError(f"{name}: roots {unknown} are not kinds")
+        self.properties = properties
         self.services = services or Services()
         self._dumpers: dict = {}
         self._parsers: dict = {}
+        self._by_component: Optional[dict] = None
 
     def __repr__(self):
         return f"Version({self.name!r}, {len(self.kinds)} kinds)"
 
-    def derive(self, name: str, changes: Iterable[Change] = ()) -> "Version":
+    def derive(self, name: str, changes: Iterable[Change] = (), *,
+               roots: Iterable[str] = (), **properties) -> "Version":
+        """The newer version ``name``: this one's kinds with ``changes``
+        applied, its roots plus ``roots``, its properties updated with
+        ``properties`` (field names of :class:`Properties`)."""
         kinds = dict(self.kinds)
         for change in changes:
             change.apply(kinds)
-        return Version(name, kinds.values(), self.services)
+        kept = [root for root in self.roots if root in kinds]
+        return Version(name, kinds.values(), self.services, roots=(*kept, *roots),
+                       properties=replace(self.properties, **properties))
 
     def with_services(self, services) -> "Version":
-        return Version(self.name, self.kinds.values(), services)
+        return Version(self.name, self.kinds.values(), services, roots=self.roots,
+                       properties=self.properties)
 
     def kind(self, name: str) -> Kind:
         try:
@@ -202,13 +339,35 @@ class Version:
             raise KeyError(f"{self.name}: no kind named {name!r}") from None
 
     def component_name(self, kind: Kind) -> str:
-        return f"{self.name}_{kind.component}"
+        suffix = self.properties.no_val_suffix if getattr(kind, "no_val_struct", False) \
+            else ""
+        return f"{self.name}_{kind.component}{suffix}"
+
+    def published(self, kind: Kind) -> bool:
+        """Whether ``kind`` is a component of this version's document (else
+        its schema is written inline where it is used)."""
+        if not kind.component:
+            return False
+        return not self.properties.inline_schemas or kind.name in self.roots
+
+    def component_kind(self, full_name: str) -> Kind:
+        """The kind published as the component ``full_name``."""
+        if self._by_component is None:
+            by_component: dict[str, Kind] = {}
+            for kind in self.kinds.values():
+                if kind.component:
+                    by_component.setdefault(self.component_name(kind), kind)
+            self._by_component = by_component
+        try:
+            return self._by_component[full_name]
+        except KeyError:
+            raise KeyError(f"{self.name}: no component named {full_name!r}") from None
 
     def schema_ref(self, name: str) -> dict:
         """The schema a field of kind ``name`` shows: a $ref to its component,
         or the kind's own (inline) schema."""
         kind = self.kind(name)
-        if kind.component:
+        if self.published(kind):
             return {"$ref": SCHEMA_REF_PREFIX + self.component_name(kind)}
         return kind.schema(self)
 
@@ -230,7 +389,7 @@ class Version:
             if dataclasses.is_dataclass(value):
                 return {f.name: plain(getattr(value, f.name))
                         for f in dataclasses.fields(value)
-                        if not callable(getattr(value, f.name))}
+                        if not _is_rule(getattr(value, f.name))}
             return repr(value)
         kinds = {}
         for kind in self.kinds.values():
@@ -239,10 +398,11 @@ class Version:
                      "complex": bool(getattr(kind, "complex", False))}
             for f in dataclasses.fields(kind):
                 value = getattr(kind, f.name)
-                if f.name not in entry and not callable(value):
+                if f.name not in entry and not _is_rule(value):
                     entry[f.name] = plain(value)
             kinds[kind.name] = entry
-        return {"name": self.name, "kinds": kinds}
+        return {"name": self.name, "kinds": kinds, "roots": list(self.roots),
+                "properties": plain(self.properties)}
 
     def check(self) -> None:
         """Every kind name referred to exists (raises KeyError otherwise)."""

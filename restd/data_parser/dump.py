@@ -18,7 +18,7 @@ from functools import reduce
 from typing import Any, Callable, Optional
 
 from restd.data_parser.describe import Object, Version
-from restd.data_parser.types import DUMP_WARNINGS
+from restd.data_parser.types import DUMP_WARNINGS, Pointer
 
 Getter = Callable[[Any, str], Any]
 
@@ -57,6 +57,9 @@ def compile_object_dumper(obj: Object, version: Version, get: Getter):
             fn = _removed_dumper(kind, version)
         else:
             fn = version.dumper(fld.kind, get)
+            if isinstance(kind, Pointer) and not fld.required and \
+                    version.properties.null_optional_pointers:
+                fn = _null_or(fn)
         plan.append((fld.path, fld.source, fn, kind.complex or fld.source is None))
     flat = all(len(path) == 1 for path, *_ in plan)
 
@@ -81,13 +84,19 @@ def compile_object_dumper(obj: Object, version: Version, get: Getter):
     return dump_nested
 
 
+def _null_or(dump_pointer):
+    """A NULL pointer of a field that is not required dumps as null (v0.0.41
+    on: parsing.c _dump_pointer() checks the field's required-ness)."""
+    def dump(value):
+        return None if value is None else dump_pointer(value)
+    return dump
+
+
 def _removed_dumper(kind, version):
     """A removed field dumps its kind's empty form ([] or {})."""
     schema = version.schema_ref(kind.name)
     while "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[1][len(version.name) + 1:]
-        schema = next(k for k in version.kinds.values() if k.component == name
-                      ).schema(version)
+        schema = version.component_kind(schema["$ref"].rsplit("/", 1)[1]).schema(version)
     if schema.get("type") == "array":
         return lambda value: []
     if schema.get("type") == "object":

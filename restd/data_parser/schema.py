@@ -18,12 +18,8 @@ def component_schemas(version: Version, roots: Optional[Iterable[str]] = None
                       ) -> dict[str, dict]:
     """``{"v0.0.40_job_info": {...}, ...}`` for every kind with a component
     (or only those reachable from the kind names in ``roots``)."""
-    by_component = {}
-    for kind in version.kinds.values():
-        if kind.component:
-            by_component.setdefault(kind.component, kind)
     if roots is None:
-        wanted = list(by_component.values())
+        wanted = [kind for kind in version.kinds.values() if version.published(kind)]
     else:
         wanted = [version.kind(name) for name in roots]
     out: dict[str, dict] = {}
@@ -39,10 +35,7 @@ def component_schemas(version: Version, roots: Optional[Iterable[str]] = None
                 continue
             schema = out[name] = kind.schema(version)
         for ref in _refs(schema):
-            component = ref[len(SCHEMA_REF_PREFIX) + len(version.name) + 1:]
-            target = by_component.get(component)
-            if target is None:
-                raise KeyError(f"{version.name}: $ref to unknown component {ref}")
+            target = version.component_kind(ref[len(SCHEMA_REF_PREFIX):])
             if version.component_name(target) not in out:
                 pending.append(target)
     return out

@@ -252,6 +252,31 @@ def dump_warning(description: str, source: str = "") -> None:
 
 # --- kinds ------------------------------------------------------------------------------
 
+class PerVersion:
+    """A rule that needs other kinds of the version it runs in (a parser of
+    UINT32_NO_VAL, a dumper of an item kind): ``factory(version, get)`` for a
+    dump rule, ``factory(version)`` for a parse rule, returns the rule itself,
+    compiled once per version (so a newer version's kinds are the ones used).
+    Kinds accept it wherever they take a dump or parse function."""
+
+    def __init__(self, factory: Callable):
+        self.factory = factory
+        self.__doc__ = factory.__doc__
+        self.__name__ = getattr(factory, "__name__", "rule")
+
+    def __repr__(self):
+        return f"PerVersion({self.__name__})"
+
+
+def compiled_dump(rule, version, get):
+    """``rule`` as it runs in ``version``: a PerVersion's product, else itself."""
+    return rule.factory(version, get) if isinstance(rule, PerVersion) else rule
+
+
+def compiled_parse(rule, version):
+    return rule.factory(version) if isinstance(rule, PerVersion) else rule
+
+
 class Kind:
     """A parser type. Subclasses define the schema and the two conversions."""
 
@@ -323,7 +348,7 @@ class Scalar(Kind):
         return lambda value: dump(value, services)
 
     def parser(self, version):
-        return self.parse
+        return compiled_parse(self.parse, version)
 
     def openapi_check(self, version):
         return self.openapi
@@ -347,10 +372,21 @@ class NoVal(Kind):
     floating: bool = False
     signed: bool = False
     complex = False
+    no_val_struct = True  # named per version (Properties.no_val_suffix)
 
     def schema(self, version) -> dict:
-        number = {"type": "number", "format": "double"} if self.floating else \
-            {"type": "integer", "format": "int64"}
+        properties = version.properties
+        if self.floating:
+            number = {"type": "number", "format": "double"}
+        elif properties.no_val_sized_number and self.c_type in ("uint16_t", "uint32_t",
+                                                                  "int32_t"):
+            number = {"type": "integer", "format": "int32"}
+        else:
+            number = {"type": "integer", "format": "int64"}
+        if not properties.no_val_defaults:
+            return {"type": "object", "properties": {
+                "set": {"type": "boolean"}, "infinite": {"type": "boolean"},
+                "number": number}}
         # slurmrestd gives "infinite" the default 0 (0.0), not a boolean: a
         # slip in its SPEC_FUNC that makes the document invalid; restd: false.
         return {"type": "object", "properties": {
@@ -500,7 +536,7 @@ class Alias(Kind):
 
     def parser(self, version):
         if self.parse_override is not None:
-            return self.parse_override
+            return compiled_parse(self.parse_override, version)
         inner = version.parser(self.target)
         convert = self.from_target
         if convert is None:
@@ -545,7 +581,7 @@ class Pointer(Kind):
 
     def parser(self, version):
         if self.parse_override is not None:
-            return self.parse_override
+            return compiled_parse(self.parse_override, version)
         return version.parser(self.target)
 
     def references(self):
@@ -928,7 +964,7 @@ class Special(Kind):
         return schema
 
     def dumper(self, version, get):
-        dump, services = self.dump, version.services
+        dump, services = compiled_dump(self.dump, version, get), version.services
         return lambda value: dump(value, services, get)
 
     def parser(self, version):
@@ -939,7 +975,7 @@ class Special(Kind):
                 ctx.warn(f"Ignoring read-only field of type {name}", path)
                 return None
             return read_only
-        return self.parse
+        return compiled_parse(self.parse, version)
 
     def openapi_check(self, version):
         """addpc/addpcs: the declared type; addpca: array; addpcp (a

@@ -4,737 +4,81 @@ Everything below is data: kinds (scalars, flag tables, arrays) and objects
 (tables of fields: JSON key, kind name, C member), in the order and with the
 names of src/plugins/data_parser/v0.0.40/parsers.c (slurm-24-11-5-1). Flag
 values were taken from slurm/slurm.h of 24.11 and carry their C macro names.
-The few conversions that need code are small named functions, each the rule of
-the Slurm parser of the same name.
+The conversions that need code are rules of restd.data_parser.rules, each
+named after the Slurm parser whose behaviour it follows.
 
 Public names: ``V0040`` (the :class:`Version`), ``NAME``, ``FLAGS``,
 ``schemas()``, ``dump()``, ``parse()`` (what a data_parser plugin exposes).
 """
 from __future__ import annotations
 
-import math
-import re
-import sys
 from typing import Any
 
+from restd.data_parser import rules
 from restd.data_parser.describe import Field as F, Object, Version
 from restd.data_parser.types import (
-    BOOL, C_INT_RANGES, CORE_SPEC_THREAD, DOUBLE, ESLURM_DATA_EXPECTED_LIST, INFINITE, INFINITE16,
-    INFINITE64, INT32, INT64, MEM_PER_CPU, NICE_OFFSET, NO_VAL, NO_VAL16, NO_VAL64,
-    NUMBER, SLURM_MAX_NORMAL_STEP_ID, STRING, Alias, ArrayOf, FlagBit, Flags, Hostlist,
-    Invalid, NoVal, Pointer, Record, Removed, Scalar, Special, dump_warning,
-    expand_hostlist, fit, json_type_name, text, to_bool, to_float, to_int, to_text)
+    BOOL, DOUBLE, INFINITE, INFINITE16, INFINITE64, INT32, INT64, NO_VAL, NO_VAL16,
+    NO_VAL64, NUMBER, STRING, Alias, ArrayOf, FlagBit, Flags, Hostlist, NoVal, Pointer,
+    Removed, Special)
 
 NAME = "v0.0.40"
 FLAGS = frozenset({"fast"})
 
-# --- scalar conversions --------------------------------------------------------------
-# Dump functions take (value, services); parse functions (data, ctx, path).
 
-
-def _int_in(c_type: str):
-    """PARSE(UINT16/UINT32/UINT64/INT32/INT64): null is 0; a number (or a
-    numeric string) is stored when ``c_type`` holds it and refused otherwise
-    (Slurm stores it through the C assignment: uint16_t truncates, uint32_t
-    turns -1 or anything beyond 32 bits into NO_VAL). An "inf" string is the
-    type's INFINITE (its maximum if signed)."""
-    low, high = C_INT_RANGES[c_type]
-
-    def parse(data, ctx, path):
-        number = to_int(data, ctx, path)
-        if number is None:
-            return 0
-        if isinstance(number, float):  # infinity
-            return high if number > 0 or low == 0 else low
-        return fit(number, c_type, data)
-    return parse
-
-
-def _read_only(what: str):
-    def parse(data, ctx, path):
-        raise Invalid(f"Parsing {what} is not supported")
-    return parse
-
-
-def _dump_int(value, services):
-    return int(value or 0)
-
-
-def _dump_uint64(value, services):
-    # DUMP(UINT64): never dumps INFINITE64 or NO_VAL64 as a number.
-    value = int(value or 0)
-    return None if value in (NO_VAL64, INFINITE64) else value
-
-
-def _dump_str(value, services):
-    return text(value)
-
-
-def _parse_str(data, ctx, path):
-    return to_text(data, ctx, path)
-
-
-def _dump_bool(value, services):
-    return bool(value)
-
-
-def _parse_bool(data, ctx, path):
-    try:
-        return int(to_bool(data, ctx, path))
-    except Invalid:
-        raise Invalid(f"Expected boolean but got {json_type_name(data)}") from None
-
-
-def _dump_bool16_no_val(value, services):
-    return False if value == NO_VAL16 else bool(value)
-
-
-def _dump_float(value, services):
-    """A double as a JSON number. JSON has no infinity: slurmctld reports an
-    association without usage at a fair-share level of +inf (shares / 0), which
-    slurmrestd writes as the token Infinity (invalid JSON, refused by strict clients)
-    and orjson as null (not a number, against the schema): restd writes the largest
-    double instead (DBL_MAX, with the sign), and 0 for NaN."""
-    number = float(value or 0.0)
-    if math.isfinite(number):
-        return number
-    if math.isnan(number):
-        return 0.0
-    return math.copysign(sys.float_info.max, number)
-
-
-def _parse_float(data, ctx, path):
-    number = to_float(data, ctx, path)
-    return 0.0 if number is None else number
-
-
-def _dump_user(value, services):
-    return services.user_name(int(value or 0)) or ""
-
-
-def _dump_group(value, services):
-    return services.group_name(int(value or 0)) or ""
-
-
-def _parse_id(kind: str):
-    def parse(data, ctx, path):
-        if isinstance(data, bool) or data is None or isinstance(data, (dict, list)):
-            raise Invalid(f"Invalid {kind} field value type: {json_type_name(data)}")
-        if isinstance(data, (int, float)):
-            number = to_int(data, ctx, path)
-            if isinstance(number, float):  # infinity
-                raise Invalid(f"Invalid {kind} ID: {data}")
-        else:
-            services = ctx.services
-            data = to_text(data, ctx, path)  # a NUL would end the name in C
-            number = (services.user_id if kind == "user" else services.group_id)(data)
-            if number is None:
-                raise Invalid(f"Unable to resolve {kind}: {data}")
-        if not 0 <= number < 0x7FFFFFFF:
-            raise Invalid(f"Invalid {kind} ID: {number}")
-        return number
-    return parse
-
-
-def _dump_reason(value, services):
-    return services.job_reason(int(value or 0))
-
-
-_parse_reason = _read_only("a job state reason")
-
-
-def _dump_nice(value, services):
-    value = int(value or 0)
-    return 0 if value in (NO_VAL, NICE_OFFSET) else value - NICE_OFFSET
-
-
-def _parse_nice(data, ctx, path):
-    number = to_int(data, ctx, path)
-    number = 0 if number is None else number
-    if isinstance(number, float) or abs(number) > NICE_OFFSET - 3:
-        raise Invalid("Nice value not within +/- 2147483645")
-    return number + NICE_OFFSET
-
-
-def _dump_core_spec(value, services):
-    value = int(value or 0)
-    return 0 if value & CORE_SPEC_THREAD else value
-
-
-def _dump_thread_spec(value, services):
-    value = int(value or 0)
-    return value & ~CORE_SPEC_THREAD if value & CORE_SPEC_THREAD else 0
-
-
-def _parse_spec(thread: bool):
-    what = "thread" if thread else "core"
-
-    def parse(data, ctx, path):
-        number = to_int(data, ctx, path) if data is not None else None
-        if number is None or isinstance(number, float):
-            raise Invalid(f"Expected integer for {what} specification but got "
-                          f"{json_type_name(data)}")
-        if number >= CORE_SPEC_THREAD:
-            raise Invalid(f"Invalid {what} specification {number} >= {CORE_SPEC_THREAD}")
-        if number <= 0:
-            raise Invalid(f"Invalid {what} specification {number} <= 0")
-        return number | CORE_SPEC_THREAD if thread else number
-    return parse
-
-
-def _dump_hold(value, services):
-    return int(value or 0) == 0
-
-
-def _parse_hold(data, ctx, path):
-    # PARSE(HOLD) writes priority: 0 holds, INFINITE releases; null changes nothing.
-    if data is None:
-        return None
-    return 0 if to_bool(data, ctx, path) else INFINITE
-
-
-def _dump_error(value, services):
-    return services.strerror(int(value or 0))
-
-
-def _parse_error_name(data, ctx, path):
-    raise Invalid("Parsing an error name is not supported")
-
-
-def _dump_step_id(value, services):
-    value = int(value or 0)
-    if value > SLURM_MAX_NORMAL_STEP_ID:
-        names = STEP_NAMES_KIND.dump_value(value)
-        if len(names) != 1:
-            raise ValueError(f"unknown step id {value:#x}")
-        return names[0]
-    return str(value)
-
-
-def _parse_step_id(data, ctx, path):
-    if isinstance(data, str) and not data.strip().lstrip("+-").isdecimal():
-        for bit in STEP_NAMES_KIND.bits:
-            if bit.name.lower() == data.strip().lower():
-                return bit.value
-        raise Invalid(f"Unknown step name \"{data}\"")
-    number = to_int(data, ctx, path)
-    if number is None or isinstance(number, float) or number < 0 or \
-            number > SLURM_MAX_NORMAL_STEP_ID:
-        raise Invalid(f"Invalid step id {data!r}")
-    return number
-
-
-def _dump_signal(value, services):
-    value = int(value or 0)
-    return "" if value == NO_VAL16 else services.signal_name(value)
-
-
-def _parse_signal(data, ctx, path):
-    if isinstance(data, (int, float)) and not isinstance(data, bool):
-        number = to_int(data, ctx, path)
-        if isinstance(number, float):  # infinity
-            raise Invalid(f"Invalid signal number {data}")
-        return fit(number, "uint16_t", data)
-    string = to_text(data, ctx, path)
-    if not string:
-        return NO_VAL16
-    if string.strip().isdecimal():
-        return fit(int(string), "uint16_t", string)
-    number = ctx.services.signal_number(string)
-    if not number:
-        raise Invalid(f"Unknown signal {string}")
-    return number
-
-
-def _dump_allocated_cores(value, services):
-    # slurm_conf.select_type_param & (CR_CORE | CR_SOCKET)
-    return int(value or 0) if services.select_type_param() & (0x4 | 0x2) else 0
-
-
-def _dump_allocated_cpus(value, services):
-    # slurm_conf.select_type_param & CR_CPU
-    return int(value or 0) if services.select_type_param() & 0x1 else 0
-
-
-def _dump_task_distribution(value, services):
-    return services.task_distribution_name(int(value or 0))
-
-
-def _parse_task_distribution(data, ctx, path):
-    string = to_text(data, ctx, path)
-    if string is None:
-        return None
-    try:
-        return ctx.services.task_distribution(string)
-    except ValueError:
-        raise Invalid(f"Invalid distribution: {string}") from None
-
-
-# --- memory: the MEM_PER_CPU bit of pn_min_memory -----------------------------------
-
-def _mem_per_node_out(value, services):
-    value = int(value or 0)
-    return NO_VAL64 if value & MEM_PER_CPU else value
-
-
-def _mem_per_cpu_out(value, services):
-    value = int(value or 0)
-    return value & ~MEM_PER_CPU if value & MEM_PER_CPU else NO_VAL64
-
-
-_MEM_UNITS = {"": 1, "m": 1, "g": 1024, "t": 1024 ** 2, "p": 1024 ** 3}  # to MiB
-
-
-def _parse_mem(per_cpu: bool):
-    def parse(data, ctx, path):
-        if data is None:
-            return NO_VAL64
-        if isinstance(data, str) and data.strip().lower() not in \
-                ("inf", "+inf", "infinity", "+infinity", "-inf", "-infinity"):
-            match = re.fullmatch(r"\s*(\d+)\s*([kKmMgGtTpP]?)[bB]?\s*", data)
-            if not match:
-                raise Invalid(f"Invalid formatted memory size: {data}")
-            unit = match.group(2).lower()
-            mem = int(match.group(1))
-            mem = mem // 1024 if unit == "k" else mem * _MEM_UNITS[unit]
-        else:
-            mem = UINT64_NO_VAL_KIND.parse_value(data, ctx, path)
-        if mem == NO_VAL64:
-            return NO_VAL64
-        if mem == INFINITE64:
-            return 0  # 0 acts as infinity
-        if mem >= MEM_PER_CPU:
-            raise Invalid(f"Memory value {mem} equal or larger than {MEM_PER_CPU}")
-        return MEM_PER_CPU | mem if per_cpu else mem
-    return parse
-
-
-# --- timestamps, exit codes -----------------------------------------------------------
-
-_TIME_UNITS = {"": 1, "s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60,
-               "minute": 60, "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600,
-               "d": 86400, "day": 86400, "days": 86400, "w": 604800, "week": 604800,
-               "weeks": 604800}
-
-
-def _parse_time_string(string: str) -> int:
-    """Slurm's parse_time() for the common forms: now[+-N[unit]], today,
-    tomorrow, midnight, noon, HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]], a number
-    of seconds since the epoch. 0 when not understood (as parse_time())."""
-    import datetime
-    import time as _time
-    text_ = string.strip().lower()
-    now = int(_time.time())
-    if text_.isdecimal():
-        return int(text_)
-    match = re.fullmatch(r"now(?:\s*([+-])\s*(\d+)\s*([a-z]*))?", text_)
-    if match:
-        if not match.group(1):
-            return now
-        unit = _TIME_UNITS.get(match.group(3))
-        if unit is None:
-            return 0
-        offset = int(match.group(2)) * unit
-        return now + offset if match.group(1) == "+" else now - offset
-    today = datetime.datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    named = {"today": today, "midnight": today + datetime.timedelta(days=1),
-             "tomorrow": today + datetime.timedelta(days=1),
-             "noon": today.replace(hour=12)}
-    if text_ in named:
-        moment = named[text_]
-        if text_ == "noon" and moment.timestamp() < now:
-            moment += datetime.timedelta(days=1)
-        return int(moment.timestamp())
-    for form in ("%Y-%m-%dt%H:%M:%S", "%Y-%m-%dt%H:%M", "%Y-%m-%d"):
-        try:
-            return int(datetime.datetime.strptime(text_, form).timestamp())
-        except ValueError:
-            pass
-    for form in ("%H:%M:%S", "%H:%M"):
-        try:
-            clock = datetime.datetime.strptime(text_, form)
-        except ValueError:
-            continue
-        moment = today.replace(hour=clock.hour, minute=clock.minute, second=clock.second)
-        if moment.timestamp() < now:
-            moment += datetime.timedelta(days=1)
-        return int(moment.timestamp())
-    return 0
-
-
-# A time_t member holds what Slurm's _parse_timestamp() stores for an unset or
-# infinite time: the uint64_t sentinels cast to time_t (-2 and -1).
-TIME_T_NO_VAL = NO_VAL64 - (1 << 64)
-TIME_T_INFINITE = INFINITE64 - (1 << 64)
-
-
-def _parse_timestamp_no_val(data, ctx, path):
-    """_parse_timestamp() into a time_t: null (and NaN/inf floats) is
-    (time_t) NO_VAL64, else a number, a time string (parse_time()) or the
-    {set, infinite, number} forms, refused when time_t cannot hold it."""
-    moment = _timestamp(data, ctx, path)
-    if moment == NO_VAL64:
-        return TIME_T_NO_VAL
-    if moment == INFINITE64:
-        return TIME_T_INFINITE
-    return fit(moment, "time_t", data)
-
-
-def _timestamp(data, ctx, path):
-    if isinstance(data, str) and re.fullmatch(r"\s*[+-]?\d+\s*", data, re.ASCII):
-        data = int(data)  # Slurm reads a numeric string as the number first
-    if data is None:
-        return NO_VAL64
-    if isinstance(data, float):
-        if math.isnan(data) or math.isinf(data):
-            return NO_VAL64
-        if data != int(data):
-            raise Invalid("Conversion of floating point number to 64 bit integer failed")
-        return fit(int(data), "time_t", data)
-    if isinstance(data, int) and not isinstance(data, bool):
-        return fit(data, "time_t")
-    if isinstance(data, str):
-        if data.strip().lower() in ("inf", "+inf", "infinity", "+infinity", "-inf",
-                                    "-infinity"):
-            return UINT64_NO_VAL_KIND.parse_value(data, ctx, path)
-        moment = _parse_time_string(data)
-        if moment and not C_INT_RANGES["time_t"][0] <= moment <= C_INT_RANGES["time_t"][1]:
-            moment = 0
-        if not moment:
-            raise Invalid(f"Parsing of {data} for timestamp failed")
-        return moment
-    return UINT64_NO_VAL_KIND.parse_value(data, ctx, path)
-
-
-def _parse_timestamp(data, ctx, path):
-    moment = _parse_timestamp_no_val(data, ctx, path)
-    if moment == TIME_T_NO_VAL:
-        raise Invalid("Invalid or unset timestamp value")
-    return moment
-
-
-def _exit_code_verbose(value, services):
-    """DUMP(PROCESS_EXIT_CODE): a wait() status as proc_exit_code_verbose_t."""
-    value = int(value or 0)
-    status, return_code, sig = 0, NO_VAL, NO_VAL16  # PROC_EXIT_CODE_INVALID
-    if value == NO_VAL:
-        status = 1  # PENDING
-    elif value & 0x7F == 0:  # WIFEXITED
-        return_code = (value >> 8) & 0xFF
-        status = 3 if return_code else 2  # ERROR / SUCCESS
-    elif ((value & 0x7F) + 1) >> 1 > 0 and (value & 0x7F) != 0x7F:  # WIFSIGNALED
-        status = 4  # SIGNALED
-        sig = value & 0x7F
-    elif value & 0x80:  # WCOREDUMP
-        status = 5  # CORE_DUMPED
-    else:
-        return_code = value
-    return {"status": status, "return_code": return_code, "signal": sig}
-
-
-def _parse_exit_code(data, ctx, path):
-    """PARSE(PROCESS_EXIT_CODE): a number as UINT32_NO_VAL, else the verbose
-    object, of which only return_code is kept."""
-    if isinstance(data, (int, float, str)) and not isinstance(data, bool):
-        try:
-            number = to_int(data, ctx, path)
-        except Invalid:
-            number = None
-        if number is not None:
-            return V0040.parser("UINT32_NO_VAL")(data, ctx, path)
-    verbose = V0040.parser("PROCESS_EXIT_CODE_VERBOSE")(data, ctx, path)
-    return verbose.get("return_code", NO_VAL)
-
-
-# --- job_exclusive: a bool or the exclusive flags -----------------------------------
-
-def _parse_job_exclusive(data, ctx, path):
-    if data is None:
-        return 0x0001  # JOB_SHARED_OK
-    if isinstance(data, bool):
-        return 0x0000 if data else 0x0001  # JOB_SHARED_NONE / JOB_SHARED_OK
-    return JOB_EXCLUSIVE_FLAGS_KIND.parse_value(data, ctx, path)
-
-
-# --- complex fields of slurm_job_info_t -------------------------------------------------
-
-def _job_stdio(stream):
-    def dump(job, services, get):
-        return services.job_stdio(job, stream, get)
-    return dump
-
-
-def _dump_gres_detail(job, services, get):
-    details = get(job, "gres_detail_str")
-    count = int(get(job, "gres_detail_cnt") or 0)
-    if not details:
-        return []
-    return [text(details[index]) for index in range(count)] \
-        if not isinstance(details, (list, tuple)) else [text(d) for d in details[:count]]
-
-
-def _dump_job_res_nodes(job_res, services, get):
-    """DUMP(JOB_RES_NODES): per allocated node, its cores found in
-    core_bitmap ("allocated", or "allocated_and_in_use" when also in
-    core_bitmap_used), walking sockets_per_node/cores_per_socket as
-    sock_core_rep_count repeats them; keys as Slurm writes them."""
-    cores_per_socket = get(job_res, "cores_per_socket")
-    nhosts = int(get(job_res, "nhosts") or 0)
-    if not cores_per_socket or not nhosts:
-        return []
-    names = expand_hostlist(text(get(job_res, "nodes")))
-    sockets_per_node = get(job_res, "sockets_per_node")
-    reps = get(job_res, "sock_core_rep_count")
-    cpus_used = get(job_res, "cpus_used")
-    memory_used = get(job_res, "memory_used")
-    memory_allocated = get(job_res, "memory_allocated")
-    allocated = services.bits(get(job_res, "core_bitmap"))
-    in_use = services.bits(get(job_res, "core_bitmap_used"))
-    out, bit, sock_inx, sock_reps = [], 0, 0, 0
-    for node_inx in range(nhosts):
-        if sock_reps >= int(reps[sock_inx]):
-            sock_inx += 1
-            sock_reps = 0
-        sock_reps += 1
-        sockets: dict = {}
-        cps = int(cores_per_socket[sock_inx])
-        for index in range(int(sockets_per_node[sock_inx]) * cps):
-            if bit in allocated:
-                cores = sockets.setdefault(str(index // cps), {"cores": {}})["cores"]
-                cores[str(index % cps)] = ("allocated_and_in_use" if bit in in_use
-                                           else "allocated")
-            bit += 1
-        out.append({"sockets": sockets,
-                    "nodename": names[node_inx] if node_inx < len(names) else "",
-                    "cpus_used": int(cpus_used[node_inx]) if cpus_used else 0,
-                    "memory_used": int(memory_used[node_inx]) if memory_used else 0,
-                    "memory_allocated": (int(memory_allocated[node_inx])
-                                         if memory_allocated else 0)})
-    return out
-
-
-# --- complex fields of job_desc_msg_t: parse(data, ctx, path, out) -------------------
-
-def _env_member(member: str, count: str):
-    """JOB_DESC_MSG_ENV/SPANK_ENV/ARGV: a string array and its count."""
-    def parse(data, ctx, path, out):
-        if data is None:
-            return
-        values = _parse_string_array(data, ctx, path)
-        out[member] = values
-        out[count] = len(values)
-
-    def dump(job, services, get):
-        values = get(job, member)
-        if not values:
-            return []
-        size = get(job, count)
-        return [text(v) for v in (values if size is None else list(values)[:int(size)])
-                if v is not None]
-    return parse, dump
-
-
-def _rlimit(name: str):
-    """JOB_DESC_MSG_RLIMIT_*: a limit passed to the job as SLURM_RLIMIT_<X>."""
-    variable = f"SLURM_RLIMIT_{name.upper()}"
-
-    def parse(data, ctx, path, out):
-        limit = UINT64_NO_VAL_KIND.parse_value(data, ctx, path)
-        if limit == NO_VAL64:
-            return
-        env = [entry for entry in out.get("environment") or []
-               if not entry.startswith(variable + "=")]
-        env.append(f"{variable}={limit}")
-        out["environment"] = env
-        out["env_size"] = len(env)
-
-    def dump(job, services, get):
-        for entry in get(job, "environment") or ():
-            entry = text(entry)
-            if entry.startswith(variable + "="):
-                try:
-                    return UINT64_NO_VAL_KIND.dump_value(int(entry.split("=", 1)[1]))
-                except ValueError:
-                    break
-        return UINT64_NO_VAL_KIND.dump_value(NO_VAL64)
-    return parse, dump
-
-
-def _parse_job_desc_nodes(data, ctx, path, out):
-    """JOB_DESC_MSG_NODES: "min[-max]" (or a Slurm job size list "1,3-5"),
-    a number, or [min, max]."""
-    if isinstance(data, list):
-        if not 1 <= len(data) <= 2:
-            raise Invalid("Node count in format of a list must have a cardinality of 2 or 1")
-        numbers = [to_int(entry, ctx, path) for entry in data]
-        if any(n is None or isinstance(n, float) for n in numbers):
-            raise Invalid("Minimum and maximum nodes must be integers")
-        numbers = [fit(n, "uint32_t") for n in numbers]
-        low, high = (numbers[0], numbers[-1]) if len(numbers) == 2 else (None, numbers[0])
-        out["max_nodes"] = high
-        if low is not None:
-            out["min_nodes"] = low
-    else:
-        if data is None or isinstance(data, (dict, bool)):
-            raise Invalid(f"Expected string instead of {json_type_name(data)} for node counts")
-        string = str(data).strip()
-        match = re.fullmatch(r"(\d+)(?:-(\d+))?", string)
-        if match:
-            low = int(match.group(1))
-            high = int(match.group(2)) if match.group(2) else low
-        else:
-            parts = []
-            for piece in string.split(","):
-                m = re.fullmatch(r"(\d+)(?:-(\d+))?(?::(\d+))?", piece.strip())
-                if not m:
-                    raise Invalid(f"Unknown format: {string}")
-                parts.append((int(m.group(1)), int(m.group(2) or m.group(1))))
-            low, high = min(p[0] for p in parts), max(p[1] for p in parts)
-            out["job_size_str"] = string
-        out["min_nodes"] = fit(low, "uint32_t")
-        out["max_nodes"] = fit(high, "uint32_t")
-    if out.get("min_nodes") is not None and out.get("max_nodes") is not None and \
-            out["min_nodes"] > out["max_nodes"]:
-        out["min_nodes"], out["max_nodes"] = out["max_nodes"], out["min_nodes"]
-
-
-def _dump_job_desc_nodes(job, services, get):
-    low, high = get(job, "min_nodes"), get(job, "max_nodes")
-    if low is None or low == NO_VAL:
-        return ""
-    if high is None or high in (NO_VAL, 0) or high == low:
-        return str(low)
-    return f"{low}-{high}"
-
-
-_CPU_FREQ_NAMED = {"low": 0x80000001, "medium": 0x80000002, "high": 0x80000003,
-                   "highm1": 0x80000004}
-_CPU_FREQ_GOVERNORS = {"conservative": 0x88000000, "ondemand": 0x84000000,
-                       "performance": 0x82000000, "powersave": 0x81000000,
-                       "userspace": 0x80800000, "schedutil": 0x80400000}
-
-
-def _parse_cpu_freq(data, ctx, path, out):
-    """JOB_DESC_MSG_CPU_FREQ: cpu_freq_verify_cmdline()'s "[min-]max[:gov]" or
-    a governor alone."""
-    if data is None:
-        out["cpu_freq_min"] = out["cpu_freq_max"] = out["cpu_freq_gov"] = NO_VAL
-        return
-    string = to_text(data, ctx, path).strip().lower()
-    low = high = gov = NO_VAL
-
-    def freq(word):
-        if word in _CPU_FREQ_NAMED:
-            return _CPU_FREQ_NAMED[word]
-        if word.isdecimal():
-            return fit(int(word), "uint32_t", word)
-        raise Invalid("Invalid cpu_frequency")
-    if string in _CPU_FREQ_GOVERNORS:
-        gov = _CPU_FREQ_GOVERNORS[string]
-    else:
-        spec, _, governor = string.partition(":")
-        if governor:
-            if governor not in _CPU_FREQ_GOVERNORS:
-                raise Invalid("Invalid cpu_frequency")
-            gov = _CPU_FREQ_GOVERNORS[governor]
-        first, _, second = spec.partition("-")
-        if second:
-            low, high = freq(first), freq(second)
-        else:
-            high = freq(first)
-    out["cpu_freq_min"], out["cpu_freq_max"], out["cpu_freq_gov"] = low, high, gov
-
-
-def _dump_cpu_freq(job, services, get):
-    values = [get(job, m) for m in ("cpu_freq_min", "cpu_freq_max", "cpu_freq_gov")]
-    names = {v: k for k, v in {**_CPU_FREQ_NAMED, **_CPU_FREQ_GOVERNORS}.items()}
-    low, high, gov = (None if v in (None, NO_VAL, 0) else names.get(v, str(v))
-                      for v in values)
-    spec = f"{low}-{high}" if low and high else (high or "")
-    return f"{spec}:{gov}" if gov and spec else (gov or spec)
-
-
-def _parse_cron_entry(data, ctx, path):
-    ctx.warn("crontab submissions are not supported", path)
-    return None
-
-
-def _parse_string_array(data, ctx, path):
-    if not isinstance(data, (list, tuple)):
-        raise Invalid(f"Expected list but got {json_type_name(data)}", ESLURM_DATA_EXPECTED_LIST)
-    stem = path[:-1] if path.endswith("/") else path
-    values = []
-    for index, entry in enumerate(data):
-        entry_path = f"{stem}[{index}]/"
-        try:
-            values.append(to_text(entry, ctx, entry_path))
-        except Invalid as error:
-            error.path = error.path or entry_path
-            raise
-    return values
-
-
-# --- kinds ------------------------------------------------------------------------------
-
-def _scalar(name, openapi, c_type, dump, parse):
-    return Scalar(name, openapi, c_type, dump, parse)
-
-
-UINT64_NO_VAL_KIND = NoVal("UINT64_NO_VAL", "uint64_no_val", "uint64_t", NO_VAL64, INFINITE64)
 
 SCALARS = (
-    _scalar("STRING", STRING, "char *", _dump_str, _parse_str),
-    _scalar("UINT32", INT32, "uint32_t", _dump_int, _int_in("uint32_t")),
-    _scalar("UINT64", INT64, "uint64_t", _dump_uint64, _int_in("uint64_t")),
-    _scalar("UINT16", INT32, "uint16_t", _dump_int, _int_in("uint16_t")),
-    _scalar("INT32", INT32, "int32_t", _dump_int, _int_in("int32_t")),
-    _scalar("INT64", INT64, "int64_t", _dump_int, _int_in("int64_t")),
-    _scalar("FLOAT64", DOUBLE, "double", _dump_float, _parse_float),
-    _scalar("FLOAT128", NUMBER, "long double", _dump_float, _parse_float),
-    _scalar("BOOL", BOOL, "uint8_t", _dump_bool, _parse_bool),
-    _scalar("BOOL16", BOOL, "uint16_t", _dump_bool, _parse_bool),
-    _scalar("BOOL16_NO_VAL", BOOL, "uint16_t", _dump_bool16_no_val, _parse_bool),
-    _scalar("USER_ID", STRING, "uid_t", _dump_user, _parse_id("user")),
-    _scalar("GROUP_ID", STRING, "gid_t", _dump_group, _parse_id("group")),
-    _scalar("JOB_REASON", STRING, "uint32_t", _dump_reason, _parse_reason),
-    _scalar("NICE", INT32, "uint32_t", _dump_nice, _parse_nice),
-    _scalar("CORE_SPEC", INT32, "uint16_t", _dump_core_spec, _parse_spec(False)),
-    _scalar("THREAD_SPEC", INT32, "uint16_t", _dump_thread_spec, _parse_spec(True)),
-    _scalar("HOLD", BOOL, "uint32_t", _dump_hold, _parse_hold),
-    _scalar("ERROR", STRING, "int", _dump_error, _parse_error_name),
-    _scalar("STEP_ID", STRING, "uint32_t", _dump_step_id, _parse_step_id),
-    _scalar("SIGNAL", STRING, "uint16_t", _dump_signal, _parse_signal),
-    _scalar("ALLOCATED_CORES", INT32, "uint32_t", _dump_allocated_cores,
-            _int_in("uint32_t")),
-    _scalar("ALLOCATED_CPUS", INT32, "uint32_t", _dump_allocated_cpus,
-            _int_in("uint32_t")),
-    _scalar("TASK_DISTRIBUTION", STRING, "uint32_t", _dump_task_distribution,
-            _parse_task_distribution),
-    _scalar("OVERSUBSCRIBE_JOBS", INT32, "uint16_t", _dump_int, _int_in("uint16_t")),
+    rules.scalar("STRING", STRING, "char *", rules.dump_str, rules.parse_str),
+    rules.scalar("UINT32", INT32, "uint32_t", rules.dump_int, rules.int_in("uint32_t")),
+    rules.scalar("UINT64", INT64, "uint64_t", rules.dump_uint64, rules.int_in("uint64_t")),
+    rules.scalar("UINT16", INT32, "uint16_t", rules.dump_int, rules.int_in("uint16_t")),
+    rules.scalar("INT32", INT32, "int32_t", rules.dump_int, rules.int_in("int32_t")),
+    rules.scalar("INT64", INT64, "int64_t", rules.dump_int, rules.int_in("int64_t")),
+    rules.scalar("FLOAT64", DOUBLE, "double", rules.dump_float, rules.parse_float),
+    rules.scalar("FLOAT128", NUMBER, "long double", rules.dump_float, rules.parse_float),
+    rules.scalar("BOOL", BOOL, "uint8_t", rules.dump_bool, rules.parse_bool),
+    rules.scalar("BOOL16", BOOL, "uint16_t", rules.dump_bool, rules.parse_bool),
+    rules.scalar("BOOL16_NO_VAL", BOOL, "uint16_t", rules.dump_bool16_no_val, rules.parse_bool),
+    rules.scalar("USER_ID", STRING, "uid_t", rules.dump_user, rules.parse_id("user")),
+    rules.scalar("GROUP_ID", STRING, "gid_t", rules.dump_group, rules.parse_id("group")),
+    rules.scalar("JOB_REASON", STRING, "uint32_t", rules.dump_reason, rules.parse_reason),
+    rules.scalar("NICE", INT32, "uint32_t", rules.dump_nice, rules.parse_nice),
+    rules.scalar("CORE_SPEC", INT32, "uint16_t", rules.dump_core_spec, rules.parse_spec(False)),
+    rules.scalar("THREAD_SPEC", INT32, "uint16_t", rules.dump_thread_spec, rules.parse_spec(True)),
+    rules.scalar("HOLD", BOOL, "uint32_t", rules.dump_hold, rules.parse_hold),
+    rules.scalar("ERROR", STRING, "int", rules.dump_error, rules.parse_error_name),
+    rules.scalar("STEP_ID", STRING, "uint32_t", rules.dump_step_id, rules.parse_step_id),
+    rules.scalar("SIGNAL", STRING, "uint16_t", rules.dump_signal, rules.parse_signal),
+    rules.scalar("ALLOCATED_CORES", INT32, "uint32_t", rules.dump_allocated_cores,
+                 rules.int_in("uint32_t")),
+    rules.scalar("ALLOCATED_CPUS", INT32, "uint32_t", rules.dump_allocated_cpus,
+                 rules.int_in("uint32_t")),
+    rules.scalar("TASK_DISTRIBUTION", STRING, "uint32_t", rules.dump_task_distribution,
+                 rules.parse_task_distribution),
+    rules.scalar("OVERSUBSCRIBE_JOBS", INT32, "uint16_t", rules.dump_int, rules.int_in("uint16_t")),
 )
 
 NO_VALS = (
-    NoVal("UINT16_NO_VAL", "uint16_no_val", "uint16_t", NO_VAL16, INFINITE16),
+    rules.UINT16_NO_VAL,
     NoVal("UINT32_NO_VAL", "uint32_no_val", "uint32_t", NO_VAL, INFINITE),
-    UINT64_NO_VAL_KIND,
+    rules.UINT64_NO_VAL,
     NoVal("INT64_NO_VAL", "int64_no_val", "int64_t", NO_VAL64 - (1 << 64),
           INFINITE64 - (1 << 64), signed=True),
     NoVal("FLOAT64_NO_VAL", "float64_no_val", "double", NO_VAL, INFINITE, floating=True),
 )
 
 ALIASES = (
-    Alias("TIMESTAMP", "UINT64", "time_t", parse_override=_parse_timestamp),
+    Alias("TIMESTAMP", "UINT64", "time_t", parse_override=rules.parse_timestamp),
     Alias("TIMESTAMP_NO_VAL", "UINT64_NO_VAL", "time_t",
-          parse_override=_parse_timestamp_no_val),
-    Alias("MEM_PER_CPUS", "UINT64_NO_VAL", "uint64_t", to_target=_mem_per_cpu_out,
-          parse_override=_parse_mem(per_cpu=True)),
-    Alias("MEM_PER_NODE", "UINT64_NO_VAL", "uint64_t", to_target=_mem_per_node_out,
-          parse_override=_parse_mem(per_cpu=False)),
+          parse_override=rules.parse_timestamp_no_val),
+    Alias("MEM_PER_CPUS", "UINT64_NO_VAL", "uint64_t", to_target=rules.mem_per_cpu_out,
+          parse_override=rules.parse_mem(per_cpu=True)),
+    Alias("MEM_PER_NODE", "UINT64_NO_VAL", "uint64_t", to_target=rules.mem_per_node_out,
+          parse_override=rules.parse_mem(per_cpu=False)),
     Alias("PROCESS_EXIT_CODE", "PROCESS_EXIT_CODE_VERBOSE", "uint32_t",
-          to_target=_exit_code_verbose, parse_override=_parse_exit_code,
+          to_target=rules.exit_code_verbose, parse_override=rules.parse_exit_code,
           synthetic=True),
     Alias("JOB_EXCLUSIVE", "JOB_EXCLUSIVE_FLAGS", "uint16_t",
-          parse_override=_parse_job_exclusive),
+          parse_override=rules.parse_job_exclusive),
 )
 
 ARRAYS = (
@@ -760,7 +104,7 @@ POINTERS = (
     Pointer("JOB_INFO_MSG_PTR", "JOB_INFO_MSG"),
     Pointer("JOB_DESC_MSG_PTR", "JOB_DESC_MSG"),
     Pointer("CRON_ENTRY_PTR", "CRON_ENTRY"),
-    Pointer("JOB_DESC_MSG_CRON_ENTRY", "CRON_ENTRY_PTR", parse_override=_parse_cron_entry),
+    Pointer("JOB_DESC_MSG_CRON_ENTRY", "CRON_ENTRY_PTR", parse_override=rules.parse_cron_entry),
     Pointer("JOB_ARRAY_RESPONSE_MSG_PTR", "JOB_ARRAY_RESPONSE_MSG"),
     Pointer("JOB_ARRAY_RESPONSE_MSG", "JOB_ARRAY_RESPONSE_ARRAY"),
 )
@@ -775,33 +119,27 @@ REMOVED = (
 )
 
 
-def _complex(name, dump, parse=None, *, openapi=None, target=None, component=None,
-             item=None):
-    return Special(name, dump, parse, openapi=openapi, target=target,
-                   component=component, item=item, complex=True)
-
-
-_ARGV = _env_member("argv", "argc")
-_ENV = _env_member("environment", "env_size")
-_SPANK_ENV = _env_member("spank_job_env", "spank_job_env_size")
-_RLIMITS = {name: _rlimit(name) for name in
+_ARGV = rules.env_member("argv", "argc")
+_ENV = rules.env_member("environment", "env_size")
+_SPANK_ENV = rules.env_member("spank_job_env", "spank_job_env_size")
+_RLIMITS = {name: rules.rlimit(name) for name in
             ("cpu", "fsize", "data", "stack", "core", "rss", "nproc", "nofile",
-             "memlock", "as")}
+            "memlock", "as")}
 
 COMPLEX = (
-    _complex("JOB_INFO_STDIN", _job_stdio("stdin"), openapi=STRING),
-    _complex("JOB_INFO_STDOUT", _job_stdio("stdout"), openapi=STRING),
-    _complex("JOB_INFO_STDERR", _job_stdio("stderr"), openapi=STRING),
-    _complex("JOB_INFO_GRES_DETAIL", _dump_gres_detail, component="job_info_gres_detail",
-             item="STRING"),
-    _complex("JOB_RES_NODES", _dump_job_res_nodes, component="job_res_nodes", item=""),
-    _complex("JOB_DESC_MSG_ARGV", _ARGV[1], _ARGV[0], target="STRING_ARRAY"),
-    _complex("JOB_DESC_MSG_ENV", _ENV[1], _ENV[0], target="STRING_ARRAY"),
-    _complex("JOB_DESC_MSG_SPANK_ENV", _SPANK_ENV[1], _SPANK_ENV[0], target="STRING_ARRAY"),
-    _complex("JOB_DESC_MSG_CPU_FREQ", _dump_cpu_freq, _parse_cpu_freq, openapi=STRING),
-    _complex("JOB_DESC_MSG_NODES", _dump_job_desc_nodes, _parse_job_desc_nodes,
-             openapi=STRING),
-    *(_complex(f"JOB_DESC_MSG_RLIMIT_{name.upper()}", dump, parse, target="UINT64_NO_VAL")
+    rules.complex_kind("JOB_INFO_STDIN", rules.job_stdio("stdin"), openapi=STRING),
+    rules.complex_kind("JOB_INFO_STDOUT", rules.job_stdio("stdout"), openapi=STRING),
+    rules.complex_kind("JOB_INFO_STDERR", rules.job_stdio("stderr"), openapi=STRING),
+    rules.complex_kind("JOB_INFO_GRES_DETAIL", rules.dump_gres_detail, component="job_info_gres_detail",
+                       item="STRING"),
+    rules.complex_kind("JOB_RES_NODES", rules.dump_job_res_nodes, component="job_res_nodes", item=""),
+    rules.complex_kind("JOB_DESC_MSG_ARGV", _ARGV[1], _ARGV[0], target="STRING_ARRAY"),
+    rules.complex_kind("JOB_DESC_MSG_ENV", _ENV[1], _ENV[0], target="STRING_ARRAY"),
+    rules.complex_kind("JOB_DESC_MSG_SPANK_ENV", _SPANK_ENV[1], _SPANK_ENV[0], target="STRING_ARRAY"),
+    rules.complex_kind("JOB_DESC_MSG_CPU_FREQ", rules.dump_cpu_freq, rules.parse_cpu_freq, openapi=STRING),
+    rules.complex_kind("JOB_DESC_MSG_NODES", rules.dump_job_desc_nodes, rules.parse_job_desc_nodes,
+                       openapi=STRING),
+    *(rules.complex_kind(f"JOB_DESC_MSG_RLIMIT_{name.upper()}", dump, parse, target="UINT64_NO_VAL")
       for name, (parse, dump) in _RLIMITS.items()),
 )
 
@@ -846,12 +184,7 @@ FLAG_KINDS = (
         FlagBit("CORE_DUMPED", "equal", "PROC_EXIT_CODE_CORE_DUMPED", 0x5, "INFINITE", 0xffffffff),
         FlagBit("INVALID2", "equal", "PROC_EXIT_CODE_INVALID_MAX", 0x6, "INFINITE", 0xffffffff, hidden=True),
     )),
-    Flags("STEP_NAMES", "step_names", "uint32_t", (
-        FlagBit("TBD", "equal", "SLURM_PENDING_STEP", 0xfffffffd, "INFINITE", 0xffffffff),
-        FlagBit("extern", "equal", "SLURM_EXTERN_CONT", 0xfffffffc, "INFINITE", 0xffffffff),
-        FlagBit("batch", "equal", "SLURM_BATCH_SCRIPT", 0xfffffffb, "INFINITE", 0xffffffff),
-        FlagBit("interactive", "equal", "SLURM_INTERACTIVE_STEP", 0xfffffffa, "INFINITE", 0xffffffff),
-    )),
+    rules.STEP_NAMES,
     Flags("JOB_FLAGS", "job_flags", "uint64_t", (
         FlagBit("KILL_INVALID_DEPENDENCY", "bit", "KILL_INV_DEP", 0x1, "INFINITE64", 0xffffffffffffffff),
         FlagBit("NO_KILL_INVALID_DEPENDENCY", "bit", "NO_KILL_INV_DEP", 0x2, "INFINITE64", 0xffffffffffffffff),
@@ -1076,145 +409,6 @@ FLAG_KINDS += (
     )),
 )
 
-STEP_NAMES_KIND = next(k for k in FLAG_KINDS if k.name == "STEP_NAMES")
-JOB_EXCLUSIVE_FLAGS_KIND = next(k for k in FLAG_KINDS if k.name == "JOB_EXCLUSIVE_FLAGS")
-
-
-# --- nodes, partitions, pings, licenses, diag, reservations, shares, kill -----------
-
-def _node_select(what: str, openapi):
-    """NODE_SELECT_*: slurm_get_select_nodeinfo() values of a node_info_t."""
-    def dump(node, services, get):
-        return services.node_select(node, what, get)
-    return Special(f"NODE_SELECT_{what.upper()}", dump, openapi=openapi, complex=True)
-
-
-def _dump_ping_mode(value, services):
-    """DUMP(CONTROLLER_PING_MODE): the controller's offset in SlurmctldHost."""
-    mode = int(value or 0)
-    if mode == 0:
-        return "primary"
-    if mode == 1 and services.controller_count() == 2:
-        return "backup"
-    return f"backup{mode}"
-
-
-def _dump_ping_result(value, services):
-    return "UP" if value else "DOWN"
-
-
-def _stats_ratio(numerator: str, denominator: str):
-    """STATS_MSG_*_MEAN: sum / counter, 0 without a counter (integer division)."""
-    def dump(stats, services, get):
-        count = int(get(stats, denominator) or 0)
-        return int(get(stats, numerator) or 0) // count if count else 0
-    return dump
-
-
-def _stats_cycles_per_minute(stats, services, get):
-    elapsed = int(get(stats, "req_time") or 0) - int(get(stats, "req_time_start") or 0)
-    if elapsed >= 60:
-        return int(get(stats, "schedule_cycle_counter") or 0) // (elapsed // 60)
-    return 0
-
-
-# schedule_exit_t and bf_exit_t (src/slurmctld/slurmctld.h) index order -> member
-_SCHEDULE_EXIT = ("end_job_queue", "default_queue_depth", "max_job_start", "licenses",
-                  "max_rpc_cnt", "max_sched_time")
-_BF_EXIT = ("end_job_queue", "bf_max_job_start", "bf_max_job_test", "state_changed",
-            "bf_node_space_size", "bf_max_time")
-
-
-def _stats_exit(array: str, count: str, members: tuple, target: str):
-    def dump(stats, services, get):
-        values = get(stats, array) or ()
-        size = min(int(get(stats, count) or 0), len(members))
-        fields = Record((name, 0) for name in members)
-        for index in range(size):
-            fields[members[index]] = int(values[index])
-        return V0040.dumper(target, get)(fields)
-    return dump
-
-
-def _stats_rpcs(kind: str):
-    """STATS_MSG_RPCS_BY_TYPE / _BY_USER: parallel arrays as a list of objects."""
-    prefix = "rpc_type" if kind == "type" else "rpc_user"
-
-    def dump(stats, services, get):
-        size = int(get(stats, f"{prefix}_size") or 0)
-        ids, counts, times = (get(stats, f"{prefix}_{part}") for part in ("id", "cnt", "time"))
-        out = []
-        for index in range(size):
-            count, total = int(counts[index]), int(times[index])
-            average = total // count if total > 0 and count > 0 else 0
-            if kind == "type":
-                out.append({"message_type": services.rpc_name(int(ids[index])),
-                            "type_id": int(ids[index]), "count": count,
-                            "average_time": average, "total_time": total})
-            else:
-                uid = int(ids[index])
-                out.append({"user": services.user_name(uid) or str(uid), "user_id": uid,
-                            "count": count, "average_time": average, "total_time": total})
-        return out
-    return dump
-
-
-def _rpcs_schema(first: tuple[str, tuple], second: tuple[str, tuple]):
-    properties = {}
-    for name, openapi in (first, second, ("count", INT64), ("average_time", INT64),
-                          ("total_time", INT64)):
-        properties[name] = {"type": openapi[0]}
-        if openapi[1]:
-            properties[name]["format"] = openapi[1]
-    return {"type": "object", "properties": properties}
-
-
-def _dump_core_specs(resv, services, get):
-    """RESERVATION_INFO_CORE_SPEC: core_spec[core_spec_cnt]."""
-    specs = get(resv, "core_spec")
-    count = int(get(resv, "core_spec_cnt") or 0)
-    if not specs or not count:
-        return []
-    item = V0040.dumper("RESERVATION_CORE_SPEC", get)
-    return [item(specs[index]) for index in range(count)]
-
-
-def _dump_kill_jobs_array(msg, services, get):
-    jobs = get(msg, "jobs_array")
-    count = int(get(msg, "jobs_cnt") or 0)
-    return [text(jobs[index]) for index in range(count)] if jobs else []
-
-
-def _parse_kill_jobs_array(data, ctx, path, out):
-    values = _parse_string_array(data, ctx, path)
-    out["jobs_array"] = values
-    out["jobs_cnt"] = len(values)
-
-
-def _dump_shares_list(resp, services, get):
-    """ASSOC_SHARES_OBJ_LIST: each assoc_shares_object_t of the list, wrapped
-    with the response's TRES names (assoc_shares_object_wrap_t)."""
-    shares = get(resp, "assoc_shares_list")
-    if shares is None:
-        if not services.accounting_storage_enabled():
-            dump_warning("Shares list is empty because slurm accounting storage is "
-                         "disabled.")
-        return []
-    item = V0040.dumper("ASSOC_SHARES_OBJ_WRAP", get)
-    common = {"tot_shares": get(resp, "tot_shares"), "tres_cnt": get(resp, "tres_cnt"),
-              "tres_names": get(resp, "tres_names")}
-    return [item(Record(obj=share, **common)) for share in shares]
-
-
-def _shares_tres(member: str, item: str):
-    def dump(wrap, services, get):
-        names = get(wrap, "tres_names") or ()
-        values = get(wrap, "obj." + member)
-        count = int(get(wrap, "tres_cnt") or 0)
-        entry = V0040.dumper(item, get)
-        return [entry(Record(name=names[index], value=values[index] if values else 0))
-                for index in range(count)]
-    return dump
 
 
 CONTROLLER_KINDS = (
@@ -1224,77 +418,77 @@ CONTROLLER_KINDS = (
     ArrayOf("NODES", "nodes", "NODE", "node_info_msg_t",
             empty_warning="No nodes to dump", skip_without="name"),
     Pointer("NODES_PTR", "NODES"),
-    _node_select("alloc_memory", INT64),
-    _node_select("alloc_cpus", INT32),
-    _node_select("alloc_idle_cpus", INT32),
-    _node_select("tres_used", STRING),
-    _node_select("tres_weighted", DOUBLE),
+    rules.node_select("alloc_memory", INT64),
+    rules.node_select("alloc_cpus", INT32),
+    rules.node_select("alloc_idle_cpus", INT32),
+    rules.node_select("tres_used", STRING),
+    rules.node_select("tres_weighted", DOUBLE),
     ArrayOf("PARTITION_INFO_MSG", "partition_info_msg", "PARTITION_INFO",
             "partition_info_msg_t", empty_warning="No partitions to dump"),
     Pointer("PARTITION_INFO_MSG_PTR", "PARTITION_INFO_MSG"),
-    _scalar("CONTROLLER_PING_MODE", STRING, "int", _dump_ping_mode,
-            _read_only("a controller mode")),
-    _scalar("CONTROLLER_PING_RESULT", STRING, "bool", _dump_ping_result,
-            _read_only("a ping result")),
+    rules.scalar("CONTROLLER_PING_MODE", STRING, "int", rules.dump_ping_mode,
+                 rules.read_only("a controller mode")),
+    rules.scalar("CONTROLLER_PING_RESULT", STRING, "bool", rules.dump_ping_result,
+                 rules.read_only("a ping result")),
     ArrayOf("CONTROLLER_PING_ARRAY", "controller_ping_array", "CONTROLLER_PING",
             "controller_ping_t *"),
     ArrayOf("LICENSES", "licenses", "LICENSE", "license_info_msg_t",
             empty_warning="Zero licenses to dump"),
     Pointer("LICENSES_PTR", "LICENSES"),
     Pointer("STATS_MSG_PTR", "STATS_MSG"),
-    _complex("STATS_MSG_CYCLE_MEAN", _stats_ratio("schedule_cycle_sum",
-                                                  "schedule_cycle_counter"), openapi=INT64),
-    _complex("STATS_MSG_CYCLE_MEAN_DEPTH", _stats_ratio("schedule_cycle_depth",
-                                                        "schedule_cycle_counter"),
+    rules.complex_kind("STATS_MSG_CYCLE_MEAN", rules.stats_ratio("schedule_cycle_sum",
+                                                                 "schedule_cycle_counter"), openapi=INT64),
+    rules.complex_kind("STATS_MSG_CYCLE_MEAN_DEPTH", rules.stats_ratio("schedule_cycle_depth",
+                                                                       "schedule_cycle_counter"),
              openapi=INT64),
-    _complex("STATS_MSG_CYCLE_PER_MIN", _stats_cycles_per_minute, openapi=INT64),
-    _complex("STATS_MSG_SCHEDULE_EXIT", _stats_exit("schedule_exit", "schedule_exit_cnt",
-                                                    _SCHEDULE_EXIT, "SCHEDULE_EXIT_FIELDS"),
+    rules.complex_kind("STATS_MSG_CYCLE_PER_MIN", rules.stats_cycles_per_minute, openapi=INT64),
+    rules.complex_kind("STATS_MSG_SCHEDULE_EXIT", rules.stats_exit("schedule_exit", "schedule_exit_cnt",
+                                                                   rules.SCHEDULE_EXIT, "SCHEDULE_EXIT_FIELDS"),
              target="SCHEDULE_EXIT_FIELDS"),
-    _complex("STATS_MSG_BF_CYCLE_MEAN", _stats_ratio("bf_cycle_sum", "bf_cycle_counter"),
-             openapi=INT64),
-    _complex("STATS_MSG_BF_DEPTH_MEAN", _stats_ratio("bf_depth_sum", "bf_cycle_counter"),
-             openapi=INT64),
-    _complex("STATS_MSG_BF_DEPTH_MEAN_TRY", _stats_ratio("bf_depth_try_sum",
-                                                         "bf_cycle_counter"), openapi=INT64),
-    _complex("STATS_MSG_BF_QUEUE_LEN_MEAN", _stats_ratio("bf_queue_len_sum",
-                                                         "bf_cycle_counter"), openapi=INT64),
-    _complex("STATS_MSG_BF_TABLE_SIZE_MEAN", _stats_ratio("bf_table_size_sum",
-                                                          "bf_cycle_counter"), openapi=INT64),
-    _complex("STATS_MSG_BF_ACTIVE", lambda stats, services, get: bool(get(stats, "bf_active")),
-             openapi=BOOL),
-    _complex("STATS_MSG_BF_EXIT", _stats_exit("bf_exit", "bf_exit_cnt", _BF_EXIT,
-                                              "BF_EXIT_FIELDS"), target="BF_EXIT_FIELDS"),
-    Special("STATS_MSG_RPCS_BY_TYPE", _stats_rpcs("type"), complex=True,
+    rules.complex_kind("STATS_MSG_BF_CYCLE_MEAN", rules.stats_ratio("bf_cycle_sum", "bf_cycle_counter"),
+                       openapi=INT64),
+    rules.complex_kind("STATS_MSG_BF_DEPTH_MEAN", rules.stats_ratio("bf_depth_sum", "bf_cycle_counter"),
+                       openapi=INT64),
+    rules.complex_kind("STATS_MSG_BF_DEPTH_MEAN_TRY", rules.stats_ratio("bf_depth_try_sum",
+                                                                        "bf_cycle_counter"), openapi=INT64),
+    rules.complex_kind("STATS_MSG_BF_QUEUE_LEN_MEAN", rules.stats_ratio("bf_queue_len_sum",
+                                                                        "bf_cycle_counter"), openapi=INT64),
+    rules.complex_kind("STATS_MSG_BF_TABLE_SIZE_MEAN", rules.stats_ratio("bf_table_size_sum",
+                                                                         "bf_cycle_counter"), openapi=INT64),
+    rules.complex_kind("STATS_MSG_BF_ACTIVE", lambda stats, services, get: bool(get(stats, "bf_active")),
+                       openapi=BOOL),
+    rules.complex_kind("STATS_MSG_BF_EXIT", rules.stats_exit("bf_exit", "bf_exit_cnt", rules.BF_EXIT,
+                                                             "BF_EXIT_FIELDS"), target="BF_EXIT_FIELDS"),
+    Special("STATS_MSG_RPCS_BY_TYPE", rules.stats_rpcs("type"), complex=True,
             component="stats_msg_rpcs_by_type", item="STATS_MSG_RPC_TYPE"),
-    Special("STATS_MSG_RPCS_BY_USER", _stats_rpcs("user"), complex=True,
+    Special("STATS_MSG_RPCS_BY_USER", rules.stats_rpcs("user"), complex=True,
             component="stats_msg_rpcs_by_user", item="STATS_MSG_RPC_USER"),
     Special("STATS_MSG_RPC_TYPE", None, openapi=None, c_type="(inline)",
-            schema_override=_rpcs_schema(("message_type", STRING), ("type_id", INT32))),
+            schema_override=rules.rpcs_schema(("message_type", STRING), ("type_id", INT32))),
     Special("STATS_MSG_RPC_USER", None, openapi=None, c_type="(inline)",
-            schema_override=_rpcs_schema(("user", STRING), ("user_id", INT32))),
+            schema_override=rules.rpcs_schema(("user", STRING), ("user_id", INT32))),
     ArrayOf("RESERVATION_INFO_MSG", "reservation_info_msg", "RESERVATION_INFO",
             "reserve_info_msg_t"),
     Pointer("RESERVATION_INFO_MSG_PTR", "RESERVATION_INFO_MSG"),
-    Special("RESERVATION_INFO_CORE_SPEC", _dump_core_specs, complex=True,
+    Special("RESERVATION_INFO_CORE_SPEC", rules.dump_core_specs, complex=True,
             component="reservation_info_core_spec", item="RESERVATION_CORE_SPEC"),
-    Special("KILL_JOBS_MSG_JOBS_ARRAY", _dump_kill_jobs_array, _parse_kill_jobs_array,
+    Special("KILL_JOBS_MSG_JOBS_ARRAY", rules.dump_kill_jobs_array, rules.parse_kill_jobs_array,
             complex=True, component="kill_jobs_msg_jobs_array", item="STRING"),
     Pointer("SELECTED_STEP_PTR", "SELECTED_STEP"),
     ArrayOf("KILL_JOBS_RESP_MSG", "kill_jobs_resp_msg", "KILL_JOBS_RESP_JOB",
             "kill_jobs_resp_msg_t"),
     Pointer("KILL_JOBS_RESP_MSG_PTR", "KILL_JOBS_RESP_MSG"),
     Pointer("SHARES_RESP_MSG_PTR", "SHARES_RESP_MSG"),
-    Special("ASSOC_SHARES_OBJ_LIST", _dump_shares_list, complex=True,
+    Special("ASSOC_SHARES_OBJ_LIST", rules.dump_shares_list, complex=True,
             component="assoc_shares_obj_list", item="ASSOC_SHARES_OBJ_WRAP"),
-    Special("ASSOC_SHARES_OBJ_WRAP_TRES_RUN_SECS", _shares_tres("tres_run_secs",
-                                                                "SHARES_UINT64_TRES"),
+    Special("ASSOC_SHARES_OBJ_WRAP_TRES_RUN_SECS", rules.shares_tres("tres_run_secs",
+                                                                     "SHARES_UINT64_TRES"),
             complex=True, target="SHARES_UINT64_TRES_LIST"),
-    Special("ASSOC_SHARES_OBJ_WRAP_TRES_GRP_MINS", _shares_tres("tres_grp_mins",
-                                                                "SHARES_UINT64_TRES"),
+    Special("ASSOC_SHARES_OBJ_WRAP_TRES_GRP_MINS", rules.shares_tres("tres_grp_mins",
+                                                                     "SHARES_UINT64_TRES"),
             complex=True, target="SHARES_UINT64_TRES_LIST"),
-    Special("ASSOC_SHARES_OBJ_WRAP_TRES_USAGE_RAW", _shares_tres("usage_tres_raw",
-                                                                 "SHARES_FLOAT128_TRES"),
+    Special("ASSOC_SHARES_OBJ_WRAP_TRES_USAGE_RAW", rules.shares_tres("usage_tres_raw",
+                                                                      "SHARES_FLOAT128_TRES"),
             complex=True, target="SHARES_FLOAT128_TRES_LIST"),
     ArrayOf("SHARES_UINT64_TRES_LIST", "shares_uint64_tres_list", "SHARES_UINT64_TRES",
             "list_t *", checked=False),
@@ -1303,24 +497,14 @@ CONTROLLER_KINDS = (
 )
 
 
-def _response(name: str, c_type: str, key: str, kind: str) -> Object:
-    """add_openapi_response_single(): one required member plus the envelope."""
-    return Object(name, name.lower(), c_type, (
-        F(key, kind, "response", required=True),
-        F("meta", "OPENAPI_META_PTR", "meta"),
-        F("errors", "OPENAPI_ERRORS", "errors"),
-        F("warnings", "OPENAPI_WARNINGS", "warnings"),
-    ))
-
-
 RESPONSES = (
-    _response("OPENAPI_DIAG_RESP", "openapi_resp_single_t", "statistics", "STATS_MSG_PTR"),
-    _response("OPENAPI_PING_ARRAY_RESP", "openapi_resp_single_t", "pings",
-              "CONTROLLER_PING_ARRAY"),
-    _response("OPENAPI_SHARES_RESP", "openapi_resp_single_t", "shares",
-              "SHARES_RESP_MSG_PTR"),
-    _response("OPENAPI_KILL_JOBS_RESP", "openapi_resp_single_t", "status",
-              "KILL_JOBS_RESP_MSG_PTR"),
+    rules.response("OPENAPI_DIAG_RESP", "openapi_resp_single_t", "statistics", "STATS_MSG_PTR"),
+    rules.response("OPENAPI_PING_ARRAY_RESP", "openapi_resp_single_t", "pings",
+                   "CONTROLLER_PING_ARRAY"),
+    rules.response("OPENAPI_SHARES_RESP", "openapi_resp_single_t", "shares",
+                   "SHARES_RESP_MSG_PTR"),
+    rules.response("OPENAPI_KILL_JOBS_RESP", "openapi_resp_single_t", "status",
+                   "KILL_JOBS_RESP_MSG_PTR"),
 )
 
 
@@ -2001,62 +1185,69 @@ OBJECTS = (
 )
 
 
-def _dump_selected_step(step, services, get):
-    """DUMP(SELECTED_STEP): fmt_job_id_string(), "job[_task][+het][.step]", or
-    "job_[tasks]" for a set of array tasks (its array_bitmap)."""
-    if step is None:
-        return ""
-    job_id = int(get(step, "step_id.job_id"))
-    out = str(job_id)
-    tasks = get(step, "array_bitmap")
-    if tasks:  # a set of array tasks: "job_[0-2,5]", nothing after
-        return f"{out}_[{services.bitstr(tasks)}]"
-    task = get(step, "array_task_id")
-    if task is not None and int(task) != NO_VAL:
-        out += f"_{int(task)}"
-    het = get(step, "het_job_offset")
-    if het is not None and int(het) != NO_VAL:
-        out += f"+{int(het)}"
-    step_id = get(step, "step_id.step_id")
-    if step_id is not None and int(step_id) != NO_VAL:
-        out += "." + _dump_step_id(step_id, services)
-    return out
-
-
-def _dump_bitstr(bits, services, get):
-    """DUMP(BITSTR_PTR): bit_fmt()'s ranged string ("0-10,50")."""
-    return services.bitstr(bits) if bits is not None else ""
-
-
 SPECIALS = (
-    Special("SELECTED_STEP", _dump_selected_step, openapi=STRING,
+    Special("SELECTED_STEP", rules.dump_selected_step, openapi=STRING,
             c_type="slurm_selected_step_t"),
-    Special("BITSTR_PTR", _dump_bitstr, openapi=STRING, c_type="bitstr_t *"),
+    Special("BITSTR_PTR", rules.dump_bitstr, openapi=STRING, c_type="bitstr_t *"),
+)
+
+# The query parameters of the /slurm/ operations, as Slurm's *_QUERY parser types
+# describe them (v0.0.40/parsers.c): restd.openapi makes each operation's query
+# parameters from them (name, enum of a flag table); never published as schemas.
+QUERIES = (
+    ArrayOf("SELECTED_STEP_LIST", None, "SELECTED_STEP", "list_t *"),
+    Object("OPENAPI_JOB_INFO_QUERY", None, "openapi_job_info_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+        F("flags", "JOB_SHOW_FLAGS", "show_flags"),
+    )),
+    Object("OPENAPI_JOB_INFO_DELETE_QUERY", None, "openapi_job_info_delete_query_t", (
+        F("signal", "SIGNAL", "signal"),
+        F("flags", "WARN_FLAGS", "flags"),
+    )),
+    Object("OPENAPI_JOB_STATE_QUERY", None, "openapi_job_state_query_t", (
+        F("job_id", "SELECTED_STEP_LIST", "job_id_list"),
+    )),
+    Object("OPENAPI_NODES_QUERY", None, "openapi_nodes_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+        F("flags", "JOB_SHOW_FLAGS", "show_flags"),
+    )),
+    Object("OPENAPI_PARTITIONS_QUERY", None, "openapi_partitions_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+        F("flags", "JOB_SHOW_FLAGS", "show_flags"),
+    )),
+    Object("OPENAPI_RESERVATION_QUERY", None, "openapi_reservation_query_t", (
+        F("update_time", "TIMESTAMP", "update_time"),
+    )),
+    Object("SHARES_REQ_MSG", None, "shares_request_msg_t", (
+        F("accounts", "CSV_STRING_LIST", "acct_list"),
+        F("users", "CSV_STRING_LIST", "user_list"),
+    )),
 )
 
 # The accounting (slurmdbd) objects are described in their own module.
 from restd.data_parser import v0040_slurmdb as _slurmdb  # noqa: E402
 
+# The kinds published as request and response bodies: schemas() gives them and
+# every component they refer to (as slurmrestd publishes only what it uses).
+# (The envelope's parts are OPENAPI_ objects too, but no operation's body.)
+ROOTS = tuple(kind.name for kind in OBJECTS
+              if kind.name.startswith("OPENAPI_") and kind.name not in (
+                  "OPENAPI_META", "OPENAPI_ERROR", "OPENAPI_WARNING") or kind.name in (
+                  "JOB_SUBMIT_REQ", "JOB_DESC_MSG", "UPDATE_NODE_MSG", "KILL_JOBS_MSG")
+              ) + _slurmdb.ROOTS
+
 V0040 = Version(NAME, (*SCALARS, *NO_VALS, *ALIASES, *ARRAYS, *POINTERS, *REMOVED,
                        *COMPLEX, *SPECIALS, *FLAG_KINDS, *CONTROLLER_KINDS, *OBJECTS,
-                       *_slurmdb.KINDS))
+                       *QUERIES, *_slurmdb.KINDS), roots=ROOTS)
 V0040.check()
 
 
 # --- the data_parser plugin interface ---------------------------------------------------
 
-# The kinds published as request and response bodies: schemas() gives them and
-# every component they refer to (as slurmrestd publishes only what it uses).
-ROOTS = tuple(kind.name for kind in OBJECTS
-              if kind.name.startswith("OPENAPI_") or kind.name in (
-                  "JOB_SUBMIT_REQ", "JOB_DESC_MSG", "UPDATE_NODE_MSG", "KILL_JOBS_MSG")
-              ) + _slurmdb.ROOTS
-
-
 def schemas() -> dict[str, dict]:
     """Component schemas for the OpenAPI document (``v0.0.40_<name>``)."""
     from restd.data_parser.schema import component_schemas
-    return component_schemas(V0040, [name for name in ROOTS if name in V0040.kinds])
+    return component_schemas(V0040, V0040.roots)
 
 
 def dump(type_name: str, value: Any, **options):
@@ -2069,3 +1260,8 @@ def parse(type_name: str, data: Any, **options):
     """See :func:`restd.data_parser.parse.parse`."""
     from restd.data_parser import parse as _parse
     return _parse.parse(V0040, type_name, data, **options)
+
+
+# plugins/content/slurmdbd.py reads timestamps with this rule (until it imports
+# restd.data_parser.rules.parse_timestamp itself)
+_parse_timestamp = rules.parse_timestamp

@@ -13,274 +13,18 @@ Records are the dicts restd.native.accounting returns and takes (C member
 names). Three of Slurm's parsers need the database's own lists, which Slurm
 passes in its parser arguments (``args->qos_list``, ``args->tres_list``):
 QOS_ID, QOS_STRING_ID_LIST and TRES_STR. Here the content plugin fetches them
-once per request and installs them with :func:`lookups` around dump and parse.
+once per request and installs them with restd.data_parser.lookups.lookups()
+around dump and parse; the rules are in restd.data_parser.rules.
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
-from dataclasses import dataclass, field
-from typing import Iterator, Optional
-
+from restd.data_parser import rules
 from restd.data_parser.describe import Field as F, Object
-from restd.data_parser.types import (INFINITE, NO_VAL, STRING, Alias, ArrayOf, FlagBit,
-                                     Flags, Hostlist, Invalid, Pointer, Special,
-                                     dump_warning, expand_hostlist, fit, json_type_name, text,
-                                     to_int)
-
-ESLURM_INVALID_QOS = 2066
-ESLURM_INVALID_TRES = 2088
-
-
-# --- per-request database lists ---------------------------------------------------------
-
-@dataclass
-class Lookups:
-    """The QOS and TRES of the database, for the parsers that resolve ids."""
-
-    qos: dict[int, str] = field(default_factory=dict)  # id -> name
-    tres: list[dict] = field(default_factory=list)  # {"id", "type", "name"}
-    # associations ({"id", "cluster", "acct", "user", "partition"}: what
-    # Connection.associations_get({"flags": ["with_deleted"]}) returns), for the
-    # association of job records (JOB_ASSOC_ID)
-    assocs: list[dict] = field(default_factory=list)
-    _assoc_index: Optional[dict] = field(default=None, init=False, repr=False,
-                                         compare=False)
-
-    def assoc(self, cluster: Optional[str], assoc_id: int) -> Optional[dict]:
-        """compare_assoc() by id: the association with that id on that cluster
-        (case-insensitive; a record without cluster matches one without)."""
-        if self._assoc_index is None:
-            self._assoc_index = {((a.get("cluster") or "").lower(), a.get("id")): a
-                                 for a in self.assocs}
-        return self._assoc_index.get(((cluster or "").lower(), assoc_id))
-
-    def qos_id(self, name: str) -> Optional[int]:
-        for qos_id, qos_name in self.qos.items():
-            if qos_name == name:
-                return qos_id
-        return None
-
-    def tres_by_id(self, tres_id: int) -> Optional[dict]:
-        return next((t for t in self.tres if t["id"] == tres_id), None)
-
-    def tres_id(self, tres_type: str, name: Optional[str]) -> Optional[int]:
-        for t in self.tres:
-            if t["type"] == tres_type and (t.get("name") or "") == (name or ""):
-                return t["id"]
-        return None
-
-
-_LOOKUPS: contextvars.ContextVar = contextvars.ContextVar("slurmdb_lookups", default=None)
-
-
-@contextlib.contextmanager
-def lookups(value: Lookups) -> Iterator[None]:
-    """Within the block, dump and parse resolve QOS and TRES with ``value``."""
-    token = _LOOKUPS.set(value)
-    try:
-        yield
-    finally:
-        _LOOKUPS.reset(token)
-
-
-def _current() -> Lookups:
-    value = _LOOKUPS.get()
-    return value if value is not None else Lookups()
-
-
-# --- conversions (the Slurm parser of the same name) ------------------------------------
-
-def _dump_qos_id(value, services, get):
-    """DUMP(QOS_ID): the QOS name; "" for none; "Unknown" with a warning."""
-    qos_id = int(value or 0)
-    if not qos_id or qos_id == INFINITE:
-        return ""
-    name = _current().qos.get(qos_id)
-    if name:
-        return name
-    dump_warning(f"Unknown QOS with id#{qos_id}. Unable to dump QOS.", "DUMP_FUNC(QOS_ID)")
-    return "Unknown"
-
-
-def _resolve_qos(data, path) -> int:
-    """resolve_qos(): a QOS given by name, by id (number or numeric string) or
-    as an object with "name" or "id"."""
-    if isinstance(data, dict):
-        data = data.get("name", data.get("id"))
-    if isinstance(data, bool) or data is None or isinstance(data, (list, dict)):
-        raise Invalid(f"Unable to resolve QOS of type {json_type_name(data)}",
-                      ESLURM_INVALID_QOS)
-    table = _current()
-    if isinstance(data, float) and data.is_integer():
-        data = int(data)
-    if isinstance(data, int) or (isinstance(data, str) and data.isdecimal()):
-        if int(data) in table.qos:
-            return int(data)
-    else:
-        qos_id = table.qos_id(str(data))
-        if qos_id is not None:
-            return qos_id
-    raise Invalid(f"Unable to resolve QOS: {data}", ESLURM_INVALID_QOS)
-
-
-def _parse_qos_id(data, ctx, path):
-    """PARSE(QOS_ID): null or "" (what DUMP gives for none) is no QOS:
-    INFINITE, as Slurm's resolve_qos() leaves it."""
-    if data is None or data == "":
-        return INFINITE
-    return _resolve_qos(data, path)
-
-
-def _dump_qos_string_id_list(value, services, get):
-    """DUMP(QOS_STRING_ID_LIST): the ids (strings) of a qos_list as names."""
-    if value is None:
-        return []
-    table = _current().qos
-    out = []
-    for string_id in value:
-        name = table.get(int(string_id)) if str(string_id).isdecimal() else None
-        out.append(name if name else str(string_id))
-    return out
-
-
-def _parse_qos_string_id_list(data, ctx, path):
-    if not isinstance(data, list):
-        raise Invalid(f"Expected list but got {json_type_name(data)}")
-    return [str(_resolve_qos(item, f"{path}[{index}]")) for index, item in enumerate(data)]
-
-
-def _tres_string_items(string: str):
-    for part in string.split(","):
-        if "=" not in part:
-            continue
-        tres_id, _, count = part.partition("=")
-        try:
-            yield int(tres_id), int(count)
-        except ValueError:
-            continue
-
-
-def _dump_tres_str(value, services, get):
-    """DUMP(TRES_STR): "1=2,4=1" as TRES records named from the TRES list."""
-    string = text(value)
-    if not string:
-        return []
-    out = []
-    for tres_id, count in _tres_string_items(string):
-        known = _current().tres_by_id(tres_id) or {}
-        out.append({"type": known.get("type") or "", "name": known.get("name") or "",
-                    "id": tres_id, "count": count})
-    return out
-
-
-def _parse_tres_str(data, ctx, path):
-    """PARSE(TRES_STR): TRES records (by id, or type and name) as "id=count,..."."""
-    if not isinstance(data, list):
-        raise Invalid(f"TRES should be LIST but is type {json_type_name(data)}", 9208)
-    if not data:
-        return None
-    stem = path[:-1] if path.endswith("/") else path
-    parts = []
-    for index, item in enumerate(data):
-        item_path = f"{stem}[{index}]/"
-        if not isinstance(item, dict):
-            raise Invalid(f"Expected dictionary but got {json_type_name(item)}", 9209,
-                          path=item_path)
-        tres_id = _tres_number(item, "id", "uint32_t", ctx, item_path)
-        if tres_id is None:
-            tres_id = _current().tres_id(str(item.get("type") or ""), item.get("name"))
-        if tres_id is None:
-            raise Invalid(f"Unable to find TRES {item.get('type')}/{item.get('name') or ''}",
-                          ESLURM_INVALID_TRES, path=item_path)
-        count = _tres_number(item, "count", "int64_t", ctx, item_path)
-        parts.append(f"{tres_id}={count or 0}")
-    return ",".join(parts)
-
-
-def _tres_number(item: dict, key: str, c_type: str, ctx, item_path: str) -> Optional[int]:
-    """A TRES record's id (uint32_t) or count (int64_t) as the C member holds it:
-    anything else (another type, a fraction, infinity, out of range) is refused
-    naming the member."""
-    member_path = f"{item_path}{key}/"
-    try:
-        number = to_int(item.get(key), ctx, member_path)
-        if number is None:
-            return None
-        if isinstance(number, float):  # math.inf: a TRES has no "unlimited" form here
-            raise Invalid(f"Expected integer but got {item.get(key)!r}")
-        return fit(number, c_type, item.get(key))
-    except Invalid as error:
-        raise Invalid(error.description, error.error_number, path=member_path) from None
-
-
-def _dump_qos_preempt_list(qos, services, get):
-    """DUMP(QOS_PREEMPT_LIST): the QOS (by name) whose bits are set in
-    preempt_bitstr, which restd.native.accounting reads as ``preempt_ids``."""
-    table = _current().qos
-    out = []
-    for qos_id in get(qos, "preempt_ids") or ():
-        name = table.get(int(qos_id))
-        if name is None:
-            dump_warning(f"Unable to find QOS with id#{qos_id}", "DUMP_FUNC(QOS_PREEMPT_LIST)")
-            continue
-        out.append(name)
-    return out
-
-
-def _parse_qos_preempt_list(data, ctx, path, out):
-    """PARSE(QOS_PREEMPT_LIST): the QOS names (or ids) as preempt_list ids."""
-    out["preempt_list"] = _parse_qos_string_id_list(data, ctx, path)
-
-
-def _parse_select_plugin_id(data, ctx, path, out):
-    """The select plugin left slurmdbd: ignored, as Slurm does."""
-
-
-def _dump_rollup_stats(stats, services, get):
-    """DUMP(ROLLUP_STATS): one entry per rollup type that ran."""
-    if not stats:
-        dump_warning("rollup stats not provided by controller", "DUMP_FUNC(ROLLUP_STATS)")
-        return []
-    out = []
-    for i, total in enumerate(stats["time_total"]):
-        if not total:
-            continue
-        count = stats["count"][i]
-        out.append({"type": ("internal", "user")[i] if i < 2 else "unknown",
-                    "last_run": int(stats["timestamp"][i]),
-                    "last_cycle": int(stats["time_last"][i]),
-                    "max_cycle": int(stats["time_max"][i]),
-                    "total_time": int(total), "total_cycles": int(count),
-                    "mean_cycles": int(total // count) if count > 1 else int(total)})
-    return out
-
-
-# SPEC_FUNC(ROLLUP_STATS), as published (its "last run" key is Slurm's spelling)
-_ROLLUP_STATS_SCHEMA = {"type": "array", "items": {"type": "object", "properties": {
-    "type": {"type": "string", "enum": ["internal", "user", "unknown"]},
-    "last run": {"type": "integer", "format": "int32"},
-    "max_cycle": {"type": "integer", "format": "int64"},
-    "total_time": {"type": "integer", "format": "int64"},
-    "total_cycles": {"type": "integer", "format": "int64"},
-    "mean_cycles": {"type": "integer", "format": "int64"}}}}
-
-
-class _WholeStruct(Alias):
-    """An alias reading and writing the whole parent struct (Slurm's complex
-    parsers that show another object's schema: ASSOC_ID is the association as
-    assoc_short; parsing sets those members of the parent)."""
-
-    complex = True
-
-    def parser(self, version):
-        inner = version.parser(self.target)
-
-        def parse_whole(data, ctx, path, out):
-            value = inner(data, ctx, path)
-            if value:
-                out.update(value)
-        return parse_whole
+from restd.data_parser.types import (
+    STRING, Alias, ArrayOf, FlagBit, Flags, Hostlist, Pointer, Special, text)
+# Lookups (the database's lists for the id-resolving rules) moved to
+# restd.data_parser.lookups; kept here for the content plugins' imports.
+from restd.data_parser.lookups import Lookups, lookups  # noqa: F401
 
 
 # --- kinds ------------------------------------------------------------------------------
@@ -388,26 +132,26 @@ LISTS = (
 )
 
 SPECIALS = (
-    Special("QOS_ID", _dump_qos_id, _parse_qos_id, openapi=STRING, c_type="uint32_t"),
+    Special("QOS_ID", rules.dump_qos_id, rules.parse_qos_id, openapi=STRING, c_type="uint32_t"),
     Special("QOS_STRING_ID_LIST", lambda value, services, get:
-            _dump_qos_string_id_list(value, services, get), _parse_qos_string_id_list,
+            rules.dump_qos_string_id_list(value, services, get), rules.parse_qos_string_id_list,
             component="qos_string_id_list", item="STRING", c_type="list_t *"),
-    Special("TRES_STR", _dump_tres_str, _parse_tres_str, target="TRES_LIST",
+    Special("TRES_STR", rules.dump_tres_str, rules.parse_tres_str, target="TRES_LIST",
             c_type="char *"),
-    _WholeStruct("ASSOC_ID", "ASSOC_SHORT", "slurmdb_assoc_rec_t"),
+    rules.WholeStruct("ASSOC_ID", "ASSOC_SHORT", "slurmdb_assoc_rec_t"),
     Pointer("ASSOC_SHORT_PTR", "ASSOC_SHORT"),
-    Special("ROLLUP_STATS", _dump_rollup_stats, component="rollup_stats",
-            schema_override=_ROLLUP_STATS_SCHEMA, c_type="slurmdb_rollup_stats_t"),
+    Special("ROLLUP_STATS", rules.dump_rollup_stats, component="rollup_stats",
+            schema_override=rules.ROLLUP_STATS_SCHEMA, c_type="slurmdb_rollup_stats_t"),
     Pointer("ROLLUP_STATS_PTR", "ROLLUP_STATS"),
     Pointer("STATS_REC_PTR", "STATS_REC"),
     # DUMP(RPC_ID): slurmdbd_msg_type_2_str(), which restd.native.accounting applies
     Special("RPC_ID", lambda value, services, get: text(value), openapi=STRING,
             c_type="slurmdbd_msg_type_t"),
-    Special("QOS_PREEMPT_LIST", _dump_qos_preempt_list, _parse_qos_preempt_list,
+    Special("QOS_PREEMPT_LIST", rules.dump_qos_preempt_list, rules.parse_qos_preempt_list,
             component="qos_preempt_list", item="STRING", complex=True,
             c_type="slurmdb_qos_rec_t"),
     # DUMP(SELECT_PLUGIN_ID): the select plugin id left slurmdbd: always ""
-    Special("SELECT_PLUGIN_ID", lambda value, services, get: "", _parse_select_plugin_id,
+    Special("SELECT_PLUGIN_ID", lambda value, services, get: "", rules.parse_select_plugin_id,
             openapi=STRING, complex=True),
 )
 
@@ -617,19 +361,9 @@ OBJECTS = (
 )
 
 
-def _response(name: str, key: str, kind: str) -> Object:
-    """add_openapi_response_single(): one required member, then the envelope."""
-    return Object(name, name.lower(), "openapi_resp_single_t", (
-        F(key, kind, "response", required=True),
-        F("meta", "OPENAPI_META_PTR", "meta"),
-        F("errors", "OPENAPI_ERRORS", "errors"),
-        F("warnings", "OPENAPI_WARNINGS", "warnings"),
-    ))
-
-
 RESPONSES = (
-    _response("OPENAPI_ACCOUNTS_RESP", "accounts", "ACCOUNT_LIST"),
-    _response("OPENAPI_ACCOUNTS_REMOVED_RESP", "removed_accounts", "STRING_LIST"),
+    rules.slurmdb_response("OPENAPI_ACCOUNTS_RESP", "accounts", "ACCOUNT_LIST"),
+    rules.slurmdb_response("OPENAPI_ACCOUNTS_REMOVED_RESP", "removed_accounts", "STRING_LIST"),
     Object("OPENAPI_ACCOUNTS_ADD_COND_RESP", "openapi_accounts_add_cond_resp",
            "openapi_resp_accounts_add_cond_t", (
                F("association_condition", "ACCOUNTS_ADD_COND", "add_assoc"),
@@ -638,9 +372,9 @@ RESPONSES = (
                F("errors", "OPENAPI_ERRORS", "errors"),
                F("warnings", "OPENAPI_WARNINGS", "warnings"),
            )),
-    _response("OPENAPI_ACCOUNTS_ADD_COND_RESP_STR", "added_accounts", "STRING"),
-    _response("OPENAPI_USERS_RESP", "users", "USER_LIST"),
-    _response("OPENAPI_USERS_REMOVED_RESP", "removed_users", "STRING_LIST"),
+    rules.slurmdb_response("OPENAPI_ACCOUNTS_ADD_COND_RESP_STR", "added_accounts", "STRING"),
+    rules.slurmdb_response("OPENAPI_USERS_RESP", "users", "USER_LIST"),
+    rules.slurmdb_response("OPENAPI_USERS_REMOVED_RESP", "removed_users", "STRING_LIST"),
     Object("OPENAPI_USERS_ADD_COND_RESP", "openapi_users_add_cond_resp",
            "openapi_resp_users_add_cond_t", (
                F("association_condition", "USERS_ADD_COND", "add_assoc", required=True),
@@ -649,18 +383,18 @@ RESPONSES = (
                F("errors", "OPENAPI_ERRORS", "errors"),
                F("warnings", "OPENAPI_WARNINGS", "warnings"),
            )),
-    _response("OPENAPI_USERS_ADD_COND_RESP_STR", "added_users", "STRING"),
-    _response("OPENAPI_CLUSTERS_RESP", "clusters", "CLUSTER_REC_LIST"),
-    _response("OPENAPI_CLUSTERS_REMOVED_RESP", "deleted_clusters", "STRING_LIST"),
-    _response("OPENAPI_TRES_RESP", "TRES", "TRES_LIST"),
-    _response("OPENAPI_WCKEY_RESP", "wckeys", "WCKEY_LIST"),
-    _response("OPENAPI_WCKEY_REMOVED_RESP", "deleted_wckeys", "STRING_LIST"),
-    _response("OPENAPI_SLURMDBD_QOS_RESP", "qos", "QOS_LIST"),
-    _response("OPENAPI_SLURMDBD_QOS_REMOVED_RESP", "removed_qos", "STRING_LIST"),
-    _response("OPENAPI_SLURMDBD_STATS_RESP", "statistics", "STATS_REC_PTR"),
-    _response("OPENAPI_INSTANCES_RESP", "instances", "INSTANCE_LIST"),
-    _response("OPENAPI_ASSOCS_RESP", "associations", "ASSOC_LIST"),
-    _response("OPENAPI_ASSOCS_REMOVED_RESP", "removed_associations", "STRING_LIST"),
+    rules.slurmdb_response("OPENAPI_USERS_ADD_COND_RESP_STR", "added_users", "STRING"),
+    rules.slurmdb_response("OPENAPI_CLUSTERS_RESP", "clusters", "CLUSTER_REC_LIST"),
+    rules.slurmdb_response("OPENAPI_CLUSTERS_REMOVED_RESP", "deleted_clusters", "STRING_LIST"),
+    rules.slurmdb_response("OPENAPI_TRES_RESP", "TRES", "TRES_LIST"),
+    rules.slurmdb_response("OPENAPI_WCKEY_RESP", "wckeys", "WCKEY_LIST"),
+    rules.slurmdb_response("OPENAPI_WCKEY_REMOVED_RESP", "deleted_wckeys", "STRING_LIST"),
+    rules.slurmdb_response("OPENAPI_SLURMDBD_QOS_RESP", "qos", "QOS_LIST"),
+    rules.slurmdb_response("OPENAPI_SLURMDBD_QOS_REMOVED_RESP", "removed_qos", "STRING_LIST"),
+    rules.slurmdb_response("OPENAPI_SLURMDBD_STATS_RESP", "statistics", "STATS_REC_PTR"),
+    rules.slurmdb_response("OPENAPI_INSTANCES_RESP", "instances", "INSTANCE_LIST"),
+    rules.slurmdb_response("OPENAPI_ASSOCS_RESP", "associations", "ASSOC_LIST"),
+    rules.slurmdb_response("OPENAPI_ASSOCS_REMOVED_RESP", "removed_associations", "STRING_LIST"),
 )
 
 RESPONSES += (
@@ -679,174 +413,6 @@ RESPONSES += (
                F("warnings", "OPENAPI_WARNINGS", "warnings"),
            )),
 )
-
-# --- job records (sacct's data): /slurmdb/v0.0.40/jobs and job/{job_id} ----------------
-#
-# Records are what restd.native.accounting.JobRecords.records() gives: dicts of
-# slurmdb_job_rec_t members, "steps" a list of slurmdb_step_rec_t ones with "stats"
-# (slurmdb_stats_t) and "step_id" (slurm_step_id_t) as nested dicts. Dump them within
-# lookups(Lookups(qos=..., tres=..., assocs=...)): QOS_ID, TRES_STR, the step TRES and
-# JOB_ASSOC_ID resolve ids with them, as Slurm does with the lists it loads (QOS and TRES
-# with deleted ones, associations with deleted ones).
-
-# fmt_job_id_string()'s names of the special step ids
-_STEP_ID_NAMES = {0xFFFFFFFD: "TBD", 0xFFFFFFFC: "extern", 0xFFFFFFFB: "batch",
-                  0xFFFFFFFA: "interactive"}
-
-# cpu_freq_to_string()'s names of the governors and named frequencies
-_CPU_FREQ_NAMES = {0x80000001: "Low", 0x80000002: "Medium", 0x80000004: "Highm1",
-                   0x80000003: "High", 0x88000000: "Conservative", 0x82000000: "Performance",
-                   0x81000000: "PowerSave", 0x80800000: "UserSpace", 0x84000000: "OnDemand",
-                   0x80400000: "SchedUtil"}
-CPU_FREQ_RANGE_FLAG = 0x80000000
-
-
-class _ReadOnlyWhole(Alias):
-    """An alias of the whole parent struct whose parsing Slurm disables (or never
-    reaches from a request): ``to_target`` picks what the target kind dumps."""
-
-    complex = True
-
-    def parser(self, version):
-        name = self.name
-
-        def read_only(data, ctx, path):
-            ctx.warn(f"Ignoring read-only field of type {name}", path)
-            return None
-        return read_only
-
-
-def _read_only_alias(name):
-    def read_only(data, ctx, path):
-        ctx.warn(f"Ignoring read-only field of type {name}", path)
-        return None
-    return read_only
-
-
-def _job_assoc(job, services):
-    """DUMP(JOB_ASSOC_ID): the job's association (by cluster and id) as assoc_short.
-    When it is unknown (not visible to the user, or no id), Slurm warns and dumps {},
-    which lacks the "user" its own schema requires; restd warns the same and shows the
-    account, cluster and user the job record holds (the partition is not known: the
-    job's need not be the association's)."""
-    from restd.data_parser.dump import get_any
-    assoc_id = int(get_any(job, "associd") or 0)
-    cluster = get_any(job, "cluster")
-    assoc = None
-    if assoc_id and assoc_id != NO_VAL:
-        assoc = _current().assoc(cluster, assoc_id)
-    if assoc is None:
-        dump_warning(f"Unknown association with id#{assoc_id}. Unable to dump association.",
-                     "DUMP_FUNC(JOB_ASSOC_ID)")
-        user = get_any(job, "user") or services.user_name(int(get_any(job, "uid") or 0))
-        assoc = {"acct": get_any(job, "account"), "cluster": cluster, "partition": None,
-                 "user": user, "id": 0 if assoc_id == NO_VAL else assoc_id}
-    return assoc
-
-
-def _dump_job_user(job, services, get):
-    """DUMP(JOB_USER): the user name recorded, else the uid's name, else null."""
-    user = get(job, "user")
-    if user:
-        return user
-    return services.user_name(int(get(job, "uid") or 0)) or None
-
-
-def _wckey_tag(wckey, services):
-    """DUMP(WCKEY_TAG): a leading "*" marks the wckey assigned by default."""
-    if wckey and wckey.startswith("*"):
-        return {"wckey": wckey[1:], "flags": 0x1}  # WCKEY_TAG_FLAGS_ASSIGNED_DEFAULT
-    return {"wckey": wckey, "flags": 0}
-
-
-def _dump_step_id_string(step_id, services, get):
-    """DUMP(SLURM_STEP_ID_STRING): fmt_job_id_string() of the step id,
-    "job.step[+het_component]" (batch, extern, interactive and TBD by name)."""
-    if step_id is None:
-        return ""
-    job_id, number, het_component = (
-        NO_VAL if value is None else int(value)
-        for value in (get(step_id, "job_id"), get(step_id, "step_id"),
-                      get(step_id, "step_het_comp")))
-    if job_id == NO_VAL or (number == NO_VAL and het_component != NO_VAL):
-        return ""  # ESLURM_EMPTY_JOB_ID / ESLURM_EMPTY_STEP_ID: nothing to show
-    out = str(job_id)
-    if number != NO_VAL:
-        out += "." + _STEP_ID_NAMES.get(number, str(number))
-        if het_component != NO_VAL:
-            out += f"+{het_component}"
-    return out
-
-
-def _dump_cpu_freq_flags(value, services, get):
-    """DUMP(CPU_FREQ_FLAGS): cpu_freq_to_string(). NO_VAL has the range bit set, so
-    it shows "Unknown" as in Slurm; a frequency in kHz is shown in units of 1000."""
-    value = int(value or 0)
-    if value in _CPU_FREQ_NAMES:
-        return _CPU_FREQ_NAMES[value]
-    if value & CPU_FREQ_RANGE_FLAG:
-        return "Unknown"
-    if value == 0:
-        return "0"
-    number, unit = float(value), 1  # convert_num_unit2(UNIT_KILO, NO_VAL, 1000)
-    while number >= 1000 and unit < 5:
-        number /= 1000
-        unit += 1
-    suffix = "\0KMGTP"[unit].replace("\0", "")
-    return f"{int(number)}{suffix}" if number == int(number) else f"{number:.2f}{suffix}"
-
-
-def _dump_step_nodes(step, services, get):
-    """DUMP(STEP_NODES): the step's nodes as a list; null when it has none recorded."""
-    nodes = get(step, "nodes")
-    if nodes is None:
-        return None
-    return expand_hostlist(nodes)
-
-
-def _int64(count: int) -> int:
-    """A uint64_t count as the int64_t slurmdb_tres_nct_rec_t holds it."""
-    return count - (1 << 64) if count >= 1 << 63 else count
-
-
-def _dump_tres_nct(counts, node_indexes, task_indexes, nodes):
-    """_dump_tres_nct(): per TRES of the database (in its order), the value and the
-    node (an index into the step's nodes) and task that had it, for the TRES that
-    appear; every TRES must be known, else nothing is dumped (as in Slurm)."""
-    if counts is None and node_indexes is None and task_indexes is None:
-        return []
-    table = _current().tres
-    if not table:
-        return []
-    entries = {t["id"]: {"type": t.get("type") or "", "name": t.get("name") or "",
-                         "id": t["id"], "count": 0, "task": 0, "node": None}
-               for t in table}
-    hosts = None
-    for string, member in ((counts, "count"), (node_indexes, "node"),
-                           (task_indexes, "task")):
-        for tres_id, value in _tres_string_items(text(string)):
-            entry = entries.get(tres_id)
-            if entry is None:
-                return []  # out of sync with the TRES list: Slurm stops there
-            if member == "node":
-                if hosts is None:
-                    hosts = expand_hostlist(nodes) if nodes else []
-                entry["node"] = hosts[value] if 0 <= value < len(hosts) else None
-            else:
-                entry[member] = _int64(value)
-    return [{**entry, "node": entry["node"] or ""} for entry in entries.values()
-            if entry["count"] or entry["node"] is not None or entry["task"]]
-
-
-def _step_tres(direction: str, extreme: str):
-    """STEP_TRES_{REQ,USAGE}_{MAX,MIN}: stats.tres_usage_<in|out>_<max|min> with the
-    nodes and tasks where they were reached."""
-    stem = f"stats.tres_usage_{direction}_{extreme}"
-
-    def dump(step, services, get):
-        return _dump_tres_nct(get(step, stem), get(step, stem + "_nodeid"),
-                              get(step, stem + "_taskid"), get(step, "nodes"))
-    return dump
 
 
 JOB_KINDS = (
@@ -874,19 +440,19 @@ JOB_KINDS = (
         F("wckey", "STRING", "wckey", required=True),
         F("flags", "WCKEY_TAG_FLAGS", "flags", required=True),
     )),
-    Alias("WCKEY_TAG", "WCKEY_TAG_STRUCT", "char *", to_target=_wckey_tag,
-          parse_override=_read_only_alias("WCKEY_TAG"), synthetic=True),
-    _ReadOnlyWhole("JOB_ASSOC_ID", "ASSOC_SHORT_PTR", "slurmdb_job_rec_t",
-                   to_target=_job_assoc, synthetic=True),
-    Special("JOB_USER", _dump_job_user, openapi=STRING, complex=True,
+    Alias("WCKEY_TAG", "WCKEY_TAG_STRUCT", "char *", to_target=rules.wckey_tag,
+          parse_override=rules.read_only_alias("WCKEY_TAG"), synthetic=True),
+    rules.ReadOnlyWhole("JOB_ASSOC_ID", "ASSOC_SHORT_PTR", "slurmdb_job_rec_t",
+                        to_target=rules.job_assoc, synthetic=True),
+    Special("JOB_USER", rules.dump_job_user, openapi=STRING, complex=True,
             c_type="slurmdb_job_rec_t"),
-    Special("SLURM_STEP_ID_STRING", _dump_step_id_string, openapi=STRING,
+    Special("SLURM_STEP_ID_STRING", rules.dump_step_id_string, openapi=STRING,
             c_type="slurm_step_id_t"),
-    Special("CPU_FREQ_FLAGS", _dump_cpu_freq_flags, openapi=STRING, c_type="uint32_t"),
+    Special("CPU_FREQ_FLAGS", rules.dump_cpu_freq_flags, openapi=STRING, c_type="uint32_t"),
     Hostlist("HOSTLIST", "hostlist", c_type="hostlist_t *"),
-    Special("STEP_NODES", _dump_step_nodes, target="HOSTLIST", complex=True,
+    Special("STEP_NODES", rules.dump_step_nodes, target="HOSTLIST", complex=True,
             c_type="slurmdb_step_rec_t"),
-    *(Special(f"STEP_TRES_{name}_{extreme.upper()}", _step_tres(direction, extreme),
+    *(Special(f"STEP_TRES_{name}_{extreme.upper()}", rules.step_tres(direction, extreme),
               component=f"step_tres_{name.lower()}_{extreme}", item="TRES", complex=True,
               c_type="slurmdb_step_rec_t")
       for name, direction in (("REQ", "in"), ("USAGE", "out"))
@@ -997,7 +563,7 @@ JOB_KINDS = (
     )),
 )
 
-RESPONSES += (_response("OPENAPI_SLURMDBD_JOBS_RESP", "jobs", "JOB_LIST"),)
+RESPONSES += (rules.slurmdb_response("OPENAPI_SLURMDBD_JOBS_RESP", "jobs", "JOB_LIST"),)
 
 KINDS = (*FLAG_KINDS, *LISTS, *SPECIALS, *OBJECTS, *JOB_KINDS, *RESPONSES)
 
