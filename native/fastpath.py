@@ -19,6 +19,7 @@ answer: ``orjson.Fragment(dump_jobs_json(msg, pretty, 1))`` as the value of
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, Optional
 
 import orjson
@@ -147,9 +148,17 @@ DUMPERS: dict[tuple[str, str], Callable[..., bytes]] = {}
 _FILLED = False
 
 
+# RESTD_FASTPATH=0 in the daemon's environment: no C dumper at all, every list dumped
+# by its version's Python dumper (perf/bench.py compares both this way; the answers
+# are the same bytes).
+ENABLED = os.environ.get("RESTD_FASTPATH", "1") != "0"
+
+
 def dumper(version: str, kind: str) -> Optional[Callable[..., bytes]]:
     """The C dumper of ``kind``'s lists in data_parser ``version``, or None."""
     global _FILLED
+    if not ENABLED:
+        return None
     if not _FILLED and library.loaded():
         # (before libslurm is loaded there is no message to dump, and nothing is
         # loaded just to ask)
