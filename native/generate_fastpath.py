@@ -1,17 +1,25 @@
 """Generate the native JSON fast path for the hot lists (jobs, nodes) from the
-object descriptions (restd.data_parser, ``Version.export()``).
+object descriptions of every data_parser version (restd.data_parser.versions,
+``Version.export()`` and the kinds' rules).
 
 ``generate(include_dir) -> (cdef, c_source)`` is one of build_libslurm.GENERATORS,
 so ``pip install -e .`` compiles the result into ``restd._libslurm``. It emits:
 
-* for each list kind in ``LISTS`` (``JOB_INFO_MSG``, ``NODES``) an entry point
-  ``char *restd_fp_dump_<LIST>(const <msg> *msg, int pretty, int indent_level,
-  uint32_t first, uint32_t last,
-  size_t *len)`` writing the records as one JSON array (orjson's layout, pretty
-  or compact, starting at ``indent_level``) into a malloc'ed buffer
-  (``restd_fp_free()`` it; NULL when out of memory);
+* for each version and list kind in ``LISTS`` (``JOB_INFO_MSG``, ``NODES``) an entry
+  point ``char *restd_fp_dump_<LIST>[_<version>](const <msg> *msg, int pretty,
+  int indent_level, uint32_t first, uint32_t last, size_t *len)`` writing the
+  records as one JSON array (orjson's layout, pretty or compact, starting at
+  ``indent_level``) into a malloc'ed buffer (``restd_fp_free()`` it; NULL when out
+  of memory);
 * one C function per object kind reached (fields in the description's order,
-  nested keys ``"signal/id"`` as nested objects), one per flag table;
+  nested keys ``"signal/id"`` as nested objects), one per flag table, each shared
+  by the versions whose description of it gives the same output
+  (``Generator.signature``: the description less SCHEMA_ONLY_KEYS, its rules, the
+  DUMP_PROPERTIES, the signatures of the kinds it uses);
+* ``restd_fp_registry()``: "version kind entry" lines, what restd.native.fastpath
+  reads; ``restd_fp_unsupported()``: the lists left to the Python dumper, and why
+  (a list that reaches a kind without C is not generated for that version, and
+  the generator says so on stderr).
 
 How each kind class maps to C (the value ``v`` is the member, or the whole
 struct for complex kinds):
@@ -26,11 +34,15 @@ Alias      the target kind, after the kind's conversion (``ALIAS_CONVERSIONS``);
            PROCESS_EXIT_CODE (synthetic) builds the verbose struct and dumps its Object
 Flags      a function per table: every FlagBit with its value/mask ("equal" bits
            remember their mask, as the Python rule does)
-ArrayOf    ``split``: the C string split on the separator; lists: the entry points
-Pointer    NULL: the target's empty form ({} / [] / null); else the target
+ArrayOf    ``split``: the C string split on the separator; lists: the entry points;
+           records of a PRIVATE_STRUCTS struct: member ``m`` with ``m_count`` items
+Pointer    NULL: the target's empty form ({} / [] / null; null for a field that is
+           not required when the version has null_optional_pointers); else the target
 Removed    its empty value; a ``removed`` field: the empty form of its kind's schema
-Special    call-outs to native/fastpath_helpers.c (``SPECIALS``): job stdio paths
-           (slurm_get_job_std*()), gres_detail, JOB_RES_NODES, NODE_SELECT_*
+Special    call-outs to native/fastpath_helpers.c: by name for the RULES_OF rule
+           (``SPECIALS``: job stdio paths, gres_detail, JOB_RES_NODES, NODE_SELECT_*),
+           by rule (``RULE_SPECIALS``: v0.0.41's job allocation); optional members and
+           v0.0.42's PRIORITY_BY_PARTITION written here
 ========== ===========================================================================
 
 The rule is: byte for byte what the Python path (restd.data_parser.dump with
@@ -39,7 +51,7 @@ A member the compiled slurm.h lacks (``container_id`` before 23.02...) reads as
 that getter's None: 0/NULL for most kinds, "not set" for NoVal. A struct slurm.h
 keeps opaque (job_resources_t, internal to Slurm) is read through the binding's
 declaration of its layout per release (``PRIVATE_STRUCTS``), as the getter does.
-A kind the generator does not know raises at build time (never a silent gap).
+A kind the generator does not know leaves its list to Python (never a silent gap).
 """
 from __future__ import annotations
 
