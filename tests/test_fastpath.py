@@ -210,6 +210,9 @@ def jobs(cluster):
                            "--cpus-per-task=2", "--ntasks-per-node=1"))
         ids.append(_sbatch(cluster, "--begin=now+1hour", "--deadline=now+3hours", "-t", "2",
                            "--delay-boot=5", "--export=NONE", "-D", "/tmp"))
+        # two partitions: a priority per partition where slurmctld keeps one (v0.0.42's
+        # priority_by_partition; Slurm 22.05 has no priority_array)
+        ids.append(_sbatch(cluster, "--begin=now+1hour", "-t", "2", "-p", "debug,long"))
         # let the running ones start (other tests' jobs may hold the nodes a while)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -252,7 +255,8 @@ def test_jobs_equal_the_python_dump(cluster, jobs, version):
     assert result["seen"] == {"unicode": True, "replacement": True, "control": True,
                               "het": True, "array": True, "dependency": True}, result["seen"]
     print(f"\njobs {version}: %(records)d records, python %(python_ms).1f ms, "
-          "fast %(fast_ms).2f ms (pretty), %(fast_compact_ms).2f ms (compact)" % result)
+          "fast %(fast_ms).2f ms (pretty), %(fast_compact_ms).2f ms (compact), "
+          "%(priorities_by_partition)d priorities by partition" % result)
 
 
 @pytest.mark.cluster
@@ -543,6 +547,8 @@ def scenario_compare(what: str, ids: list, version: str = "v0.0.40"):
             "array": any(job["array_task_string"] or job["array_task_id"]["set"]
                          for job in mine),
             "dependency": any(job["dependency"] for job in mine)}
+        result["priorities_by_partition"] = sum(len(job.get("priority_by_partition") or [])
+                                                for job in mine)
     return result
 
 
