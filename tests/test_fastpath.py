@@ -601,3 +601,60 @@ def test_jobs_answer_is_streamed(restd, jobs):
         assert (response.getheader("Content-Length") is None) is chunked, endpoint
         if chunked:
             assert set(jobs) <= {str(job["job_id"]) for job in body["jobs"]}
+
+
+@pytest.fixture(scope="module")
+def restd_every_version(cluster, tmp_path_factory):
+    """restd serving v0.0.40, v0.0.41 and v0.0.42 twice: with its C dumpers, and with
+    RESTD_FASTPATH=0 (every list by the version's Python dumper)."""
+    from conftest import RestdDaemon
+
+    class EveryVersion(RestdDaemon):
+        DATA_PARSER = ",".join(VERSIONS)
+
+    daemons = {}
+    try:
+        for label, env in (("c", {}), ("python", {"RESTD_FASTPATH": "0"})):
+            directory = tmp_path_factory.mktemp(f"restd-{label}")
+            directory.chmod(0o755)
+            daemons[label] = EveryVersion(cluster, directory).start(extra_env=env)
+        yield daemons
+    finally:
+        for daemon in daemons.values():
+            daemon.stop()
+
+
+@pytest.mark.cluster
+@pytest.mark.parametrize("version", VERSIONS)
+def test_restd_answers_each_version_as_its_python_dumper(restd_every_version, jobs, version):
+    """Through restd (the app choosing the dumper of the request's version): GET jobs/
+    and job/{id} in JSON hold the same records with the C dumpers as with the Python
+    dumpers (held jobs: the same values; every job: the same keys)."""
+    fast, python = restd_every_version["c"], restd_every_version["python"]
+    same_values = 0
+    for endpoint in ("jobs/", *(f"job/{job_id}" for job_id in jobs)):
+        answers = []
+        for daemon in (fast, python):
+            status, _, body = daemon.request("GET", f"/slurm/{version}/{endpoint}",
+                                             headers={"Accept": "application/json"})
+            assert status == 200, body
+            answers.append({str(job["job_id"]): job for job in body["jobs"]})
+        by_c, by_python = answers
+        assert by_c.keys() == by_python.keys(), endpoint
+        assert set(jobs) <= set(by_c) if endpoint == "jobs/" else endpoint[4:] in by_c
+        for job_id, record in by_c.items():
+            assert list(record) == list(by_python[job_id]), (endpoint, job_id)
+            if job_id in jobs and record["job_state"] == ["PENDING"] \
+                    and by_python[job_id]["job_state"] == ["PENDING"]:
+                assert record == by_python[job_id], (endpoint, job_id)
+                same_values += 1
+    assert same_values >= 2, "no held job was compared value by value"
+    for endpoint in ("nodes/", "node/n1"):
+        answers = []
+        for daemon in (fast, python):
+            status, _, body = daemon.request("GET", f"/slurm/{version}/{endpoint}",
+                                             headers={"Accept": "application/json"})
+            assert status == 200, body
+            answers.append(body["nodes"])
+        assert [list(node) for node in answers[0]] == [list(node) for node in answers[1]]
+        assert [node["name"] for node in answers[0]] == [node["name"] for node in answers[1]]
