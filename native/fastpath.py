@@ -2,8 +2,10 @@
 libslurm's messages to JSON bytes, in C generated from the object descriptions
 (native/generate_fastpath.py, built into restd._libslurm).
 
-    dump_jobs_json(msg, pretty=True, indent_level=0, start=0, stop=None) -> bytes  # "jobs"
-    dump_nodes_json(msg, pretty=True, indent_level=0, warnings=None) -> bytes
+    dump_jobs_json(msg, pretty=True, indent_level=0, start=0, stop=None,
+                   version="v0.0.40") -> bytes                               # "jobs"
+    dump_nodes_json(msg, pretty=True, indent_level=0, warnings=None, version=...) -> bytes
+    dumper(version, kind) -> the C dumper of (data_parser version, list kind) or None
     dump_with_lists(envelope, {"jobs": fill}, pretty) -> bytes   # envelope + splice
 
 The bytes equal what the Python path (restd.data_parser.dump with
@@ -17,6 +19,7 @@ answer: ``orjson.Fragment(dump_jobs_json(msg, pretty, 1))`` as the value of
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, Optional
 
 import orjson
@@ -59,52 +62,109 @@ def _call(entry, msg, pretty: bool, indent_level: int, start: int = 0,
         lib.restd_fp_free(data)
 
 
+def _entry(version: str, kind: str):
+    name = registry().get((version, kind))
+    if name is None:
+        raise LookupError(f"fast path: no C dumper of {kind} for {version}")
+    return getattr(library.get()[1], name)
+
+
 def dump_jobs_json(msg, pretty: bool = True, indent_level: int = 0, start: int = 0,
-                   stop: Optional[int] = None) -> bytes:
-    """The JSON array of a job_info_msg_t's jobs (JOB_INFO_MSG), or of its
-    jobs [start, stop) (an answer written batch by batch)."""
-    return _call(library.get()[1].restd_fp_dump_JOB_INFO_MSG, msg, pretty, indent_level,
-                 start, stop)
+                   stop: Optional[int] = None, version: str = "v0.0.40") -> bytes:
+    """The JSON array of a job_info_msg_t's jobs (JOB_INFO_MSG) as data_parser
+    ``version`` dumps them, or of its jobs [start, stop) (an answer written
+    batch by batch)."""
+    return _call(_entry(version, "JOB_INFO_MSG"), msg, pretty, indent_level, start, stop)
 
 
 def dump_nodes_json(msg, pretty: bool = True, indent_level: int = 0,
-                    warnings: Optional[list] = None) -> bytes:
+                    warnings: Optional[list] = None, version: str = "v0.0.40") -> bytes:
     """The JSON array of a node_info_msg_t's nodes (NODES: records without a
-    name are skipped). With ``warnings``, "No nodes to dump" is appended to it
-    when the message holds no record, as the Python dumper does."""
+    name are skipped) as data_parser ``version`` dumps them. With ``warnings``,
+    "No nodes to dump" is appended to it when the message holds no record, as
+    the Python dumper does."""
     ptr = _c(msg)
+    entry = _entry(version, "NODES")
     if warnings is not None and (ptr is None or ptr == library.get()[0].NULL
                                  or ptr.record_count == 0):
         warnings.append({"description": NO_NODES_WARNING, "source": ""})
-    return _call(library.get()[1].restd_fp_dump_NODES, msg, pretty, indent_level)
+    return _call(entry, msg, pretty, indent_level)
 
 
 # --- which lists have a generated C dumper --------------------------------------------
 
-def _dump_nodes(msg, pretty: bool, indent_level: int, start: int = 0,
-                stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
-    if start != 0 or (stop is not None and stop < len(msg)):
-        raise ValueError("fast path: the nodes of a message are written whole")
-    return dump_nodes_json(msg, pretty, indent_level, warnings=warnings)
+_REGISTRY: Optional[dict[tuple[str, str], str]] = None
 
 
-def _dump_jobs(msg, pretty: bool, indent_level: int, start: int = 0,
-               stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
-    return dump_jobs_json(msg, pretty, indent_level, start, stop)
+def registry() -> dict[tuple[str, str], str]:
+    """(data_parser version, list kind) -> the C entry point generated for it, as
+    compiled (native/generate_fastpath.py; versions whose output is identical share
+    one). A list the generator had no C for is absent: see :func:`unsupported`."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        ffi, lib = library.get()
+        table = {}
+        for line in ffi.string(lib.restd_fp_registry()).decode().splitlines():
+            version, kind, entry = line.split(" ")
+            table[(version, kind)] = entry
+        _REGISTRY = table
+    return _REGISTRY
 
+
+def unsupported() -> dict[tuple[str, str], str]:
+    """(version, list kind) -> why the generator left it to the Python dumper."""
+    ffi, lib = library.get()
+    out = {}
+    for line in ffi.string(lib.restd_fp_unsupported()).decode().splitlines():
+        version, kind, why = line.split(" ", 2)
+        out[(version, kind)] = why
+    return out
+
+
+def _jobs_dumper(version: str) -> Callable[..., bytes]:
+    def dump(msg, pretty: bool, indent_level: int, start: int = 0,
+             stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
+        return dump_jobs_json(msg, pretty, indent_level, start, stop, version=version)
+    return dump
+
+
+def _nodes_dumper(version: str) -> Callable[..., bytes]:
+    def dump(msg, pretty: bool, indent_level: int, start: int = 0,
+             stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
+        if start != 0 or (stop is not None and stop < len(msg)):
+            raise ValueError("fast path: the nodes of a message are written whole")
+        return dump_nodes_json(msg, pretty, indent_level, warnings=warnings, version=version)
+    return dump
+
+
+_WRAPPERS = {"JOB_INFO_MSG": _jobs_dumper, "NODES": _nodes_dumper}
 
 # (data_parser version, kind) -> the C dumper writing a message's records of that kind
 # as the version's Python dumper and orjson would: ``dump(msg, pretty, indent_level,
-# start, stop, warnings)`` -> the JSON array. Generated for v0.0.40 only so far; the
-# lists of other versions are dumped by their Python dumpers (restd.app asks here).
-DUMPERS: dict[tuple[str, str], Callable[..., bytes]] = {
-    ("v0.0.40", "JOB_INFO_MSG"): _dump_jobs,
-    ("v0.0.40", "NODES"): _dump_nodes,
-}
+# start, stop, warnings)`` -> the JSON array. Filled from :func:`registry` on first
+# use; a (version, kind) not in it is dumped by the version's Python dumper (restd.app
+# asks :func:`dumper`).
+DUMPERS: dict[tuple[str, str], Callable[..., bytes]] = {}
+_FILLED = False
+
+
+# RESTD_FASTPATH=0 in the daemon's environment: no C dumper at all, every list dumped
+# by its version's Python dumper (perf/bench.py compares both this way; the answers
+# are the same bytes).
+ENABLED = os.environ.get("RESTD_FASTPATH", "1") != "0"
 
 
 def dumper(version: str, kind: str) -> Optional[Callable[..., bytes]]:
     """The C dumper of ``kind``'s lists in data_parser ``version``, or None."""
+    global _FILLED
+    if not ENABLED:
+        return None
+    if not _FILLED and library.loaded():
+        # (before libslurm is loaded there is no message to dump, and nothing is
+        # loaded just to ask)
+        for (name, list_kind) in registry():
+            DUMPERS.setdefault((name, list_kind), _WRAPPERS[list_kind](name))
+        _FILLED = True
     return DUMPERS.get((version, kind))
 
 

@@ -52,6 +52,36 @@ typedef struct {
     uint16_t signal;
 } restd_fp_exit_code_t;
 
+/*
+ * The records data_parser v0.0.41's JOB_RES_NODES and v0.0.42's PRIORITY_BY_PARTITION
+ * build (parsers.c JOB_RES_NODE_t, JOB_RES_SOCKET_t, JOB_RES_CORE_t, PART_PRIO_t), as
+ * generate_fastpath.PRIVATE_STRUCTS names them: an array member m has m_count records.
+ */
+typedef struct {
+    uint32_t index;
+    uint64_t status;           /* JOB_RES_CORE_status_t */
+} restd_fp_job_res_core_t;
+
+typedef struct {
+    uint32_t index;
+    const restd_fp_job_res_core_t *cores;
+    uint32_t cores_count;
+} restd_fp_job_res_socket_t;
+
+typedef struct {
+    uint32_t index;
+    const char *name;
+    struct { uint16_t count, used; } cpus;
+    struct { uint64_t used, allocated; } memory;
+    const restd_fp_job_res_socket_t *sockets;
+    uint32_t sockets_count;
+} restd_fp_job_res_node_t;
+
+typedef struct {
+    const char *part;
+    uint32_t prio;
+} restd_fp_part_prio_t;
+
 /* --- the writer ------------------------------------------------------------------- */
 
 #define RESTD_FP_MAX_DEPTH 64
@@ -708,6 +738,137 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *r
     }
     if (hl)
         slurm_hostlist_destroy(hl);
+    restd_fp_arr_end(w);
+}
+
+/* JOB_RES_CORE_status_t of data_parser v0.0.41 (restd.data_parser.rules) */
+#define RESTD_FP_JOB_RES_CORE_UNALLOC 0xFFFFFFFFFFFFFFFEULL   /* NO_VAL64 */
+#define RESTD_FP_JOB_RES_CORE_ALLOC (1ULL << 1)
+#define RESTD_FP_JOB_RES_CORE_IN_USE (1ULL << 2)
+
+typedef void (*restd_fp_job_res_node_fn)(restd_fp_w *w, const restd_fp_job_res_node_t *node);
+
+/*
+ * JOB_RES_NODES of v0.0.41 on (rules.dump_job_res_allocation): per allocated node
+ * (the walk of restd_fp_job_res_nodes()), its CPUs, memory and every core of its
+ * sockets with its status: ALLOCATED (in core_bitmap), plus IN_USE (also in
+ * core_bitmap_used), else UNALLOCATED; each node written by the generated
+ * function of JOB_RES_NODE.
+ */
+static __attribute__((unused)) void
+restd_fp_job_res_allocation(restd_fp_w *w, const restd_job_resources_t *res,
+                            restd_fp_job_res_node_fn write_node)
+{
+    restd_fp_hostlist_t hl = NULL;
+    bitoff_t bit = 0, alloc_size = 0, used_size = 0;
+    uint32_t sock_inx = 0, sock_reps = 0;
+
+    restd_fp_arr_begin(w);
+    if (!res->cores_per_socket || !res->nhosts) {
+        restd_fp_arr_end(w);
+        return;
+    }
+    if (res->nodes && res->nodes[0])
+        hl = slurm_hostlist_create(res->nodes);
+    if (res->core_bitmap)
+        alloc_size = slurm_bit_size(res->core_bitmap);
+    if (res->core_bitmap_used)
+        used_size = slurm_bit_size(res->core_bitmap_used);
+    for (uint32_t node = 0; node < res->nhosts; node++) {
+        char *host = hl ? slurm_hostlist_shift(hl) : NULL;
+        uint32_t cps, nsockets, ncores;
+        restd_fp_job_res_node_t record;
+        restd_fp_job_res_socket_t *sockets;
+        restd_fp_job_res_core_t *cores;
+
+        if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
+            sock_inx++;
+            sock_reps = 0;
+        }
+        sock_reps++;
+        cps = res->cores_per_socket[sock_inx];
+        nsockets = res->sockets_per_node[sock_inx];
+        ncores = nsockets * cps;
+        sockets = calloc(nsockets ? nsockets : 1, sizeof(*sockets));
+        cores = calloc(ncores ? ncores : 1, sizeof(*cores));
+        if (!sockets || !cores) {
+            free(sockets);
+            free(cores);
+            free(host);
+            w->failed = 1;
+            break;
+        }
+        for (uint32_t s = 0; s < nsockets; s++) {
+            sockets[s].index = s;
+            sockets[s].cores = cores + (size_t) s * cps;
+            sockets[s].cores_count = cps;
+        }
+        for (uint32_t index = 0; index < ncores; index++, bit++) {
+            int allocated = bit < alloc_size && slurm_bit_test(res->core_bitmap, bit);
+            int used = res->core_bitmap_used && bit < used_size &&
+                       slurm_bit_test(res->core_bitmap_used, bit);
+            cores[index].index = index % cps;
+            cores[index].status = allocated ? RESTD_FP_JOB_RES_CORE_ALLOC |
+                                  (used ? RESTD_FP_JOB_RES_CORE_IN_USE : 0)
+                                            : RESTD_FP_JOB_RES_CORE_UNALLOC;
+        }
+        record.index = node;
+        record.name = host ? host : "";
+        record.cpus.count = res->cpus ? res->cpus[node] : 0;
+        record.cpus.used = res->cpus_used ? res->cpus_used[node] : 0;
+        record.memory.used = res->memory_used ? res->memory_used[node] : 0;
+        record.memory.allocated = res->memory_allocated ? res->memory_allocated[node] : 0;
+        record.sockets = sockets;
+        record.sockets_count = nsockets;
+        restd_fp_item(w);
+        write_node(w, &record);
+        free(sockets);
+        free(cores);
+        if (host)
+            free(host);
+    }
+    if (hl)
+        slurm_hostlist_destroy(hl);
+    restd_fp_arr_end(w);
+}
+
+typedef void (*restd_fp_part_prio_fn)(restd_fp_w *w, const restd_fp_part_prio_t *prio);
+
+/*
+ * PRIORITY_BY_PARTITION of v0.0.42 (rules.dump_priority_by_partition):
+ * priorities[i] for the i-th non-empty name of the comma-separated names; none
+ * without priorities. Generated only where slurm_job_info_t has these members.
+ */
+static __attribute__((unused)) void
+restd_fp_priority_by_partition(restd_fp_w *w, const uint32_t *priorities, const char *names,
+                               restd_fp_part_prio_fn write_prio)
+{
+    uint32_t index = 0;
+
+    restd_fp_arr_begin(w);
+    if (priorities && names) {
+        const char *at = names;
+        while (*at) {
+            const char *end = strchr(at, ',');
+            size_t len = end ? (size_t) (end - at) : strlen(at);
+            if (len) {
+                restd_fp_part_prio_t record;
+                char *part = strndup(at, len);
+                if (!part) {
+                    w->failed = 1;
+                    break;
+                }
+                record.part = part;
+                record.prio = priorities[index++];
+                restd_fp_item(w);
+                write_prio(w, &record);
+                free(part);
+            }
+            if (!end)
+                break;
+            at = end + 1;
+        }
+    }
     restd_fp_arr_end(w);
 }
 

@@ -56,6 +56,10 @@ HISTORY = "slurmdb/jobs"
 # ended in the window (without one it selects only jobs that became eligible, and held
 # jobs never did). The same list for sacct -s and for both daemons' state=.
 FINISHED_STATES = "CANCELLED,COMPLETED,FAILED,TIMEOUT,NODE_FAIL,OUT_OF_MEMORY"
+# The daemons' ports, above the cluster's (conf/cluster/cluster.sh: base+6 ... base+23),
+# so that benchmarks of clusters with other port bases do not collide.
+PORT_BASE = int(os.environ.get("RESTD_CLUSTER_PORT_BASE", "17810"))
+RESTD_PORT, SLURMRESTD_PORT = PORT_BASE + 40, PORT_BASE + 41
 
 
 def cluster_dir() -> Path:
@@ -297,6 +301,16 @@ def slurmrestd_newest(env) -> tuple[list[str], str]:
     return ["-s", f"openapi/{newest},openapi/db{newest}"], newest
 
 
+def slurmrestd_versions(env) -> list[str]:
+    """The data_parser versions the distribution's slurmrestd serves (23.11 on: its
+    data_parser plugins; none of v0.0.40 on before)."""
+    listing = subprocess.run(["setpriv", f"--reuid={SERVICE_USER}", f"--regid={SERVICE_USER}",
+                              "--init-groups", "slurmrestd", "-d", "list"], env=env,
+                             capture_output=True, text=True, cwd="/tmp")
+    return sorted(set(re.findall(r"data_parser/(v0\.0\.\d+)",
+                                 listing.stdout + listing.stderr)))
+
+
 # --- measurements ------------------------------------------------------------------------
 
 def single_requests(daemon: Daemon, endpoint: str, runs: int) -> dict:
@@ -354,6 +368,71 @@ def measure(daemon: Daemon, args) -> dict:
     return result
 
 
+def jobs_by_version(versions: list[str], served: list[str], daemon_env, headers,
+                    args) -> dict:
+    """GET jobs of each data_parser version: restd with its generated C fast path,
+    restd with the version's Python dumper (RESTD_FASTPATH=0: the same answer, the
+    other dumper), and slurmrestd -d <version> where it serves that version. Single
+    requests (median of --runs), wrk on one connection, peak RSS."""
+    out = {}
+    for version in versions:
+        restd_argv = [str(REPO / ".venv" / "bin" / "restd"), f"127.0.0.1:{RESTD_PORT}", "-a",
+                      "jwt", "-s", "slurmctld,slurmdbd", "-d", version]
+        daemons = [Daemon("restd", restd_argv, RESTD_PORT, version, daemon_env, headers,
+                          version),
+                   Daemon("restd-python", restd_argv, RESTD_PORT, version,
+                          {**daemon_env, "RESTD_FASTPATH": "0"}, headers, version)]
+        if version in served:
+            daemons.append(Daemon("slurmrestd", [
+                "slurmrestd", "-a", "rest_auth/jwt", "-s", "slurmctld,slurmdbd", "-d", version,
+                f"127.0.0.1:{SLURMRESTD_PORT}"], SLURMRESTD_PORT, version, daemon_env,
+                headers, version))
+        row = {}
+        for daemon in daemons:
+            daemon.start()
+            try:
+                daemon.get("jobs")  # warm up
+                row[daemon.name] = {
+                    "single": single_requests(daemon, "jobs", args.runs),
+                    "load": wrk(daemon, "jobs", 1, args.duration),
+                    "peak_rss_mib": daemon.peak_rss_mib()}
+            finally:
+                daemon.stop()
+        out[version] = row
+    return out
+
+
+def jobs_by_version_table(by_version: dict) -> list[str]:
+    def cell(row, name, what):
+        found = row.get(name)
+        if not found:
+            return "n/a"
+        if what == "s":
+            return f"{found['single']['seconds']:.4f}"
+        if what == "bytes":
+            return str(found["single"]["bytes"])
+        return f"{found['load']['requests_per_s']:.1f}"
+
+    def speed(row, slow, fast="restd"):
+        if slow not in row or fast not in row:
+            return "n/a"
+        return ratio(row[slow]["single"]["seconds"], row[fast]["single"]["seconds"])
+
+    lines = ["| version | restd C s | restd Python s | C vs Python | slurmrestd s | "
+             "restd C vs slurmrestd | req/s C / Python / slurmrestd (1 conn.) | "
+             "bytes restd C / Python / slurmrestd |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for version, row in by_version.items():
+        lines.append(
+            f"| {version} | {cell(row, 'restd', 's')} | {cell(row, 'restd-python', 's')} | "
+            f"{speed(row, 'restd-python')} | {cell(row, 'slurmrestd', 's')} | "
+            f"{speed(row, 'slurmrestd')} | "
+            f"{cell(row, 'restd', 'rps')} / {cell(row, 'restd-python', 'rps')} / "
+            f"{cell(row, 'slurmrestd', 'rps')} | {cell(row, 'restd', 'bytes')} / "
+            f"{cell(row, 'restd-python', 'bytes')} / {cell(row, 'slurmrestd', 'bytes')} |")
+    return lines
+
+
 def measure_history(daemon: Daemon, args) -> dict:
     """slurmdb/jobs on a freshly started daemon: which jobs it answers, single requests
     (and the peak RSS they cost), then load."""
@@ -400,10 +479,16 @@ def markdown(report: dict) -> str:
     lines = [f"restd vs {report['slurmrestd']} (Slurm {report['slurm']}), medians of "
              f"{report['runs']} runs; load by wrk for {report['duration']} s per cell.", ""]
     for n, row in report["by_jobs"].items():
-        r, s = row["restd"], row["slurmrestd"]
         lines += [f"### {n} jobs (squeue's own fetch of the cluster's {row['jobs_in_cluster']} "
-                  f"jobs: {row['squeue_s']:.3f} s)", "",
-                  "| endpoint | restd s | slurmrestd s | speed-up | restd bytes | slurmrestd bytes |",
+                  f"jobs: {row['squeue_s']:.3f} s)", ""]
+        if row.get("jobs_by_version"):
+            lines += ["GET jobs per data_parser version (pretty JSON; restd Python: "
+                      "RESTD_FASTPATH=0; slurmrestd where it serves the version):", "",
+                      *jobs_by_version_table(row["jobs_by_version"]), ""]
+        if "restd" not in row:
+            continue
+        r, s = row["restd"], row["slurmrestd"]
+        lines += ["| endpoint | restd s | slurmrestd s | speed-up | restd bytes | slurmrestd bytes |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
         for e in ENDPOINTS:
             a, b = r["single"][e], s["single"][e]
@@ -508,6 +593,13 @@ def main() -> int:
     parser.add_argument("--max-jobs-connections", type=int, default=64,
                         help="highest concurrency for GET jobs (large answers)")
     parser.add_argument("--restd-args", default="-d v0.0.40", help="extra restd arguments")
+    parser.add_argument("--versions", default="",
+                        help="comma-separated data_parser versions (v0.0.40,v0.0.41,v0.0.42): "
+                             "GET jobs per version, restd's C fast path vs its Python "
+                             "dumper vs slurmrestd where it serves the version")
+    parser.add_argument("--no-endpoints", dest="endpoints", action="store_false",
+                        help="skip the comparison of every endpoint with slurmrestd's "
+                             "newest version (keep --versions' GET jobs)")
     parser.add_argument("--no-history", dest="history", action="store_false",
                         help=f"skip {HISTORY} (the finished jobs)")
     parser.add_argument("--steps-jobs", type=int, default=200,
@@ -542,13 +634,16 @@ def main() -> int:
     release = subprocess.run(["scontrol", "-V"], env=env, capture_output=True,
                              text=True).stdout.strip()
 
-    restd = Daemon("restd", [str(REPO / ".venv" / "bin" / "restd"), "127.0.0.1:16821", "-a",
-                             "jwt", "-s", "slurmctld,slurmdbd", *args.restd_args.split()],
-                   16821, "v0.0.40", daemon_env, headers, "v0.0.40")
+    restd = Daemon("restd", [str(REPO / ".venv" / "bin" / "restd"), f"127.0.0.1:{RESTD_PORT}",
+                             "-a", "jwt", "-s", "slurmctld,slurmdbd", *args.restd_args.split()],
+                   RESTD_PORT, "v0.0.40", daemon_env, headers, "v0.0.40")
     reference = Daemon("slurmrestd", ["slurmrestd", "-a", "rest_auth/jwt", *reference_args,
-                                      "127.0.0.1:16822"], 16822, reference_version,
-                       daemon_env, headers, reference_version)
+                                      f"127.0.0.1:{SLURMRESTD_PORT}"], SLURMRESTD_PORT,
+                       reference_version, daemon_env, headers, reference_version)
+    versions = [v for v in args.versions.split(",") if v]
+    served = slurmrestd_versions(env)
     report = {"slurm": release, "slurmrestd": f"slurmrestd {reference_version}",
+              "slurmrestd_versions": served,
               "runs": args.runs, "duration": args.duration,
               "rss_limit_mib": args.rss_limit_mib, "by_jobs": {}}
     # The history's window opens after any held jobs left by an interrupted run are gone.
@@ -563,7 +658,10 @@ def main() -> int:
                    "jobs_in_cluster": len(subprocess.run(
                        ["squeue", "-h", "-o", "%i"], env=env, check=True, capture_output=True,
                        text=True).stdout.split())}
-            for daemon in (restd, reference):
+            if versions:
+                row["jobs_by_version"] = jobs_by_version(versions, served, daemon_env,
+                                                         headers, args)
+            for daemon in (restd, reference) if args.endpoints else ():
                 daemon.start()
                 try:
                     row[daemon.name] = measure(daemon, args)

@@ -36,34 +36,118 @@ def offline_conf(tmp_path_factory) -> Path:
 # no controller needed
 # ---------------------------------------------------------------------------
 
-def test_generator_covers_jobs_and_nodes():
-    """Every kind JOB_INFO and NODE reach has a C rule (the generator raises
-    otherwise), and the entry points and flag tables are generated from the
-    descriptions, not written by hand."""
+def _generator_module():
     sys.path.insert(0, str(REPO / "native"))
     try:
         import generate_fastpath
     finally:
         sys.path.pop(0)
+    return generate_fastpath
+
+
+VERSIONS = ("v0.0.40", "v0.0.41", "v0.0.42")
+
+
+def test_generator_covers_jobs_and_nodes():
+    """Every kind JOB_INFO and NODE reach has a C rule (the generator raises
+    otherwise), and the entry points and flag tables are generated from the
+    descriptions, not written by hand."""
+    generate_fastpath = _generator_module()
     cdef, source = generate_fastpath.generate("/usr/include")
-    assert "restd_fp_dump_JOB_INFO_MSG" in cdef and "restd_fp_dump_NODES" in cdef
+    assert "restd_fp_dump_JOB_INFO_MSG(" in cdef and "restd_fp_dump_NODES(" in cdef
     for function in ("restd_fp_obj_JOB_INFO", "restd_fp_obj_NODE",
                      "restd_fp_obj_PROCESS_EXIT_CODE_VERBOSE", "restd_fp_obj_ACCT_GATHER_ENERGY",
                      "restd_fp_flags_JOB_STATE", "restd_fp_flags_NODE_STATES",
                      "restd_fp_flags_JOB_FLAGS"):
         assert f"static void {function}(" in source, function
-    from restd.data_parser.v0040 import V0040
-    for field in V0040.kind("JOB_INFO").fields + V0040.kind("NODE").fields:
-        top = field.key.split("/")[0]
-        assert json.dumps(top) in source.replace('\\"', '"'), field.key
+    from restd.data_parser.versions import version
+    for name in VERSIONS:
+        described = version(name)
+        for field in described.kind("JOB_INFO").fields + described.kind("NODE").fields:
+            top = field.key.split("/")[0]
+            assert json.dumps(top) in source.replace('\\"', '"'), (name, field.key)
+
+
+def test_every_version_has_its_lists_and_shares_identical_output():
+    """Each version's JOB_INFO_MSG and NODES get an entry point; a kind whose
+    description (less schema-only keys) is the same in two versions gets one C
+    function, one that changed gets its own: v0.0.41 changed job_resources and
+    NODE, v0.0.42 changed JOB_INFO but not NODE."""
+    generate_fastpath = _generator_module()
+    build = generate_fastpath.generator("/usr/include")
+    cdef, source = build.generate()
+    registry = {(version, kind): entry for version, kind, entry in build.registry}
+    assert build.unsupported == [], build.unsupported
+    assert set(registry) == {(v, k) for v in VERSIONS for k in ("JOB_INFO_MSG", "NODES")}
+    for entry in set(registry.values()):
+        assert f"char *{entry}(" in cdef and f"{entry}(const" in source
+    # shared where the output is the same, distinct where it is not
+    assert registry[("v0.0.41", "NODES")] == registry[("v0.0.42", "NODES")]
+    assert len({registry[(v, "NODES")] for v in VERSIONS}) == 2
+    assert len({registry[(v, "JOB_INFO_MSG")] for v in VERSIONS}) == 3
+    assert "restd_fp_obj_ACCT_GATHER_ENERGY_v0" not in source
+    for new in ("restd_fp_obj_JOB_RES_NODE", "restd_fp_obj_JOB_RES_SOCKET",
+                "restd_fp_obj_JOB_RES_CORE", "restd_fp_flags_JOB_RES_CORE_STATUS",
+                "restd_fp_flags_CR_TYPE", "restd_fp_obj_JOB_RES_v0_0_41",
+                "restd_fp_obj_JOB_INFO_v0_0_42"):
+        assert f"static void {new}(" in source, new
+
+
+def test_schema_only_changes_do_not_split_the_c():
+    """A version differing only in a component name (v0.0.42's *_no_val_struct,
+    its inline POWER_FLAGS) dumps the same: same signature."""
+    generate_fastpath = _generator_module()
+    from restd.data_parser.versions import version
+    build = generate_fastpath.FastPath("", ())
+    v41 = generate_fastpath.Generator(version("v0.0.41"), build)
+    v42 = generate_fastpath.Generator(version("v0.0.42"), build)
+    for kind in ("NODE", "UINT32_NO_VAL", "POWER_FLAGS", "ACCT_GATHER_ENERGY"):
+        assert v41.signature(kind) == v42.signature(kind), kind
+    assert v41.signature("JOB_INFO") != v42.signature("JOB_INFO")
+
+
+def test_a_complex_kind_without_c_is_left_to_python():
+    """A replaced rule the C was not written for (here: v0.0.41's JOB_RES_NODES
+    call-out removed) makes the generator say so and leave that list out of the
+    registry, the other lists and versions still generated; a name-keyed C rule is
+    not applied to a kind whose rule changed."""
+    generate_fastpath = _generator_module()
+    rule = "restd.data_parser.rules.dump_job_res_allocation"
+    from restd.data_parser.versions import version
+    saved = generate_fastpath.RULE_SPECIALS.pop(rule)
+    try:
+        build = generate_fastpath.generator("/usr/include")
+        # the v0.0.40 call-out is keyed by name, and refused for v0.0.41's other rule
+        other = generate_fastpath.Generator(version("v0.0.41"),
+                                            generate_fastpath.FastPath("", ()),
+                                            version("v0.0.40"))
+        with pytest.raises(NotImplementedError, match="JOB_RES_NODES"):
+            other.special("JOB_RES_NODES", other.kind("JOB_RES_NODES"), "p", "JOB_RES", {})
+    finally:
+        generate_fastpath.RULE_SPECIALS[rule] = saved
+    missing = {(version, kind): why for version, kind, why in build.unsupported}
+    assert set(missing) == {("v0.0.41", "JOB_INFO_MSG"), ("v0.0.42", "JOB_INFO_MSG")}
+    assert "JOB_RES_NODES" in missing[("v0.0.41", "JOB_INFO_MSG")]
+    registry = {(version, kind) for version, kind, _ in build.registry}
+    assert registry == {("v0.0.40", "JOB_INFO_MSG"), ("v0.0.40", "NODES"),
+                        ("v0.0.41", "NODES"), ("v0.0.42", "NODES")}
+    cdef, source = build.generate()
+    assert "restd_fp_dump_JOB_INFO_MSG_v0_0_41" not in source
+    assert "restd_fp_obj_JOB_RES_NODE(" not in source  # nothing of the failed list kept
+    assert "v0.0.41 JOB_INFO_MSG" in source  # restd_fp_unsupported() says it
+
+
+def test_dump_properties_are_those_the_dumper_reads():
+    """DUMP_PROPERTIES (the version properties compared for sharing) are every
+    property restd/data_parser/dump.py reads."""
+    import re
+    generate_fastpath = _generator_module()
+    text = (REPO / "restd" / "data_parser" / "dump.py").read_text()
+    assert set(re.findall(r"properties\.(\w+)", text)) == set(generate_fastpath.DUMP_PROPERTIES)
 
 
 def test_generator_absent_members_follow_the_python_getter():
-    sys.path.insert(0, str(REPO / "native"))
-    try:
-        import generate_fastpath
-    finally:
-        sys.path.pop(0)
+    generate_fastpath = _generator_module()
     from restd.native import services
     absent = generate_fastpath.generator("/usr/include")
     absent.generate()
@@ -126,6 +210,9 @@ def jobs(cluster):
                            "--cpus-per-task=2", "--ntasks-per-node=1"))
         ids.append(_sbatch(cluster, "--begin=now+1hour", "--deadline=now+3hours", "-t", "2",
                            "--delay-boot=5", "--export=NONE", "-D", "/tmp"))
+        # two partitions: a priority per partition where slurmctld keeps one (v0.0.42's
+        # priority_by_partition; Slurm 22.05 has no priority_array)
+        ids.append(_sbatch(cluster, "--begin=now+1hour", "-t", "2", "-p", "debug,long"))
         # let the running ones start (other tests' jobs may hold the nodes a while)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -145,8 +232,9 @@ def _cluster_env(cluster):
 
 
 @pytest.mark.cluster
-def test_jobs_equal_the_python_dump(cluster, jobs):
-    result = run_child("compare", _cluster_env(cluster), what="jobs", ids=jobs)
+@pytest.mark.parametrize("version", VERSIONS)
+def test_jobs_equal_the_python_dump(cluster, jobs, version):
+    result = run_child("compare", _cluster_env(cluster), what="jobs", ids=jobs, version=version)
     assert result["records"] >= len(jobs), result
     assert set(jobs) <= set(result["job_ids"]), result
     assert result["mismatches"] == [], result["mismatches"][:20]
@@ -166,20 +254,33 @@ def test_jobs_equal_the_python_dump(cluster, jobs):
         assert result["running_with_resources"], result["states"]
     assert result["seen"] == {"unicode": True, "replacement": True, "control": True,
                               "het": True, "array": True, "dependency": True}, result["seen"]
-    print("\njobs: %(records)d records, python %(python_ms).1f ms, fast %(fast_ms).2f ms "
-          "(pretty), %(fast_compact_ms).2f ms (compact)" % result)
+    print(f"\njobs {version}: %(records)d records, python %(python_ms).1f ms, "
+          "fast %(fast_ms).2f ms (pretty), %(fast_compact_ms).2f ms (compact), "
+          "%(priorities_by_partition)d priorities by partition" % result)
 
 
 @pytest.mark.cluster
-def test_nodes_equal_the_python_dump(cluster, jobs):
-    result = run_child("compare", _cluster_env(cluster), what="nodes", ids=[])
+@pytest.mark.parametrize("version", VERSIONS)
+def test_nodes_equal_the_python_dump(cluster, jobs, version):
+    result = run_child("compare", _cluster_env(cluster), what="nodes", ids=[], version=version)
     assert result["records"] >= 1, result
     assert result["mismatches"] == [], result["mismatches"][:20]
     assert result["parsed_equal"] and result["compact_equal"], result
     assert all(result["pretty_equal"].values()), result["pretty_equal"]
     assert result["splice_equal"], result
-    print("\nnodes: %(records)d records, python %(python_ms).1f ms, fast %(fast_ms).2f ms"
-          % result)
+    print(f"\nnodes {version}: %(records)d records, python %(python_ms).1f ms, "
+          "fast %(fast_ms).2f ms" % result)
+
+
+@pytest.mark.cluster
+def test_the_app_finds_a_c_dumper_for_every_version(cluster):
+    """The registry compiled into restd._libslurm (what restd.app asks) claims each
+    version's jobs and nodes, and nothing is left to Python on this Slurm."""
+    result = run_child("registry", _cluster_env(cluster))
+    assert result["unsupported"] == {}, result
+    for version in VERSIONS:
+        assert result["dumpers"][version] == {"JOB_INFO_MSG": True, "NODES": True}, result
+    assert result["shared_nodes"], result
 
 
 def _yaml_answer(restd, endpoint: str):
@@ -339,12 +440,12 @@ def _diff(fast, python, path="", out=None):
     return out
 
 
-def python_dump(what: str, msg):
-    """The Python path, as plugins/content/slurmctld.py dumps the lists."""
+def python_dump(what: str, msg, version_name: str = "v0.0.40"):
+    """The Python path, as restd.app dumps the lists of a version without a C dumper."""
     from restd.data_parser import dump as _dump
-    from restd.data_parser.v0040 import V0040
+    from restd.data_parser.versions import version as described
     from restd.native import services
-    version = V0040.with_services(services.LibslurmServices())
+    version = described(version_name).with_services(services.LibslurmServices())
     c = msg.c
     array = c.job_array if what == "jobs" else c.node_array
     records = [array + index for index in range(c.record_count)]
@@ -353,15 +454,30 @@ def python_dump(what: str, msg):
     return _dump.dump(version, kind, records, get=services.get, warnings=warnings), warnings
 
 
-def scenario_compare(what: str, ids: list):
+def scenario_registry():
+    _load()
+    from restd.native import fastpath
+    dumpers = {version: {kind: fastpath.dumper(version, kind) is not None
+                         for kind in ("JOB_INFO_MSG", "NODES")} for version in
+               ("v0.0.40", "v0.0.41", "v0.0.42")}
+    table = fastpath.registry()
+    return {"dumpers": dumpers, "unsupported": {" ".join(k): v for k, v in
+                                                fastpath.unsupported().items()},
+            "shared_nodes": table[("v0.0.41", "NODES")] == table[("v0.0.42", "NODES")]}
+
+
+def scenario_compare(what: str, ids: list, version: str = "v0.0.40"):
+    import functools
+
     import orjson
     _load()
     from restd.native import controller, fastpath
     msg = controller.load_jobs() if what == "jobs" else controller.load_nodes()
-    fast = fastpath.dump_jobs_json if what == "jobs" else fastpath.dump_nodes_json
-    python, _ = python_dump(what, msg)
+    fast = functools.partial(fastpath.dump_jobs_json if what == "jobs"
+                             else fastpath.dump_nodes_json, version=version)
+    python, _ = python_dump(what, msg, version)
     start = time.perf_counter()
-    python, _ = python_dump(what, msg)
+    python, _ = python_dump(what, msg, version)
     python_s = time.perf_counter() - start
     start = time.perf_counter()
     pretty = fast(msg, True, 0)
@@ -406,14 +522,13 @@ def scenario_compare(what: str, ids: list):
             parts, opened = [], False
             for first in range(0, c_count(msg), 3):
                 piece = json_serializer.dump_list_items(
-                    fastpath.dump_jobs_json(msg, pretty_flag, 1, first, first + 3),
+                    fast(msg, pretty_flag, 1, first, first + 3),
                     pretty_flag, not opened)
                 opened = opened or bool(piece)
                 parts.append(piece)
             parts.append(json_serializer.dump_list_end(pretty_flag, not opened))
             result["batches_equal"] &= b"".join(parts) == fast(msg, pretty_flag, 1)
-        result["batch_beyond_end"] = fastpath.dump_jobs_json(msg, False, 1, 10**6,
-                                                             10**6 + 5).decode()
+        result["batch_beyond_end"] = fast(msg, False, 1, 10**6, 10**6 + 5).decode()
     if what == "jobs":
         mine = [job for job in python if str(job["job_id"]) in set(map(str, ids))
                 or str(job["array_job_id"]["number"]) in set(map(str, ids))
@@ -423,7 +538,7 @@ def scenario_compare(what: str, ids: list):
         result["states"] = sorted({state for job in mine for state in job["job_state"]})
         result["running_with_resources"] = [
             job["job_id"] for job in mine if "RUNNING" in job["job_state"]
-            and job["job_resources"]["allocated_nodes"][0]["sockets"]]
+            and _allocated_sockets(job["job_resources"])]
         result["seen"] = {
             "unicode": "😀" in text, "replacement": "\ufffd" in text,
             "control": "\\u0001" in text and "\\t" in text,
@@ -432,7 +547,18 @@ def scenario_compare(what: str, ids: list):
             "array": any(job["array_task_string"] or job["array_task_id"]["set"]
                          for job in mine),
             "dependency": any(job["dependency"] for job in mine)}
+        result["priorities_by_partition"] = sum(len(job.get("priority_by_partition") or [])
+                                                for job in mine)
     return result
+
+
+def _allocated_sockets(resources):
+    """The first allocated node's sockets: v0.0.40's allocated_nodes, v0.0.41's
+    nodes/allocation (with a core ALLOCATED)."""
+    if "allocated_nodes" in resources:
+        return resources["allocated_nodes"][0]["sockets"]
+    return [socket for socket in resources["nodes"]["allocation"][0]["sockets"]
+            if any("ALLOCATED" in core["status"] for core in socket["cores"])]
 
 
 def c_count(msg) -> int:
@@ -475,3 +601,60 @@ def test_jobs_answer_is_streamed(restd, jobs):
         assert (response.getheader("Content-Length") is None) is chunked, endpoint
         if chunked:
             assert set(jobs) <= {str(job["job_id"]) for job in body["jobs"]}
+
+
+@pytest.fixture(scope="module")
+def restd_every_version(cluster, tmp_path_factory):
+    """restd serving v0.0.40, v0.0.41 and v0.0.42 twice: with its C dumpers, and with
+    RESTD_FASTPATH=0 (every list by the version's Python dumper)."""
+    from conftest import RestdDaemon
+
+    class EveryVersion(RestdDaemon):
+        DATA_PARSER = ",".join(VERSIONS)
+
+    daemons = {}
+    try:
+        for label, env in (("c", {}), ("python", {"RESTD_FASTPATH": "0"})):
+            directory = tmp_path_factory.mktemp(f"restd-{label}")
+            directory.chmod(0o755)
+            daemons[label] = EveryVersion(cluster, directory).start(extra_env=env)
+        yield daemons
+    finally:
+        for daemon in daemons.values():
+            daemon.stop()
+
+
+@pytest.mark.cluster
+@pytest.mark.parametrize("version", VERSIONS)
+def test_restd_answers_each_version_as_its_python_dumper(restd_every_version, jobs, version):
+    """Through restd (the app choosing the dumper of the request's version): GET jobs/
+    and job/{id} in JSON hold the same records with the C dumpers as with the Python
+    dumpers (held jobs: the same values; every job: the same keys)."""
+    fast, python = restd_every_version["c"], restd_every_version["python"]
+    same_values = 0
+    for endpoint in ("jobs/", *(f"job/{job_id}" for job_id in jobs)):
+        answers = []
+        for daemon in (fast, python):
+            status, _, body = daemon.request("GET", f"/slurm/{version}/{endpoint}",
+                                             headers={"Accept": "application/json"})
+            assert status == 200, body
+            answers.append({str(job["job_id"]): job for job in body["jobs"]})
+        by_c, by_python = answers
+        assert by_c.keys() == by_python.keys(), endpoint
+        assert set(jobs) <= set(by_c) if endpoint == "jobs/" else endpoint[4:] in by_c
+        for job_id, record in by_c.items():
+            assert list(record) == list(by_python[job_id]), (endpoint, job_id)
+            if job_id in jobs and record["job_state"] == ["PENDING"] \
+                    and by_python[job_id]["job_state"] == ["PENDING"]:
+                assert record == by_python[job_id], (endpoint, job_id)
+                same_values += 1
+    assert same_values >= 2, "no held job was compared value by value"
+    for endpoint in ("nodes/", "node/n1"):
+        answers = []
+        for daemon in (fast, python):
+            status, _, body = daemon.request("GET", f"/slurm/{version}/{endpoint}",
+                                             headers={"Accept": "application/json"})
+            assert status == 200, body
+            answers.append(body["nodes"])
+        assert [list(node) for node in answers[0]] == [list(node) for node in answers[1]]
+        assert [node["name"] for node in answers[0]] == [node["name"] for node in answers[1]]
