@@ -19,6 +19,9 @@ _MODULES = {
     "v0.0.40": ("restd.data_parser.v0040", "V0040"),
     "v0.0.41": ("restd.data_parser.v0041", "V0041"),
     "v0.0.42": ("restd.data_parser.v0042", "V0042"),
+    "v0.0.43": ("restd.data_parser.v0043", "V0043"),
+    "v0.0.44": ("restd.data_parser.v0044", "V0044"),
+    "v0.0.45": ("restd.data_parser.v0045", "V0045"),
 }
 
 NAMES: tuple[str, ...] = tuple(_MODULES)

@@ -1,0 +1,15 @@
+"""The v0.0.45 accounting (slurmdbd) objects: v0.0.44's
+(restd.data_parser.v0044_slurmdb) plus what Slurm 26.05 changed in
+src/plugins/data_parser/v0.0.45/parsers.c, change by change, each saying what
+Slurm changed (``why``). restd.data_parser.v0045 derives V0045 with
+``*CHANGES, *QUERY_CHANGES`` and publishes ``ROOTS``.
+"""
+from __future__ import annotations
+
+# Kinds v0.0.45 adds as /slurmdb/ request or response bodies.
+ROOTS: tuple[str, ...] = ()
+
+CHANGES = ()
+
+# Changes to the /slurmdb/ query kinds (restd.data_parser.v0040_slurmdb.QUERY_KINDS).
+QUERY_CHANGES = ()
