@@ -22,7 +22,12 @@ ROOTS: tuple[str, ...] = ()
 
 CHANGES = ()
 
+# The request and response bodies of the slurmctld operations v0.0.43 adds
+# (their kinds, published with OPERATION_ROOTS).
+OPERATION_ROOTS: tuple[str, ...] = ()
+OPERATIONS = ()
+
 V0043 = V0042.derive(
-    NAME, (*CHANGES, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
-    roots=(*ROOTS, *_slurmdb.ROOTS))
+    NAME, (*CHANGES, *OPERATIONS, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
+    roots=(*ROOTS, *OPERATION_ROOTS, *_slurmdb.ROOTS))
 V0043.check()

@@ -22,7 +22,17 @@ ROOTS: tuple[str, ...] = ()
 
 CHANGES = ()
 
+# The request and response bodies of the slurmctld operations v0.0.44 adds
+# (their kinds, published with OPERATION_ROOTS).
+OPERATION_ROOTS: tuple[str, ...] = ()
+OPERATIONS = ()
+
+# The bodies of the util plugin's operations (POST /util/v0.0.44/hostlist and
+# hostnames), which v0.0.44 adds.
+UTIL_ROOTS: tuple[str, ...] = ()
+UTIL_OPERATIONS = ()
+
 V0044 = V0043.derive(
-    NAME, (*CHANGES, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
-    roots=(*ROOTS, *_slurmdb.ROOTS))
+    NAME, (*CHANGES, *OPERATIONS, *UTIL_OPERATIONS, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
+    roots=(*ROOTS, *OPERATION_ROOTS, *UTIL_ROOTS, *_slurmdb.ROOTS))
 V0044.check()
