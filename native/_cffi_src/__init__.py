@@ -29,4 +29,5 @@ MODULES = [
     "protocol",
     "auth",
     "parse",
+    "hostlist",
 ]
