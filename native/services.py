@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import functools
 
-from restd.data_parser.services import Services
-from restd.native import library
+from restd.data_parser.services import InvalidHostlist, Services, TooManyHosts
+from restd.native import hostlist, library
 
 # Members the data_parser v0.0.40 dumps that some Slurm versions' structs lack, and what
 # they read as there: None (dumped as v0.0.40 dumps an unset value) for the members older
@@ -130,6 +130,23 @@ class LibslurmServices(Services):
     def strerror(self, number: int) -> str:
         ffi, lib = library.get()
         return ffi.string(lib.slurm_strerror(int(number))).decode(errors="replace")
+
+    def hostlist_ranged(self, hosts):
+        try:
+            return hostlist.ranged(hosts)
+        except hostlist.InvalidHostlist as error:
+            raise InvalidHostlist(str(error), error.index) from None
+        except hostlist.TooManyHosts as error:
+            raise TooManyHosts(error.limit) from None
+
+    def hostlist_names(self, expression, limit=None):
+        try:
+            return hostlist.names(expression, limit if limit is not None
+                                  else hostlist.NO_LIMIT)
+        except hostlist.InvalidHostlist as error:
+            raise InvalidHostlist(str(error)) from None
+        except hostlist.TooManyHosts as error:
+            raise TooManyHosts(error.limit) from None
 
     def job_reason(self, reason: int) -> str:
         ffi, lib = library.get()

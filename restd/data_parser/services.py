@@ -11,7 +11,7 @@ import grp
 import os
 import pwd
 import signal
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence, Union
 
 from restd.data_parser.types import ERROR_TEXT
 
@@ -36,6 +36,24 @@ SIGNALS = tuple((name, int(getattr(signal, "SIG" + name))) for name in (
     "HUP", "INT", "QUIT", "ABRT", "KILL", "ALRM", "TERM", "CHLD", "USR1", "USR2",
     "PIPE", "URG", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "XCPU"))
 
+
+
+class InvalidHostlist(ValueError):
+    """An expression, or an entry of a list of hosts, that Slurm's hostlist
+    functions cannot read: ``index`` is the entry's position in the list (None
+    for a single expression)."""
+
+    def __init__(self, message: str, index: Optional[int] = None):
+        super().__init__(message)
+        self.index = index
+
+
+class TooManyHosts(ValueError):
+    """An expression naming more hosts than the caller's limit."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"more than {limit} host names")
+        self.limit = limit
 
 
 class Services:
@@ -76,6 +94,41 @@ class Services:
             return os.strerror(number)
         except ValueError:
             return f"Unknown error {number}"
+
+    def hostlist_ranged(self, hosts: Union[str, Sequence[str]]) -> str:
+        """hostlist_ranged_string() of an expression (hostlist_create()) or of a
+        list of entries, each a name or an expression (hostlist_push() of each),
+        as Slurm's HOSTLIST parser reads a string or a list. Raises
+        InvalidHostlist. The native Services asks libslurm; this one is restd's
+        approximation (it sorts and merges the numbers of a prefix, which Slurm
+        does not). The native one raises TooManyHosts for more hosts than
+        libslurm counts."""
+        from restd.data_parser.types import expand_hostlist, ranged_hostlist
+        if isinstance(hosts, str):
+            entries = [hosts] if "[" in hosts else hosts.split(",")
+        else:
+            entries = list(hosts)
+        names: list[str] = []
+        for index, entry in enumerate(entries):
+            try:
+                names.extend(expand_hostlist(entry))
+            except ValueError as error:
+                raise InvalidHostlist(str(error),
+                                      None if isinstance(hosts, str) else index) from None
+        return ranged_hostlist(names)
+
+    def hostlist_names(self, expression: str, limit: Optional[int] = None) -> list[str]:
+        """The host names of an expression in Slurm's order (hostlist_create() and
+        its iteration); TooManyHosts when there are more than ``limit``. Raises
+        InvalidHostlist. The native Services asks libslurm."""
+        from restd.data_parser.types import expand_hostlist
+        try:
+            names = expand_hostlist(expression) if expression else []
+        except ValueError as error:
+            raise InvalidHostlist(str(error)) from None
+        if limit is not None and len(names) > limit:
+            raise TooManyHosts(limit)
+        return names
 
     def job_reason(self, reason: int) -> str:
         """job_state_reason_string(). The enum differs between Slurm releases:

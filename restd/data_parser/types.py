@@ -861,7 +861,9 @@ def ranged_hostlist(hosts: Sequence[str]) -> str:
 class Hostlist(Kind):
     """A ``char *`` hostlist expression as an array of host names
     (HOSTLIST_STRING): dumping expands it, parsing accepts a list or an
-    expression and stores the ranged expression."""
+    expression and stores the ranged expression. Both go through the version's
+    services (``hostlist_names``, ``hostlist_ranged``): libslurm's hostlist
+    functions in the daemon, as Slurm's parsers call them."""
 
     name: str
     component: str
@@ -872,37 +874,78 @@ class Hostlist(Kind):
         return {"type": "array", "items": {"type": "string"}}
 
     def dumper(self, version, get):
+        services = version.services
+
         def dump_hostlist(value):
             string = text(value)
-            return expand_hostlist(string) if string else []
+            if not string:
+                return []
+            try:
+                return services.hostlist_names(string)
+            except ValueError:  # Slurm: an empty list and an error
+                return []
         return dump_hostlist
 
     def parser(self, version):
+        from restd.data_parser.services import InvalidHostlist, TooManyHosts
+
         def parse_hostlist(data, ctx, path):
+            # PARSE(HOSTLIST): null and "" are no hostlist (the member stays NULL)
             if data is None:
                 return None
             if isinstance(data, str):
-                data = to_text(data, ctx, path)
-                names = data.split(",") if "[" not in data else [data]
+                hosts = to_text(data, ctx, path)
+                if not hosts:
+                    return None
             elif isinstance(data, (list, tuple)):
-                names = []
+                hosts = []
+                stem = path[:-1] if path.endswith("/") else path
                 for index, entry in enumerate(data):
+                    where = f"{stem}[{index}]/"
                     if not isinstance(entry, str):
-                        stem = path[:-1] if path.endswith("/") else path
                         raise Invalid(f"Expected string but got {json_type_name(entry)}",
-                                      path=f"{stem}[{index}]/")
-                    names.append(to_text(entry, ctx, path))
+                                      path=where)
+                    try:
+                        hosts.append(to_text(entry, ctx, where))
+                    except Invalid as error:
+                        raise Invalid(error.description, error.error_number,
+                                      path=where) from None
             else:
                 raise Invalid(f"Expected list or string but got {json_type_name(data)}")
             try:
-                hosts = [host for name in names for host in expand_hostlist(name)]
-            except ValueError as error:
-                raise Invalid(str(error)) from None
-            return ranged_hostlist(hosts)
+                return ctx.services.hostlist_ranged(hosts)
+            except TooManyHosts as error:
+                raise Invalid(f"The hostlist names {error}: more than Slurm's hostlist "
+                              "counts") from None
+            except InvalidHostlist as error:
+                where = None
+                if error.index is not None:
+                    stem = path[:-1] if path.endswith("/") else path
+                    where = f"{stem}[{error.index}]/"
+                raise Invalid(str(error), path=where) from None
         return parse_hostlist
 
     def openapi_check(self, version):
         return ("array", None)
+
+
+@dataclass(frozen=True, eq=False)
+class HostlistExpression(Hostlist):
+    """A ``char *`` hostlist expression as a string (HOSTLIST_STRING_TO_STRING,
+    v0.0.44): parsed as HOSTLIST_STRING is (a list or an expression, stored
+    ranged: Slurm validates the string by reading it as a hostlist), dumped as
+    the string it is."""
+
+    def schema(self, version) -> dict:
+        return {"type": "string"}
+
+    def dumper(self, version, get):
+        def dump_expression(value):
+            return text(value) or ""
+        return dump_expression
+
+    def openapi_check(self, version):
+        return ("string", None)
 
 
 @dataclass(frozen=True, eq=False)
