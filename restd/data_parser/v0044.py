@@ -12,7 +12,10 @@ its ``CHANGES`` are applied after these, its ``ROOTS`` published with
 """
 from __future__ import annotations
 
+from restd.data_parser import rules
 from restd.data_parser import v0044_slurmdb as _slurmdb
+from restd.data_parser.describe import AddKind
+from restd.data_parser.types import HostlistExpression
 from restd.data_parser.v0043 import V0043
 
 NAME = "v0.0.44"
@@ -29,8 +32,22 @@ OPERATIONS = ()
 
 # The bodies of the util plugin's operations (POST /util/v0.0.44/hostlist and
 # hostnames), which v0.0.44 adds.
-UTIL_ROOTS: tuple[str, ...] = ()
-UTIL_OPERATIONS = ()
+UTIL_ROOTS: tuple[str, ...] = ("OPENAPI_HOSTLIST_REQ_RESP", "OPENAPI_HOSTNAMES_REQ_RESP")
+UTIL_OPERATIONS = (
+    AddKind(HostlistExpression("HOSTLIST_STRING_TO_STRING", None),
+            why="25.11 v0.0.44: a hostlist expression kept a string, read as a hostlist "
+                "to validate it and stored ranged (parsers.c HOSTLIST_STRING_TO_STRING)"),
+    # Each body is both a request and an answer: POST hostlist reads hostnames and
+    # answers hostlist, POST hostnames the other way (openapi/util convert_format.c).
+    AddKind(rules.response("OPENAPI_HOSTLIST_REQ_RESP", "openapi_resp_single_t", "hostlist",
+                           "HOSTLIST_STRING_TO_STRING"),
+            why="25.11 v0.0.44: openapi/util's hostlist expression body "
+                "(parsers.c OPENAPI_HOSTLIST_REQ_RESP)"),
+    AddKind(rules.response("OPENAPI_HOSTNAMES_REQ_RESP", "openapi_resp_single_t",
+                           "hostnames", "HOSTLIST_STRING"),
+            why="25.11 v0.0.44: openapi/util's array of host names body "
+                "(parsers.c OPENAPI_HOSTNAMES_REQ_RESP)"),
+)
 
 V0044 = V0043.derive(
     NAME, (*CHANGES, *OPERATIONS, *UTIL_OPERATIONS, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
