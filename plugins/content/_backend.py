@@ -486,12 +486,16 @@ class Worker:
         return Records(kind, message, len(message), render, close, batch=batch)
 
     def parse_body(self, kind: str) -> Any:
-        """The request body parsed as ``kind`` with the database's lookups (QOS names,
-        TRES: only a job with a slurmdbd connection has them)."""
+        """The request body parsed as ``kind``, in the worker thread (a parse may ask
+        libslurm: hostlists), with the database's lookups (QOS names, TRES) when the
+        job has a slurmdbd connection."""
         require_body(self.ctx)
-        with _lookups_module().lookups(self.lookups()):
-            result = _parse.parse(self.version, kind, self.ctx.body,
-                                  fast="fast" in self.ctx.data_parser.flags)
+        fast = "fast" in self.ctx.data_parser.flags
+        if self.db is None:
+            result = _parse.parse(self.version, kind, self.ctx.body, fast=fast)
+        else:
+            with _lookups_module().lookups(self.lookups()):
+                result = _parse.parse(self.version, kind, self.ctx.body, fast=fast)
         for entry in result.errors:
             if not entry.get("error") and entry.get("error_number"):
                 entry["error"] = self.strerror(entry["error_number"])
