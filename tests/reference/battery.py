@@ -1,7 +1,8 @@
 """The battery of exchanges recorded from the real slurmrestd (the reference samples of
 v0.0.40 in ../shared/reference/samples, and tests/fixtures/real-24.11/v0.0.41 and v0.0.42,
-recorded by tests/reference/record_real_slurmrestd.py) and replayed against restd by
-tests/test_real_daemon_parity.py.
+recorded by tests/reference/record_real_slurmrestd.py; v0.0.45 in
+../shared/reference/samples, from slurmrestd 26.05.5 without accounting: its slurmctld
+exchanges only) and replayed against restd by tests/test_real_daemon_parity.py.
 
 One list, in the order it runs: later exchanges use what earlier ones made (the job a
 submission created is read, updated, signalled and cancelled; the account added is
@@ -20,8 +21,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Optional
 
-V40, V41, V42 = "v0.0.40", "v0.0.41", "v0.0.42"
-ALL = frozenset({V40, V41, V42})
+V40, V41, V42, V45 = "v0.0.40", "v0.0.41", "v0.0.42", "v0.0.45"
+ALL = frozenset({V40, V41, V42, V45})
 # The user every exchange's token is for: the reference samples were recorded as root.
 USER = "root"
 TOKEN_HEADER = "X-SLURM-USER-TOKEN"
