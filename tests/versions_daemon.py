@@ -23,8 +23,10 @@ def content_type(headers: dict) -> str:
 
 
 class Restd:
-    def __init__(self, cluster, versions: list[str], user: str):
-        """``user``: whose token every exchange carries unless told otherwise."""
+    def __init__(self, cluster, versions: list[str], user: str,
+                 services: str = "slurmctld,slurmdbd"):
+        """``user``: whose token every exchange carries unless told otherwise;
+        ``services``: the content plugins (-s)."""
         self.cluster = cluster
         self.versions = versions
         self.slurm = cluster.version()
@@ -36,7 +38,7 @@ class Restd:
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             ["setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups", PYTHON,
-             "-m", "restd", "-a", "jwt", "-s", "slurmctld,slurmdbd", "-d", ",".join(versions),
+             "-m", "restd", "-a", "jwt", "-s", services, "-d", ",".join(versions),
              f"127.0.0.1:{self.port}"],
             env=cluster.env(SLURM_JWT="daemon", PYTHONPATH=str(REPO)), cwd="/tmp",
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
