@@ -490,6 +490,13 @@ class Generator:
         return {"object": 'RESTD_FP_LIT(w, "{}");',
                 "array": 'RESTD_FP_LIT(w, "[]");'}.get(schema_type, "restd_fp_null(w);")
 
+    @staticmethod
+    def removed_literal(schema_type) -> str:
+        """A removed field's value (restd.data_parser.dump.REMOVED_EMPTY)."""
+        literal = {"object": "{}", "array": "[]", "integer": "0", "number": "0.0",
+                   "string": '\\"\\"', "boolean": "false"}.get(schema_type)
+        return f'RESTD_FP_LIT(w, "{literal}");' if literal else "restd_fp_null(w);"
+
     # values
     def value(self, name: str, expr, ctype: str, parent: str, parent_kind: str,
               members=None, nullable: bool = False) -> str:
@@ -679,7 +686,7 @@ class Generator:
         kind_name = field["kind"]
         kind = self.kind(kind_name)
         if field.get("removed"):
-            return self.empty_literal(self.schema_type(kind_name))
+            return self.removed_literal(self.schema_type(kind_name))
         if kind.get("complex") or field["source"] is None:
             return self.value(kind_name, "p", "", "p", object_name, members)
         source = field["source"]
