@@ -245,6 +245,10 @@ class Properties:
     # submit_time) is a query parameter: v0.0.40 types these parsers as numbers;
     # v0.0.41 on as objects, which openapi.c does not list (Slurm still parses them).
     no_val_query_parameters: bool = True
+    # Every operation and parameter of the version says "deprecated": true: the
+    # plugin predates the oldest protocol the Slurm release speaks (openapi.h
+    # IS_PLUGIN_DEPRECATED; slurmrestd 26.05 so marks v0.0.42).
+    plugin_deprecated: bool = False
 
 
 def _is_rule(value) -> bool:
