@@ -278,6 +278,8 @@ typedef struct job_info {
     char *extra;  /* optional */
     char *failed_node;  /* optional */
     char *job_size_str;  /* optional */
+    char *licenses_allocated;  /* optional */
+    uint16_t segment_size;  /* optional */
     uint32_t *priority_array;  /* optional */
     char *priority_array_names;  /* optional */
     ...;
@@ -477,6 +479,9 @@ typedef struct node_info {
     char *resv_name;  /* optional */
     char *gpu_spec;  /* optional */
     uint16_t res_cores_per_gpu;  /* optional */
+    uint16_t cert_flags;  /* optional */
+    time_t cert_last_renewal;  /* optional */
+    char *topology_str;  /* optional */
     ...;
 } node_info_t;
 
@@ -501,6 +506,7 @@ typedef struct {
     uint32_t cpu_bind;
     char *node_addr;
     char *node_hostname;
+    char *topology_str;  /* optional */
     ...;
 } update_node_msg_t;
 
@@ -541,6 +547,7 @@ typedef struct partition_info {
     uint16_t suspend_timeout;
     uint32_t max_cpus_per_socket;  /* optional */
     uint16_t cr_type;
+    char *topology_name;  /* optional */
     ...;
 } partition_info_t;
 

@@ -489,6 +489,20 @@ def job_stdio(stream):
     return dump
 
 
+def job_stdio_expanded(stream):
+    """v0.0.43's JOB_INFO_STD*_EXP: the path the job gave, expanded
+    (slurm_expand_job_stdio_fields()); "" when it gave none, except stdout,
+    which slurmctld 25.05 sets to slurm-%j.out for a batch job: its expansion
+    is what slurm_get_job_stdout() gives where slurmctld leaves it unset."""
+    member = {"stdin": "std_in", "stdout": "std_out", "stderr": "std_err"}[stream]
+
+    def dump(job, services, get):
+        if stream != "stdout" and not text(get(job, member)):
+            return ""
+        return services.job_stdio(job, stream, get)
+    return dump
+
+
 def dump_gres_detail(job, services, get):
     details = get(job, "gres_detail_str")
     count = int(get(job, "gres_detail_cnt") or 0)
