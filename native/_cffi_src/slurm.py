@@ -280,6 +280,7 @@ typedef struct job_info {
     char *job_size_str;  /* optional */
     char *licenses_allocated;  /* optional */
     uint16_t segment_size;  /* optional */
+    char *submit_line;  /* optional */
     uint32_t *priority_array;  /* optional */
     char *priority_array_names;  /* optional */
     ...;
@@ -598,6 +599,7 @@ typedef struct slurm_license_info {
     uint32_t last_consumed;  /* optional */
     uint32_t last_deficit;  /* optional */
     time_t last_update;  /* optional */
+    char *nodes;  /* optional */
     ...;
 } slurm_license_info_t;
 

@@ -503,6 +503,53 @@ def job_stdio_expanded(stream):
     return dump
 
 
+# print_sluid(): "s" and 13 characters of Crockford's base32, most significant first
+_SLUID_DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def sluid_text(sluid: int) -> str:
+    """DUMP(SLUID): "" for 0 (unset), else print_sluid() (src/common/sluid.c)."""
+    sluid = int(sluid or 0)
+    if not sluid:
+        return ""
+    return "s" + "".join(_SLUID_DIGITS[(sluid >> (5 * i)) & 0x1F] for i in range(12, -1, -1))
+
+
+def dump_sluid(value, services):
+    return sluid_text(value)
+
+
+def dump_job_step_id(job, services, get):
+    """v0.0.44's JOB_INFO step_id (SLURM_STEP_ID of slurm_job_info_t.step_id): the
+    job's SLUID where the struct has one (Slurm 25.11 on), its job id, no het
+    component and the step NO_VAL ("entire"), as SLURM_STEP_ID_INITIALIZER
+    leaves a job's own step id."""
+    sluid = read_optional(get, job, "step_id.sluid", 0)
+    job_id = int(get(job, "job_id") or 0)
+    unset = {"set": False, "infinite": False, "number": 0}
+    return {"sluid": sluid_text(sluid),
+            "job_id": {"set": True, "infinite": False, "number": job_id}
+            if job_id not in (NO_VAL, INFINITE) else dict(unset, infinite=job_id == INFINITE),
+            "step_het_component": unset, "step_id": "entire"}
+
+
+@PerVersion
+def parse_job_desc_step_id(version):
+    """v0.0.44's JOB_DESC_MSG step_id: its job_id is the job's (the job id a
+    job description asks for); the SLUID and step of a job not yet submitted
+    are Slurm's to give, and ignored as Slurm ignores them."""
+    job_id = version.parser("UINT32_NO_VAL")
+
+    def parse(data, ctx, path):
+        if not isinstance(data, dict):
+            raise Invalid(f"Expected dictionary but got {json_type_name(data)}")
+        if "job_id" not in data:
+            return {}
+        value = job_id(data["job_id"], ctx, f"{path}job_id/")
+        return {} if value is None or value == NO_VAL else {"job_id": value}
+    return parse
+
+
 def dump_gres_detail(job, services, get):
     details = get(job, "gres_detail_str")
     count = int(get(job, "gres_detail_cnt") or 0)
