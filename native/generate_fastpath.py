@@ -165,6 +165,15 @@ RULE_SPECIALS = {
     # v0.0.41 on: every allocated node with its CPUs, memory, sockets and cores
     "restd.data_parser.rules.dump_job_res_allocation":
         "restd_fp_job_res_allocation(w, {p}, {item});",
+    # v0.0.44 on: the job's own step id (SLURM_STEP_ID)
+    "restd.data_parser.rules.dump_job_step_id": "restd_fp_job_step_id(w, {p});",
+}
+# Rules taking a parameter (a closure variable), by rule id: C with {p} and the parameters.
+PARAMETER_SPECIALS = {
+    # v0.0.43 on: JOB_INFO_STD*_EXP, the given path expanded
+    "restd.data_parser.rules.job_stdio_expanded.<locals>.dump":
+        lambda params: "restd_fp_job_stdio_expanded(w, {p}, %d);"
+        % ("stdin", "stdout", "stderr").index(params["stream"]),
 }
 # Rules the generator writes itself (``Generator.rule_value``), by rule id.
 OPTIONAL_MEMBER = "restd.data_parser.rules.optional_member.<locals>.compile_dump"
@@ -603,6 +612,8 @@ class Generator:
         if rule in RULE_SPECIALS:
             item = self.object_function(kind["item"]) if kind.get("item") else "NULL"
             return RULE_SPECIALS[rule].format(p=parent, item=item)
+        if rule in PARAMETER_SPECIALS:
+            return PARAMETER_SPECIALS[rule](params).format(p=parent)
         if name in SPECIALS:
             self.check_named_rule(name, "SPECIALS")
             return SPECIALS[name][0].format(p=parent)

@@ -787,6 +787,8 @@ void slurm_list_iterator_destroy(struct listIterator *i);
 """
 
 MEMBER_FLAGS = (
+    ("slurm_job_info_t", "step_id"),   # 25.11 on (the fast path's JOB_INFO step_id)
+    ("slurm_step_id_t", "sluid"),      # 25.11 on
     ("node_info_t", "select_nodeinfo"),
     ("node_info_t", "alloc_tres_weighted"),
     ("update_node_msg_t", "reason_uid"),
