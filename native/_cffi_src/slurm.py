@@ -281,6 +281,9 @@ typedef struct job_info {
     char *licenses_allocated;  /* optional */
     uint16_t segment_size;  /* optional */
     char *submit_line;  /* optional */
+    char *container_type;  /* optional */
+    uint16_t mem_update_delay;  /* optional */
+    uint16_t mem_update_margin;  /* optional */
     uint32_t *priority_array;  /* optional */
     char *priority_array_names;  /* optional */
     ...;
@@ -409,6 +412,9 @@ typedef struct job_descriptor {
     uint16_t oom_kill_step;  /* optional */
     uint16_t resv_port_cnt;  /* optional */
     uint16_t segment_size;  /* optional */
+    char *container_type;  /* optional */
+    uint16_t mem_update_delay;  /* optional */
+    uint16_t mem_update_margin;  /* optional */
     ...;
 } job_desc_msg_t;
 
@@ -483,6 +489,7 @@ typedef struct node_info {
     uint16_t cert_flags;  /* optional */
     time_t cert_last_renewal;  /* optional */
     char *topology_str;  /* optional */
+    uint32_t suspend_time;  /* optional */
     ...;
 } node_info_t;
 
@@ -548,6 +555,7 @@ typedef struct partition_info {
     uint16_t suspend_timeout;
     uint32_t max_cpus_per_socket;  /* optional */
     uint16_t cr_type;
+    uint16_t preempt_mode;
     char *topology_name;  /* optional */
     ...;
 } partition_info_t;

@@ -550,6 +550,79 @@ def parse_job_desc_step_id(version):
     return parse
 
 
+# --- v0.0.45's partition sharing (parsers.c PARTITION_EXCLUSIVE, PARTITION_OVERSUBSCRIBE) ---
+SHARED_FORCE = 0x8000
+PART_FLAG_EXCLUSIVE_USER = 1 << 6
+PART_FLAG_EXC_USER_CLR = 1 << 14
+PART_FLAG_EXCLUSIVE_TOPO = 1 << 16
+PART_FLAG_EXC_TOPO_CLR = 1 << 17
+
+
+def dump_partition_exclusive(part, services, get):
+    """DUMP(PARTITION_EXCLUSIVE): TOPO, NODE (max_share 0), USER or NO, as
+    scontrol show partition says Exclusive=."""
+    flags = int(get(part, "flags") or 0)
+    if flags & PART_FLAG_EXCLUSIVE_TOPO:
+        return "TOPO"
+    if not int(get(part, "max_share") or 0) & ~SHARED_FORCE:
+        return "NODE"
+    return "USER" if flags & PART_FLAG_EXCLUSIVE_USER else "NO"
+
+
+def parse_partition_exclusive(data, ctx, path):
+    """PARSE(PARTITION_EXCLUSIVE) as parse_partition_exclusive() (scontrol update
+    partition Exclusive=): NODE is max_share 0; USER and TOPO set their flag, the
+    other's clear flag; NO clears both."""
+    if data is None:
+        return {}
+    value = to_text(data, ctx, path) if not isinstance(data, str) else data
+    choice = value.strip().upper()
+    if choice == "NODE":
+        return {"max_share": 0, "flags": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}
+    if choice == "USER":
+        return {"flags": PART_FLAG_EXCLUSIVE_USER | PART_FLAG_EXC_TOPO_CLR}
+    if choice == "TOPO":
+        return {"flags": PART_FLAG_EXCLUSIVE_TOPO | PART_FLAG_EXC_USER_CLR}
+    if choice == "NO":
+        return {"flags": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}
+    raise Invalid("expected NO, NODE, USER, or TOPO")
+
+
+def dump_partition_oversubscribe(value, services):
+    """DUMP(PARTITION_OVERSUBSCRIBE) of max_share: NO, YES:n or FORCE:n."""
+    share = int(value or 0)
+    count = share & ~SHARED_FORCE
+    if not count or (count == 1 and not share & SHARED_FORCE):
+        return "NO"
+    return f"FORCE:{count}" if share & SHARED_FORCE else f"YES:{count}"
+
+
+def parse_partition_oversubscribe(data, ctx, path):
+    """PARSE(PARTITION_OVERSUBSCRIBE): NO, YES[:n] (n > 1) or FORCE[:n] (n >= 1)."""
+    if data is None:
+        return None
+    text_value = (data if isinstance(data, str) else to_text(data, ctx, path)).strip()
+    word, colon, count = text_value.partition(":")
+    word = word.upper()
+    if word == "NO" and not colon:
+        return 1
+    if word not in ("YES", "FORCE"):
+        raise Invalid("expected NO, YES[:#], or FORCE[:#]")
+    force = SHARED_FORCE if word == "FORCE" else 0
+    if not colon:
+        return 4 | force
+    if not count.isdecimal():
+        raise Invalid("invalid job count")
+    number = int(count)
+    if number > 0x7FFF:
+        raise Invalid("count too large")
+    if force and number < 1:
+        raise Invalid("FORCE count must be >= 1")
+    if not force and number <= 1:
+        raise Invalid("YES count must be > 1")
+    return number | force
+
+
 def dump_gres_detail(job, services, get):
     details = get(job, "gres_detail_str")
     count = int(get(job, "gres_detail_cnt") or 0)
