@@ -278,6 +278,12 @@ typedef struct job_info {
     char *extra;  /* optional */
     char *failed_node;  /* optional */
     char *job_size_str;  /* optional */
+    char *licenses_allocated;  /* optional */
+    uint16_t segment_size;  /* optional */
+    char *submit_line;  /* optional */
+    char *container_type;  /* optional */
+    uint16_t mem_update_delay;  /* optional */
+    uint16_t mem_update_margin;  /* optional */
     uint32_t *priority_array;  /* optional */
     char *priority_array_names;  /* optional */
     ...;
@@ -406,6 +412,9 @@ typedef struct job_descriptor {
     uint16_t oom_kill_step;  /* optional */
     uint16_t resv_port_cnt;  /* optional */
     uint16_t segment_size;  /* optional */
+    char *container_type;  /* optional */
+    uint16_t mem_update_delay;  /* optional */
+    uint16_t mem_update_margin;  /* optional */
     ...;
 } job_desc_msg_t;
 
@@ -477,6 +486,10 @@ typedef struct node_info {
     char *resv_name;  /* optional */
     char *gpu_spec;  /* optional */
     uint16_t res_cores_per_gpu;  /* optional */
+    uint16_t cert_flags;  /* optional */
+    time_t cert_last_renewal;  /* optional */
+    char *topology_str;  /* optional */
+    uint32_t suspend_time;  /* optional */
     ...;
 } node_info_t;
 
@@ -501,6 +514,7 @@ typedef struct {
     uint32_t cpu_bind;
     char *node_addr;
     char *node_hostname;
+    char *topology_str;  /* optional */
     ...;
 } update_node_msg_t;
 
@@ -541,6 +555,8 @@ typedef struct partition_info {
     uint16_t suspend_timeout;
     uint32_t max_cpus_per_socket;  /* optional */
     uint16_t cr_type;
+    uint16_t preempt_mode;
+    char *topology_name;  /* optional */
     ...;
 } partition_info_t;
 
@@ -591,6 +607,7 @@ typedef struct slurm_license_info {
     uint32_t last_consumed;  /* optional */
     uint32_t last_deficit;  /* optional */
     time_t last_update;  /* optional */
+    char *nodes;  /* optional */
     ...;
 } slurm_license_info_t;
 
@@ -778,6 +795,8 @@ void slurm_list_iterator_destroy(struct listIterator *i);
 """
 
 MEMBER_FLAGS = (
+    ("slurm_job_info_t", "step_id"),   # 25.11 on (the fast path's JOB_INFO step_id)
+    ("slurm_step_id_t", "sluid"),      # 25.11 on
     ("node_info_t", "select_nodeinfo"),
     ("node_info_t", "alloc_tres_weighted"),
     ("update_node_msg_t", "reason_uid"),
