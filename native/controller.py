@@ -1004,3 +1004,55 @@ def requeue_flags():
 def has_resource_layout():
     """Whether this libslurm has slurm_get_resource_layout() (Slurm 25.11 on)."""
     return bool(_lib()[1].HAS_GET_RESOURCE_LAYOUT)
+
+
+def _list_items(ffi, lib, lst, c_type):
+    items = []
+    if lst == ffi.NULL:
+        return items
+    it = lib.slurm_list_iterator_create(lst)
+    try:
+        while True:
+            item = lib.slurm_list_next(it)
+            if item == ffi.NULL:
+                break
+            items.append(ffi.cast(c_type, item))
+    finally:
+        lib.slurm_list_iterator_destroy(it)
+    return items
+
+
+def resource_layout(job_id):
+    """slurm_get_resource_layout() (Slurm 25.11 on): the job's resources on each node,
+    as dicts keyed by node_resource_layout_t's members (``gres``: dicts of
+    node_gres_layout_t's, ``index`` the set GRES indexes)."""
+    ffi, lib = _lib()
+    if not lib.HAS_GET_RESOURCE_LAYOUT:
+        raise not_supported("slurm_get_resource_layout")
+    out = ffi.new("restd_resource_layout_msg_t **")
+    rc = lib.restd_get_resource_layout(int(job_id), out)
+    msg = out[0]
+    try:
+        check_error(rc, call="slurm_get_resource_layout")
+        if msg == ffi.NULL:
+            return []
+        nodes = []
+        for node in _list_items(ffi, lib, msg.nodes, "restd_node_resource_layout_t *"):
+            gres = []
+            for item in _list_items(ffi, lib, node.gres, "restd_node_gres_layout_t *"):
+                index = None
+                if item.index != ffi.NULL:
+                    index = {bit for bit in range(lib.slurm_bit_size(item.index))
+                             if lib.slurm_bit_test(item.index, bit)}
+                gres.append({"name": _cstr(ffi, item.name), "type": _cstr(ffi, item.type),
+                             "count": int(item.count), "index": index})
+            nodes.append({"node": _cstr(ffi, node.node),
+                          "sockets_per_node": int(node.sockets_per_node),
+                          "cores_per_socket": int(node.cores_per_socket),
+                          "mem_alloc": int(node.mem_alloc),
+                          "core_bitmap": _cstr(ffi, node.core_bitmap),
+                          "channel": int(node.channel), "gres": gres})
+        return nodes
+    finally:
+        if msg != ffi.NULL:
+            lib.restd_free_resource_layout_msg(msg)

@@ -1093,6 +1093,29 @@ static const long HAS_GET_RESOURCE_LAYOUT;
 
 typedef partition_info_t update_part_msg_t;
 
+/* slurm_get_resource_layout()'s answer (src/common/slurm_protocol_defs.h of 25.11 and
+ * 26.05, internal: the binding's copy in CUSTOMIZATIONS) */
+typedef struct {
+    char *name;
+    char *type;
+    uint64_t count;
+    bitstr_t *index;
+} restd_node_gres_layout_t;
+
+typedef struct {
+    char *node;
+    uint64_t mem_alloc;
+    uint16_t sockets_per_node;
+    uint16_t cores_per_socket;
+    char *core_bitmap;
+    uint32_t channel;
+    struct xlist *gres;  /* of restd_node_gres_layout_t */
+} restd_node_resource_layout_t;
+
+typedef struct {
+    struct xlist *nodes;  /* of restd_node_resource_layout_t */
+} restd_resource_layout_msg_t;
+
 typedef struct delete_partition_msg {
     char *name;
     ...;
@@ -1136,6 +1159,10 @@ void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt, uint32_
                                 uint32_t *storage);
 
 int slurm_requeue2(char *job_id, uint32_t flags, job_array_resp_msg_t **resp);
+
+/* slurm_get_resource_layout() of a job (fails with ESLURM_NOT_SUPPORTED before 25.11) */
+int restd_get_resource_layout(uint32_t job_id, restd_resource_layout_msg_t **resp);
+void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg);
 """
 
 CUSTOMIZATIONS += """
@@ -1160,9 +1187,57 @@ static void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt,
 #endif
 }
 
+/* node_gres_layout_t, node_resource_layout_t, resource_layout_msg_t as Slurm 25.11
+ * and 26.05 lay them out (src/common/slurm_protocol_defs.h) */
+typedef struct {
+    char *name;
+    char *type;
+    uint64_t count;
+    bitstr_t *index;
+} restd_node_gres_layout_t;
+
+typedef struct {
+    char *node;
+    uint64_t mem_alloc;
+    uint16_t sockets_per_node;
+    uint16_t cores_per_socket;
+    char *core_bitmap;
+    uint32_t channel;
+    struct xlist *gres;
+} restd_node_resource_layout_t;
+
+typedef struct {
+    struct xlist *nodes;
+} restd_resource_layout_msg_t;
+
 #if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
 static const long HAS_GET_RESOURCE_LAYOUT = 1;
+extern void slurm_free_resource_layout_msg(void *msg);  /* internal, exported */
+
+static int restd_get_resource_layout(uint32_t job_id, restd_resource_layout_msg_t **resp)
+{
+    slurm_step_id_t step_id = SLURM_STEP_ID_INITIALIZER;
+    step_id.job_id = job_id;
+    return slurm_get_resource_layout(&step_id, (void **) resp);
+}
+
+static void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg)
+{
+    slurm_free_resource_layout_msg(msg);
+}
 #else
 static const long HAS_GET_RESOURCE_LAYOUT = 0;
+
+static int restd_get_resource_layout(uint32_t job_id, restd_resource_layout_msg_t **resp)
+{
+    (void) job_id;
+    *resp = NULL;
+    return ESLURM_NOT_SUPPORTED;
+}
+
+static void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg)
+{
+    (void) msg;
+}
 #endif
 """
