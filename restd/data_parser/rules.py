@@ -1032,6 +1032,56 @@ def parse_tres_str(data, ctx, path):
     return ",".join(parts)
 
 
+def parse_tres_str_by_type(data, ctx, path):
+    """PARSE(TRES_STR_BY_TYPE) (v0.0.43 on): TRES records as the
+    "type[/name]=count,..." string slurmctld reads for a reservation (scontrol's
+    TRES=cpu=4,license/x=1); slurmctld resolves the names, so no TRES list is
+    needed. A record needs its type; a missing count is 0."""
+    if not isinstance(data, list):
+        raise Invalid(f"TRES should be LIST but is type {json_type_name(data)}", 9208)
+    if not data:
+        return None
+    stem = path[:-1] if path.endswith("/") else path
+    parts = []
+    for index, item in enumerate(data):
+        item_path = f"{stem}[{index}]/"
+        if not isinstance(item, dict):
+            raise Invalid(f"Expected dictionary but got {json_type_name(item)}", 9209,
+                          path=item_path)
+        tres_type, name = item.get("type"), item.get("name")
+        for key, value in (("type", tres_type), ("name", name)):
+            if value is not None and (not isinstance(value, str)
+                                      or any(c in value for c in ",=/\0")):
+                raise Invalid(f"Invalid TRES {key} {value!r}", ESLURM_INVALID_TRES,
+                              path=f"{item_path}{key}/")
+        if not tres_type:
+            raise Invalid("TRES type is required", ESLURM_INVALID_TRES,
+                          path=f"{item_path}type/")
+        count = tres_number(item, "count", "int64_t", ctx, item_path)
+        parts.append(f"{tres_type}{'/' + name if name else ''}={count or 0}")
+    return ",".join(parts)
+
+
+def dump_tres_str_by_type(value, services, get):
+    """DUMP(TRES_STR_BY_TYPE): the "type[/name]=count" string as TRES records (the
+    id where the request's TRES list knows it)."""
+    string = text(value)
+    out = []
+    for part in string.split(",") if string else ():
+        key, _, count = part.partition("=")
+        tres_type, _, name = key.partition("/")
+        try:
+            number = int(count)
+        except ValueError:
+            continue
+        record = {"type": tres_type, "name": name, "count": int64(number)}
+        tres_id = lookups.current().tres_id(tres_type, name or None)
+        if tres_id is not None:
+            record["id"] = tres_id
+        out.append(record)
+    return out
+
+
 def tres_number(item: dict, key: str, c_type: str, ctx, item_path: str) -> Optional[int]:
     """A TRES record's id (uint32_t) or count (int64_t) as the C member holds it:
     anything else (another type, a fraction, infinity, out of range) is refused
