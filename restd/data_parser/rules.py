@@ -887,6 +887,25 @@ def response(name: str, c_type: str, key: str, kind: str) -> Object:
     ))
 
 
+SELECTED_STEP_PATTERN = re.compile(
+    r"[1-9]\d{0,9}(?:_(?:\d{1,10}|\[\d{1,10}(?:-\d{1,10})?(?:,\d{1,10}(?:-\d{1,10})?)*\]))?"
+    r"(?:\+\d{1,10})?(?:\.(?:\d{1,10}|batch|extern|interactive|pending))?", re.ASCII)
+
+
+def parse_selected_step(data, ctx, path):
+    """PARSE(SELECTED_STEP): unfmt_job_id_string()'s "job[_task][+het][.step]" (a
+    number is taken as the job), kept as the text the caller names the job by
+    (slurm_requeue2() takes it so); anything else is refused."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        data = str(data)
+    if not isinstance(data, str):
+        raise Invalid(f"Expected string but got {json_type_name(data)}", 9202)
+    value = data.strip()
+    if not SELECTED_STEP_PATTERN.fullmatch(value):
+        raise Invalid(f"Invalid job id {data!r}: expected job[_task][+het][.step]", 2017)
+    return value
+
+
 def dump_selected_step(step, services, get):
     """DUMP(SELECTED_STEP): fmt_job_id_string(), "job[_task][+het][.step]", or
     "job_[tasks]" for a set of array tasks (its array_bitmap)."""
