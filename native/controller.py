@@ -950,14 +950,11 @@ def create_reservation(**members):
     name slurmctld gave the reservation."""
     ffi, lib = _lib()
     msg, keep = _resv_msg(members)
-    name = lib.slurm_create_reservation(msg)
-    if name == ffi.NULL:  # the reason in errno
-        check_error(-1, call="slurm_create_reservation")
-    try:
-        return ffi.string(name).decode(errors="replace")
-    finally:
-        lib.slurm_xfree_ptr(name)
-        del keep
+    name = ffi.new("char[]", 1024)  # ReservationName: slurmctld's names are far shorter
+    check_error(lib.restd_create_reservation(msg, name, len(name)),
+                call="slurm_create_reservation")
+    del keep
+    return ffi.string(name).decode(errors="replace")
 
 
 def update_reservation(**members):

@@ -9,6 +9,8 @@ read through a small accessor in CUSTOMIZATIONS instead (``restd_job_state_reaso
 
 INCLUDES = """
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <slurm/slurm_version.h>
 #include <slurm/slurm.h>
@@ -1151,8 +1153,9 @@ int slurm_delete_partition(delete_part_msg_t *part_msg);
 void restd_part_set_flags(partition_info_t *part, uint32_t flags);
 
 void slurm_init_resv_desc_msg(resv_desc_msg_t *update_resv_msg);
-/* the new reservation's name (free with slurm_xfree_ptr), NULL with errno set */
-char *slurm_create_reservation(resv_desc_msg_t *resv_msg);
+/* slurm_create_reservation(): the new reservation's name copied into name (size bytes);
+ * the return code, errno's when it fails */
+int restd_create_reservation(resv_desc_msg_t *resv_msg, char *name, size_t size);
 int slurm_update_reservation(resv_desc_msg_t *resv_msg);
 /* core_cnt, node_cnt (NO_VAL: not given); storage: 4 uint32_t the arrays use before 23.11 */
 void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt, uint32_t node_cnt,
@@ -1169,6 +1172,24 @@ CUSTOMIZATIONS += """
 static void restd_part_set_flags(partition_info_t *part, uint32_t flags)
 {
     part->flags = flags;                   /* uint16_t in 22.05, uint32_t later */
+}
+
+/* slurm_create_reservation()'s answer is strdup()'d until 25.11 (free()), xstrdup()'d
+ * from 26.05 on (xfree: slurm_xfree_ptr) */
+static int restd_create_reservation(resv_desc_msg_t *resv_msg, char *name, size_t size)
+{
+    char *created = slurm_create_reservation(resv_msg);
+    if (!created) {
+        int rc = restd_get_errno();
+        return rc ? rc : SLURM_ERROR;
+    }
+    snprintf(name, size, "%s", created);
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26,5,0)
+    slurm_xfree_ptr(created);
+#else
+    free(created);
+#endif
+    return SLURM_SUCCESS;
 }
 
 static void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt,
