@@ -1175,7 +1175,8 @@ static void restd_part_set_flags(partition_info_t *part, uint32_t flags)
 }
 
 /* slurm_create_reservation()'s answer is strdup()'d until 25.11 (free()), xstrdup()'d
- * from 26.05 on (xfree: slurm_xfree_ptr) */
+ * from 26.05 on (xfree: slurm_xfree_ptr, exported but not in 26.05's slurm.h) */
+extern void slurm_xfree_ptr(void *ptr);
 static int restd_create_reservation(resv_desc_msg_t *resv_msg, char *name, size_t size)
 {
     char *created = slurm_create_reservation(resv_msg);
