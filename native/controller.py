@@ -735,6 +735,8 @@ def _node_msg(node_names, fields):
     lib.slurm_init_update_node_msg(msg)
     keep = []
     for name, value in dict(fields, node_names=node_names).items():
+        if value is None:
+            continue  # left as slurm_init_update_node_msg() set it
         if name == "reason_uid" and not lib.HAS_UPDATE_NODE_MSG_REASON_UID:
             continue  # Slurm 26.05 takes the user who set the reason from the request
         if isinstance(value, str):
@@ -770,6 +772,18 @@ def delete_node(node_names):
         raise not_supported("slurm_delete_node")
     msg, keep = _node_msg(node_names, {})
     check_error(lib.restd_delete_node(msg), call="slurm_delete_node")
+    del keep
+
+
+def create_node(node_conf):
+    """slurm_create_node() (dynamic nodes): ``node_conf`` is a slurm.conf node line
+    ("NodeName=d1 CPUs=1 State=CLOUD"), sent in update_node_msg_t.extra as scontrol
+    create nodename= sends it (22.05 on)."""
+    _, lib = _lib()
+    if not lib.HAS_CREATE_NODE:
+        raise not_supported("slurm_create_node")
+    msg, keep = _node_msg(None, {"extra": node_conf})
+    check_error(lib.restd_create_node(msg), call="slurm_create_node")
     del keep
 
 
@@ -854,3 +868,188 @@ def shares(accounts=None, users=None):
     finally:
         for lst in lists:
             lib.slurm_list_destroy(lst)
+
+
+# ---------------------------------------------------------------------------
+# partitions and reservations: created, updated, deleted
+# ---------------------------------------------------------------------------
+
+def _set_members(ffi, c, members, keep, setters=None):
+    """Set a struct's members from ``members`` (C member name -> value): a str as a
+    ``char *`` kept alive in ``keep``; ``setters`` names the members written through
+    an accessor (a type that changed between versions)."""
+    for name, value in members.items():
+        if setters and name in setters:
+            setters[name](c, value)
+        elif isinstance(value, str):
+            buf = ffi.new("char[]", value.encode())
+            keep.append(buf)
+            setattr(c, name, buf)
+        elif value is None:
+            setattr(c, name, ffi.NULL)
+        else:
+            setattr(c, name, value)
+
+
+def _part_msg(members):
+    ffi, lib = _lib()
+    msg = ffi.new("update_part_msg_t *")
+    lib.slurm_init_part_desc_msg(msg)
+    keep = []
+    _set_members(ffi, msg, members, keep, {"flags": lib.restd_part_set_flags})
+    return msg, keep
+
+
+def create_partition(**members):
+    """slurm_create_partition(): ``members`` are update_part_msg_t's (name, nodes...)."""
+    _, lib = _lib()
+    msg, keep = _part_msg(members)
+    check_error(lib.slurm_create_partition(msg), call="slurm_create_partition")
+    del keep
+
+
+def update_partition(**members):
+    """slurm_update_partition(): the partition named by ``members["name"]``."""
+    _, lib = _lib()
+    msg, keep = _part_msg(members)
+    check_error(lib.slurm_update_partition(msg), call="slurm_update_partition")
+    del keep
+
+
+def delete_partition(name):
+    """slurm_delete_partition()."""
+    ffi, lib = _lib()
+    msg = ffi.new("delete_part_msg_t *")
+    buf = ffi.new("char[]", name.encode())
+    msg.name = buf
+    check_error(lib.slurm_delete_partition(msg), call="slurm_delete_partition")
+
+
+RESV_COUNTS = ("core_cnt", "node_cnt")
+
+
+def _resv_msg(members):
+    from restd.native.slurm_h import NO_VAL
+    ffi, lib = _lib()
+    msg = ffi.new("resv_desc_msg_t *")
+    lib.slurm_init_resv_desc_msg(msg)
+    keep = []
+    counts = {name: members.get(name) for name in RESV_COUNTS}
+    _set_members(ffi, msg, {k: v for k, v in members.items() if k not in RESV_COUNTS},
+                 keep)
+    storage = ffi.new("uint32_t[4]")
+    keep.append(storage)
+    lib.restd_resv_desc_set_counts(
+        msg, NO_VAL if counts["core_cnt"] is None else counts["core_cnt"],
+        NO_VAL if counts["node_cnt"] is None else counts["node_cnt"], storage)
+    return msg, keep
+
+
+def create_reservation(**members):
+    """slurm_create_reservation(): ``members`` are resv_desc_msg_t's; returns the
+    name slurmctld gave the reservation."""
+    ffi, lib = _lib()
+    msg, keep = _resv_msg(members)
+    name = ffi.new("char[]", 1024)  # ReservationName: slurmctld's names are far shorter
+    check_error(lib.restd_create_reservation(msg, name, len(name)),
+                call="slurm_create_reservation")
+    del keep
+    return ffi.string(name).decode(errors="replace")
+
+
+def update_reservation(**members):
+    """slurm_update_reservation(): the reservation named by ``members["name"]``."""
+    _, lib = _lib()
+    msg, keep = _resv_msg(members)
+    check_error(lib.slurm_update_reservation(msg), call="slurm_update_reservation")
+    del keep
+
+
+# ---------------------------------------------------------------------------
+# requeue
+# ---------------------------------------------------------------------------
+
+def requeue(job_id, flags=0):
+    """slurm_requeue2(): requeue ``job_id`` ("123", "123_4", "123_[1-3]"); returns the
+    per task answer of a job array as :data:`ArrayTaskResult` (``[]`` for any other
+    job). A refusal of the whole request raises :class:`SlurmError`."""
+    ffi, lib = _lib()
+    out = ffi.new("job_array_resp_msg_t **")
+    rc = lib.slurm_requeue2(str(job_id).encode(), int(flags), out)
+    resp = out[0]
+    try:
+        check_error(rc, call="slurm_requeue2")
+        if resp == ffi.NULL:
+            return []
+        return [ArrayTaskResult(_cstr(ffi, resp.job_array_id[index]),
+                                int(resp.error_code[index]),
+                                _cstr(ffi, lib.restd_job_array_resp_err_msg(resp, index)))
+                for index in range(resp.job_array_count)]
+    finally:
+        if resp != ffi.NULL:
+            lib.slurm_free_job_array_resp(resp)
+
+
+def requeue_flags():
+    """slurm_requeue2()'s flags by the names slurmrestd gives them
+    (OPENAPI_JOB_REQUEUE_FLAGS)."""
+    _, lib = _lib()
+    return {"Incomplete": lib.JOB_RUNNING, "Hold": lib.JOB_REQUEUE_HOLD,
+            "SpecialExit": lib.JOB_SPECIAL_EXIT, "Fail": lib.JOB_RECONFIG_FAIL}
+
+
+def has_resource_layout():
+    """Whether this libslurm has slurm_get_resource_layout() (Slurm 25.11 on)."""
+    return bool(_lib()[1].HAS_GET_RESOURCE_LAYOUT)
+
+
+def _list_items(ffi, lib, lst, c_type):
+    items = []
+    if lst == ffi.NULL:
+        return items
+    it = lib.slurm_list_iterator_create(lst)
+    try:
+        while True:
+            item = lib.slurm_list_next(it)
+            if item == ffi.NULL:
+                break
+            items.append(ffi.cast(c_type, item))
+    finally:
+        lib.slurm_list_iterator_destroy(it)
+    return items
+
+
+def resource_layout(job_id):
+    """slurm_get_resource_layout() (Slurm 25.11 on): the job's resources on each node,
+    as dicts keyed by node_resource_layout_t's members (``gres``: dicts of
+    node_gres_layout_t's, ``index`` the set GRES indexes)."""
+    ffi, lib = _lib()
+    if not lib.HAS_GET_RESOURCE_LAYOUT:
+        raise not_supported("slurm_get_resource_layout")
+    out = ffi.new("restd_resource_layout_msg_t **")
+    rc = lib.restd_get_resource_layout(int(job_id), out)
+    msg = out[0]
+    try:
+        check_error(rc, call="slurm_get_resource_layout")
+        if msg == ffi.NULL:
+            return []
+        nodes = []
+        for node in _list_items(ffi, lib, msg.nodes, "restd_node_resource_layout_t *"):
+            gres = []
+            for item in _list_items(ffi, lib, node.gres, "restd_node_gres_layout_t *"):
+                index = None
+                if item.index != ffi.NULL:
+                    index = {bit for bit in range(lib.slurm_bit_size(item.index))
+                             if lib.slurm_bit_test(item.index, bit)}
+                gres.append({"name": _cstr(ffi, item.name), "type": _cstr(ffi, item.type),
+                             "count": int(item.count), "index": index})
+            nodes.append({"node": _cstr(ffi, node.node),
+                          "sockets_per_node": int(node.sockets_per_node),
+                          "cores_per_socket": int(node.cores_per_socket),
+                          "mem_alloc": int(node.mem_alloc),
+                          "core_bitmap": _cstr(ffi, node.core_bitmap),
+                          "channel": int(node.channel), "gres": gres})
+        return nodes
+    finally:
+        if msg != ffi.NULL:
+            lib.restd_free_resource_layout_msg(msg)

@@ -75,10 +75,17 @@ def _described(plugins: Plugins, data_parser: DataParser) -> Optional[set[str]]:
     return names
 
 
+def _version_key(name: str) -> tuple[int, ...]:
+    """A data_parser name ("v0.0.45") as numbers, for ordering versions."""
+    return tuple(int(part) for part in name.lstrip("v").split(".") if part.isdigit())
+
+
 def _expand(spec: OperationSpec, plugin: ModuleType, data_parser: DataParser,
             described: Optional[set[str]]) -> Optional[Operation]:
     """``spec`` for ``data_parser``, or None when that version does not
     describe its request, its response or its query."""
+    if spec.since is not None and _version_key(data_parser.name) < _version_key(spec.since):
+        return None
     responses = (spec.response_schema,) if isinstance(spec.response_schema, str) \
         else tuple(spec.response_schema)
     response = next((_fill(name, data_parser) for name in responses

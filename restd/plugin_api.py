@@ -182,6 +182,10 @@ class OperationSpec:
     # A GET that only reads: concurrent identical requests of one user may share one
     # fetch (restd.shared_fetch). False for a GET that acts (reconfigure).
     shared: bool = True
+    # The first data_parser version serving it, for an operation whose bodies older
+    # versions describe too (DELETE partition/{partition_name}: v0.0.45 added it,
+    # answering the envelope every version has); None: whenever the bodies are described.
+    since: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -577,9 +577,12 @@ def scenario_inventory(token):
         resv = controller.load_reservations()
         lics = controller.load_licenses()
         stats = controller.diag()
+        # slurm_load_node() answers MaxNodeCount records: those without a name are the
+        # free slots for dynamic nodes (the dumpers skip them too: NODES skip_without)
+        named = [node for node in nodes if node.name]
         return {
-            "nodes": sorted(node.name for node in nodes),
-            "node_cpus": [node.cpus for node in nodes],
+            "nodes": sorted(node.name for node in named),
+            "node_cpus": [node.cpus for node in named],
             "partitions": [part.name for part in parts],
             "partition_nodes": {part.name: part.nodes for part in parts},
             "reservations": len(resv),

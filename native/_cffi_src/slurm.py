@@ -9,6 +9,8 @@ read through a small accessor in CUSTOMIZATIONS instead (``restd_job_state_reaso
 
 INCLUDES = """
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <slurm/slurm_version.h>
 #include <slurm/slurm.h>
@@ -1091,4 +1093,192 @@ static uint32_t restd_alloc_response_job_id(const resource_allocation_response_m
     return msg->step_id.job_id;
 #endif
 }
+"""
+
+
+# --- partitions, reservations, requeue and resource layouts (the operations v0.0.43 to
+# v0.0.45 add: POST partitions/, DELETE partition/{name}, POST reservation(s),
+# GET job/{id}/requeue, POST jobs/requeue, GET resources/{job_id}) ----------------------
+# update_part_msg_t is partition_info_t (declared above); its flags member is uint16_t in
+# 22.05 and uint32_t later (restd_part_set_flags). resv_desc_msg_t's core_cnt and node_cnt
+# were arrays ending with 0 (a set of job sizes) until 23.11, which made them counts:
+# restd_resv_desc_set_counts() takes storage for the arrays. comment came with 23.11.
+# slurm_get_resource_layout() came with 25.11 (HAS_GET_RESOURCE_LAYOUT).
+
+TYPES += """
+static const long HAS_GET_RESOURCE_LAYOUT;
+
+#define JOB_REQUEUE_HOLD ...
+#define JOB_SPECIAL_EXIT ...
+#define JOB_RECONFIG_FAIL ...
+
+typedef partition_info_t update_part_msg_t;
+
+/* slurm_get_resource_layout()'s answer (src/common/slurm_protocol_defs.h of 25.11 and
+ * 26.05, internal: the binding's copy in CUSTOMIZATIONS) */
+typedef struct {
+    char *name;
+    char *type;
+    uint64_t count;
+    bitstr_t *index;
+} restd_node_gres_layout_t;
+
+typedef struct {
+    char *node;
+    uint64_t mem_alloc;
+    uint16_t sockets_per_node;
+    uint16_t cores_per_socket;
+    char *core_bitmap;
+    uint32_t channel;
+    struct xlist *gres;  /* of restd_node_gres_layout_t */
+} restd_node_resource_layout_t;
+
+typedef struct {
+    struct xlist *nodes;  /* of restd_node_resource_layout_t */
+} restd_resource_layout_msg_t;
+
+typedef struct delete_partition_msg {
+    char *name;
+    ...;
+} delete_part_msg_t;
+
+typedef struct resv_desc_msg {
+    char *accounts;
+    char *burst_buffer;
+    char *comment;  /* optional */
+    uint32_t duration;
+    time_t end_time;
+    char *features;
+    uint64_t flags;
+    char *groups;
+    char *licenses;
+    uint32_t max_start_delay;
+    char *name;
+    char *node_list;
+    char *partition;
+    uint32_t purge_comp_time;
+    time_t start_time;
+    char *tres_str;
+    char *users;
+    ...;
+} resv_desc_msg_t;
+"""
+
+FUNCTIONS += """
+void slurm_init_part_desc_msg(update_part_msg_t *update_part_msg);
+int slurm_create_partition(update_part_msg_t *part_msg);
+int slurm_update_partition(update_part_msg_t *part_msg);
+int slurm_delete_partition(delete_part_msg_t *part_msg);
+void restd_part_set_flags(partition_info_t *part, uint32_t flags);
+
+void slurm_init_resv_desc_msg(resv_desc_msg_t *update_resv_msg);
+/* slurm_create_reservation(): the new reservation's name copied into name (size bytes);
+ * the return code, errno's when it fails */
+int restd_create_reservation(resv_desc_msg_t *resv_msg, char *name, size_t size);
+int slurm_update_reservation(resv_desc_msg_t *resv_msg);
+/* core_cnt, node_cnt (NO_VAL: not given); storage: 4 uint32_t the arrays use before 23.11 */
+void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt, uint32_t node_cnt,
+                                uint32_t *storage);
+
+int slurm_requeue2(char *job_id, uint32_t flags, job_array_resp_msg_t **resp);
+
+/* slurm_get_resource_layout() of a job (fails with ESLURM_NOT_SUPPORTED before 25.11) */
+int restd_get_resource_layout(uint32_t job_id, restd_resource_layout_msg_t **resp);
+void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg);
+"""
+
+CUSTOMIZATIONS += """
+static void restd_part_set_flags(partition_info_t *part, uint32_t flags)
+{
+    part->flags = flags;                   /* uint16_t in 22.05, uint32_t later */
+}
+
+/* slurm_create_reservation()'s answer is strdup()'d until 25.11 (free()), xstrdup()'d
+ * from 26.05 on (xfree: slurm_xfree_ptr, exported but not in 26.05's slurm.h) */
+extern void slurm_xfree_ptr(void *ptr);
+static int restd_create_reservation(resv_desc_msg_t *resv_msg, char *name, size_t size)
+{
+    char *created = slurm_create_reservation(resv_msg);
+    if (!created) {
+        int rc = restd_get_errno();
+        return rc ? rc : SLURM_ERROR;
+    }
+    snprintf(name, size, "%s", created);
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26,5,0)
+    slurm_xfree_ptr(created);
+#else
+    free(created);
+#endif
+    return SLURM_SUCCESS;
+}
+
+static void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt,
+                                       uint32_t node_cnt, uint32_t *storage)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,11,0)
+    msg->core_cnt = core_cnt;
+    msg->node_cnt = node_cnt;
+    (void) storage;
+#else
+    /* a list of sizes ending with 0; NULL: not given */
+    storage[0] = core_cnt; storage[1] = 0;
+    storage[2] = node_cnt; storage[3] = 0;
+    msg->core_cnt = (core_cnt == NO_VAL) ? NULL : &storage[0];
+    msg->node_cnt = (node_cnt == NO_VAL) ? NULL : &storage[2];
+#endif
+}
+
+/* node_gres_layout_t, node_resource_layout_t, resource_layout_msg_t as Slurm 25.11
+ * and 26.05 lay them out (src/common/slurm_protocol_defs.h) */
+typedef struct {
+    char *name;
+    char *type;
+    uint64_t count;
+    bitstr_t *index;
+} restd_node_gres_layout_t;
+
+typedef struct {
+    char *node;
+    uint64_t mem_alloc;
+    uint16_t sockets_per_node;
+    uint16_t cores_per_socket;
+    char *core_bitmap;
+    uint32_t channel;
+    struct xlist *gres;
+} restd_node_resource_layout_t;
+
+typedef struct {
+    struct xlist *nodes;
+} restd_resource_layout_msg_t;
+
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
+static const long HAS_GET_RESOURCE_LAYOUT = 1;
+extern void slurm_free_resource_layout_msg(void *msg);  /* internal, exported */
+
+static int restd_get_resource_layout(uint32_t job_id, restd_resource_layout_msg_t **resp)
+{
+    slurm_step_id_t step_id = SLURM_STEP_ID_INITIALIZER;
+    step_id.job_id = job_id;
+    return slurm_get_resource_layout(&step_id, (void **) resp);
+}
+
+static void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg)
+{
+    slurm_free_resource_layout_msg(msg);
+}
+#else
+static const long HAS_GET_RESOURCE_LAYOUT = 0;
+
+static int restd_get_resource_layout(uint32_t job_id, restd_resource_layout_msg_t **resp)
+{
+    (void) job_id;
+    *resp = NULL;
+    return ESLURM_NOT_SUPPORTED;
+}
+
+static void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg)
+{
+    (void) msg;
+}
+#endif
 """

@@ -798,6 +798,320 @@ async def get_shares(ctx):
     return await _run(ctx, work)
 
 
+# --- created and deleted: reservations (v0.0.43), partitions (v0.0.45), nodes (v0.0.44) ------
+
+def _refuse_members_beyond(worker: Worker, members: dict, type_name: str, c_type: str,
+                           path: str, accessors: tuple[str, ...] = ()) -> None:
+    """:func:`_refuse_missing_members` for a struct whose members ``accessors`` the
+    binding sets through an accessor (their C type changed between Slurm releases)."""
+    _refuse_missing_members(worker, {k: v for k, v in members.items() if k not in accessors},
+                            type_name, c_type, path)
+
+
+def _reservation_flags(members: dict) -> dict:
+    """slurmrestd's _set_unused_flag(): no flag given is "flags unchanged" (NO_VAL64),
+    so that an update leaves the reservation's flags as they are."""
+    from restd.native.slurm_h import NO_VAL64
+    return dict(members, flags=members.get("flags") or NO_VAL64)
+
+
+def _modify_reservations(ctx, worker: Worker, descriptions: list, paths: list,
+                         source: str) -> list:
+    """slurmrestd's _create_or_update_each_resv() for each description: the reservation
+    of that name (case-insensitive) is updated, any other created. The first refusal
+    ends the request (a reservation created before it stays, as in slurmrestd)."""
+    from restd.native.controller import RESV_COUNTS
+    for members, path in zip(descriptions, paths):
+        _refuse_members_beyond(worker, members, "RESERVATION_DESC_MSG", "resv_desc_msg_t",
+                               path, RESV_COUNTS)
+    try:
+        known = worker.controller.load_reservations(0)
+    except SlurmError as error:
+        raise worker.fail(error.number, "Unable to query reservations",
+                          "slurm_load_reservations()")
+    existing = {(record.name or "").lower() for record in known}
+    for members in descriptions:
+        name = members["name"]
+        if name.lower() in existing:
+            try:
+                worker.controller.update_reservation(**_reservation_flags(members))
+            except SlurmError as error:
+                raise worker.fail(error.number, f"Error updating reservation {name}",
+                                  "slurm_update_reservation")
+            continue
+        try:
+            worker.controller.create_reservation(**_reservation_flags(members))
+        except SlurmError as error:
+            busy = (backend.error_number("ESLURM_REQUESTED_NODE_CONFIG_UNAVAILABLE"),
+                    backend.error_number("ESLURM_NODES_BUSY"))
+            text = f"Error creating reservation {name}"
+            if error.number in busy and not members.get("node_list"):
+                text += (". Note, unless nodes are directly requested a reservation must "
+                         "exist in a single partition. If no partition is requested the "
+                         "default partition is assumed.")
+            raise worker.fail(error.number, text, "slurm_create_reservation")
+        existing.add(name.lower())
+    return descriptions
+
+
+def _require_reservation_names(descriptions: list, paths: list, source: str) -> None:
+    for members, path in zip(descriptions, paths):
+        if not members.get("name"):
+            # slurmrestd: ESLURM_RESERVATION_INVALID, answered 500; the client's mistake
+            raise RequestFailed(422, "Reservation must be given",
+                                error_number=backend.error_number("ESLURM_RESERVATION_INVALID"),
+                                error="Invalid reservation name or specification",
+                                source=f"{path}name/")
+
+
+async def post_reservation(ctx):
+    """POST reservation (v0.0.43 on): one reservation description, created or, when a
+    reservation of that name exists, updated (slurmrestd's _mod_reservation())."""
+    source = "_mod_reservation"
+    if ctx.body is None:
+        raise invalid_query("unexpected empty query for reservation creation", source)
+    members = _parse_body(ctx, "RESERVATION_DESC_MSG", ctx.body)
+    _require_reservation_names([members], ["#/"], source)
+
+    def work(worker):
+        done = _modify_reservations(ctx, worker, [members], ["#/"], source)
+        return {"reservations": worker.dump("RESERVATION_DESC_MSG_LIST", done)}
+    return await _run(ctx, work)
+
+
+async def post_reservations(ctx):
+    """POST reservations/ (v0.0.43 on): each reservation of ``reservations`` created or
+    updated (slurmrestd's _mod_reservations())."""
+    source = "_parse_resv_desc_list"
+    if ctx.body is None:
+        raise invalid_query("unexpected empty query for reservation creation", source)
+    request = _parse_body(ctx, "RESERVATION_MOD_REQ", ctx.body)
+    descriptions = request.get("reservations")
+    if descriptions is None:
+        raise invalid_query("No reservation descriptions specified in reservations array",
+                            source)
+    paths = [f"#/reservations[{index}]/" for index in range(len(descriptions))]
+    _require_reservation_names(descriptions, paths, source)
+    if not descriptions:
+        ctx.warning("No reservation descriptions specified in reservations array", source)
+
+    def work(worker):
+        done = _modify_reservations(ctx, worker, descriptions, paths, source) \
+            if descriptions else []
+        return {"reservations": worker.dump("RESERVATION_DESC_MSG_LIST", done)}
+    return await _run(ctx, work)
+
+
+# Partition description fields slurmctld ignores on create and update: slurmrestd
+# warns of them (_warn_on_ignore_values()), by C member and field name.
+IGNORED_PARTITION_MEMBERS = (
+    ("cluster_name", "cluster"), ("cr_type", "select_type"),
+    ("resume_timeout", "timeouts/resume"), ("suspend_time", "suspend_time"),
+    ("suspend_timeout", "timeouts/suspend"), ("total_cpus", "cpus/total"),
+    ("total_nodes", "nodes/total"), ("tres_fmt_str", "tres/configured"))
+
+
+async def post_partitions(ctx):
+    """POST partitions/ (v0.0.45 on): each partition described is created or, when it
+    exists (or is "default"), updated (slurmrestd's _partitions_mod())."""
+    source = "_partitions_mod"
+    request = _parse_body(ctx, "OPENAPI_PARTITIONS_MOD_REQ",
+                          ctx.body if ctx.body is not None else {})
+    descriptions = request.get("partition_list")
+    if descriptions is None:
+        raise invalid_query("A partition description must be provided.", source)
+    for index, members in enumerate(descriptions):
+        if not members.get("name"):
+            # slurmrestd skips it with ESLURM_INVALID_PARTITION_NAME and acts on the others
+            raise RequestFailed(
+                422, f"The partition description at index {index} must specify a name",
+                error_number=backend.error_number("ESLURM_INVALID_PARTITION_NAME"),
+                error="Invalid partition name specified",
+                source=f"#/partitions[{index}]/name/")
+
+    def work(worker):
+        for index, members in enumerate(descriptions):
+            _refuse_members_beyond(worker, members, "PARTITION_INFO", "partition_info_t",
+                                   f"#/partitions[{index}]/", ("flags",))
+        try:
+            known = worker.controller.load_partitions(0, 0)
+        except SlurmError as error:
+            raise worker.fail(error.number, "Unable to query partitions",
+                              "slurm_load_partitions()")
+        existing = {record.name for record in known}
+        for index, members in enumerate(descriptions):
+            ignored = [name for member, name in IGNORED_PARTITION_MEMBERS
+                       if members.get(member)]
+            if ignored:
+                worker.warn(f"The partition description at index {index} contains the "
+                            f"following ignored fields: {', '.join(ignored)}",
+                            "_warn_on_ignore_values")
+            members = {key: value for key, value in members.items()
+                       if key not in dict(IGNORED_PARTITION_MEMBERS)}
+            nodesets = members.pop("nodesets", None)
+            if nodesets and nodesets != "ALL":  # the RPC has no node sets: appended to nodes
+                members["nodes"] = ",".join(filter(None, (members.get("nodes"), nodesets)))
+            name = members["name"]
+            update = name.lower() == "default" or name in existing
+            call = "slurm_update_partition" if update else "slurm_create_partition"
+            try:
+                (worker.controller.update_partition if update
+                 else worker.controller.create_partition)(**members)
+            except SlurmError as error:
+                raise worker.fail(error.number, f"Failed to {'update' if update else 'create'}"
+                                  f" partition {name} with description at index {index}", call)
+            existing.add(name)
+        return {}
+    return await _run(ctx, work)
+
+
+async def delete_partition(ctx):
+    """DELETE partition/{partition_name} (v0.0.45 on): slurm_delete_partition()."""
+    name = ctx.path_params["partition_name"]
+
+    def work(worker):
+        try:
+            worker.controller.delete_partition(name)
+        except SlurmError as error:
+            raise worker.fail(error.number, "Unable to delete partition",
+                              "slurm_delete_partition()")
+        return {}
+    return await _run(ctx, work)
+
+
+async def post_new_node(ctx):
+    """POST new/node/ (v0.0.44 on): a dynamic node made from a slurm.conf node line
+    (``node_conf``: "NodeName=d1 CPUs=2 State=CLOUD"), slurm_create_node() as
+    ``scontrol create nodename=...`` sends it."""
+    request = _parse_body(ctx, "OPENAPI_CREATE_NODE_REQ", ctx.body if ctx.body is not None
+                          else {})
+    node_conf = request.get("response")
+    if not node_conf:
+        raise RequestFailed(422, "node_conf is required: a node line such as "
+                            "\"NodeName=d1 State=CLOUD\"",
+                            error_number=backend.ESLURM_REST_INVALID_QUERY,
+                            error=backend.INVALID_QUERY_TEXT, source="#/node_conf/")
+
+    def work(worker):
+        try:
+            worker.controller.create_node(node_conf)
+        except SlurmError as error:
+            if error.number == backend.SLURM_ERROR:
+                # slurmctld could not read the node line ("Failed to parse nodeline"),
+                # which it answers without a reason: the client's line (slurmrestd: 500)
+                raise RequestFailed(422, f"slurmctld could not read the node line "
+                                    f"{node_conf!r}: expected NodeName=<name> State=FUTURE "
+                                    f"(or CLOUD) and node parameters",
+                                    error_number=error.number,
+                                    error=worker.strerror(error.number),
+                                    source="#/node_conf/") from None
+            raise worker.fail(error.number, "Failure to create node", "_create_node")
+        return {}
+    return await _run(ctx, work)
+
+
+# --- requeue (v0.0.45) and resource layouts (v0.0.44) ---------------------------------------
+
+REQUEUE_FLAGS_KIND = "OPENAPI_JOB_REQUEUE_FLAGS"
+
+
+def _requeue_flag_values(ctx) -> dict[str, int]:
+    """slurm_requeue2()'s flags by name, as the request's version names them (hidden
+    ones too: a body may give them), with this Slurm's values."""
+    kind = backend.bound(ctx.data_parser.version).kind(REQUEUE_FLAGS_KIND)
+    return {bit.name: bit.value for bit in kind.bits if bit.kind == "bit"}
+
+
+def _check_requeue_flags(ctx, flags: int, source: str) -> None:
+    values = _requeue_flag_values(ctx)
+    if flags & values["SpecialExit"] and not flags & values["Hold"]:
+        # slurmrestd: ESLURM_REST_BAD_REQUEST
+        raise RequestFailed(400, "SpecialExit requires Hold mode",
+                            error_number=backend.error_number("ESLURM_REST_BAD_REQUEST"),
+                            error="Bad request", source=source)
+
+
+def _requeue(worker: Worker, text: str, flags: int, source: str) -> list:
+    """slurm_requeue2() of one job: the per-task entries of its answer (an error in
+    the envelope, the status following the first, when slurmctld refuses)."""
+    try:
+        results = worker.controller.requeue(text, flags)
+    except SlurmError as error:
+        worker.error(error.number, f"Requeue JobId={text} failed", source)
+        return []
+    return [_array_task_entry(worker, result) for result in results]
+
+
+async def get_job_requeue(ctx):
+    """GET job/{job_id}/requeue?Hold&SpecialExit&Incomplete (v0.0.45 on)."""
+    source = "op_handler_job_requeue"
+    job_id = SelectedStep(ctx.path_params["job_id"], source)
+    values = _requeue_flag_values(ctx)
+    shown = {bit.name for bit in backend.bound(ctx.data_parser.version)
+             .kind(REQUEUE_FLAGS_KIND).bits if not bit.hidden}
+    flags = 0
+    for name, value in ctx.query.items():
+        if name not in shown:
+            ctx.warning(f"Ignoring unknown query parameter {name}", f"#/{name}")
+            continue
+        if value not in (True, "", None) and str(value).lower() not in ("true", "1", "yes"):
+            if str(value).lower() in ("false", "0", "no"):
+                continue
+            raise invalid_query(f"Rejecting request. Failure parsing query: {name}: "
+                                f"expected a boolean, got {value!r}", f"#/{name}")
+        flags |= values[name]
+    _check_requeue_flags(ctx, flags, source)
+
+    def work(worker):
+        status = _requeue(worker, str(job_id), flags, source)
+        return {"status": worker.dump("JOB_ARRAY_RESPONSE_MSG_PTR", status)}
+    return await _run(ctx, work)
+
+
+async def post_jobs_requeue(ctx):
+    """POST jobs/requeue (v0.0.45 on): ``{"jobs": ["1", "2_3"], "flags": ["Hold"]}``,
+    each job requeued with slurm_requeue2(); the answers in order."""
+    source = "op_handler_jobs_requeue"
+    request = _parse_body(ctx, "OPENAPI_JOBS_REQUEUE_QUERY",
+                          ctx.body if ctx.body is not None else {})
+    jobs = request.get("jobs") or []  # each checked as unfmt_job_id_string() reads it
+    if not jobs:
+        # slurmrestd: ESLURM_INVALID_JOB_ID, a 404 that is the client's missing field
+        raise RequestFailed(422, "Query missing JobIds",
+                            error_number=backend.ESLURM_INVALID_JOB_ID,
+                            error="Invalid job id specified", source="#/jobs/")
+    flags = int(request.get("flags") or 0)
+    _check_requeue_flags(ctx, flags, "#/flags/")
+
+    def work(worker):
+        status = [_requeue(worker, text, flags, source) for text in jobs]
+        return {"status": worker.dump("JOB_ARRAY_RESPONSE_MSG_PTR_LIST", status)}
+    return await _run(ctx, work)
+
+
+async def get_resources(ctx):
+    """GET resources/{job_id} (v0.0.44 on): the job's resources on each node,
+    slurm_get_resource_layout(), which came with Slurm 25.11."""
+    source = "op_handler_resources"
+    job_id = SelectedStep(ctx.path_params["job_id"], source)
+
+    def work(worker):
+        if not worker.controller.has_resource_layout():
+            major, minor, _ = worker.controller.version()
+            number = backend.error_number("ESLURM_NOT_SUPPORTED")
+            raise RequestFailed(
+                backend.http_status(number),
+                f"slurm_get_resource_layout() is not available in Slurm {major}.{minor:02d} "
+                f"(job resource layouts need Slurm 25.11 or later)", error_number=number,
+                error=worker.strerror(number), source=source)
+        try:
+            nodes = worker.controller.resource_layout(job_id.job_id)
+        except SlurmError as error:
+            raise worker.fail(error.number, f"Unable to query JobId={job_id}", "_handle_get")
+        return {"nodes": worker.dump("NODE_RESOURCE_LAYOUT_LIST", nodes)}
+    return await _run(ctx, work)
+
+
 # --- the operations -----------------------------------------------------------------------
 
 def _query(name: str, enum: Optional[list] = None) -> Parameter:
@@ -860,7 +1174,32 @@ def operations():
         ("GET", "/slurm/{dp}/reservation/{reservation_name}", "get_reservation",
          get_reservation, (Parameter("reservation_name", "path"),),
          "OPENAPI_RESERVATION_QUERY", None, "openapi_reservation_resp"),
+        # v0.0.43 on
+        ("POST", "/slurm/{dp}/reservation", "post_reservation", post_reservation, (), None,
+         "reservation_desc_msg", "openapi_reservation_mod_resp"),
+        ("POST", "/slurm/{dp}/reservations/", "post_reservations", post_reservations, (),
+         None, "reservation_mod_req", "openapi_reservation_mod_resp"),
+        # v0.0.44 on
+        ("POST", "/slurm/{dp}/new/node/", "post_new_node", post_new_node, (), None,
+         "openapi_create_node_req", "openapi_resp"),
+        ("GET", "/slurm/{dp}/resources/{job_id}", "get_resources", get_resources, (job_id,),
+         None, None, "openapi_resource_layout_resp"),
+        # v0.0.45 on
+        ("GET", "/slurm/{dp}/job/{job_id}/requeue", "get_job_requeue", get_job_requeue,
+         (job_id,), "OPENAPI_JOB_REQUEUE_QUERY", None, "openapi_job_requeue_resp"),
+        ("POST", "/slurm/{dp}/jobs/requeue", "post_jobs_requeue", post_jobs_requeue, (), None,
+         "openapi_jobs_requeue_query", "openapi_jobs_requeue_resp"),
+        ("POST", "/slurm/{dp}/partitions/", "post_partitions", post_partitions, (), None,
+         "openapi_partitions_mod_req", "openapi_resp"),
+        ("DELETE", "/slurm/{dp}/partition/{partition_name}", "delete_partition",
+         delete_partition, (Parameter("partition_name", "path"),), None, None,
+         "openapi_resp"),
     )
+    # the operations whose bodies older versions describe too: served from the version
+    # that added them
+    since = {delete_partition: "v0.0.45"}
+    # GETs that act: never shared between identical requests
+    acting = (get_reconfigure, get_job_requeue)
     for method, path, name, handler, parameters, query, request, response in table:
         responses = (response,) if isinstance(response, str) else response
         yield OperationSpec(
@@ -869,4 +1208,4 @@ def operations():
             parameters=parameters, query=query,
             request_schema=f"{dp}_{request}" if request else None,
             response_schema=tuple(f"{dp}_{item}" for item in responses),
-            shared=handler is not get_reconfigure)  # reconfigure acts: never shared
+            shared=handler not in acting, since=since.get(handler))

@@ -1021,6 +1021,25 @@ def response(name: str, c_type: str, key: str, kind: str) -> Object:
     ))
 
 
+SELECTED_STEP_PATTERN = re.compile(
+    r"[1-9]\d{0,9}(?:_(?:\d{1,10}|\[\d{1,10}(?:-\d{1,10})?(?:,\d{1,10}(?:-\d{1,10})?)*\]))?"
+    r"(?:\+\d{1,10})?(?:\.(?:\d{1,10}|batch|extern|interactive|pending))?", re.ASCII)
+
+
+def parse_selected_step(data, ctx, path):
+    """PARSE(SELECTED_STEP): unfmt_job_id_string()'s "job[_task][+het][.step]" (a
+    number is taken as the job), kept as the text the caller names the job by
+    (slurm_requeue2() takes it so); anything else is refused."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        data = str(data)
+    if not isinstance(data, str):
+        raise Invalid(f"Expected string but got {json_type_name(data)}", 9202)
+    value = data.strip()
+    if not SELECTED_STEP_PATTERN.fullmatch(value):
+        raise Invalid(f"Invalid job id {data!r}: expected job[_task][+het][.step]", 2017)
+    return value
+
+
 def dump_selected_step(step, services, get):
     """DUMP(SELECTED_STEP): fmt_job_id_string(), "job[_task][+het][.step]", or
     "job_[tasks]" for a set of array tasks (its array_bitmap)."""
@@ -1164,6 +1183,56 @@ def parse_tres_str(data, ctx, path):
         count = tres_number(item, "count", "int64_t", ctx, item_path)
         parts.append(f"{tres_id}={count or 0}")
     return ",".join(parts)
+
+
+def parse_tres_str_by_type(data, ctx, path):
+    """PARSE(TRES_STR_BY_TYPE) (v0.0.43 on): TRES records as the
+    "type[/name]=count,..." string slurmctld reads for a reservation (scontrol's
+    TRES=cpu=4,license/x=1); slurmctld resolves the names, so no TRES list is
+    needed. A record needs its type; a missing count is 0."""
+    if not isinstance(data, list):
+        raise Invalid(f"TRES should be LIST but is type {json_type_name(data)}", 9208)
+    if not data:
+        return None
+    stem = path[:-1] if path.endswith("/") else path
+    parts = []
+    for index, item in enumerate(data):
+        item_path = f"{stem}[{index}]/"
+        if not isinstance(item, dict):
+            raise Invalid(f"Expected dictionary but got {json_type_name(item)}", 9209,
+                          path=item_path)
+        tres_type, name = item.get("type"), item.get("name")
+        for key, value in (("type", tres_type), ("name", name)):
+            if value is not None and (not isinstance(value, str)
+                                      or any(c in value for c in ",=/\0")):
+                raise Invalid(f"Invalid TRES {key} {value!r}", ESLURM_INVALID_TRES,
+                              path=f"{item_path}{key}/")
+        if not tres_type:
+            raise Invalid("TRES type is required", ESLURM_INVALID_TRES,
+                          path=f"{item_path}type/")
+        count = tres_number(item, "count", "int64_t", ctx, item_path)
+        parts.append(f"{tres_type}{'/' + name if name else ''}={count or 0}")
+    return ",".join(parts)
+
+
+def dump_tres_str_by_type(value, services, get):
+    """DUMP(TRES_STR_BY_TYPE): the "type[/name]=count" string as TRES records (the
+    id where the request's TRES list knows it)."""
+    string = text(value)
+    out = []
+    for part in string.split(",") if string else ():
+        key, _, count = part.partition("=")
+        tres_type, _, name = key.partition("/")
+        try:
+            number = int(count)
+        except ValueError:
+            continue
+        record = {"type": tres_type, "name": name, "count": int64(number)}
+        tres_id = lookups.current().tres_id(tres_type, name or None)
+        if tres_id is not None:
+            record["id"] = tres_id
+        out.append(record)
+    return out
 
 
 def tres_number(item: dict, key: str, c_type: str, ctx, item_path: str) -> Optional[int]:

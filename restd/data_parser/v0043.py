@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from restd.data_parser import rules
 from restd.data_parser import v0043_slurmdb as _slurmdb
-from restd.data_parser.describe import AddBits, AddFields, AddKind, Field as F, ReplaceField
-from restd.data_parser.types import STRING, FlagBit, Flags
+from restd.data_parser.describe import (AddBits, AddFields, AddKind, Field as F, Object,
+                                        ReplaceField)
+from restd.data_parser.types import STRING, ArrayOf, FlagBit, Flags, Pointer, Special
 from restd.data_parser.v0042 import V0042
 
 NAME = "v0.0.43"
@@ -85,8 +86,50 @@ CHANGES = (
 
 # The request and response bodies of the slurmctld operations v0.0.43 adds
 # (their kinds, published with OPERATION_ROOTS).
-OPERATION_ROOTS: tuple[str, ...] = ()
-OPERATIONS = ()
+OPERATION_ROOTS: tuple[str, ...] = ("RESERVATION_DESC_MSG", "RESERVATION_MOD_REQ",
+                                     "OPENAPI_RESERVATION_MOD_RESP")
+
+_RESERVATIONS = ("25.05 v0.0.43: POST reservation and POST reservations/ create a "
+                 "reservation, or update the one of that name (openapi/slurmctld "
+                 "reservations.c)")
+
+OPERATIONS = (
+    AddKind(Special("TRES_STR_BY_TYPE", rules.dump_tres_str_by_type,
+                    rules.parse_tres_str_by_type, target="TRES_LIST", c_type="char *"),
+            why="25.05 v0.0.43: a TRES list as the \"type[/name]=count\" string "
+                "slurmctld reads for a reservation (PARSE_FUNC(TRES_STR_BY_TYPE))"),
+    AddKind(Object("RESERVATION_DESC_MSG", "reservation_desc_msg", "resv_desc_msg_t", (
+        F("accounts", "CSV_STRING", "accounts"),
+        F("burst_buffer", "STRING", "burst_buffer"),
+        F("comment", "STRING", "comment"),
+        F("core_count", "UINT32_NO_VAL", "core_cnt"),
+        F("duration", "UINT32_NO_VAL", "duration"),
+        F("end_time", "TIMESTAMP_NO_VAL", "end_time"),
+        F("features", "STRING", "features"),
+        F("flags", "RESERVATION_FLAGS", "flags"),
+        F("groups", "CSV_STRING", "groups"),
+        F("licenses", "CSV_STRING", "licenses"),
+        F("max_start_delay", "UINT32_NO_VAL", "max_start_delay"),
+        F("name", "STRING", "name"),
+        F("node_count", "UINT32_NO_VAL", "node_cnt"),
+        F("node_list", "HOSTLIST_STRING", "node_list"),
+        F("partition", "STRING", "partition"),
+        F("purge_completed/time", "UINT32_NO_VAL", "purge_comp_time"),
+        F("start_time", "TIMESTAMP_NO_VAL", "start_time"),
+        F("tres", "TRES_STR_BY_TYPE", "tres_str"),
+        F("users", "CSV_STRING", "users"),
+    )), why=_RESERVATIONS + ": the reservation described (PARSER_ARRAY(RESERVATION_DESC_MSG))"),
+    AddKind(Pointer("RESERVATION_DESC_MSG_PTR", "RESERVATION_DESC_MSG"), why=_RESERVATIONS),
+    AddKind(ArrayOf("RESERVATION_DESC_MSG_LIST", "reservation_desc_msg_list",
+                    "RESERVATION_DESC_MSG", "list_t *", checked=False), why=_RESERVATIONS),
+    AddKind(Object("RESERVATION_MOD_REQ", "reservation_mod_req",
+                   "openapi_reservation_mod_request_t", (
+                       F("reservations", "RESERVATION_DESC_MSG_LIST", "reservations"),
+                   )), why=_RESERVATIONS + ": the body of POST reservations/"),
+    AddKind(rules.response("OPENAPI_RESERVATION_MOD_RESP", "openapi_resp_single_t",
+                           "reservations", "RESERVATION_DESC_MSG_LIST"),
+            why=_RESERVATIONS + ": the answer repeats the descriptions acted on"),
+)
 
 V0043 = V0042.derive(
     NAME, (*CHANGES, *OPERATIONS, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),

@@ -16,7 +16,7 @@ from restd.data_parser import rules
 from restd.data_parser import v0044_slurmdb as _slurmdb
 from restd.data_parser.describe import (AddBits, AddFields, AddKind, Field as F, Object,
                                         RemoveBits)
-from restd.data_parser.types import STRING, FlagBit, HostlistExpression
+from restd.data_parser.types import STRING, ArrayOf, FlagBit, HostlistExpression, Pointer
 from restd.data_parser.v0043 import V0043
 
 NAME = "v0.0.44"
@@ -99,8 +99,45 @@ CHANGES = (
 
 # The request and response bodies of the slurmctld operations v0.0.44 adds
 # (their kinds, published with OPERATION_ROOTS).
-OPERATION_ROOTS: tuple[str, ...] = ()
-OPERATIONS = ()
+OPERATION_ROOTS: tuple[str, ...] = ("OPENAPI_CREATE_NODE_REQ", "OPENAPI_RESOURCE_LAYOUT_RESP")
+
+_LAYOUT = ("25.11 v0.0.44: GET resources/{job_id} answers the resources a job holds on "
+           "each node (slurm_get_resource_layout(), openapi/slurmctld resources.c)")
+
+OPERATIONS = (
+    AddKind(Object("OPENAPI_CREATE_NODE_REQ", "openapi_create_node_req",
+                   "openapi_resp_single_t", (
+                       F("node_conf", "STRING", "response", required=True),
+                       F("meta", "OPENAPI_META_PTR", "meta"),
+                       F("errors", "OPENAPI_ERRORS", "errors"),
+                       F("warnings", "OPENAPI_WARNINGS", "warnings"),
+                   )),
+            why="25.11 v0.0.44: POST new/node/ creates a dynamic node from a slurm.conf "
+                "node line (openapi/slurmctld nodes.c _create_node())"),
+    AddKind(Object("NODE_GRES_LAYOUT", "node_gres_layout", "node_gres_layout_t", (
+        F("name", "STRING", "name", required=True),
+        F("type", "STRING", "type"),
+        F("count", "UINT64", "count"),
+        F("index", "BITSTR_PTR", "index"),
+    )), why=_LAYOUT + ": the GRES allocated on a node (PARSER_ARRAY(NODE_GRES_LAYOUT))"),
+    AddKind(Pointer("NODE_GRES_LAYOUT_PTR", "NODE_GRES_LAYOUT"), why=_LAYOUT),
+    AddKind(ArrayOf("NODE_GRES_LAYOUT_LIST", "node_gres_layout_list", "NODE_GRES_LAYOUT",
+                    "list_t *", checked=False), why=_LAYOUT),
+    AddKind(Object("NODE_RESOURCE_LAYOUT", "node_resource_layout", "node_resource_layout_t", (
+        F("node", "STRING", "node", required=True),
+        F("sockets_per_node", "UINT16", "sockets_per_node"),
+        F("cores_per_socket", "UINT16", "cores_per_socket"),
+        F("mem_alloc", "UINT64", "mem_alloc"),
+        F("core_bitmap", "STRING", "core_bitmap"),
+        F("channel", "UINT32_NO_VAL", "channel"),
+        F("gres", "NODE_GRES_LAYOUT_LIST", "gres"),
+    )), why=_LAYOUT + ": one node's (PARSER_ARRAY(NODE_RESOURCE_LAYOUT))"),
+    AddKind(Pointer("NODE_RESOURCE_LAYOUT_PTR", "NODE_RESOURCE_LAYOUT"), why=_LAYOUT),
+    AddKind(ArrayOf("NODE_RESOURCE_LAYOUT_LIST", "node_resource_layout_list",
+                    "NODE_RESOURCE_LAYOUT", "list_t *", checked=False), why=_LAYOUT),
+    AddKind(rules.response("OPENAPI_RESOURCE_LAYOUT_RESP", "openapi_resp_single_t", "nodes",
+                           "NODE_RESOURCE_LAYOUT_LIST"), why=_LAYOUT),
+)
 
 # The bodies of the util plugin's operations (POST /util/v0.0.44/hostlist and
 # hostnames), which v0.0.44 adds.
