@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as _field, replace
 from typing import Any, Callable, Iterable, Optional
 
-from restd.data_parser.types import Kind
+from restd.data_parser.types import Flags, Kind
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"
 
@@ -245,6 +245,10 @@ class Properties:
     # submit_time) is a query parameter: v0.0.40 types these parsers as numbers;
     # v0.0.41 on as objects, which openapi.c does not list (Slurm still parses them).
     no_val_query_parameters: bool = True
+    # Flag tables (a Flags kind dumped as a list of names) are written inline
+    # where they are used, never as components of their own (v0.0.43 on: Slurm
+    # 25.05's data_parser no longer publishes "v0.0.43_job_state" and its kin).
+    flag_arrays_inline: bool = False
 
 
 def _is_rule(value) -> bool:
@@ -351,6 +355,8 @@ class Version:
         """Whether ``kind`` is a component of this version's document (else
         its schema is written inline where it is used)."""
         if not kind.component:
+            return False
+        if self.properties.flag_arrays_inline and isinstance(kind, Flags):
             return False
         return not self.properties.inline_schemas or kind.name in self.roots
 
