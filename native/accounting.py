@@ -242,6 +242,7 @@ def _user(ffi, lib, rec):
             "coord_accts": _coords(ffi, lib, rec.coord_accts),
             "default_acct": _cstr(ffi, rec.default_acct),
             "default_wckey": _cstr(ffi, rec.default_wckey),
+            "def_qos_id": lib.restd_user_def_qos_id(rec),
             "flags": rec.flags, "name": _cstr(ffi, rec.name),
             "old_name": _cstr(ffi, rec.old_name), "uid": rec.uid,
             "wckey_list": [_wckey(ffi, lib, w) for w in
@@ -971,22 +972,35 @@ class _RecordLayout:
         self.numbers = ffi.string(lib.restd_rec_member_names(numbers)).decode().split(",")
         self.strings = ffi.string(lib.restd_rec_member_names(strings)).decode().split(",")
         self.count = len(self.numbers)
-        top = [(i, n) for i, n in enumerate(self.numbers) if "." not in n]
-        # top-level numbers come first in the C tables: one slice, then nested ones
-        assert [i for i, _ in top] == list(range(len(top)))
-        self.top_numbers = [n for _, n in top]
-        self.nested_numbers: dict[str, list[tuple[int, str]]] = {}
-        for i, name in enumerate(self.numbers[len(top):], len(top)):
-            outer, inner = name.split(".")
-            self.nested_numbers.setdefault(outer, []).append((i, inner))
-        self.top_strings = [(i, n) for i, n in enumerate(self.strings) if "." not in n]
-        assert [i for i, _ in self.top_strings] == list(range(len(self.top_strings)))
-        self.top_string_names = [n for _, n in self.top_strings]
-        self.nested_strings: dict[str, list[tuple[int, str]]] = {}
-        for i, name in enumerate(self.strings):
+        # the top-level members before the first nested one are read as one slice; the
+        # members of nested structs, and top-level ones a later release added (after the
+        # nested ones in the C tables), one by one
+        self.top_numbers = self._leading(self.numbers)
+        self.late_numbers = [(i, n) for i, n in enumerate(self.numbers)
+                             if i >= len(self.top_numbers) and "." not in n]
+        self.nested_numbers = self._nested(self.numbers)
+        self.top_string_names = self._leading(self.strings)
+        self.late_strings = [(i, n) for i, n in enumerate(self.strings)
+                             if i >= len(self.top_string_names) and "." not in n]
+        self.nested_strings = self._nested(self.strings)
+
+    @staticmethod
+    def _leading(names: list[str]) -> list[str]:
+        out = []
+        for name in names:
+            if "." in name:
+                break
+            out.append(name)
+        return out
+
+    @staticmethod
+    def _nested(names: list[str]) -> dict[str, list[tuple[int, str]]]:
+        nested: dict[str, list[tuple[int, str]]] = {}
+        for i, name in enumerate(names):
             if "." in name:
                 outer, inner = name.split(".")
-                self.nested_strings.setdefault(outer, []).append((i, inner))
+                nested.setdefault(outer, []).append((i, inner))
+        return nested
 
     def convert(self, numbers: list, strings: list) -> dict:
         mask = numbers[self.count]
@@ -994,6 +1008,10 @@ class _RecordLayout:
             strings = [None if mask >> i & 1 else s for i, s in enumerate(strings)]
         out = dict(zip(self.top_numbers, numbers))
         out.update(zip(self.top_string_names, strings))
+        for i, name in self.late_numbers:
+            out[name] = numbers[i]
+        for i, name in self.late_strings:
+            out[name] = strings[i]
         for outer, members in self.nested_numbers.items():
             out[outer] = {inner: numbers[i] for i, inner in members}
         for outer, members in self.nested_strings.items():
@@ -1049,6 +1067,9 @@ class _Reader:
         job["steps"] = [self._read(step_read, ffi.cast("slurmdb_step_rec_t *", pointer),
                                    step_numbers, step_count, step_layout)
                         for pointer in ffi.unpack(self.steps, count)]
+        # slurmdb_step_rec_t.job_ptr: what a step's stdio paths are expanded with
+        for step in job["steps"]:
+            step["job_ptr"] = job
         return job
 
 
