@@ -1031,6 +1031,10 @@ def _layouts(ffi, lib):
     return _LAYOUTS["job"], _LAYOUTS["step"]
 
 
+# the job record members a step's stdio expansion reads through its job_ptr
+_STEP_JOB_MEMBERS = ("array_job_id", "array_task_id", "jobname", "uid", "user")
+
+
 class _Reader:
     """Buffers for reading records in one thread (grown when a record needs more)."""
 
@@ -1067,9 +1071,11 @@ class _Reader:
         job["steps"] = [self._read(step_read, ffi.cast("slurmdb_step_rec_t *", pointer),
                                    step_numbers, step_count, step_layout)
                         for pointer in ffi.unpack(self.steps, count)]
-        # slurmdb_step_rec_t.job_ptr: what a step's stdio paths are expanded with
+        # slurmdb_step_rec_t.job_ptr, as far as a step's stdio paths are expanded with
+        # it (slurmdb_expand_step_stdio_fields()): a copy, so records stay plain data
+        job_ptr = {name: job.get(name) for name in _STEP_JOB_MEMBERS}
         for step in job["steps"]:
-            step["job_ptr"] = job
+            step["job_ptr"] = job_ptr
         return job
 
 
