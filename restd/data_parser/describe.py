@@ -33,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as _field, replace
 from typing import Any, Callable, Iterable, Optional
 
-from restd.data_parser.types import Flags, Kind
+from restd.data_parser.types import Kind
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"
 
@@ -245,10 +245,10 @@ class Properties:
     # submit_time) is a query parameter: v0.0.40 types these parsers as numbers;
     # v0.0.41 on as objects, which openapi.c does not list (Slurm still parses them).
     no_val_query_parameters: bool = True
-    # Flag tables (a Flags kind dumped as a list of names) are written inline
-    # where they are used, never as components of their own (v0.0.43 on: Slurm
-    # 25.05's data_parser no longer publishes "v0.0.43_job_state" and its kin).
-    flag_arrays_inline: bool = False
+    # Flag tables are components of their own (v0.0.40 to v0.0.42); v0.0.43 on
+    # write every flag table inline where it is used (openapi.c _should_be_ref():
+    # never for PARSER_MODEL_FLAG_ARRAY).
+    flag_components: bool = True
 
 
 def _is_rule(value) -> bool:
@@ -356,7 +356,7 @@ class Version:
         its schema is written inline where it is used)."""
         if not kind.component:
             return False
-        if self.properties.flag_arrays_inline and isinstance(kind, Flags):
+        if not self.properties.flag_components and hasattr(kind, "bits"):
             return False
         return not self.properties.inline_schemas or kind.name in self.roots
 

@@ -30,5 +30,5 @@ OPERATIONS = ()
 V0043 = V0042.derive(
     NAME, (*CHANGES, *OPERATIONS, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
     roots=(*ROOTS, *OPERATION_ROOTS, *_slurmdb.ROOTS),
-    flag_arrays_inline=True)
+    flag_components=False)
 V0043.check()
