@@ -49,6 +49,19 @@ def has_instances() -> bool:
     return bool(library.get()[1].HAS_INSTANCES)
 
 
+def job_modify_unsupported() -> dict[str, str]:
+    """The members of a job record update (JOB_MODIFY_STRINGS) that the Slurm restd is
+    built against cannot change, each with the first release that can: extra
+    (slurmdb_job_rec_t.extra, 23.02), tres_alloc_str (slurmdbd changes it from 25.11)."""
+    lib = library.get()[1]
+    out = {}
+    if not lib.HAS_JOB_EXTRA_FAILED_NODE_LICENSES:
+        out["extra"] = "23.02"
+    if not lib.HAS_JOB_MODIFY_TRES:
+        out["tres_alloc_str"] = "25.11"
+    return out
+
+
 def with_slurmdbd() -> bool:
     """slurm_with_slurmdbd(): accounting goes to slurmdbd."""
     return bool(library.get()[1].slurm_with_slurmdbd())
@@ -749,6 +762,10 @@ class Connection:
         """slurmdb_jobs_get(): see :func:`_jobs_get`."""
         return _jobs_get(self, cond, default_times)
 
+    def job_modify(self, steps: list[str], changes: dict) -> list[str]:
+        """slurmdb_job_modify(): see :func:`_job_modify`."""
+        return _job_modify(self, steps, changes)
+
     # -- QOS and TRES (for resolving ids in other records) --
 
     def _qos_cond(self, keep, cond: Optional[dict]):
@@ -1196,4 +1213,42 @@ def _jobs_get(self, cond: Optional[dict] = None, default_times: bool = False) ->
     return self._resources.own(records) if self._resources is not None else records
 
 
-__all__ += ["JobRecords", "parse_step"]
+
+# the members of a job record update (slurmdb_job_rec_t names) restd_job_rec_set_modify()
+# takes, in its order after derived_ec
+JOB_MODIFY_STRINGS = ("derived_es", "admin_comment", "system_comment", "wckey", "extra",
+                      "tres_alloc_str")
+
+
+def _job_modify(self, steps: list[str], changes: dict) -> list[str]:
+    """slurmdb_job_modify(): change the accounting records of the jobs ``steps`` (sacct
+    -j items) as ``changes`` says (slurmdb_job_rec_t member names: derived_ec and
+    JOB_MODIFY_STRINGS; an absent or None member stays as it is). The condition is
+    slurmrestd's: no default usage window, every cluster. The records changed, as
+    slurmdbd names them ("<job id> submitted at <time>"); none when nothing matched.
+    Raises SlurmError (ESLURM_ACCESS_DENIED: another user's job, or a field only an
+    operator may change; ESLURM_NOT_SUPPORTED: a member this Slurm cannot change)."""
+    unknown = set(changes) - {"derived_ec", *JOB_MODIFY_STRINGS}
+    if unknown:
+        raise KeyError(f"not changeable slurmdb_job_rec_t members: {sorted(unknown)}")
+    if not steps:
+        raise ValueError("a job record update needs the jobs it changes")
+    ffi, lib = self._ffi, self._lib
+    keep = _Keep(ffi, lib)
+    try:
+        cond = _job_cond(keep, {"step_list": steps,
+                                "flags": lib.JOBCOND_FLAG_NO_DEFAULT_USAGE,
+                                "db_flags": lib.SLURMDB_JOB_FLAG_NOTSET}, False)
+        rec = keep.new("slurmdb_job_rec_t *")
+        derived_ec = changes.get("derived_ec")
+        strings = [keep.str(changes.get(name)) if changes.get(name) is not None
+                   else ffi.NULL for name in JOB_MODIFY_STRINGS]
+        if lib.restd_job_rec_set_modify(rec, NO_VAL if derived_ec is None else
+                                        int(derived_ec), *strings) != 0:
+            raise SlurmError(error_number("ESLURM_NOT_SUPPORTED"), call="slurmdb_job_modify")
+        return self._removed("slurmdb_job_modify", cond, rec)
+    finally:
+        keep.close()
+
+
+__all__ += ["JobRecords", "parse_step", "JOB_MODIFY_STRINGS"]

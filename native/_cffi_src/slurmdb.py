@@ -858,6 +858,59 @@ static size_t restd_pack_strings(const char **strings, size_t count, uint64_t *n
 ])
 
 
+# --- job record updates: slurmdb_job_modify() (every release restd builds against) ---------
+# as_mysql_modify_job() changes derived_ec, derived_es, admin_comment, system_comment and
+# wckey on every release; extra from 23.02 (HAS_JOB_EXTRA_FAILED_NODE_LICENSES: the member
+# came then), the allocated TRES from 25.11 (HAS_JOB_MODIFY_TRES: slurmdbd before 25.11
+# ignores tres_alloc_str in an update).
+
+TYPES += """
+static const long HAS_JOB_MODIFY_TRES;
+"""
+
+FUNCTIONS += """
+struct xlist *slurmdb_job_modify(void *db_conn, slurmdb_job_cond_t *job_cond,
+                                 slurmdb_job_rec_t *job);
+/* the changes of an update into a zeroed job record (a NULL string: unchanged;
+ * derived_ec NO_VAL: unchanged); -1 when a change needs a member this Slurm lacks */
+int restd_job_rec_set_modify(slurmdb_job_rec_t *job, uint32_t derived_ec,
+                             char *derived_es, char *admin_comment, char *system_comment,
+                             char *wckey, char *extra, char *tres_alloc_str);
+"""
+
+CUSTOMIZATIONS += """
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
+static const long HAS_JOB_MODIFY_TRES = 1;
+#else
+static const long HAS_JOB_MODIFY_TRES = 0;
+#endif
+
+static int restd_job_rec_set_modify(slurmdb_job_rec_t *job, uint32_t derived_ec,
+                                    char *derived_es, char *admin_comment,
+                                    char *system_comment, char *wckey, char *extra,
+                                    char *tres_alloc_str)
+{
+    job->derived_ec = derived_ec;
+    job->derived_es = derived_es;
+    job->admin_comment = admin_comment;
+    job->system_comment = system_comment;
+    job->wckey = wckey;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+    job->extra = extra;
+#else
+    if (extra)
+        return -1;
+#endif
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
+    job->tres_alloc_str = tres_alloc_str;
+#else
+    if (tres_alloc_str)
+        return -1;
+#endif
+    return 0;
+}
+"""
+
 # --- instances: slurmdb_instances_get() came with 23.11 -----------------------------------
 # HAS_INSTANCES is 0 before (restd_instances_get() then returns NULL with errno
 # ESLURM_NOT_SUPPORTED); restd_instance_rec_t is slurmdb_instance_rec_t where it exists.
