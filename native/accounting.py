@@ -49,6 +49,19 @@ def has_instances() -> bool:
     return bool(library.get()[1].HAS_INSTANCES)
 
 
+def job_modify_unsupported() -> dict[str, str]:
+    """The members of a job record update (JOB_MODIFY_STRINGS) that the Slurm restd is
+    built against cannot change, each with the first release that can: extra
+    (slurmdb_job_rec_t.extra, 23.02), tres_alloc_str (slurmdbd changes it from 25.11)."""
+    lib = library.get()[1]
+    out = {}
+    if not lib.HAS_JOB_EXTRA_FAILED_NODE_LICENSES:
+        out["extra"] = "23.02"
+    if not lib.HAS_JOB_MODIFY_TRES:
+        out["tres_alloc_str"] = "25.11"
+    return out
+
+
 def with_slurmdbd() -> bool:
     """slurm_with_slurmdbd(): accounting goes to slurmdbd."""
     return bool(library.get()[1].slurm_with_slurmdbd())
@@ -242,6 +255,7 @@ def _user(ffi, lib, rec):
             "coord_accts": _coords(ffi, lib, rec.coord_accts),
             "default_acct": _cstr(ffi, rec.default_acct),
             "default_wckey": _cstr(ffi, rec.default_wckey),
+            "def_qos_id": lib.restd_user_def_qos_id(rec),
             "flags": rec.flags, "name": _cstr(ffi, rec.name),
             "old_name": _cstr(ffi, rec.old_name), "uid": rec.uid,
             "wckey_list": [_wckey(ffi, lib, w) for w in
@@ -748,6 +762,10 @@ class Connection:
         """slurmdb_jobs_get(): see :func:`_jobs_get`."""
         return _jobs_get(self, cond, default_times)
 
+    def job_modify(self, steps: list[str], changes: dict) -> list[str]:
+        """slurmdb_job_modify(): see :func:`_job_modify`."""
+        return _job_modify(self, steps, changes)
+
     # -- QOS and TRES (for resolving ids in other records) --
 
     def _qos_cond(self, keep, cond: Optional[dict]):
@@ -971,22 +989,35 @@ class _RecordLayout:
         self.numbers = ffi.string(lib.restd_rec_member_names(numbers)).decode().split(",")
         self.strings = ffi.string(lib.restd_rec_member_names(strings)).decode().split(",")
         self.count = len(self.numbers)
-        top = [(i, n) for i, n in enumerate(self.numbers) if "." not in n]
-        # top-level numbers come first in the C tables: one slice, then nested ones
-        assert [i for i, _ in top] == list(range(len(top)))
-        self.top_numbers = [n for _, n in top]
-        self.nested_numbers: dict[str, list[tuple[int, str]]] = {}
-        for i, name in enumerate(self.numbers[len(top):], len(top)):
-            outer, inner = name.split(".")
-            self.nested_numbers.setdefault(outer, []).append((i, inner))
-        self.top_strings = [(i, n) for i, n in enumerate(self.strings) if "." not in n]
-        assert [i for i, _ in self.top_strings] == list(range(len(self.top_strings)))
-        self.top_string_names = [n for _, n in self.top_strings]
-        self.nested_strings: dict[str, list[tuple[int, str]]] = {}
-        for i, name in enumerate(self.strings):
+        # the top-level members before the first nested one are read as one slice; the
+        # members of nested structs, and top-level ones a later release added (after the
+        # nested ones in the C tables), one by one
+        self.top_numbers = self._leading(self.numbers)
+        self.late_numbers = [(i, n) for i, n in enumerate(self.numbers)
+                             if i >= len(self.top_numbers) and "." not in n]
+        self.nested_numbers = self._nested(self.numbers)
+        self.top_string_names = self._leading(self.strings)
+        self.late_strings = [(i, n) for i, n in enumerate(self.strings)
+                             if i >= len(self.top_string_names) and "." not in n]
+        self.nested_strings = self._nested(self.strings)
+
+    @staticmethod
+    def _leading(names: list[str]) -> list[str]:
+        out = []
+        for name in names:
+            if "." in name:
+                break
+            out.append(name)
+        return out
+
+    @staticmethod
+    def _nested(names: list[str]) -> dict[str, list[tuple[int, str]]]:
+        nested: dict[str, list[tuple[int, str]]] = {}
+        for i, name in enumerate(names):
             if "." in name:
                 outer, inner = name.split(".")
-                self.nested_strings.setdefault(outer, []).append((i, inner))
+                nested.setdefault(outer, []).append((i, inner))
+        return nested
 
     def convert(self, numbers: list, strings: list) -> dict:
         mask = numbers[self.count]
@@ -994,6 +1025,10 @@ class _RecordLayout:
             strings = [None if mask >> i & 1 else s for i, s in enumerate(strings)]
         out = dict(zip(self.top_numbers, numbers))
         out.update(zip(self.top_string_names, strings))
+        for i, name in self.late_numbers:
+            out[name] = numbers[i]
+        for i, name in self.late_strings:
+            out[name] = strings[i]
         for outer, members in self.nested_numbers.items():
             out[outer] = {inner: numbers[i] for i, inner in members}
         for outer, members in self.nested_strings.items():
@@ -1011,6 +1046,10 @@ def _layouts(ffi, lib):
         _LAYOUTS["job"] = _RecordLayout(ffi, lib, 0, 1)
         _LAYOUTS["step"] = _RecordLayout(ffi, lib, 2, 3)
     return _LAYOUTS["job"], _LAYOUTS["step"]
+
+
+# the job record members a step's stdio expansion reads through its job_ptr
+_STEP_JOB_MEMBERS = ("array_job_id", "array_task_id", "jobname", "uid", "user")
 
 
 class _Reader:
@@ -1049,6 +1088,11 @@ class _Reader:
         job["steps"] = [self._read(step_read, ffi.cast("slurmdb_step_rec_t *", pointer),
                                    step_numbers, step_count, step_layout)
                         for pointer in ffi.unpack(self.steps, count)]
+        # slurmdb_step_rec_t.job_ptr, as far as a step's stdio paths are expanded with
+        # it (slurmdb_expand_step_stdio_fields()): a copy, so records stay plain data
+        job_ptr = {name: job.get(name) for name in _STEP_JOB_MEMBERS}
+        for step in job["steps"]:
+            step["job_ptr"] = job_ptr
         return job
 
 
@@ -1169,4 +1213,42 @@ def _jobs_get(self, cond: Optional[dict] = None, default_times: bool = False) ->
     return self._resources.own(records) if self._resources is not None else records
 
 
-__all__ += ["JobRecords", "parse_step"]
+
+# the members of a job record update (slurmdb_job_rec_t names) restd_job_rec_set_modify()
+# takes, in its order after derived_ec
+JOB_MODIFY_STRINGS = ("derived_es", "admin_comment", "system_comment", "wckey", "extra",
+                      "tres_alloc_str")
+
+
+def _job_modify(self, steps: list[str], changes: dict) -> list[str]:
+    """slurmdb_job_modify(): change the accounting records of the jobs ``steps`` (sacct
+    -j items) as ``changes`` says (slurmdb_job_rec_t member names: derived_ec and
+    JOB_MODIFY_STRINGS; an absent or None member stays as it is). The condition is
+    slurmrestd's: no default usage window, every cluster. The records changed, as
+    slurmdbd names them ("<job id> submitted at <time>"); none when nothing matched.
+    Raises SlurmError (ESLURM_ACCESS_DENIED: another user's job, or a field only an
+    operator may change; ESLURM_NOT_SUPPORTED: a member this Slurm cannot change)."""
+    unknown = set(changes) - {"derived_ec", *JOB_MODIFY_STRINGS}
+    if unknown:
+        raise KeyError(f"not changeable slurmdb_job_rec_t members: {sorted(unknown)}")
+    if not steps:
+        raise ValueError("a job record update needs the jobs it changes")
+    ffi, lib = self._ffi, self._lib
+    keep = _Keep(ffi, lib)
+    try:
+        cond = _job_cond(keep, {"step_list": steps,
+                                "flags": lib.JOBCOND_FLAG_NO_DEFAULT_USAGE,
+                                "db_flags": lib.SLURMDB_JOB_FLAG_NOTSET}, False)
+        rec = keep.new("slurmdb_job_rec_t *")
+        derived_ec = changes.get("derived_ec")
+        strings = [keep.str(changes.get(name)) if changes.get(name) is not None
+                   else ffi.NULL for name in JOB_MODIFY_STRINGS]
+        if lib.restd_job_rec_set_modify(rec, NO_VAL if derived_ec is None else
+                                        int(derived_ec), *strings) != 0:
+            raise SlurmError(error_number("ESLURM_NOT_SUPPORTED"), call="slurmdb_job_modify")
+        return self._removed("slurmdb_job_modify", cond, rec)
+    finally:
+        keep.close()
+
+
+__all__ += ["JobRecords", "parse_step", "JOB_MODIFY_STRINGS"]

@@ -385,6 +385,7 @@ uint32_t restd_assoc_flags(slurmdb_assoc_rec_t *assoc);
 const char *restd_assoc_comment(slurmdb_assoc_rec_t *assoc);
 const char *restd_assoc_lineage(slurmdb_assoc_rec_t *assoc);
 uint32_t restd_accounting_id_alt(slurmdb_accounting_rec_t *rec);
+uint32_t restd_user_def_qos_id(slurmdb_user_rec_t *user);
 """
 
 CUSTOMIZATIONS = """
@@ -441,6 +442,17 @@ static uint32_t restd_accounting_id_alt(slurmdb_accounting_rec_t *rec)
     return rec->id_alt;
 #else
     (void) rec;
+    return 0;
+#endif
+}
+
+/* slurmdb_user_rec_t.def_qos_id came with 25.11 (0 before: no default QOS) */
+static uint32_t restd_user_def_qos_id(slurmdb_user_rec_t *user)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
+    return user->def_qos_id;
+#else
+    (void) user;
     return 0;
 #endif
 }
@@ -554,11 +566,20 @@ JOB_REC_STRINGS = (
 # members added in later releases, read as C zero/NULL before: (release, names)
 # 23.02: extra, failed_node, licenses (HAS_JOB_EXTRA_FAILED_NODE_LICENSES is 0 before);
 # 24.05: the stdio paths (data_parser v0.0.41's stdin, stdout, stderr);
-# 24.11: the requested QOS and the restart count (v0.0.42's qosreq, restart_cnt)
+# 24.11: the requested QOS and the restart count (v0.0.42's qosreq, restart_cnt);
+# 25.05: the requested reservations and segment size (v0.0.43's reservation/requested,
+# segment_size)
 JOB_REC_STRINGS_LATER = (((23, 2), ("extra", "failed_node", "licenses")),
                          ((24, 5), ("std_err", "std_in", "std_out")),
-                         ((24, 11), ("qos_req",)))
-JOB_REC_NUMBERS_LATER = (((24, 11), ("restart_cnt",)),)
+                         ((24, 11), ("qos_req",)),
+                         ((25, 5), ("resv_req",)),
+                         ((26, 5), ("exclusive", "oversubscribe")))
+# 26.05: the job's SLUIDs (v0.0.45's sluid, the record's db_index, which 26.05 makes a
+# SLUID, read as "db_sluid"; and original_sluid, slurmdb_job_rec_t.sluid): 0 before,
+# as a job record of an older Slurm has no SLUID
+JOB_REC_NUMBERS_LATER = (((24, 11), ("restart_cnt",)),
+                         ((25, 5), ("segment_size",)),
+                         ((26, 5), ("db_sluid", "sluid")))
 
 STEP_REC_NUMBERS = (
     "elapsed", "end", "exitcode", "nnodes", "ntasks", "req_cpufreq_min",
@@ -575,6 +596,12 @@ STEP_REC_STRINGS = (
         "in_min_taskid", "in_tot", "out_ave", "out_max", "out_max_nodeid",
         "out_max_taskid", "out_min", "out_min_nodeid", "out_min_taskid", "out_tot")),
 )
+
+# members of the step record added later: 25.05 recorded the step's stdio paths, working
+# directory and time limit (v0.0.43's step/stdin..., time/limit); NO_VAL before for the
+# time limit, as slurmdbd gives a step without one
+STEP_REC_STRINGS_LATER = (((25, 5), ("cwd", "std_err", "std_in", "std_out")),)
+STEP_REC_NUMBERS_LATER = (((25, 5), ("timelimit",)),)
 
 # How a number is read when a plain cast to uint64_t would not give the C value the
 # data_parser reads: the step's exit code is an int32_t that Slurm dumps as uint32_t;
@@ -595,14 +622,22 @@ def _later(lines, release, assignments, absent):
     lines.append("#endif")
 
 
-def _later_members(lines, array, cast, start, later, absent):
+# what a later member reads as before its release, when not C zero/NULL
+_ABSENT = {("step", "timelimit"): "NO_VAL"}
+# later members read under another name than their C member's
+_LATER_MEMBERS = {("job", "db_sluid"): "db_index"}
+
+
+def _later_members(lines, array, cast, start, later, absent, kind=""):
     """``array[start...] = rec->member`` for the members of ``later`` ((release,
     names) pairs), each group ``absent`` before its release."""
     for release, names in later:
         slots = range(start, start + len(names))
         _later(lines, release,
-               ["    %s[%d] = %srec->%s;" % (array, i, cast, n) for i, n in zip(slots, names)],
-               ["    %s[%d] = %s;" % (array, i, absent) for i in slots])
+               ["    %s[%d] = %srec->%s;" % (array, i, cast, _LATER_MEMBERS.get((kind, n), n))
+                for i, n in zip(slots, names)],
+               ["    %s[%d] = %s;" % (array, i, _ABSENT.get((kind, n), absent))
+                for i, n in zip(slots, names)])
         start += len(names)
 
 
@@ -619,10 +654,10 @@ def _reader(kind, c_type, numbers, strings, numbers_later=(), strings_later=()):
     for index, name in enumerate(numbers):
         expression = _NUMBER_EXPRESSIONS.get((kind, name), "(uint64_t) rec->%s" % name)
         lines.append("    numbers[%d] = %s;" % (index, expression))
-    _later_members(lines, "numbers", "(uint64_t) ", len(numbers), numbers_later, "0")
+    _later_members(lines, "numbers", "(uint64_t) ", len(numbers), numbers_later, "0", kind)
     for index, name in enumerate(strings):
         lines.append("    strings[%d] = rec->%s;" % (index, name))
-    _later_members(lines, "strings", "", len(strings), strings_later, "NULL")
+    _later_members(lines, "strings", "", len(strings), strings_later, "NULL", kind)
     lines.append("    return restd_pack_strings(strings, %d, &numbers[%d], text, cap);"
                  % (len(all_strings), len(all_numbers)))
     lines.append("}")
@@ -805,7 +840,8 @@ static size_t restd_pack_strings(const char **strings, size_t count, uint64_t *n
 """ + "\n\n".join([
     _reader("job", "slurmdb_job_rec_t", JOB_REC_NUMBERS, JOB_REC_STRINGS,
             JOB_REC_NUMBERS_LATER, JOB_REC_STRINGS_LATER),
-    _reader("step", "slurmdb_step_rec_t", STEP_REC_NUMBERS, STEP_REC_STRINGS),
+    _reader("step", "slurmdb_step_rec_t", STEP_REC_NUMBERS, STEP_REC_STRINGS,
+            STEP_REC_NUMBERS_LATER, STEP_REC_STRINGS_LATER),
     """static const char *restd_rec_member_names(int which)
 {
     switch (which) {
@@ -817,9 +853,63 @@ static size_t restd_pack_strings(const char **strings, size_t count, uint64_t *n
     return "";
 }""" % (",".join(_names(JOB_REC_NUMBERS, JOB_REC_NUMBERS_LATER)),
         ",".join(_names(JOB_REC_STRINGS, JOB_REC_STRINGS_LATER)),
-        ",".join(STEP_REC_NUMBERS), ",".join(STEP_REC_STRINGS)),
+        ",".join(_names(STEP_REC_NUMBERS, STEP_REC_NUMBERS_LATER)),
+        ",".join(_names(STEP_REC_STRINGS, STEP_REC_STRINGS_LATER))),
 ])
 
+
+# --- job record updates: slurmdb_job_modify() (every release restd builds against) ---------
+# as_mysql_modify_job() changes derived_ec, derived_es, admin_comment, system_comment and
+# wckey on every release; extra from 23.02 (HAS_JOB_EXTRA_FAILED_NODE_LICENSES: the member
+# came then), the allocated TRES from 25.11 (HAS_JOB_MODIFY_TRES: slurmdbd before 25.11
+# ignores tres_alloc_str in an update).
+
+TYPES += """
+static const long HAS_JOB_MODIFY_TRES;
+"""
+
+FUNCTIONS += """
+struct xlist *slurmdb_job_modify(void *db_conn, slurmdb_job_cond_t *job_cond,
+                                 slurmdb_job_rec_t *job);
+/* the changes of an update into a zeroed job record (a NULL string: unchanged;
+ * derived_ec NO_VAL: unchanged); -1 when a change needs a member this Slurm lacks */
+int restd_job_rec_set_modify(slurmdb_job_rec_t *job, uint32_t derived_ec,
+                             char *derived_es, char *admin_comment, char *system_comment,
+                             char *wckey, char *extra, char *tres_alloc_str);
+"""
+
+CUSTOMIZATIONS += """
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
+static const long HAS_JOB_MODIFY_TRES = 1;
+#else
+static const long HAS_JOB_MODIFY_TRES = 0;
+#endif
+
+static int restd_job_rec_set_modify(slurmdb_job_rec_t *job, uint32_t derived_ec,
+                                    char *derived_es, char *admin_comment,
+                                    char *system_comment, char *wckey, char *extra,
+                                    char *tres_alloc_str)
+{
+    job->derived_ec = derived_ec;
+    job->derived_es = derived_es;
+    job->admin_comment = admin_comment;
+    job->system_comment = system_comment;
+    job->wckey = wckey;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23,2,0)
+    job->extra = extra;
+#else
+    if (extra)
+        return -1;
+#endif
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
+    job->tres_alloc_str = tres_alloc_str;
+#else
+    if (tres_alloc_str)
+        return -1;
+#endif
+    return 0;
+}
+"""
 
 # --- instances: slurmdb_instances_get() came with 23.11 -----------------------------------
 # HAS_INSTANCES is 0 before (restd_instances_get() then returns NULL with errno

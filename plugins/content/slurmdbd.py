@@ -1195,6 +1195,101 @@ async def post_config(ctx):
     return await _run(ctx, work)
 
 
+# --- job record updates (v0.0.44 on) -------------------------------------------------------
+#
+# openapi/slurmdbd jobs.c (Slurm 25.11): POST jobs/ (OPENAPI_JOB_MODIFY_REQ: the jobs and
+# one change for all) and POST job/{job_id} (JOB_MODIFY) call slurmdb_job_modify() with
+# the jobs as the condition's step_list, no default usage window, and answer the records
+# changed ("results"). slurmdbd decides who may: the owner of the job changes its comment
+# (comment/job), derived exit code, wckey and extra; an operator any job, and the
+# administrator and system comments (ESLURM_ACCESS_DENIED otherwise: 403).
+#
+# Where restd differs on purpose: POST jobs/ without jobs is refused (422: slurmdbd
+# would change every job record of every cluster); an update that changes nothing is
+# refused (422, naming job_rec: slurmdbd answers "nothing changed"); a text with a
+# quote, a backslash or a control character is refused (422 naming the field:
+# slurmdbd writes the texts into its SQL between quotes, unescaped:
+# as_mysql_modify_job()); job/{job_id} matching no job record is 404; a field the
+# Slurm restd is built against cannot change answers 501, naming the Slurm release
+# that can (extra: 23.02, tres/allocated: 25.11), where slurmdbd would ignore it.
+
+JOB_MODIFY_SOURCE = "slurmdb_job_modify"
+
+
+def _job_modify_changes(version, changes: dict, prefix: str) -> dict:
+    """The members of a parsed JOB_MODIFY, checked: 422 when it changes nothing or a
+    text cannot be sent to slurmdbd, 501 when this Slurm cannot change a member."""
+    from restd.native.accounting import JOB_MODIFY_STRINGS, job_modify_unsupported
+    from restd.native.errors import describe
+    keys = {field.source: field.key for field in version.kind("JOB_MODIFY").fields}
+    wanted = {member: value for member, value in (changes or {}).items()
+              if value is not None and member in keys}
+    if not wanted:
+        raise invalid_query("Nothing to change: the job update names none of "
+                            + ", ".join(keys.values()), prefix or "#/")
+    for member in JOB_MODIFY_STRINGS:
+        if isinstance(wanted.get(member), str):
+            _checked_name(wanted[member], keys[member], f"{prefix}#/{keys[member]}/"
+                          if not prefix else f"{prefix}{keys[member]}/")
+    unsupported = job_modify_unsupported()
+    for member in wanted:
+        if member in unsupported:
+            number = _not_supported()
+            major, minor, _ = backend.slurm_version()
+            raise RequestFailed(
+                501, f"Changing {keys[member]} of a job record needs Slurm "
+                     f"{unsupported[member]} or later (slurmdbd {major}.{minor:02d} cannot "
+                     f"change slurmdb_job_rec_t.{member})", error_number=number,
+                error=describe(number), source=f"{prefix or '#/'}{keys[member]}/")
+    return wanted
+
+
+def _job_modify(worker: Worker, steps: list[str], changes: dict) -> list[str]:
+    results = worker.query_list("slurmdb_job_modify", JOB_MODIFY_SOURCE,
+                                lambda: worker.db.job_modify(steps, changes))
+    if results:
+        worker.commit(JOB_MODIFY_SOURCE)
+    return list(results)
+
+
+async def post_jobs_modify(ctx):
+    """_jobs_post_update(): the jobs of job_id_list changed as job_rec says."""
+    parse_body = _parse_body_lookups(ctx, "OPENAPI_JOB_MODIFY_REQ")
+
+    def work(worker: Worker):
+        body = parse_body(worker)
+        steps = [step for step in body.get("job_id_list") or [] if step]
+        if not steps:
+            raise invalid_query("job_id_list names no job: an update of every job record "
+                                "is refused", "#/job_id_list")
+        changes = _job_modify_changes(worker.version, body.get("job_rec"), "#/job_rec/")
+        return {"results": _job_modify(worker, steps, changes)}
+    return await _run(ctx, work)
+
+
+async def post_job_modify(ctx):
+    """_job_post_update(): the job {job_id} (job[_task|+offset]) changed as the body
+    says; 404 when no job record matched."""
+    from restd.plugins.content._slurmdb_jobs import STEP_PATTERN
+    job_id = ctx.path_params["job_id"]
+    if not STEP_PATTERN.fullmatch(job_id):
+        raise invalid_query(f"Unable to parse job_id: invalid job id {job_id!r} "
+                            f"(expected job[_task|+offset][.step])", "#/job_id")
+    parse_body = _parse_body_lookups(ctx, "JOB_MODIFY")
+
+    def work(worker: Worker):
+        changes = _job_modify_changes(worker.version, parse_body(worker), "")
+        results = _job_modify(worker, [job_id], changes)
+        if not results:
+            raise RequestFailed(404, f"No job record {job_id} to change",
+                                error_number=backend.error_number("ESLURM_INVALID_JOB_ID"),
+                                error=worker.strerror(
+                                    backend.error_number("ESLURM_INVALID_JOB_ID")),
+                                source=JOB_MODIFY_SOURCE)
+        return {"results": results}
+    return await _run(ctx, work)
+
+
 # --- instances ----------------------------------------------------------------------------
 
 def _has_instances() -> bool:
@@ -1250,6 +1345,10 @@ def operations():
             query="INSTANCE_CONDITION"),
         _op("GET", "instance/", "get_instance", get_instances, "openapi_instances_resp",
             query="INSTANCE_CONDITION"),
+        _op("POST", "jobs/", "post_jobs", post_jobs_modify, "openapi_job_modify_resp", (),
+            "openapi_job_modify_req"),
+        _op("POST", "job/{job_id}", "post_job", post_job_modify, "openapi_job_modify_resp",
+            (Parameter("job_id", "path"),), "job_modify"),
         _op("GET", "config", "get_config", get_config, "openapi_slurmdbd_config_resp"),
         _op("POST", "config", "post_config", post_config, "openapi_resp", (),
             "openapi_slurmdbd_config_resp"),

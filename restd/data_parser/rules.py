@@ -1716,6 +1716,36 @@ def dump_job_record_stdio(member: str) -> Callable:
     return dump
 
 
+def dump_step_record_stdio(member: str) -> Callable:
+    """DUMP(STEP_STDIN_EXP), (STEP_STDOUT_EXP), (STEP_STDERR_EXP): the step
+    record's std_in, std_out or std_err expanded as
+    slurmdb_expand_step_stdio_fields() does (Slurm 25.05): the job's array ids,
+    name and user, the step's first node, its id (%s) and its working directory
+    (slurmdb_step_rec_t.cwd); "" when the record has none (a Slurm before 25.05
+    records none). restd.native.accounting gives each step its job as
+    ``job_ptr``, as Slurm's step record points to it."""
+    def dump(step: Any, services, get: Callable) -> str:
+        path = get(step, member)
+        if not path:
+            return ""
+        job = get(step, "job_ptr") or {}
+        nodes = get(step, "nodes")
+        step_id = get(step, "step_id") or {}
+        user = get(job, "user") or services.user_name(int(get(job, "uid") or 0))
+        fields = {
+            "array_job_id": int(get(job, "array_job_id") or 0),
+            "array_task_id": int(get(job, "array_task_id") or 0) & 0xFFFFFFFF,
+            "jobid": int(get(step_id, "job_id") or 0),
+            "jobname": get(job, "jobname"), "user": user,
+            "work_dir": get(step, "cwd"),
+            "first_step_name": str(get(step_id, "step_id")) if step_id else None,
+            "first_step_node": expand_hostlist(nodes)[0] if nodes else None,
+        }
+        return expand_stdio_fields(path if isinstance(path, str) else path.decode(),
+                                   fields) or ""
+    return dump
+
+
 def read_only_complex(name: str) -> Callable:
     """PARSE_DISABLED() of a parser of the whole struct: the value is ignored
     with Slurm's warning."""
