@@ -342,7 +342,8 @@ FILTERS = {"get_association": lambda named: {"account": "test", "user": USER,
                                               "cluster": named["cluster_name"]}}
 # Operations the Slurm restd runs on lacks, by the (major, minor) they need: restd answers
 # 501 (ESLURM_NOT_SUPPORTED), whose body the models must read too.
-NEEDS_SLURM = {"get_instance": (23, 11), "get_instances": (23, 11)}
+NEEDS_SLURM = {"get_instance": (23, 11), "get_instances": (23, 11),
+               "get_resources": (25, 11)}  # slurm_get_resource_layout(), v0.0.44 on
 # GET operations that act, left out of the reads: each is tested where its action is.
 ACTING = {"get_job_requeue": "requeues the job it names (v0.0.45; slurmrestd 26.05 binds "
                              "requeue to GET job/{job_id}/requeue)"}
