@@ -915,8 +915,8 @@ class Hostlist(Kind):
             try:
                 return ctx.services.hostlist_ranged(hosts)
             except TooManyHosts as error:
-                raise Invalid(f"The hostlist names {error}: more than Slurm's hostlist "
-                              "counts") from None
+                raise Invalid(f"The hostlist names more hosts than Slurm's hostlist "
+                              f"functions count ({error.limit} at most)") from None
             except InvalidHostlist as error:
                 where = None
                 if error.index is not None:
