@@ -21,7 +21,8 @@ FUNCTIONS = """
 /* hostlist_create(): NULL for an expression it cannot read; "" and NULL give an
  * empty hostlist */
 void *restd_hostlist_create(const char *expression);
-/* hostlist_push(): the number of hosts added, 0 for what it cannot read */
+/* hostlist_push(): the number of hosts added, 0 for what it cannot read (never
+ * libslurm's own: see CUSTOMIZATIONS) */
 int restd_hostlist_push(void *hostlist, const char *hosts);
 int restd_hostlist_count(void *hostlist);
 /* hostlist_ranged_string_xmalloc(): free with slurm_xfree_ptr() */
@@ -44,9 +45,23 @@ static void *restd_hostlist_create(const char *expression)
     return (void *) slurm_hostlist_create(expression);
 }
 
+/* internal, exported by libslurmfull 22.05 .. 26.05 (not in slurm.h) */
+extern int slurm_hostlist_push_list(restd_hostlist_handle to, restd_hostlist_handle from);
+
+/* hostlist_push() as Slurm 22.05 and 26.05 have it: 24.11's does not check what
+ * hostlist_create() returns and crashes (NULL dereference) on an entry it cannot read,
+ * so the entry is created here, checked, and its hosts pushed */
 static int restd_hostlist_push(void *hostlist, const char *hosts)
 {
-    return slurm_hostlist_push((restd_hostlist_handle) hostlist, hosts);
+    restd_hostlist_handle entry;
+    int count;
+
+    if (!hostlist || !hosts || !(entry = slurm_hostlist_create(hosts)))
+        return 0;
+    count = slurm_hostlist_count(entry);
+    slurm_hostlist_push_list((restd_hostlist_handle) hostlist, entry);
+    slurm_hostlist_destroy(entry);
+    return count;
 }
 
 static int restd_hostlist_count(void *hostlist)
