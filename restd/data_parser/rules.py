@@ -524,7 +524,7 @@ def dump_job_step_id(job, services, get):
     job's SLUID where the struct has one (Slurm 25.11 on), its job id, no het
     component and the step NO_VAL ("entire"), as SLURM_STEP_ID_INITIALIZER
     leaves a job's own step id."""
-    sluid = read_optional(get, job, "step_id.sluid", 0)
+    sluid = get(job, "sluid") or 0  # the binding reads step_id.sluid (0 before 25.11)
     job_id = int(get(job, "job_id") or 0)
     unset = {"set": False, "infinite": False, "number": 0}
     return {"sluid": sluid_text(sluid),
