@@ -665,10 +665,7 @@ static void restd_fp_sluid(restd_fp_w *w, uint64_t sluid)
  * slurm_job_info_t has a step_id with one, its job id, no het component, "entire" */
 static void restd_fp_job_step_id(restd_fp_w *w, const slurm_job_info_t *job)
 {
-    uint64_t sluid = 0;
-#if HAS_SLURM_JOB_INFO_STEP_ID && HAS_SLURM_STEP_ID_SLUID
-    sluid = job->step_id.sluid;
-#endif
+    uint64_t sluid = restd_job_info_sluid(job);
     restd_fp_obj_begin(w);
     RESTD_FP_KEY(w, "\"sluid\":"); restd_fp_sluid(w, sluid);
     RESTD_FP_KEY(w, "\"job_id\":"); restd_fp_noval_u64(w, job->job_id, NO_VAL, INFINITE);

@@ -724,6 +724,8 @@ int restd_load_job(job_info_msg_t **resp, uint32_t job_id, uint16_t show_flags);
 void slurm_free_job_info_msg(job_info_msg_t *job_buffer_ptr);
 /* fields whose C type changed between versions */
 uint32_t restd_job_state_reason(const slurm_job_info_t *job);
+/* the job's SLUID (slurm_job_info_t.step_id.sluid, 25.11 on), 0 where Slurm has none */
+uint64_t restd_job_info_sluid(const slurm_job_info_t *job);
 
 void slurm_init_job_desc_msg(job_desc_msg_t *job_desc_msg);
 int slurm_submit_batch_job(job_desc_msg_t *job_desc_msg,
@@ -826,6 +828,16 @@ static int restd_slurm_init(const char *conf)
 static uint32_t restd_job_state_reason(const slurm_job_info_t *job)
 {
     return (uint32_t) job->state_reason;   /* uint16_t in 22.05, uint32_t later */
+}
+
+static uint64_t restd_job_info_sluid(const slurm_job_info_t *job)
+{
+#if HAS_SLURM_JOB_INFO_STEP_ID && HAS_SLURM_STEP_ID_SLUID
+    return (uint64_t) job->step_id.sluid;
+#else
+    (void) job;
+    return 0;
+#endif
 }
 
 static uint32_t restd_part_flags(const partition_info_t *part)

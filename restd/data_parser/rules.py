@@ -524,7 +524,7 @@ def dump_job_step_id(job, services, get):
     job's SLUID where the struct has one (Slurm 25.11 on), its job id, no het
     component and the step NO_VAL ("entire"), as SLURM_STEP_ID_INITIALIZER
     leaves a job's own step id."""
-    sluid = read_optional(get, job, "step_id.sluid", 0)
+    sluid = get(job, "sluid") or 0  # the binding reads step_id.sluid (0 before 25.11)
     job_id = int(get(job, "job_id") or 0)
     unset = {"set": False, "infinite": False, "number": 0}
     return {"sluid": sluid_text(sluid),
@@ -540,13 +540,14 @@ def parse_job_desc_step_id(version):
     are Slurm's to give, and ignored as Slurm ignores them."""
     job_id = version.parser("UINT32_NO_VAL")
 
-    def parse(data, ctx, path):
+    def parse(data, ctx, path, out):
         if not isinstance(data, dict):
             raise Invalid(f"Expected dictionary but got {json_type_name(data)}")
         if "job_id" not in data:
-            return {}
+            return
         value = job_id(data["job_id"], ctx, f"{path}job_id/")
-        return {} if value is None or value == NO_VAL else {"job_id": value}
+        if value is not None and value != NO_VAL:
+            out["job_id"] = value
     return parse
 
 
@@ -569,12 +570,10 @@ def dump_partition_exclusive(part, services, get):
     return "USER" if flags & PART_FLAG_EXCLUSIVE_USER else "NO"
 
 
-def parse_partition_exclusive(data, ctx, path):
-    """PARSE(PARTITION_EXCLUSIVE) as parse_partition_exclusive() (scontrol update
-    partition Exclusive=): NODE is max_share 0; USER and TOPO set their flag, the
-    other's clear flag; NO clears both."""
-    if data is None:
-        return {}
+def partition_exclusive(data, ctx, path) -> dict:
+    """What Exclusive= sets (parse_partition_exclusive(), scontrol update partition
+    Exclusive=): NODE is max_share 0; USER and TOPO set their flag and the other's
+    clear flag; NO clears both."""
     value = to_text(data, ctx, path) if not isinstance(data, str) else data
     choice = value.strip().upper()
     if choice == "NODE":
@@ -586,6 +585,15 @@ def parse_partition_exclusive(data, ctx, path):
     if choice == "NO":
         return {"flags": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}
     raise Invalid("expected NO, NODE, USER, or TOPO")
+
+
+def parse_partition_exclusive(data, ctx, path, out):
+    """PARSE(PARTITION_EXCLUSIVE) into the partition: its flags added to those
+    the flags field gives (either order), max_share set for NODE."""
+    if data is None:
+        return
+    for member, value in partition_exclusive(data, ctx, path).items():
+        out[member] = (int(out.get(member) or 0) | value) if member == "flags" else value
 
 
 def dump_partition_oversubscribe(value, services):
