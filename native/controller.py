@@ -965,6 +965,15 @@ def update_reservation(**members):
     del keep
 
 
+def delete_reservation(name):
+    """slurm_delete_reservation()."""
+    ffi, lib = _lib()
+    msg = ffi.new("reservation_name_msg_t *")
+    buf = ffi.new("char[]", name.encode())
+    msg.name = buf
+    check_error(lib.slurm_delete_reservation(msg), call="slurm_delete_reservation")
+
+
 # ---------------------------------------------------------------------------
 # requeue
 # ---------------------------------------------------------------------------

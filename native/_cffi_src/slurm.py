@@ -1123,6 +1123,11 @@ typedef struct delete_partition_msg {
     ...;
 } delete_part_msg_t;
 
+typedef struct reservation_name_msg {
+    char *name;
+    ...;
+} reservation_name_msg_t;
+
 typedef struct resv_desc_msg {
     char *accounts;
     char *burst_buffer;
@@ -1157,6 +1162,7 @@ void slurm_init_resv_desc_msg(resv_desc_msg_t *update_resv_msg);
  * the return code, errno's when it fails */
 int restd_create_reservation(resv_desc_msg_t *resv_msg, char *name, size_t size);
 int slurm_update_reservation(resv_desc_msg_t *resv_msg);
+int slurm_delete_reservation(reservation_name_msg_t *resv_msg);
 /* core_cnt, node_cnt (NO_VAL: not given); storage: 4 uint32_t the arrays use before 23.11 */
 void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt, uint32_t node_cnt,
                                 uint32_t *storage);
