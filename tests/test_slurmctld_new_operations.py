@@ -78,6 +78,8 @@ ADDED = {
     ("POST", "new/node/"): "v0.0.44", ("GET", "resources/{job_id}"): "v0.0.44",
     ("GET", "job/{job_id}/requeue"): "v0.0.45", ("POST", "jobs/requeue"): "v0.0.45",
     ("POST", "partitions/"): "v0.0.45", ("DELETE", "partition/{partition_name}"): "v0.0.45",
+    # slurmrestd 26.05 serves it from v0.0.42 on (24.11's v0.0.42 did not have it)
+    ("DELETE", "reservation/{reservation_name}"): "v0.0.42",
 }
 
 
@@ -139,6 +141,9 @@ def test_reservation_created_by_root_then_updated(daemon, document, cluster, no_
     got = call(daemon, document, "GET", version, "reservation/{reservation_name}",
                reservation_name=RESERVATION)
     assert [r["name"] for r in got["reservations"]] == [RESERVATION]
+    call(daemon, document, "DELETE", version, "reservation/{reservation_name}",
+         user="root", reservation_name=RESERVATION)
+    assert scontrol_show(cluster, "reservation", RESERVATION) == ""
 
 
 def test_reservations_list_created_by_the_operator(daemon, document, cluster, no_reservation):
@@ -155,6 +160,13 @@ def test_reservation_refused_to_a_user(daemon, document, cluster, no_reservation
                   body=_reservation(), expect=403)
     assert answer["errors"][0]["source"] == "slurm_create_reservation"
     assert scontrol_show(cluster, "reservation", RESERVATION) == ""
+    # nor may the user delete one
+    call(daemon, document, "POST", "v0.0.43", "reservation", user="root", body=_reservation())
+    answer = call(daemon, document, "DELETE", "v0.0.42", "reservation/{reservation_name}",
+                  user="alice", reservation_name=RESERVATION, expect=403)
+    assert answer["errors"][0]["source"] == "slurm_delete_reservation"
+    assert f"ReservationName={RESERVATION}" in scontrol_show(cluster, "reservation",
+                                                             RESERVATION)
 
 
 def test_reservation_bad_bodies_name_the_field(daemon, document, cluster, no_reservation):
@@ -253,8 +265,10 @@ def test_deleting_an_unknown_partition(daemon, document, cluster):
 # --- requeue (v0.0.45) ----------------------------------------------------------------------------
 
 def _running_job(cluster, user="alice"):
+    # output to /dev/null: a /tmp/slurm-<id>.out another cluster's job left there is
+    # another user's file, which the sticky /tmp forbids opening
     out = cluster.run("sbatch", "--parsable", "-N1", "-t", "5", "--requeue",
-                      "--wrap", "sleep 300", user=user).stdout
+                      "-o", "/dev/null", "--wrap", "sleep 300", user=user).stdout
     job_id = int(out.strip().split(";")[0])
     wait_for(lambda: job_state(cluster, job_id) == "RUNNING", what=f"job {job_id} running")
     return job_id
