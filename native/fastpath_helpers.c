@@ -631,6 +631,49 @@ static void restd_fp_job_stdio(restd_fp_w *w, const slurm_job_info_t *job, int s
     restd_fp_str(w, path);
 }
 
+/* v0.0.43's JOB_INFO_STD*_EXP (rules.job_stdio_expanded): the path the job gave,
+ * expanded; "" when it gave none, except stdout (slurm_get_job_stdout()'s default) */
+static void restd_fp_job_stdio_expanded(restd_fp_w *w, const slurm_job_info_t *job,
+                                        int stream)
+{
+    const char *given = stream == 0 ? job->std_in : stream == 1 ? job->std_out
+                                                                : job->std_err;
+    if (stream != 1 && (!given || !*given)) {
+        RESTD_FP_LIT(w, "\"\"");
+        return;
+    }
+    restd_fp_job_stdio(w, job, stream);
+}
+
+/* print_sluid(): "s" and 13 characters of Crockford's base32; "" for 0 */
+static void restd_fp_sluid(restd_fp_w *w, uint64_t sluid)
+{
+    static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    char text[15];
+    if (!sluid) {
+        RESTD_FP_LIT(w, "\"\"");
+        return;
+    }
+    text[0] = 's';
+    for (int i = 0; i < 13; i++)
+        text[13 - i] = digits[(sluid >> (5 * i)) & 0x1f];
+    text[14] = '\0';
+    restd_fp_str(w, text);
+}
+
+/* v0.0.44's JOB_INFO step_id (rules.dump_job_step_id): the job's SLUID where
+ * slurm_job_info_t has a step_id with one, its job id, no het component, "entire" */
+static void restd_fp_job_step_id(restd_fp_w *w, const slurm_job_info_t *job)
+{
+    uint64_t sluid = restd_job_info_sluid(job);
+    restd_fp_obj_begin(w);
+    RESTD_FP_KEY(w, "\"sluid\":"); restd_fp_sluid(w, sluid);
+    RESTD_FP_KEY(w, "\"job_id\":"); restd_fp_noval_u64(w, job->job_id, NO_VAL, INFINITE);
+    RESTD_FP_KEY(w, "\"step_het_component\":"); restd_fp_noval_u64(w, NO_VAL, NO_VAL, INFINITE);
+    RESTD_FP_KEY(w, "\"step_id\":"); RESTD_FP_LIT(w, "\"entire\"");
+    restd_fp_obj_end(w);
+}
+
 /* JOB_INFO_GRES_DETAIL: gres_detail_str[0 .. gres_detail_cnt) */
 static void restd_fp_gres_detail(restd_fp_w *w, const slurm_job_info_t *job)
 {

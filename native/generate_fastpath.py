@@ -165,6 +165,15 @@ RULE_SPECIALS = {
     # v0.0.41 on: every allocated node with its CPUs, memory, sockets and cores
     "restd.data_parser.rules.dump_job_res_allocation":
         "restd_fp_job_res_allocation(w, {p}, {item});",
+    # v0.0.44 on: the job's own step id (SLURM_STEP_ID)
+    "restd.data_parser.rules.dump_job_step_id": "restd_fp_job_step_id(w, {p});",
+}
+# Rules taking a parameter (a closure variable), by rule id: C with {p} and the parameters.
+PARAMETER_SPECIALS = {
+    # v0.0.43 on: JOB_INFO_STD*_EXP, the given path expanded
+    "restd.data_parser.rules.job_stdio_expanded.<locals>.dump":
+        lambda params: "restd_fp_job_stdio_expanded(w, {p}, %d);"
+        % ("stdin", "stdout", "stderr").index(params["stream"]),
 }
 # Rules the generator writes itself (``Generator.rule_value``), by rule id.
 OPTIONAL_MEMBER = "restd.data_parser.rules.optional_member.<locals>.compile_dump"
@@ -490,6 +499,13 @@ class Generator:
         return {"object": 'RESTD_FP_LIT(w, "{}");',
                 "array": 'RESTD_FP_LIT(w, "[]");'}.get(schema_type, "restd_fp_null(w);")
 
+    @staticmethod
+    def removed_literal(schema_type) -> str:
+        """A removed field's value (restd.data_parser.dump.REMOVED_EMPTY)."""
+        literal = {"object": "{}", "array": "[]", "integer": "0", "number": "0.0",
+                   "string": '\\"\\"', "boolean": "false"}.get(schema_type)
+        return f'RESTD_FP_LIT(w, "{literal}");' if literal else "restd_fp_null(w);"
+
     # values
     def value(self, name: str, expr, ctype: str, parent: str, parent_kind: str,
               members=None, nullable: bool = False) -> str:
@@ -596,6 +612,8 @@ class Generator:
         if rule in RULE_SPECIALS:
             item = self.object_function(kind["item"]) if kind.get("item") else "NULL"
             return RULE_SPECIALS[rule].format(p=parent, item=item)
+        if rule in PARAMETER_SPECIALS:
+            return PARAMETER_SPECIALS[rule](params).format(p=parent)
         if name in SPECIALS:
             self.check_named_rule(name, "SPECIALS")
             return SPECIALS[name][0].format(p=parent)
@@ -679,7 +697,7 @@ class Generator:
         kind_name = field["kind"]
         kind = self.kind(kind_name)
         if field.get("removed"):
-            return self.empty_literal(self.schema_type(kind_name))
+            return self.removed_literal(self.schema_type(kind_name))
         if kind.get("complex") or field["source"] is None:
             return self.value(kind_name, "p", "", "p", object_name, members)
         source = field["source"]

@@ -77,7 +77,9 @@ def _types():
             {ffi.typeof("shares_response_msg_t *"): {
                 "assoc_shares_list": lambda msg: shares(msg, "assoc_shares_list")}} |
             {ffi.typeof("slurm_job_info_t *"): {"state_reason": lib.restd_job_state_reason,
-                                                "job_resrcs": lib.restd_job_resources},
+                                                "job_resrcs": lib.restd_job_resources,
+                                                # step_id.sluid where Slurm has it (25.11)
+                                                "sluid": lib.restd_job_info_sluid},
              ffi.typeof("partition_info_t *"): {"flags": lib.restd_part_flags},
              ffi.typeof("stats_info_response_msg_t *"): {
                  "schedule_cycle_sum": lib.restd_stats_schedule_cycle_sum}})

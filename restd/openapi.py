@@ -183,7 +183,7 @@ def _parameter(parameter: Parameter, properties) -> dict[str, Any]:
         "style": "simple" if in_path else "form",
         "explode": False,
     }
-    if parameter.deprecated:
+    if parameter.deprecated or properties.plugin_deprecated:
         out["deprecated"] = True
     elif properties.parameters_deprecated_written:
         out["deprecated"] = False
@@ -203,10 +203,12 @@ def _content(schema_name: str) -> dict[str, Any]:
 
 def _operation(operation: Operation) -> dict[str, Any]:
     spec = operation.spec
-    document: dict[str, Any] = {"tags": list(spec.tags),
-                                "operationId": operation.operation_id}
+    properties = _properties(operation.data_parser)
+    document: dict[str, Any] = {"tags": list(spec.tags)}
+    if properties.plugin_deprecated:
+        document["deprecated"] = True
+    document["operationId"] = operation.operation_id
     if operation.parameters:
-        properties = _properties(operation.data_parser)
         document["parameters"] = [_parameter(p, properties) for p in operation.parameters]
     content = _content(operation.response_schema)
     document["responses"] = {

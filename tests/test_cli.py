@@ -86,6 +86,48 @@ def test_generate_openapi_spec_prints_a_valid_document():
     assert document["info"]["version"] == "restd-0.1.0&openapi/testing"
 
 
+def _versions_served(document: dict) -> dict[str, int]:
+    """Operations per /slurm/ and /slurmdb/ version in a document."""
+    counts: dict[str, int] = {}
+    for path, methods in document["paths"].items():
+        side, version = path.split("/")[1:3]
+        if side in ("slurm", "slurmdb"):
+            counts[version] = counts.get(version, 0) + len(methods)
+    return counts
+
+
+def test_every_data_parser_is_listed_and_is_the_default():
+    """-d list names every version restd has (v0.0.40 to v0.0.45), and without -d
+    the document serves each of them (slurmrestd's default: every data_parser)."""
+    from restd.data_parser.versions import NAMES
+    listed = restd("-d", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.decode().split() == list(NAMES)
+    assert NAMES == ("v0.0.40", "v0.0.41", "v0.0.42", "v0.0.43", "v0.0.44", "v0.0.45")
+    result = restd("--generate-openapi-spec", "-s", "slurmctld,slurmdbd")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    validate(document)
+    served = _versions_served(document)
+    assert sorted(served) == list(NAMES), served
+    assert all(count >= 36 for count in served.values()), served
+
+
+def test_every_data_parser_with_fast_writes_the_same_document():
+    """+fast (slurmrestd's flag) is accepted by every version and changes no
+    schema: the document of -d v0.0.40+fast,...,v0.0.45+fast is that of no -d."""
+    from restd.data_parser.versions import NAMES
+    plain = restd("--generate-openapi-spec", "-s", "slurmctld,slurmdbd")
+    fast = restd("--generate-openapi-spec", "-s", "slurmctld,slurmdbd",
+                 "-d", ",".join(f"{name}+fast" for name in NAMES))
+    assert fast.returncode == 0, fast.stderr
+    assert json.loads(fast.stdout) == json.loads(plain.stdout)
+    for name in NAMES:  # one version alone: only its paths
+        alone = restd("--generate-openapi-spec", "-s", "slurmctld", "-d", f"{name}+fast")
+        assert alone.returncode == 0, alone.stderr
+        assert list(_versions_served(json.loads(alone.stdout))) == [name]
+
+
 # --- plugin names -------------------------------------------------------------------
 
 @pytest.mark.parametrize("family, given, expected", [

@@ -88,10 +88,16 @@ def _document(*versions):
 
 
 def test_parameters_say_deprecated_false_only_in_v0040():
-    paths = _document(V0040, V0041, V0042)["paths"]
-    for version, written in (("v0.0.40", True), ("v0.0.41", False), ("v0.0.42", False)):
-        parameters = paths[f"/testing/{version}/echo/{{word}}"]["get"]["parameters"]
-        assert all(("deprecated" in p) is written for p in parameters), version
+    """v0.0.40 writes "deprecated": false; v0.0.41 writes nothing; v0.0.42 as
+    slurmrestd 26.05 serves it (a deprecated plugin: IS_PLUGIN_DEPRECATED) marks
+    every operation and parameter deprecated; v0.0.43 on write nothing again."""
+    from restd.data_parser.v0043 import V0043
+    paths = _document(V0040, V0041, V0042, V0043)["paths"]
+    for version, mark in (("v0.0.40", False), ("v0.0.41", None), ("v0.0.42", True),
+                          ("v0.0.43", None)):
+        operation = paths[f"/testing/{version}/echo/{{word}}"]["get"]
+        assert all(p.get("deprecated") is mark for p in operation["parameters"]), version
+        assert operation.get("deprecated") is (True if mark else None), version
     for version in ("v0.0.40", "v0.0.41"):
         reference = DOCUMENT["paths"][f"/slurm/{version}/job/{{job_id}}"]["get"]
         assert ("deprecated" in reference["parameters"][0]) is (version == "v0.0.40")
@@ -118,13 +124,15 @@ def test_every_registered_version_is_a_data_parser_plugin():
     from restd.config import build_config
     from restd.data_parser.versions import NAMES, version
     from restd.plugin_loader import load_plugins
-    assert NAMES == ("v0.0.40", "v0.0.41", "v0.0.42")
+    assert NAMES == ("v0.0.40", "v0.0.41", "v0.0.42", "v0.0.43", "v0.0.44", "v0.0.45")
     plugins = load_plugins(build_config(content="slurmctld", auth="local",
-                                        data_parser="v0.0.40,v0.0.41+fast,v0.0.42",
+                                        data_parser="v0.0.40,v0.0.41+fast,v0.0.42,v0.0.43,"
+                                                    "v0.0.44+fast,v0.0.45",
                                         environ={}))
     assert [(dp.name, dp.flags) for dp in plugins.data_parsers] == [
         ("v0.0.40", frozenset()), ("v0.0.41", frozenset({"fast"})),
-        ("v0.0.42", frozenset())]
+        ("v0.0.42", frozenset()), ("v0.0.43", frozenset()),
+        ("v0.0.44", frozenset({"fast"})), ("v0.0.45", frozenset())]
     for data_parser in plugins.data_parsers:
         assert data_parser.version is version(data_parser.name)
         assert data_parser.module.kind_name(f"{data_parser.name}_job_info") == "JOB_INFO"
@@ -134,7 +142,8 @@ def test_every_registered_version_is_a_data_parser_plugin():
 def test_data_parser_list_names_every_version():
     result = _restd("-d", "list")
     assert result.returncode == 0
-    assert result.stdout.decode().split() == ["v0.0.40", "v0.0.41", "v0.0.42"]
+    assert result.stdout.decode().split() == ["v0.0.40", "v0.0.41", "v0.0.42", "v0.0.43",
+                                              "v0.0.44", "v0.0.45"]
 
 
 def test_generated_document_serves_every_version_by_default():

@@ -45,7 +45,7 @@ def _generator_module():
     return generate_fastpath
 
 
-VERSIONS = ("v0.0.40", "v0.0.41", "v0.0.42")
+from restd.data_parser.versions import NAMES as VERSIONS  # noqa: E402  every version
 
 
 def test_generator_covers_jobs_and_nodes():
@@ -72,7 +72,9 @@ def test_every_version_has_its_lists_and_shares_identical_output():
     """Each version's JOB_INFO_MSG and NODES get an entry point; a kind whose
     description (less schema-only keys) is the same in two versions gets one C
     function, one that changed gets its own: v0.0.41 changed job_resources and
-    NODE, v0.0.42 changed JOB_INFO but not NODE."""
+    NODE, v0.0.42 JOB_INFO and (as 26.05 describes it) NODE's removed
+    tres_weighted, v0.0.43 the stdio paths and the node's certificate, v0.0.44
+    the job's step_id and the state flags."""
     generate_fastpath = _generator_module()
     build = generate_fastpath.generator("/usr/include")
     cdef, source = build.generate()
@@ -81,29 +83,48 @@ def test_every_version_has_its_lists_and_shares_identical_output():
     assert set(registry) == {(v, k) for v in VERSIONS for k in ("JOB_INFO_MSG", "NODES")}
     for entry in set(registry.values()):
         assert f"char *{entry}(" in cdef and f"{entry}(const" in source
-    # shared where the output is the same, distinct where it is not
-    assert registry[("v0.0.41", "NODES")] == registry[("v0.0.42", "NODES")]
-    assert len({registry[(v, "NODES")] for v in VERSIONS}) == 2
-    assert len({registry[(v, "JOB_INFO_MSG")] for v in VERSIONS}) == 3
+    # shared exactly where the output is the same (the list's signature)
+    from restd.data_parser.versions import version
+    fresh = generate_fastpath.FastPath("", ())
+    signatures = {v: generate_fastpath.Generator(version(v), fresh) for v in VERSIONS}
+    for kind in ("JOB_INFO_MSG", "NODES"):
+        for a in VERSIONS:
+            for b in VERSIONS:
+                same = signatures[a].signature(kind) == signatures[b].signature(kind)
+                assert (registry[(a, kind)] == registry[(b, kind)]) == same, (kind, a, b)
+    for older, newer in (("v0.0.40", "v0.0.41"), ("v0.0.41", "v0.0.42"),
+                         ("v0.0.42", "v0.0.43"), ("v0.0.43", "v0.0.44")):
+        for kind in ("JOB_INFO_MSG", "NODES"):
+            assert registry[(older, kind)] != registry[(newer, kind)], (kind, newer)
     assert "restd_fp_obj_ACCT_GATHER_ENERGY_v0" not in source
     for new in ("restd_fp_obj_JOB_RES_NODE", "restd_fp_obj_JOB_RES_SOCKET",
                 "restd_fp_obj_JOB_RES_CORE", "restd_fp_flags_JOB_RES_CORE_STATUS",
                 "restd_fp_flags_CR_TYPE", "restd_fp_obj_JOB_RES_v0_0_41",
-                "restd_fp_obj_JOB_INFO_v0_0_42"):
+                "restd_fp_obj_JOB_INFO_v0_0_42", "restd_fp_obj_JOB_INFO_v0_0_43",
+                "restd_fp_obj_NODE_v0_0_43", "restd_fp_obj_JOB_INFO_v0_0_44",
+                "restd_fp_flags_NODE_CERT_FLAGS"):
         assert f"static void {new}(" in source, new
+    # the new rules are called, not left to Python
+    for call in ("restd_fp_job_stdio_expanded(w, p, 0);", "restd_fp_job_stdio_expanded(w, p, 1);",
+                 "restd_fp_job_stdio_expanded(w, p, 2);", "restd_fp_job_step_id(w, p);"):
+        assert call in source, call
 
 
 def test_schema_only_changes_do_not_split_the_c():
     """A version differing only in a component name (v0.0.42's *_no_val_struct,
-    its inline POWER_FLAGS) dumps the same: same signature."""
+    its inline POWER_FLAGS; v0.0.43's inline flag tables) dumps the same: same
+    signature."""
     generate_fastpath = _generator_module()
     from restd.data_parser.versions import version
     build = generate_fastpath.FastPath("", ())
     v41 = generate_fastpath.Generator(version("v0.0.41"), build)
     v42 = generate_fastpath.Generator(version("v0.0.42"), build)
-    for kind in ("NODE", "UINT32_NO_VAL", "POWER_FLAGS", "ACCT_GATHER_ENERGY"):
+    for kind in ("UINT32_NO_VAL", "POWER_FLAGS", "ACCT_GATHER_ENERGY"):
         assert v41.signature(kind) == v42.signature(kind), kind
     assert v41.signature("JOB_INFO") != v42.signature("JOB_INFO")
+    v43 = generate_fastpath.Generator(version("v0.0.43"), build)
+    for kind in ("JOB_STATE", "NODE_STATES", "JOB_RES"):
+        assert v42.signature(kind) == v43.signature(kind), kind
 
 
 def test_a_complex_kind_without_c_is_left_to_python():
@@ -126,11 +147,11 @@ def test_a_complex_kind_without_c_is_left_to_python():
     finally:
         generate_fastpath.RULE_SPECIALS[rule] = saved
     missing = {(version, kind): why for version, kind, why in build.unsupported}
-    assert set(missing) == {("v0.0.41", "JOB_INFO_MSG"), ("v0.0.42", "JOB_INFO_MSG")}
+    later = [v for v in VERSIONS if v != "v0.0.40"]
+    assert set(missing) == {(v, "JOB_INFO_MSG") for v in later}
     assert "JOB_RES_NODES" in missing[("v0.0.41", "JOB_INFO_MSG")]
     registry = {(version, kind) for version, kind, _ in build.registry}
-    assert registry == {("v0.0.40", "JOB_INFO_MSG"), ("v0.0.40", "NODES"),
-                        ("v0.0.41", "NODES"), ("v0.0.42", "NODES")}
+    assert registry == {("v0.0.40", "JOB_INFO_MSG")} | {(v, "NODES") for v in VERSIONS}
     cdef, source = build.generate()
     assert "restd_fp_dump_JOB_INFO_MSG_v0_0_41" not in source
     assert "restd_fp_obj_JOB_RES_NODE(" not in source  # nothing of the failed list kept
@@ -280,7 +301,10 @@ def test_the_app_finds_a_c_dumper_for_every_version(cluster):
     assert result["unsupported"] == {}, result
     for version in VERSIONS:
         assert result["dumpers"][version] == {"JOB_INFO_MSG": True, "NODES": True}, result
-    assert result["shared_nodes"], result
+    # the compiled registry is the generator's (entries shared where the output is)
+    build = _generator_module().generator("/usr/include")
+    build.generate()
+    assert result["entries"] == {f"{v} {k}": entry for v, k, entry in build.registry}
 
 
 def _yaml_answer(restd, endpoint: str):
@@ -458,12 +482,11 @@ def scenario_registry():
     _load()
     from restd.native import fastpath
     dumpers = {version: {kind: fastpath.dumper(version, kind) is not None
-                         for kind in ("JOB_INFO_MSG", "NODES")} for version in
-               ("v0.0.40", "v0.0.41", "v0.0.42")}
+                         for kind in ("JOB_INFO_MSG", "NODES")} for version in VERSIONS}
     table = fastpath.registry()
     return {"dumpers": dumpers, "unsupported": {" ".join(k): v for k, v in
                                                 fastpath.unsupported().items()},
-            "shared_nodes": table[("v0.0.41", "NODES")] == table[("v0.0.42", "NODES")]}
+            "entries": {" ".join(key): entry for key, entry in table.items()}}
 
 
 def scenario_compare(what: str, ids: list, version: str = "v0.0.40"):
@@ -605,7 +628,7 @@ def test_jobs_answer_is_streamed(restd, jobs):
 
 @pytest.fixture(scope="module")
 def restd_every_version(cluster, tmp_path_factory):
-    """restd serving v0.0.40, v0.0.41 and v0.0.42 twice: with its C dumpers, and with
+    """restd serving every version (v0.0.40 to v0.0.45) twice: with its C dumpers, and with
     RESTD_FASTPATH=0 (every list by the version's Python dumper)."""
     from conftest import RestdDaemon
 

@@ -280,6 +280,12 @@ typedef struct job_info {
     char *extra;  /* optional */
     char *failed_node;  /* optional */
     char *job_size_str;  /* optional */
+    char *licenses_allocated;  /* optional */
+    uint16_t segment_size;  /* optional */
+    char *submit_line;  /* optional */
+    char *container_type;  /* optional */
+    uint16_t mem_update_delay;  /* optional */
+    uint16_t mem_update_margin;  /* optional */
     uint32_t *priority_array;  /* optional */
     char *priority_array_names;  /* optional */
     ...;
@@ -408,6 +414,9 @@ typedef struct job_descriptor {
     uint16_t oom_kill_step;  /* optional */
     uint16_t resv_port_cnt;  /* optional */
     uint16_t segment_size;  /* optional */
+    char *container_type;  /* optional */
+    uint16_t mem_update_delay;  /* optional */
+    uint16_t mem_update_margin;  /* optional */
     ...;
 } job_desc_msg_t;
 
@@ -479,6 +488,10 @@ typedef struct node_info {
     char *resv_name;  /* optional */
     char *gpu_spec;  /* optional */
     uint16_t res_cores_per_gpu;  /* optional */
+    uint16_t cert_flags;  /* optional */
+    time_t cert_last_renewal;  /* optional */
+    char *topology_str;  /* optional */
+    uint32_t suspend_time;  /* optional */
     ...;
 } node_info_t;
 
@@ -503,6 +516,7 @@ typedef struct {
     uint32_t cpu_bind;
     char *node_addr;
     char *node_hostname;
+    char *topology_str;  /* optional */
     ...;
 } update_node_msg_t;
 
@@ -543,6 +557,8 @@ typedef struct partition_info {
     uint16_t suspend_timeout;
     uint32_t max_cpus_per_socket;  /* optional */
     uint16_t cr_type;
+    uint16_t preempt_mode;
+    char *topology_name;  /* optional */
     ...;
 } partition_info_t;
 
@@ -593,6 +609,7 @@ typedef struct slurm_license_info {
     uint32_t last_consumed;  /* optional */
     uint32_t last_deficit;  /* optional */
     time_t last_update;  /* optional */
+    char *nodes;  /* optional */
     ...;
 } slurm_license_info_t;
 
@@ -707,6 +724,8 @@ int restd_load_job(job_info_msg_t **resp, uint32_t job_id, uint16_t show_flags);
 void slurm_free_job_info_msg(job_info_msg_t *job_buffer_ptr);
 /* fields whose C type changed between versions */
 uint32_t restd_job_state_reason(const slurm_job_info_t *job);
+/* the job's SLUID (slurm_job_info_t.step_id.sluid, 25.11 on), 0 where Slurm has none */
+uint64_t restd_job_info_sluid(const slurm_job_info_t *job);
 
 void slurm_init_job_desc_msg(job_desc_msg_t *job_desc_msg);
 int slurm_submit_batch_job(job_desc_msg_t *job_desc_msg,
@@ -780,6 +799,8 @@ void slurm_list_iterator_destroy(struct listIterator *i);
 """
 
 MEMBER_FLAGS = (
+    ("slurm_job_info_t", "step_id"),   # 25.11 on (the fast path's JOB_INFO step_id)
+    ("slurm_step_id_t", "sluid"),      # 25.11 on
     ("node_info_t", "select_nodeinfo"),
     ("node_info_t", "alloc_tres_weighted"),
     ("update_node_msg_t", "reason_uid"),
@@ -807,6 +828,16 @@ static int restd_slurm_init(const char *conf)
 static uint32_t restd_job_state_reason(const slurm_job_info_t *job)
 {
     return (uint32_t) job->state_reason;   /* uint16_t in 22.05, uint32_t later */
+}
+
+static uint64_t restd_job_info_sluid(const slurm_job_info_t *job)
+{
+#if HAS_SLURM_JOB_INFO_STEP_ID && HAS_SLURM_STEP_ID_SLUID
+    return (uint64_t) job->step_id.sluid;
+#else
+    (void) job;
+    return 0;
+#endif
 }
 
 static uint32_t restd_part_flags(const partition_info_t *part)

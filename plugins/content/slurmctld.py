@@ -749,7 +749,10 @@ async def get_ping(ctx):
         pings = worker.controller.ping()
         return {"pings": worker.dump("CONTROLLER_PING_ARRAY", [
             {"hostname": ping.hostname, "pinged": ping.responding,
-             "latency": ping.latency_us, "offset": ping.index} for ping in pings])}
+             "latency": ping.latency_us, "offset": ping.index,
+             # controller_ping_t.rc (26.05; v0.0.45's status): slurm_ping()'s result
+             "rc": ping.error.number if ping.error is not None else 0}
+            for ping in pings])}
     return await _run(ctx, work)
 
 

@@ -245,6 +245,14 @@ class Properties:
     # submit_time) is a query parameter: v0.0.40 types these parsers as numbers;
     # v0.0.41 on as objects, which openapi.c does not list (Slurm still parses them).
     no_val_query_parameters: bool = True
+    # Every operation and parameter of the version says "deprecated": true: the
+    # plugin predates the oldest protocol the Slurm release speaks (openapi.h
+    # IS_PLUGIN_DEPRECATED; slurmrestd 26.05 so marks v0.0.42).
+    plugin_deprecated: bool = False
+    # Flag tables are components of their own (v0.0.40 to v0.0.42); v0.0.43 on
+    # write every flag table inline where it is used (openapi.c _should_be_ref():
+    # never for PARSER_MODEL_FLAG_ARRAY).
+    flag_components: bool = True
 
 
 def _is_rule(value) -> bool:
@@ -351,6 +359,8 @@ class Version:
         """Whether ``kind`` is a component of this version's document (else
         its schema is written inline where it is used)."""
         if not kind.component:
+            return False
+        if not self.properties.flag_components and hasattr(kind, "bits"):
             return False
         return not self.properties.inline_schemas or kind.name in self.roots
 

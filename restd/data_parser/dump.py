@@ -92,16 +92,22 @@ def _null_or(dump_pointer):
     return dump
 
 
+# What a removed field of each schema type dumps (parsing.c _dump_removed()).
+REMOVED_EMPTY = {"array": [], "object": {}, "integer": 0, "number": 0.0, "string": "",
+                 "boolean": False}
+
+
 def _removed_dumper(kind, version):
-    """A removed field dumps its kind's empty form ([] or {})."""
+    """A removed field dumps its kind's empty form ([], {}, 0, 0.0, "", false:
+    parsing.c _dump_removed(), by the OpenAPI type of the kind)."""
     schema = version.schema_ref(kind.name)
     while "$ref" in schema:
         schema = version.component_kind(schema["$ref"].rsplit("/", 1)[1]).schema(version)
-    if schema.get("type") == "array":
-        return lambda value: []
-    if schema.get("type") == "object":
-        return lambda value: {}
-    return lambda value: None
+    kind_type = schema.get("type")
+    if kind_type in ("array", "object"):
+        return (lambda value: []) if kind_type == "array" else (lambda value: {})
+    empty = REMOVED_EMPTY.get(kind_type)
+    return lambda value: empty
 
 
 def dumper(version: Version, type_name: str, get: Getter = get_any) -> Callable[[Any], Any]:

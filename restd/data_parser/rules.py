@@ -489,6 +489,140 @@ def job_stdio(stream):
     return dump
 
 
+def job_stdio_expanded(stream):
+    """v0.0.43's JOB_INFO_STD*_EXP: the path the job gave, expanded
+    (slurm_expand_job_stdio_fields()); "" when it gave none, except stdout,
+    which slurmctld 25.05 sets to slurm-%j.out for a batch job: its expansion
+    is what slurm_get_job_stdout() gives where slurmctld leaves it unset."""
+    member = {"stdin": "std_in", "stdout": "std_out", "stderr": "std_err"}[stream]
+
+    def dump(job, services, get):
+        if stream != "stdout" and not text(get(job, member)):
+            return ""
+        return services.job_stdio(job, stream, get)
+    return dump
+
+
+# print_sluid(): "s" and 13 characters of Crockford's base32, most significant first
+_SLUID_DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def sluid_text(sluid: int) -> str:
+    """DUMP(SLUID): "" for 0 (unset), else print_sluid() (src/common/sluid.c)."""
+    sluid = int(sluid or 0)
+    if not sluid:
+        return ""
+    return "s" + "".join(_SLUID_DIGITS[(sluid >> (5 * i)) & 0x1F] for i in range(12, -1, -1))
+
+
+def dump_sluid(value, services):
+    return sluid_text(value)
+
+
+def dump_job_step_id(job, services, get):
+    """v0.0.44's JOB_INFO step_id (SLURM_STEP_ID of slurm_job_info_t.step_id): the
+    job's SLUID where the struct has one (Slurm 25.11 on), its job id, no het
+    component and the step NO_VAL ("entire"), as SLURM_STEP_ID_INITIALIZER
+    leaves a job's own step id."""
+    sluid = get(job, "sluid") or 0  # the binding reads step_id.sluid (0 before 25.11)
+    job_id = int(get(job, "job_id") or 0)
+    unset = {"set": False, "infinite": False, "number": 0}
+    return {"sluid": sluid_text(sluid),
+            "job_id": {"set": True, "infinite": False, "number": job_id}
+            if job_id not in (NO_VAL, INFINITE) else dict(unset, infinite=job_id == INFINITE),
+            "step_het_component": unset, "step_id": "entire"}
+
+
+@PerVersion
+def parse_job_desc_step_id(version):
+    """v0.0.44's JOB_DESC_MSG step_id: its job_id is the job's (the job id a
+    job description asks for); the SLUID and step of a job not yet submitted
+    are Slurm's to give, and ignored as Slurm ignores them."""
+    job_id = version.parser("UINT32_NO_VAL")
+
+    def parse(data, ctx, path):
+        if not isinstance(data, dict):
+            raise Invalid(f"Expected dictionary but got {json_type_name(data)}")
+        if "job_id" not in data:
+            return {}
+        value = job_id(data["job_id"], ctx, f"{path}job_id/")
+        return {} if value is None or value == NO_VAL else {"job_id": value}
+    return parse
+
+
+# --- v0.0.45's partition sharing (parsers.c PARTITION_EXCLUSIVE, PARTITION_OVERSUBSCRIBE) ---
+SHARED_FORCE = 0x8000
+PART_FLAG_EXCLUSIVE_USER = 1 << 6
+PART_FLAG_EXC_USER_CLR = 1 << 14
+PART_FLAG_EXCLUSIVE_TOPO = 1 << 16
+PART_FLAG_EXC_TOPO_CLR = 1 << 17
+
+
+def dump_partition_exclusive(part, services, get):
+    """DUMP(PARTITION_EXCLUSIVE): TOPO, NODE (max_share 0), USER or NO, as
+    scontrol show partition says Exclusive=."""
+    flags = int(get(part, "flags") or 0)
+    if flags & PART_FLAG_EXCLUSIVE_TOPO:
+        return "TOPO"
+    if not int(get(part, "max_share") or 0) & ~SHARED_FORCE:
+        return "NODE"
+    return "USER" if flags & PART_FLAG_EXCLUSIVE_USER else "NO"
+
+
+def parse_partition_exclusive(data, ctx, path):
+    """PARSE(PARTITION_EXCLUSIVE) as parse_partition_exclusive() (scontrol update
+    partition Exclusive=): NODE is max_share 0; USER and TOPO set their flag, the
+    other's clear flag; NO clears both."""
+    if data is None:
+        return {}
+    value = to_text(data, ctx, path) if not isinstance(data, str) else data
+    choice = value.strip().upper()
+    if choice == "NODE":
+        return {"max_share": 0, "flags": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}
+    if choice == "USER":
+        return {"flags": PART_FLAG_EXCLUSIVE_USER | PART_FLAG_EXC_TOPO_CLR}
+    if choice == "TOPO":
+        return {"flags": PART_FLAG_EXCLUSIVE_TOPO | PART_FLAG_EXC_USER_CLR}
+    if choice == "NO":
+        return {"flags": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}
+    raise Invalid("expected NO, NODE, USER, or TOPO")
+
+
+def dump_partition_oversubscribe(value, services):
+    """DUMP(PARTITION_OVERSUBSCRIBE) of max_share: NO, YES:n or FORCE:n."""
+    share = int(value or 0)
+    count = share & ~SHARED_FORCE
+    if not count or (count == 1 and not share & SHARED_FORCE):
+        return "NO"
+    return f"FORCE:{count}" if share & SHARED_FORCE else f"YES:{count}"
+
+
+def parse_partition_oversubscribe(data, ctx, path):
+    """PARSE(PARTITION_OVERSUBSCRIBE): NO, YES[:n] (n > 1) or FORCE[:n] (n >= 1)."""
+    if data is None:
+        return None
+    text_value = (data if isinstance(data, str) else to_text(data, ctx, path)).strip()
+    word, colon, count = text_value.partition(":")
+    word = word.upper()
+    if word == "NO" and not colon:
+        return 1
+    if word not in ("YES", "FORCE"):
+        raise Invalid("expected NO, YES[:#], or FORCE[:#]")
+    force = SHARED_FORCE if word == "FORCE" else 0
+    if not colon:
+        return 4 | force
+    if not count.isdecimal():
+        raise Invalid("invalid job count")
+    number = int(count)
+    if number > 0x7FFF:
+        raise Invalid("count too large")
+    if force and number < 1:
+        raise Invalid("FORCE count must be >= 1")
+    if not force and number <= 1:
+        raise Invalid("YES count must be > 1")
+    return number | force
+
+
 def dump_gres_detail(job, services, get):
     details = get(job, "gres_detail_str")
     count = int(get(job, "gres_detail_cnt") or 0)

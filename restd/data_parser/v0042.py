@@ -10,6 +10,12 @@ publishes its schemas as components again, as v0.0.40 did, and names the
 {set, infinite, number} components ``*_no_val_struct``
 (``v0.0.42_uint32_no_val_struct``).
 
+Slurm 24.11.5 and 26.05.5 both serve v0.0.42 and their documents of it
+disagree; restd follows 26.05's (``CHANGES_26_05``, and the version marked
+deprecated, as 26.05 marks the plugins older than its oldest protocol:
+openapi.h IS_PLUGIN_DEPRECATED). tests/test_openapi_parity.py lists each
+difference from 24.11.5's document by path.
+
 The accounting (slurmdbd) changes are in restd.data_parser.v0042_slurmdb:
 its ``CHANGES`` are applied after these, its ``ROOTS`` published with
 ``ROOTS``.
@@ -91,7 +97,27 @@ CHANGES = (
                 "result (OPENAPI_KILL_JOB_RESP)"),
 )
 
+# What Slurm 25.05 to 26.05 changed in their copy of v0.0.42/parsers.c (slurm-26-05
+# against slurm-24-11-5-1), which restd follows where the two releases' documents differ.
+_REMOVED_26_05 = "26.05's v0.0.42 lists it as removed (add_removed), dumped empty"
+CHANGES_26_05 = (
+    ReplaceField("STATS_MSG", F("parts_packed", "UINT32", None, removed=True, deprecated=True),
+                 why=_REMOVED_26_05 + ": removed in 25.11 (SLURM_25_11_PROTOCOL_VERSION)"),
+    ReplaceField("STATS_MSG", F("schedule_cycle_sum", "UINT64", "schedule_cycle_sum"),
+                 why="25.05: schedule_cycle_sum became a uint64_t, dumped as UINT64"),
+    ReplaceField("NODE", F("tres_weighted", "NODE_SELECT_TRES_WEIGHTED", None, removed=True,
+                           deprecated=True),
+                 why=_REMOVED_26_05 + ": ignored since 25.05 (select_nodeinfo gone)"),
+    ReplaceField("UPDATE_NODE_MSG", F("reason_uid", "USER_ID", None, removed=True,
+                                      deprecated=True),
+                 why=_REMOVED_26_05 + ": slurmctld sets the reason's user itself "
+                     "(SLURM_26_05_PROTOCOL_VERSION)"),
+    ReplaceField("JOB_SUBMIT_REQ", F("script", "STRING", "script"),
+                 why="26.05: script no longer deprecated (the same as jobs[0] or job's)"),
+)
+
 V0042 = V0041.derive(
-    NAME, (*CHANGES, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES), roots=(*ROOTS, *_slurmdb.ROOTS),
-    inline_schemas=False, no_val_suffix="_struct")
+    NAME, (*CHANGES, *CHANGES_26_05, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
+    roots=(*ROOTS, *_slurmdb.ROOTS),
+    inline_schemas=False, no_val_suffix="_struct", plugin_deprecated=True)
 V0042.check()

@@ -16,8 +16,8 @@ slurmrestd dumps those values: 0 and "".
 from __future__ import annotations
 
 from restd.data_parser import rules
-from restd.data_parser.describe import (AddFields, AddKind, Field as F, Object, RemoveFields,
-                                        ReplaceField, ReplaceKind)
+from restd.data_parser.describe import (AddFields, AddKind, Field as F, Object, RemoveBits,
+                                        RemoveFields, ReplaceField, ReplaceKind)
 from restd.data_parser.types import ArrayOf, FlagBit, Flags
 
 
@@ -28,6 +28,14 @@ SLURMDBD_PING = Object("SLURMDBD_PING", "slurmdbd_ping", "slurmdbd_ping_t", (
     F("latency", "UINT64", "latency", required=True),
     F("primary", "CONTROLLER_PING_PRIMARY", "offset", required=True),
 ))
+
+# Where slurmrestd 26.05.5's document of v0.0.42 differs from 24.11.5's,
+# restd follows 26.05's (restd.data_parser.v0042.CHANGES_26_05 for slurmctld).
+CHANGES_26_05 = (
+    RemoveBits("CLUSTER_REC_FLAGS", ("FRONT_END",),
+               why="26.05's v0.0.42 no longer lists CLUSTER_FLAG_FE (front end "
+                   "clusters gone from Slurm)"),
+)
 
 OPENAPI_SLURMDBD_PING_RESP = rules.slurmdb_response("OPENAPI_SLURMDBD_PING_RESP", "pings",
                                                     "SLURMDBD_PING_ARRAY")
@@ -58,6 +66,7 @@ CHANGES = (
     AddKind(OPENAPI_SLURMDBD_PING_RESP,
             why="add_openapi_response_single(OPENAPI_SLURMDBD_PING_RESP, "
                 "SLURMDBD_PING_ARRAY, \"pings\"): the body of GET /slurmdb/v0.0.42/ping"),
+    *CHANGES_26_05,
 )
 
 # The /slurmdb/ bodies v0.0.42 adds: the slurmdbd ping

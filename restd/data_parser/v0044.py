@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from restd.data_parser import rules
 from restd.data_parser import v0044_slurmdb as _slurmdb
-from restd.data_parser.describe import AddKind, Field as F, Object
-from restd.data_parser.types import ArrayOf, Pointer
+from restd.data_parser.describe import (AddBits, AddFields, AddKind, Field as F, Object,
+                                        RemoveBits)
+from restd.data_parser.types import STRING, ArrayOf, FlagBit, Pointer
 from restd.data_parser.v0043 import V0043
 
 NAME = "v0.0.44"
@@ -23,7 +24,78 @@ NAME = "v0.0.44"
 # Kinds v0.0.44 adds as request or response bodies (slurmctld side).
 ROOTS: tuple[str, ...] = ()
 
-CHANGES = ()
+_ALL64 = ("INFINITE64", 0xFFFFFFFFFFFFFFFF)
+_NODE_STATE_FLAGS = ("NODE_STATE_FLAGS", 0xFFFFFFF0)
+
+
+def _bit(name: str, macro: str, value: int, mask=_ALL64) -> FlagBit:
+    return FlagBit(name, "bit", macro, value, *mask)
+
+
+# PARSER_ARRAY(SLURM_STEP_ID): slurm_step_id_t with the SLUID Slurm 25.11 added
+SLURM_STEP_ID_KINDS = (
+    rules.scalar("SLUID", STRING, "sluid_t", rules.dump_sluid,
+                 rules.read_only("SLUID")),
+    Object("SLURM_STEP_ID", "slurm_step_id", "slurm_step_id_t", (
+        F("sluid", "SLUID", "sluid"),
+        F("job_id", "UINT32_NO_VAL", "job_id"),
+        F("step_het_component", "UINT32_NO_VAL", "step_het_comp"),
+        F("step_id", "STEP_ID", "step_id"),
+    )),
+)
+
+CHANGES = (
+    *(AddKind(kind, why="25.11 v0.0.44: a step id with its SLUID "
+              "(PARSER_ARRAY(SLURM_STEP_ID), DUMP_FUNC(SLUID))") for kind in SLURM_STEP_ID_KINDS),
+    AddKind(rules.complex_kind("JOB_INFO_STEP_ID", rules.dump_job_step_id,
+                               target="SLURM_STEP_ID"),
+            why="25.11 v0.0.44: the job's step id (slurm_job_info_t.step_id, its SLUID)"),
+    AddKind(rules.complex_kind("JOB_DESC_MSG_STEP_ID", None, rules.parse_job_desc_step_id,
+                               target="SLURM_STEP_ID"),
+            why="25.11 v0.0.44: job_desc_msg_t.step_id (its job_id the job id asked for)"),
+    AddFields("JOB_INFO", (F("step_id", "JOB_INFO_STEP_ID", None),), after="shared",
+              why="25.11 v0.0.44: add_parse(SLURM_STEP_ID, step_id, \"step_id\")"),
+    AddKind(rules.optional_member("JOB_INFO_SUBMIT_LINE", "submit_line", "STRING"),
+            why="26.05: slurm_job_info_t.submit_line, a member older Slurm lacks"),
+    AddFields("JOB_INFO", (F("submit_line", "JOB_INFO_SUBMIT_LINE", None),),
+              after="submit_time",
+              why="25.11 v0.0.44: the job's submit line (submit_line)"),
+    AddFields("JOB_DESC_MSG", (F("step_id", "JOB_DESC_MSG_STEP_ID", None),),
+              after="spank_environment",
+              why="25.11 v0.0.44: add_parse(SLURM_STEP_ID, step_id, \"step_id\")"),
+    AddKind(rules.optional_member("LICENSE_NODES", "nodes", "STRING"),
+            why="25.11: slurm_license_info_t.nodes (HRes), a member older Slurm lacks"),
+    AddFields("LICENSE", (F("Nodes", "LICENSE_NODES", None),),
+              why="25.11 v0.0.44: the nodes of a hierarchical resource (\"Nodes\")"),
+    AddBits("JOB_FLAGS", (_bit("SPREAD_SEGMENTS", "SPREAD_SEGMENTS", 1 << 43),
+                          _bit("CONSOLIDATE_SEGMENTS", "CONSOLIDATE_SEGMENTS", 1 << 44),
+                          _bit("EXPEDITED_REQUEUE", "EXPEDITED_REQUEUE", 1 << 45)),
+            why="25.11: segment placement (--segment) and expedited requeue job flags"),
+    AddBits("JOB_STATE", (_bit("EXPEDITING", "JOB_EXPEDITING", 1 << 24,
+                               ("JOB_EXPEDITING", 1 << 24)),),
+            why="25.11: JOB_EXPEDITING, a job checked for expedited requeue"),
+    RemoveBits("MEMORY_BINDING_TYPE", ("SORT",),
+               why="25.11 v0.0.44: SORT removed (add_flag_removed(\"SORT\"))"),
+    AddBits("NODE_STATES", (_bit("EXTERNAL", "NODE_STATE_EXTERNAL", 1 << 4,
+                                 _NODE_STATE_FLAGS),),
+            after="FUTURE", why="25.05: NODE_STATE_EXTERNAL (a node without slurmd)"),
+    AddBits("NODE_STATES", (_bit("BLOCKED", "NODE_STATE_BLOCKED", 1 << 27,
+                                 _NODE_STATE_FLAGS),),
+            after="DYNAMIC_NORM", why="24.11: NODE_STATE_BLOCKED (exclusive topology), "
+                                      "listed from v0.0.44 on"),
+    AddBits("RESERVATION_FLAGS", (_bit("NO_ANY_NODES", "RESERVE_FLAG_NO_ANY_NODES", 1 << 9),),
+            after="ANY_NODES", why="v0.0.44 lists RESERVE_FLAG_NO_ANY_NODES"),
+    AddBits("RESERVATION_FLAGS", (_bit("REPLACE_DOWN", "RESERVE_FLAG_REPLACE_DOWN",
+                                       1 << 30),),
+            after="NO_HOLD_JOBS_AFTER_END", why="v0.0.44 lists RESERVE_FLAG_REPLACE_DOWN"),
+    AddBits("RESERVATION_FLAGS", (_bit("NO_MAGNETIC", "RESERVE_FLAG_NO_MAGNETIC", 1 << 33),),
+            after="MAGNETIC", why="v0.0.44 lists RESERVE_FLAG_NO_MAGNETIC"),
+    AddBits("RESERVATION_FLAGS", (_bit("FORCE_START", "RESERVE_FLAG_FORCE_START", 1 << 42),),
+            after="USER_DELETE", why="25.05: RESERVE_FLAG_FORCE_START"),
+    AddBits("RESERVATION_FLAGS", (_bit("TRES_PER_NODE", "RESERVE_TRES_PER_NODE", 1 << 38),),
+            after="REOCCURRING",
+            why="v0.0.44 lists RESERVE_TRES_PER_NODE (for POSTed reservations)"),
+)
 
 # The request and response bodies of the slurmctld operations v0.0.44 adds
 # (their kinds, published with OPERATION_ROOTS).
