@@ -208,11 +208,13 @@ def no_partition(cluster):
 def test_partition_created_updated_and_deleted_by_root(daemon, document, cluster,
                                                        no_partition):
     body = {"partitions": [{"name": PARTITION, "nodes": {"configured": "n[1-2]"},
-                            "maximums": {"time": {"set": True, "number": 60}}}]}
+                            "maximums": {"time": {"set": True, "number": 60}},
+                            "flags": ["LLN"], "priority": {"tier": 3}}]}
     call(daemon, document, "POST", "v0.0.45", "partitions/", user="root", body=body)
     shown = scontrol_show(cluster, "partition", PARTITION)
     assert f"PartitionName={PARTITION}" in shown and "Nodes=n[1-2]" in shown
-    assert "MaxTime=01:00:00" in shown, shown
+    assert "MaxTime=01:00:00" in shown and "LLN=YES" in shown, shown
+    assert "PriorityTier=3" in shown, shown
     listed = call(daemon, document, "GET", "v0.0.45", "partitions/")
     assert PARTITION in [p["name"] for p in listed["partitions"]]
     # the same name again: updated
