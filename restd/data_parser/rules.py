@@ -569,23 +569,24 @@ def dump_partition_exclusive(part, services, get):
     return "USER" if flags & PART_FLAG_EXCLUSIVE_USER else "NO"
 
 
-def parse_partition_exclusive(data, ctx, path):
+def parse_partition_exclusive(data, ctx, path, out):
     """PARSE(PARTITION_EXCLUSIVE) as parse_partition_exclusive() (scontrol update
     partition Exclusive=): NODE is max_share 0; USER and TOPO set their flag, the
-    other's clear flag; NO clears both."""
+    other's clear flag; NO clears both. A complex field: the bits are added to the
+    flags the description gives (``out``), max_share set for NODE."""
     if data is None:
-        return {}
+        return
     value = to_text(data, ctx, path) if not isinstance(data, str) else data
     choice = value.strip().upper()
+    bits = {"NODE": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR,
+            "USER": PART_FLAG_EXCLUSIVE_USER | PART_FLAG_EXC_TOPO_CLR,
+            "TOPO": PART_FLAG_EXCLUSIVE_TOPO | PART_FLAG_EXC_USER_CLR,
+            "NO": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}.get(choice)
+    if bits is None:
+        raise Invalid("expected NO, NODE, USER, or TOPO")
     if choice == "NODE":
-        return {"max_share": 0, "flags": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}
-    if choice == "USER":
-        return {"flags": PART_FLAG_EXCLUSIVE_USER | PART_FLAG_EXC_TOPO_CLR}
-    if choice == "TOPO":
-        return {"flags": PART_FLAG_EXCLUSIVE_TOPO | PART_FLAG_EXC_USER_CLR}
-    if choice == "NO":
-        return {"flags": PART_FLAG_EXC_USER_CLR | PART_FLAG_EXC_TOPO_CLR}
-    raise Invalid("expected NO, NODE, USER, or TOPO")
+        out["max_share"] = 0
+    out["flags"] = int(out.get("flags") or 0) | bits
 
 
 def dump_partition_oversubscribe(value, services):
