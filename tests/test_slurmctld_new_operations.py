@@ -405,3 +405,58 @@ def test_resources_of_a_job(daemon, document, cluster):
             assert node["core_bitmap"]
     finally:
         cancel(cluster, job_id)
+
+
+# --- generated input (schemathesis), as tests/test_generated_inputs.py does for v0.0.40 -------
+
+def test_generated_inputs_to_the_new_operations(daemon, document, cluster):
+    """Generated requests (valid and invalid for the document, 12 per operation,
+    derandomized) to the GET and POST operations v0.0.43 to v0.0.45 added, in
+    v0.0.45, as alice: no server error (but GET resources' 501 before Slurm 25.11),
+    every answer as the document says, and no partition, reservation or node made."""
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+    from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+    wanted = {(method, f"/slurm/v0.0.45/{path}") for method, path in ADDED
+              if method in ("GET", "POST")}
+    schema = schemathesis.openapi.from_dict(document)
+    operations = [result.ok() for result in schema.get_all_operations()
+                  if (result.ok().method.upper(), result.ok().path) in wanted]
+    assert len(operations) == len(wanted)
+
+    def state():  # sorted: sinfo's order of a node's partitions varies
+        nodes = cluster.run("scontrol", "--future", "-o", "show", "nodes").stdout
+        return (sorted(line.split()[0] for line in nodes.splitlines() if line.strip()),
+                *(sorted(cluster.run(*argv).stdout.splitlines()) for argv in (
+                    ("sinfo", "-h", "-N", "-o", "%N %P %t"),
+                    ("scontrol", "-o", "show", "reservations"),
+                    ("scontrol", "-o", "show", "partitions"))))
+    before = state()
+    failures = []
+    token = daemon.token_of("alice")
+    for operation in operations:
+        label = f"{operation.method.upper()} {operation.path}"
+        allowed_501 = label.endswith("resources/{job_id}") and cluster.version() < (25, 11)
+        cases = st.one_of(operation.as_strategy(schemathesis.GenerationMode.POSITIVE),
+                          operation.as_strategy(schemathesis.GenerationMode.NEGATIVE))
+
+        @settings(max_examples=12, deadline=None, database=None, derandomize=True,
+                  phases=[Phase.explicit, Phase.generate],
+                  suppress_health_check=list(HealthCheck))
+        @given(case=cases)
+        def run(case):
+            response = case.call(base_url=daemon.url, timeout=120,
+                                 headers={"X-SLURM-USER-TOKEN": token})
+            checks = (response_schema_conformance,) if allowed_501 and \
+                response.status_code == 501 else (not_a_server_error,
+                                                  response_schema_conformance)
+            try:
+                case.validate_response(response, checks=checks)
+            except BaseException as failure:  # schemathesis' FailureGroup
+                failures.append(f"{label} -> {response.status_code}: {response.text[:400]} "
+                                f"{str(failure).splitlines()[2:3]}")
+        run()
+    assert not failures, "\n".join(failures)
+    assert state() == before
