@@ -891,12 +891,20 @@ def _set_members(ffi, c, members, keep, setters=None):
             setattr(c, name, value)
 
 
+def _set_part_flags(msg, flags):
+    if _lib()[1].restd_part_set_flags(msg, flags):
+        # a flag newer than this Slurm (26.05's PART_FLAG_EXC_TOPO_CLR in 22.05's uint16_t)
+        raise SlurmError(error_number("ESLURM_NOT_SUPPORTED"),
+                         description=f"partition flags {flags:#x} do not fit this Slurm's "
+                                     "partition flags", call="slurm_update_partition")
+
+
 def _part_msg(members):
     ffi, lib = _lib()
     msg = ffi.new("update_part_msg_t *")
     lib.slurm_init_part_desc_msg(msg)
     keep = []
-    _set_members(ffi, msg, members, keep, {"flags": lib.restd_part_set_flags})
+    _set_members(ffi, msg, members, keep, {"flags": _set_part_flags})
     return msg, keep
 
 
@@ -963,6 +971,15 @@ def update_reservation(**members):
     msg, keep = _resv_msg(members)
     check_error(lib.slurm_update_reservation(msg), call="slurm_update_reservation")
     del keep
+
+
+def delete_reservation(name):
+    """slurm_delete_reservation()."""
+    ffi, lib = _lib()
+    msg = ffi.new("reservation_name_msg_t *")
+    buf = ffi.new("char[]", name.encode())
+    msg.name = buf
+    check_error(lib.slurm_delete_reservation(msg), call="slurm_delete_reservation")
 
 
 # ---------------------------------------------------------------------------

@@ -152,7 +152,8 @@ class OperationSpec:
     router and the OpenAPI generator expand them for each loaded data_parser that
     describes them. An operation is served under a version exactly when that
     version describes its request and response schemas (and its query kind):
-    job/allocate from v0.0.41 on. ``response_schema`` may name alternatives, the
+    job/allocate from v0.0.41 on; ``since`` names the first version of one whose
+    bodies every version describes (DELETE partition/{partition_name}, v0.0.45). ``response_schema`` may name alternatives, the
     first one a version describes being its answer (DELETE job: v0.0.42's
     ``openapi_kill_job_resp``, before it ``openapi_resp``).
 

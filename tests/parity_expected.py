@@ -8,14 +8,15 @@ otherwise and restd follows 26.05 (the issue says so; the README lists them).
 EXPECTED_MISSING_UNTIL_MERGED: branch -> (release, side, version) -> the
 differences that branch removes (the operations v0.0.43 to v0.0.45 add, the
 util plugin, the /slurmdb/ changes of v0.0.43 to v0.0.45). Remove a
-branch's entry when merging it. Under v43ops: DELETE reservation/{name},
-which slurmrestd 26.05 serves in every version from v0.0.42 on but the
-issue's list of new operations leaves out (whose it is: the lead's call).
+branch's entry when merging it. Under v43ops: GET conf (v0.0.45), not yet
+served. (DELETE reservation/{name}, which slurmrestd 26.05 serves from v0.0.42
+on, v43ops serves: in FOLLOWS_26_05 for 24.11.5's v0.0.42.)
 """
 from __future__ import annotations
 
 FOLLOWS_26_05: dict[tuple[str, str], tuple[str, ...]] = {
     ('slurm', 'v0.0.42'): (
+        'DELETE /slurm/v0.0.42/reservation/{reservation_name}: served by restd, not by slurmrestd',
         'DELETE /slurm/v0.0.42/job/{job_id}: deprecated True, slurmrestd None',
         'DELETE /slurm/v0.0.42/job/{job_id}: parameter flags: deprecated True (slurmrestd None)',
         'DELETE /slurm/v0.0.42/job/{job_id}: parameter job_id: deprecated True (slurmrestd None)',
@@ -327,95 +328,17 @@ FOLLOWS_26_05: dict[tuple[str, str], tuple[str, ...]] = {
 
 EXPECTED_MISSING_UNTIL_MERGED: dict[str, dict[tuple[str, str, str], tuple[str, ...]]] = {
     'v43ops': {
-        ('26.05.5', 'slurm', 'v0.0.42'): (
-            'DELETE /slurm/v0.0.42/reservation/{reservation_name}: not served by restd',
-        ),
-        ('26.05.5', 'slurm', 'v0.0.43'): (
-            'DELETE /slurm/v0.0.43/reservation/{reservation_name}: not served by restd',
-            'POST /slurm/v0.0.43/reservation: not served by restd',
-            'POST /slurm/v0.0.43/reservations/: not served by restd',
-            'component v0.0.43_openapi_reservation_mod_resp: missing',
-            'component v0.0.43_reservation_desc_msg: missing',
-            'component v0.0.43_reservation_desc_msg_list: missing',
-            'component v0.0.43_reservation_mod_req: missing',
-            'component v0.0.43_tres: missing',
-            'component v0.0.43_tres_list: missing',
-            'v0.0.43_openapi_reservation_mod_resp: not described by restd (82 fields)',
-            'v0.0.43_reservation_desc_msg: not described by restd (53 fields)',
-            'v0.0.43_reservation_mod_req: not described by restd (55 fields)',
-        ),
-        ('26.05.5', 'slurm', 'v0.0.44'): (
-            'DELETE /slurm/v0.0.44/reservation/{reservation_name}: not served by restd',
-            'GET /slurm/v0.0.44/resources/{job_id}: not served by restd',
-            'POST /slurm/v0.0.44/new/node/: not served by restd',
-            'POST /slurm/v0.0.44/reservation: not served by restd',
-            'POST /slurm/v0.0.44/reservations/: not served by restd',
-            'component v0.0.44_node_gres_layout: missing',
-            'component v0.0.44_node_gres_layout_list: missing',
-            'component v0.0.44_node_resource_layout: missing',
-            'component v0.0.44_node_resource_layout_list: missing',
-            'component v0.0.44_openapi_create_node_req: missing',
-            'component v0.0.44_openapi_reservation_mod_resp: missing',
-            'component v0.0.44_openapi_resource_layout_resp: missing',
-            'component v0.0.44_reservation_desc_msg: missing',
-            'component v0.0.44_reservation_desc_msg_list: missing',
-            'component v0.0.44_reservation_mod_req: missing',
-            'component v0.0.44_tres: missing',
-            'component v0.0.44_tres_list: missing',
-            'v0.0.44_openapi_create_node_req: not described by restd (29 fields)',
-            'v0.0.44_openapi_reservation_mod_resp: not described by restd (82 fields)',
-            'v0.0.44_openapi_resource_layout_resp: not described by restd (45 fields)',
-            'v0.0.44_reservation_desc_msg: not described by restd (53 fields)',
-            'v0.0.44_reservation_mod_req: not described by restd (55 fields)',
-        ),
         ('26.05.5', 'slurm', 'v0.0.45'): (
-            'DELETE /slurm/v0.0.45/partition/{partition_name}: not served by restd',
-            'DELETE /slurm/v0.0.45/reservation/{reservation_name}: not served by restd',
             'GET /slurm/v0.0.45/conf: not served by restd',
-            'GET /slurm/v0.0.45/job/{job_id}/requeue: not served by restd',
-            'GET /slurm/v0.0.45/resources/{job_id}: not served by restd',
-            'POST /slurm/v0.0.45/jobs/requeue: not served by restd',
-            'POST /slurm/v0.0.45/new/node/: not served by restd',
-            'POST /slurm/v0.0.45/partitions/: not served by restd',
-            'POST /slurm/v0.0.45/reservation: not served by restd',
-            'POST /slurm/v0.0.45/reservations/: not served by restd',
             'component v0.0.45_controller: missing',
             'component v0.0.45_controllers_array: missing',
-            'component v0.0.45_job_array_response_msg_ptr_list: missing',
             'component v0.0.45_job_defaults: missing',
             'component v0.0.45_job_defaults_list: missing',
-            'component v0.0.45_node_gres_layout: missing',
-            'component v0.0.45_node_gres_layout_list: missing',
-            'component v0.0.45_node_resource_layout: missing',
-            'component v0.0.45_node_resource_layout_list: missing',
             'component v0.0.45_openapi_conf_resp: missing',
-            'component v0.0.45_openapi_create_node_req: missing',
-            'component v0.0.45_openapi_job_requeue_resp: missing',
-            'component v0.0.45_openapi_jobs_requeue_query: missing',
-            'component v0.0.45_openapi_jobs_requeue_resp: missing',
-            'component v0.0.45_openapi_partitions_mod_req: missing',
-            'component v0.0.45_openapi_reservation_mod_resp: missing',
-            'component v0.0.45_openapi_resource_layout_resp: missing',
             'component v0.0.45_port_range: missing',
-            'component v0.0.45_reservation_desc_msg: missing',
-            'component v0.0.45_reservation_desc_msg_list: missing',
-            'component v0.0.45_reservation_mod_req: missing',
-            'component v0.0.45_selected_step_list: missing',
             'component v0.0.45_slurm_conf: missing',
             'component v0.0.45_slurm_conf_meta: missing',
-            'component v0.0.45_tres: missing',
-            'component v0.0.45_tres_list: missing',
-            'component v0.0.45_update_partition_msg_list: missing',
             'v0.0.45_openapi_conf_resp: not described by restd (355 fields)',
-            'v0.0.45_openapi_create_node_req: not described by restd (29 fields)',
-            'v0.0.45_openapi_job_requeue_resp: not described by restd (35 fields)',
-            'v0.0.45_openapi_jobs_requeue_query: not described by restd (5 fields)',
-            'v0.0.45_openapi_jobs_requeue_resp: not described by restd (36 fields)',
-            'v0.0.45_openapi_partitions_mod_req: not described by restd (135 fields)',
-            'v0.0.45_openapi_reservation_mod_resp: not described by restd (82 fields)',
-            'v0.0.45_openapi_resource_layout_resp: not described by restd (45 fields)',
-            'v0.0.45_reservation_desc_msg: not described by restd (53 fields)',
-            'v0.0.45_reservation_mod_req: not described by restd (55 fields)',
         ),
     },
     'v43dbd': {

@@ -78,6 +78,8 @@ ADDED = {
     ("POST", "new/node/"): "v0.0.44", ("GET", "resources/{job_id}"): "v0.0.44",
     ("GET", "job/{job_id}/requeue"): "v0.0.45", ("POST", "jobs/requeue"): "v0.0.45",
     ("POST", "partitions/"): "v0.0.45", ("DELETE", "partition/{partition_name}"): "v0.0.45",
+    # slurmrestd 26.05 serves it from v0.0.42 on (24.11's v0.0.42 did not have it)
+    ("DELETE", "reservation/{reservation_name}"): "v0.0.42",
 }
 
 
@@ -139,6 +141,9 @@ def test_reservation_created_by_root_then_updated(daemon, document, cluster, no_
     got = call(daemon, document, "GET", version, "reservation/{reservation_name}",
                reservation_name=RESERVATION)
     assert [r["name"] for r in got["reservations"]] == [RESERVATION]
+    call(daemon, document, "DELETE", version, "reservation/{reservation_name}",
+         user="root", reservation_name=RESERVATION)
+    assert scontrol_show(cluster, "reservation", RESERVATION) == ""
 
 
 def test_reservations_list_created_by_the_operator(daemon, document, cluster, no_reservation):
@@ -155,6 +160,13 @@ def test_reservation_refused_to_a_user(daemon, document, cluster, no_reservation
                   body=_reservation(), expect=403)
     assert answer["errors"][0]["source"] == "slurm_create_reservation"
     assert scontrol_show(cluster, "reservation", RESERVATION) == ""
+    # nor may the user delete one
+    call(daemon, document, "POST", "v0.0.43", "reservation", user="root", body=_reservation())
+    answer = call(daemon, document, "DELETE", "v0.0.42", "reservation/{reservation_name}",
+                  user="alice", reservation_name=RESERVATION, expect=403)
+    assert answer["errors"][0]["source"] == "slurm_delete_reservation"
+    assert f"ReservationName={RESERVATION}" in scontrol_show(cluster, "reservation",
+                                                             RESERVATION)
 
 
 def test_reservation_bad_bodies_name_the_field(daemon, document, cluster, no_reservation):
@@ -196,11 +208,13 @@ def no_partition(cluster):
 def test_partition_created_updated_and_deleted_by_root(daemon, document, cluster,
                                                        no_partition):
     body = {"partitions": [{"name": PARTITION, "nodes": {"configured": "n[1-2]"},
-                            "maximums": {"time": {"set": True, "number": 60}}}]}
+                            "maximums": {"time": {"set": True, "number": 60}},
+                            "flags": ["LLN"], "priority": {"tier": 3}}]}
     call(daemon, document, "POST", "v0.0.45", "partitions/", user="root", body=body)
     shown = scontrol_show(cluster, "partition", PARTITION)
     assert f"PartitionName={PARTITION}" in shown and "Nodes=n[1-2]" in shown
-    assert "MaxTime=01:00:00" in shown, shown
+    assert "MaxTime=01:00:00" in shown and "LLN=YES" in shown, shown
+    assert "PriorityTier=3" in shown, shown
     listed = call(daemon, document, "GET", "v0.0.45", "partitions/")
     assert PARTITION in [p["name"] for p in listed["partitions"]]
     # the same name again: updated
@@ -253,8 +267,10 @@ def test_deleting_an_unknown_partition(daemon, document, cluster):
 # --- requeue (v0.0.45) ----------------------------------------------------------------------------
 
 def _running_job(cluster, user="alice"):
+    # output to /dev/null: a /tmp/slurm-<id>.out another cluster's job left there is
+    # another user's file, which the sticky /tmp forbids opening
     out = cluster.run("sbatch", "--parsable", "-N1", "-t", "5", "--requeue",
-                      "--wrap", "sleep 300", user=user).stdout
+                      "-o", "/dev/null", "--wrap", "sleep 300", user=user).stdout
     job_id = int(out.strip().split(";")[0])
     wait_for(lambda: job_state(cluster, job_id) == "RUNNING", what=f"job {job_id} running")
     return job_id
@@ -389,3 +405,58 @@ def test_resources_of_a_job(daemon, document, cluster):
             assert node["core_bitmap"]
     finally:
         cancel(cluster, job_id)
+
+
+# --- generated input (schemathesis), as tests/test_generated_inputs.py does for v0.0.40 -------
+
+def test_generated_inputs_to_the_new_operations(daemon, document, cluster):
+    """Generated requests (valid and invalid for the document, 12 per operation,
+    derandomized) to the GET and POST operations v0.0.43 to v0.0.45 added, in
+    v0.0.45, as alice: no server error (but GET resources' 501 before Slurm 25.11),
+    every answer as the document says, and no partition, reservation or node made."""
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+    from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+    wanted = {(method, f"/slurm/v0.0.45/{path}") for method, path in ADDED
+              if method in ("GET", "POST")}
+    schema = schemathesis.openapi.from_dict(document)
+    operations = [result.ok() for result in schema.get_all_operations()
+                  if (result.ok().method.upper(), result.ok().path) in wanted]
+    assert len(operations) == len(wanted)
+
+    def state():  # sorted: sinfo's order of a node's partitions varies
+        nodes = cluster.run("scontrol", "--future", "-o", "show", "nodes").stdout
+        return (sorted(line.split()[0] for line in nodes.splitlines() if line.strip()),
+                *(sorted(cluster.run(*argv).stdout.splitlines()) for argv in (
+                    ("sinfo", "-h", "-N", "-o", "%N %P %t"),
+                    ("scontrol", "-o", "show", "reservations"),
+                    ("scontrol", "-o", "show", "partitions"))))
+    before = state()
+    failures = []
+    token = daemon.token_of("alice")
+    for operation in operations:
+        label = f"{operation.method.upper()} {operation.path}"
+        allowed_501 = label.endswith("resources/{job_id}") and cluster.version() < (25, 11)
+        cases = st.one_of(operation.as_strategy(schemathesis.GenerationMode.POSITIVE),
+                          operation.as_strategy(schemathesis.GenerationMode.NEGATIVE))
+
+        @settings(max_examples=12, deadline=None, database=None, derandomize=True,
+                  phases=[Phase.explicit, Phase.generate],
+                  suppress_health_check=list(HealthCheck))
+        @given(case=cases)
+        def run(case):
+            response = case.call(base_url=daemon.url, timeout=120,
+                                 headers={"X-SLURM-USER-TOKEN": token})
+            checks = (response_schema_conformance,) if allowed_501 and \
+                response.status_code == 501 else (not_a_server_error,
+                                                  response_schema_conformance)
+            try:
+                case.validate_response(response, checks=checks)
+            except BaseException as failure:  # schemathesis' FailureGroup
+                failures.append(f"{label} -> {response.status_code}: {response.text[:400]} "
+                                f"{str(failure).splitlines()[2:3]}")
+        run()
+    assert not failures, "\n".join(failures)
+    assert state() == before

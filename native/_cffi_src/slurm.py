@@ -1154,6 +1154,11 @@ typedef struct delete_partition_msg {
     ...;
 } delete_part_msg_t;
 
+typedef struct reservation_name_msg {
+    char *name;
+    ...;
+} reservation_name_msg_t;
+
 typedef struct resv_desc_msg {
     char *accounts;
     char *burst_buffer;
@@ -1181,13 +1186,15 @@ void slurm_init_part_desc_msg(update_part_msg_t *update_part_msg);
 int slurm_create_partition(update_part_msg_t *part_msg);
 int slurm_update_partition(update_part_msg_t *part_msg);
 int slurm_delete_partition(delete_part_msg_t *part_msg);
-void restd_part_set_flags(partition_info_t *part, uint32_t flags);
+/* 0, or -1 when this Slurm's flags member cannot hold them (uint16_t in 22.05) */
+int restd_part_set_flags(partition_info_t *part, uint32_t flags);
 
 void slurm_init_resv_desc_msg(resv_desc_msg_t *update_resv_msg);
 /* slurm_create_reservation(): the new reservation's name copied into name (size bytes);
  * the return code, errno's when it fails */
 int restd_create_reservation(resv_desc_msg_t *resv_msg, char *name, size_t size);
 int slurm_update_reservation(resv_desc_msg_t *resv_msg);
+int slurm_delete_reservation(reservation_name_msg_t *resv_msg);
 /* core_cnt, node_cnt (NO_VAL: not given); storage: 4 uint32_t the arrays use before 23.11 */
 void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt, uint32_t node_cnt,
                                 uint32_t *storage);
@@ -1200,9 +1207,10 @@ void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg);
 """
 
 CUSTOMIZATIONS += """
-static void restd_part_set_flags(partition_info_t *part, uint32_t flags)
+static int restd_part_set_flags(partition_info_t *part, uint32_t flags)
 {
     part->flags = flags;                   /* uint16_t in 22.05, uint32_t later */
+    return ((uint32_t) part->flags == flags) ? 0 : -1;
 }
 
 /* slurm_create_reservation()'s answer is strdup()'d until 25.11 (free()), xstrdup()'d

@@ -902,6 +902,21 @@ async def post_reservations(ctx):
     return await _run(ctx, work)
 
 
+async def delete_reservation(ctx):
+    """DELETE reservation/{reservation_name} (v0.0.42 on, as slurmrestd 26.05 serves it):
+    slurm_delete_reservation()."""
+    name = ctx.path_params["reservation_name"]
+
+    def work(worker):
+        try:
+            worker.controller.delete_reservation(name)
+        except SlurmError as error:
+            raise worker.fail(error.number, f"Error deleting reservation {name}",
+                              "slurm_delete_reservation")
+        return {}
+    return await _run(ctx, work)
+
+
 # Partition description fields slurmctld ignores on create and update: slurmrestd
 # warns of them (_warn_on_ignore_values()), by C member and field name.
 IGNORED_PARTITION_MEMBERS = (
@@ -1174,6 +1189,9 @@ def operations():
         ("GET", "/slurm/{dp}/reservation/{reservation_name}", "get_reservation",
          get_reservation, (Parameter("reservation_name", "path"),),
          "OPENAPI_RESERVATION_QUERY", None, "openapi_reservation_resp"),
+        ("DELETE", "/slurm/{dp}/reservation/{reservation_name}", "delete_reservation",
+         delete_reservation, (Parameter("reservation_name", "path"),), None, None,
+         "openapi_resp"),
         # v0.0.43 on
         ("POST", "/slurm/{dp}/reservation", "post_reservation", post_reservation, (), None,
          "reservation_desc_msg", "openapi_reservation_mod_resp"),
@@ -1197,7 +1215,7 @@ def operations():
     )
     # the operations whose bodies older versions describe too: served from the version
     # that added them
-    since = {delete_partition: "v0.0.45"}
+    since = {delete_partition: "v0.0.45", delete_reservation: "v0.0.42"}
     # GETs that act: never shared between identical requests
     acting = (get_reconfigure, get_job_requeue)
     for method, path, name, handler, parameters, query, request, response in table:
