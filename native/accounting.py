@@ -71,7 +71,9 @@ def ping_all() -> list[dict]:
     """slurmdb_ping_all(): each slurmdbd of slurm.conf (AccountingStorageHost, then
     AccountingStorageBackupHost, pinged only when the primary did not answer), as dicts
     keyed by slurmdbd_ping_t's members: ``hostname``, ``pinged`` (it answered),
-    ``latency`` (microseconds to the answer or the failure), ``offset`` (0: primary).
+    ``latency`` (microseconds to the answer or the failure), ``offset`` (0: primary),
+    ``rc`` (the ping's status code: slurmdbd_ping_t.rc of 26.05, SLURM_ERROR before when
+    it did not answer).
     Runs as the calling thread's user (the ping is a connection's authentication).
 
     Raises :class:`SlurmError`: SLURM_ERROR when slurm.conf names no slurmdbd host,
@@ -84,7 +86,7 @@ def ping_all() -> list[dict]:
     if count < 0:
         raise SlurmError(ffi.errno or SLURM_ERROR, call="slurmdb_ping_all")
     return [{"hostname": _cstr(ffi, ping.hostname), "pinged": bool(ping.responding),
-             "latency": int(ping.latency), "offset": int(ping.offset)}
+             "latency": int(ping.latency), "offset": int(ping.offset), "rc": int(ping.rc)}
             for ping in pings[0:count]]
 
 

@@ -1001,6 +1001,7 @@ typedef struct {
     bool responding;
     long latency;  /* microseconds to the answer, or to the failure */
     int offset;    /* 0: primary, 1: backup */
+    int rc;        /* the ping's status code (slurmdbd_ping_t.rc of 26.05) */
 } restd_slurmdbd_ping_t;
 """
 
@@ -1021,6 +1022,7 @@ typedef struct {
     bool responding;
     long latency;
     int offset;
+    int rc;
 } restd_slurmdbd_ping_t;
 
 #if HAS_SLURMDB_PING_ALL
@@ -1041,6 +1043,12 @@ static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)
         pings[count].responding = all[count].pinged;
         pings[count].latency = all[count].latency;
         pings[count].offset = all[count].offset;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26,5,0)
+        pings[count].rc = all[count].rc;
+#else
+        /* slurmdb_ping()'s code: the connection's (SLURM_ERROR when it failed) */
+        pings[count].rc = all[count].pinged ? 0 : -1;
+#endif
     }
     slurm_xfree_ptr(all);
     return count;
@@ -1112,6 +1120,7 @@ static void restd_ping_slurmdbd(restd_slurmdbd_ping_t *ping, char *host, int off
     ping->responding = (rc == 0);
     ping->latency = (end.tv_sec - start.tv_sec) * 1000000L + (end.tv_usec - start.tv_usec);
     ping->offset = offset;
+    ping->rc = rc;
 }
 
 static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)
