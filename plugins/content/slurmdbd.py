@@ -1161,6 +1161,19 @@ async def get_config(ctx):
     return await _run(ctx, work)
 
 
+async def get_conf(ctx):
+    """_dump_conf() (v0.0.45): slurmdbd's own configuration (slurmdbd.conf), as
+    slurmdb_config_get() gives it. slurmdbd answers it on every release restd builds
+    against: before 26.05 as key pairs (sacctmgr show config), read into
+    slurmdbd_conf_t's members by restd.native.accounting (what they do not carry is
+    shown unset: MaxPurgeLimit, PersistConnFlags, StoragePassScript, the job script
+    and environment purges; CommitDelay as 0 or 1)."""
+    def work(worker: Worker):
+        conf = worker.query_rc("slurmdb_config_get", "_dump_conf", worker.db.config_get)
+        return {"slurmdbd_conf": worker.dump("SLURMDBD_CONF", conf)}
+    return await _run(ctx, work)
+
+
 async def post_config(ctx):
     """op_handler_config() for POST: load a document shaped as GET config's
     answer, its parts in Slurm's order (clusters, TRES, accounts, users, QOS,
@@ -1349,6 +1362,7 @@ def operations():
             "openapi_job_modify_req"),
         _op("POST", "job/{job_id}", "post_job", post_job_modify, "openapi_job_modify_resp",
             (Parameter("job_id", "path"),), "job_modify"),
+        _op("GET", "conf", "get_conf", get_conf, "openapi_slurmdbd_conf_resp"),
         _op("GET", "config", "get_config", get_config, "openapi_slurmdbd_config_resp"),
         _op("POST", "config", "post_config", post_config, "openapi_resp", (),
             "openapi_slurmdbd_config_resp"),
