@@ -71,7 +71,9 @@ def ping_all() -> list[dict]:
     """slurmdb_ping_all(): each slurmdbd of slurm.conf (AccountingStorageHost, then
     AccountingStorageBackupHost, pinged only when the primary did not answer), as dicts
     keyed by slurmdbd_ping_t's members: ``hostname``, ``pinged`` (it answered),
-    ``latency`` (microseconds to the answer or the failure), ``offset`` (0: primary).
+    ``latency`` (microseconds to the answer or the failure), ``offset`` (0: primary),
+    ``rc`` (the ping's status code: slurmdbd_ping_t.rc of 26.05, SLURM_ERROR before when
+    it did not answer).
     Runs as the calling thread's user (the ping is a connection's authentication).
 
     Raises :class:`SlurmError`: SLURM_ERROR when slurm.conf names no slurmdbd host,
@@ -84,7 +86,7 @@ def ping_all() -> list[dict]:
     if count < 0:
         raise SlurmError(ffi.errno or SLURM_ERROR, call="slurmdb_ping_all")
     return [{"hostname": _cstr(ffi, ping.hostname), "pinged": bool(ping.responding),
-             "latency": int(ping.latency), "offset": int(ping.offset)}
+             "latency": int(ping.latency), "offset": int(ping.offset), "rc": int(ping.rc)}
             for ping in pings[0:count]]
 
 
@@ -762,6 +764,10 @@ class Connection:
         """slurmdb_jobs_get(): see :func:`_jobs_get`."""
         return _jobs_get(self, cond, default_times)
 
+    def config_get(self) -> dict:
+        """The slurmdbd's configuration: see :func:`_config_get`."""
+        return _config_get(self)
+
     def job_modify(self, steps: list[str], changes: dict) -> list[str]:
         """slurmdb_job_modify(): see :func:`_job_modify`."""
         return _job_modify(self, steps, changes)
@@ -1213,6 +1219,103 @@ def _jobs_get(self, cond: Optional[dict] = None, default_times: bool = False) ->
     return self._resources.own(records) if self._resources is not None else records
 
 
+
+# --- the slurmdbd configuration -----------------------------------------------------------
+
+# slurmdbd_conf_t's members as DBD_GET_CONFIG's key pairs carry them
+_CONF_STRINGS = {"ArchiveDir": "archive_dir", "ArchiveScript": "archive_script",
+                 "DbdAddr": "dbd_addr", "DbdBackupHost": "dbd_backup", "DbdHost": "dbd_host",
+                 "DefaultQOS": "default_qos", "LogFile": "log_file",
+                 "Parameters": "parameters", "PidFile": "pid_file",
+                 "StorageLoc": "storage_loc", "StoragePassScript": "storage_pass_script",
+                 "StorageUser": "storage_user"}
+_CONF_NUMBERS = {"DbdPort": "dbd_port", "MaxPurgeLimit": "max_purge_limit",
+                 "CommitDelay": "commit_delay"}
+_CONF_BOOLS = {"TrackWCKey": "track_wckey", "TrackSlurmctldDown": "track_ctld"}
+# log_num2string() names, by number (log_level_t)
+LOG_LEVELS = ("quiet", "fatal", "error", "info", "verbose", "debug", "debug2", "debug3",
+              "debug4", "debug5")
+_CONF_LOG_LEVELS = {"DebugLevel": "debug_level", "DebugLevelSyslog": "syslog_debug"}
+# PurgeXAfter, its archive switch and slurmdbd_conf_t's member (26.05's key pairs add
+# the job script and environment ones)
+_CONF_PURGES = (("Event", "ArchiveEvents", "purge_event"),
+                ("Job", "ArchiveJobs", "purge_job"),
+                ("Resv", "ArchiveResvs", "purge_resv"),
+                ("Step", "ArchiveSteps", "purge_step"),
+                ("Suspend", "ArchiveSuspend", "purge_suspend"),
+                ("TXN", "ArchiveTXN", "purge_txn"),
+                ("Usage", "ArchiveUsage", "purge_usage"),
+                ("JobScript", "ArchiveJobScript", "purge_jobscript"),
+                ("JobEnv", "ArchiveJobEnv", "purge_jobenv"))
+# slurmdb.h: SLURMDB_PURGE_* and DBD_CONF_FLAG_*
+PURGE_UNITS = {"hours": 0x00010000, "days": 0x00020000, "months": 0x00040000}
+PURGE_ARCHIVE = 0x00080000
+_CONF_FLAGS = {"AllowNoDefAcct": 0x1, "AllResourcesAbsolute": 0x2, "DisableCoordDBD": 0x4,
+               "DisableArchiveCommands": 0x10}
+INFINITE = 0xFFFFFFFF
+
+
+def _yes(value: Optional[str]) -> bool:
+    return (value or "").strip().lower() in ("yes", "1", "true")
+
+
+def _seconds(text: Optional[str]) -> Optional[int]:
+    """secs2time_str()'s "UNLIMITED", "[days-]hours:minutes:seconds" as seconds."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.upper() in ("UNLIMITED", "INFINITE"):
+        return INFINITE
+    match = re.fullmatch(r"(?:(\d+)-)?(\d+):(\d+):(\d+)", text)
+    if not match:
+        return None
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+def _purge(text: Optional[str], archive: bool) -> int:
+    """slurmdb_purge_string()'s "NONE", "<n> <units>" (an archive mark "*" ignored) as
+    the slurmdbd_conf_t value: NO_VAL, or the units' flag with the count."""
+    match = re.fullmatch(r"(\d+)\s*(hours|days|months)\*?", (text or "").strip())
+    if not match:
+        return NO_VAL
+    return PURGE_UNITS[match.group(2)] | int(match.group(1)) | (PURGE_ARCHIVE if archive
+                                                                else 0)
+
+
+def config_from_keypairs(pairs: dict[str, Optional[str]]) -> dict:
+    """slurmdbd_conf_t (a dict of its member names) from slurmdbd's key pairs. What the
+    key pairs do not carry reads as C zero (NO_VAL for a purge): before 26.05,
+    slurmdbd sends no MaxPurgeLimit, PersistConnFlags, StoragePassScript, job script
+    or environment purges, and CommitDelay only as Yes or No (read as 0 and 1)."""
+    out: dict = {member: pairs.get(key) for key, member in _CONF_STRINGS.items()}
+    for key, member in _CONF_NUMBERS.items():
+        value = (pairs.get(key) or "").strip()
+        out[member] = int(value) if value.isdecimal() else int(_yes(value))
+    for key, member in _CONF_BOOLS.items():
+        out[member] = int(_yes(pairs.get(key)))
+    for key, member in _CONF_LOG_LEVELS.items():
+        value = (pairs.get(key) or "").strip().lower()
+        out[member] = LOG_LEVELS.index(value) if value in LOG_LEVELS else 0
+    for name, archive, member in _CONF_PURGES:
+        out[member] = _purge(pairs.get(f"Purge{name}After"), _yes(pairs.get(archive)))
+    out["flags"] = sum(bit for key, bit in _CONF_FLAGS.items() if _yes(pairs.get(key)))
+    out["max_time_range"] = _seconds(pairs.get("MaxQueryTimeRange"))
+    out["persist_conn_rc_flags"] = 0
+    return out
+
+
+def _config_get(self) -> dict:
+    """The slurmdbd's configuration (DBD_GET_CONFIG: slurmdb_config_get()) as
+    slurmdbd_conf_t's members (:func:`config_from_keypairs`). Raises SlurmError."""
+    ffi, lib = self._ffi, self._lib
+    handle = self._list_call("restd_slurmdb_config_keypairs")
+    try:
+        pairs = {_cstr(ffi, pair.name): _cstr(ffi, pair.value) for pair in
+                 _items(ffi, lib, handle, "restd_config_key_pair_t *")}
+    finally:
+        lib.slurm_list_destroy(handle)
+    return config_from_keypairs(pairs)
 
 # the members of a job record update (slurmdb_job_rec_t names) restd_job_rec_set_modify()
 # takes, in its order after derived_ec

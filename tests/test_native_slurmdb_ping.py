@@ -62,7 +62,8 @@ def _primary_host(cluster) -> str:
 def test_ping_answers_the_primary_slurmdbd(cluster):
     result = run_child("ping", cluster.env(SLURM_JWT="daemon"), token=cluster.token("alice"))
     assert result["pings"] == [{"hostname": _primary_host(cluster), "pinged": True,
-                                "latency": result["pings"][0]["latency"], "offset": 0}]
+                                "latency": result["pings"][0]["latency"], "offset": 0,
+                                "rc": 0}]
     assert 0 < result["pings"][0]["latency"] < 10_000_000
 
 
@@ -73,6 +74,8 @@ def test_ping_of_slurmdbd_that_is_not_there_is_not_responding(cluster, tmp_path)
     assert [(p["hostname"], p["pinged"], p["offset"]) for p in result["pings"]] == [
         (_primary_host(cluster), False, 0)]
     assert result["pings"][0]["latency"] >= 0
+    # the ping's status code (slurmdbd_ping_t.rc of 26.05, v0.0.45's status): a failure
+    assert result["pings"][0]["rc"] != 0
 
 
 @pytest.mark.cluster

@@ -911,6 +911,50 @@ static int restd_job_rec_set_modify(slurmdb_job_rec_t *job, uint32_t derived_ec,
 }
 """
 
+# --- the slurmdbd configuration: DBD_GET_CONFIG ---------------------------------------------
+# slurmdbd answers its configuration as key pairs (sacctmgr show config) up to 25.11
+# (slurmdb_config_get() returns them); 26.05 answers a slurmdbd_conf_t, whose key pairs
+# slurmdb_config_get_keypairs() makes. restd_slurmdb_config_keypairs() gives the key
+# pairs on every release (NULL with errno set on failure).
+
+TYPES += """
+typedef struct {
+    char *name;
+    char *value;
+} restd_config_key_pair_t;
+"""
+
+FUNCTIONS += """
+struct xlist *restd_slurmdb_config_keypairs(void *db_conn);
+"""
+
+CUSTOMIZATIONS += """
+/* config_key_pair_t of src/common/read_config.h (internal; the same 22.05 ... 26.05) */
+typedef struct {
+    char *name;
+    char *value;
+} restd_config_key_pair_t;
+
+static struct xlist *restd_slurmdb_config_keypairs(void *db_conn)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26,5,0)
+    slurmdbd_conf_t *conf = NULL;
+    struct xlist *pairs;
+    int rc = slurmdb_config_get(db_conn, &conf);
+
+    if (rc != SLURM_SUCCESS) {
+        errno = rc;
+        return NULL;
+    }
+    pairs = slurmdb_config_get_keypairs(conf);
+    slurmdbd_free_conf(conf);
+    return pairs;
+#else
+    return slurmdb_config_get(db_conn);
+#endif
+}
+"""
+
 # --- instances: slurmdb_instances_get() came with 23.11 -----------------------------------
 # HAS_INSTANCES is 0 before (restd_instances_get() then returns NULL with errno
 # ESLURM_NOT_SUPPORTED); restd_instance_rec_t is slurmdb_instance_rec_t where it exists.
@@ -1001,6 +1045,7 @@ typedef struct {
     bool responding;
     long latency;  /* microseconds to the answer, or to the failure */
     int offset;    /* 0: primary, 1: backup */
+    int rc;        /* the ping's status code (slurmdbd_ping_t.rc of 26.05) */
 } restd_slurmdbd_ping_t;
 """
 
@@ -1021,6 +1066,7 @@ typedef struct {
     bool responding;
     long latency;
     int offset;
+    int rc;
 } restd_slurmdbd_ping_t;
 
 #if HAS_SLURMDB_PING_ALL
@@ -1041,6 +1087,12 @@ static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)
         pings[count].responding = all[count].pinged;
         pings[count].latency = all[count].latency;
         pings[count].offset = all[count].offset;
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26,5,0)
+        pings[count].rc = all[count].rc;
+#else
+        /* slurmdb_ping()'s code: the connection's (SLURM_ERROR when it failed) */
+        pings[count].rc = all[count].pinged ? 0 : -1;
+#endif
     }
     slurm_xfree_ptr(all);
     return count;
@@ -1112,6 +1164,7 @@ static void restd_ping_slurmdbd(restd_slurmdbd_ping_t *ping, char *host, int off
     ping->responding = (rc == 0);
     ping->latency = (end.tv_sec - start.tv_sec) * 1000000L + (end.tv_usec - start.tv_usec);
     ping->offset = offset;
+    ping->rc = rc;
 }
 
 static int restd_slurmdb_ping_all(restd_slurmdbd_ping_t *pings, int size)

@@ -303,9 +303,28 @@ async def _answer_jobs(ctx, cond: dict[str, Any]):
     return await _run(ctx, work)
 
 
+# v0.0.44's job_altered (SLURMDB_JOB_FLAG_ALTERED): the records sacctmgr's runaway job
+# fix changed, which it marks so from Slurm 25.11 on (runaway_job_functions.c); before,
+# no record is ever marked, and the filter matches nothing.
+def _warn_unmarked_altered(ctx, cond: dict[str, Any]) -> None:
+    """job_altered asked of a Slurm whose runaway job fix marks no record altered
+    (before 25.11): said, since the empty answer would otherwise read as "no record
+    was altered"."""
+    from restd.plugins.content import _backend as backend
+    table = ctx.data_parser.version.kind("JOB_CONDITION_DB_FLAGS")
+    altered = next((bit.value for bit in table.bits
+                    if bit.value_name == "SLURMDB_JOB_FLAG_ALTERED"), 0)
+    if altered and cond["db_flags"] & altered and backend.slurm_version()[:2] < (25, 11):
+        major, minor, _ = backend.slurm_version()
+        ctx.warning(f"job_altered matches no job: Slurm {major}.{minor:02d} marks no "
+                    f"record altered (the runaway job fix of Slurm 25.11 does)",
+                    "#/job_altered")
+
+
 async def get_jobs(ctx):
     cond = job_condition(ctx.query, ctx.warning, slurmdbd._cluster(),
                          version=ctx.data_parser.version)
+    _warn_unmarked_altered(ctx, cond)
     # (named alike in every version's JOB_CONDITION_FLAGS)
     needs_jobs = [name for name, bit in (("show_batch_script", JOBCOND_FLAG_SCRIPT),
                                          ("show_job_environment", JOBCOND_FLAG_ENV))

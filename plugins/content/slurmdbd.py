@@ -1161,6 +1161,19 @@ async def get_config(ctx):
     return await _run(ctx, work)
 
 
+async def get_conf(ctx):
+    """_dump_conf() (v0.0.45): slurmdbd's own configuration (slurmdbd.conf), as
+    slurmdb_config_get() gives it. slurmdbd answers it on every release restd builds
+    against: before 26.05 as key pairs (sacctmgr show config), read into
+    slurmdbd_conf_t's members by restd.native.accounting (what they do not carry is
+    shown unset: MaxPurgeLimit, PersistConnFlags, StoragePassScript, the job script
+    and environment purges; CommitDelay as 0 or 1)."""
+    def work(worker: Worker):
+        conf = worker.query_rc("slurmdb_config_get", "_dump_conf", worker.db.config_get)
+        return {"slurmdbd_conf": worker.dump("SLURMDBD_CONF", conf)}
+    return await _run(ctx, work)
+
+
 async def post_config(ctx):
     """op_handler_config() for POST: load a document shaped as GET config's
     answer, its parts in Slurm's order (clusters, TRES, accounts, users, QOS,
@@ -1217,8 +1230,9 @@ JOB_MODIFY_SOURCE = "slurmdb_job_modify"
 
 
 def _job_modify_changes(version, changes: dict, prefix: str) -> dict:
-    """The members of a parsed JOB_MODIFY, checked: 422 when it changes nothing or a
-    text cannot be sent to slurmdbd, 501 when this Slurm cannot change a member."""
+    """The members of a parsed JOB_MODIFY (found at ``prefix`` of the body, "#/" or
+    "#/job_rec/"), checked: 422 when it changes nothing or a text cannot be sent to
+    slurmdbd, 501 when this Slurm cannot change a member."""
     from restd.native.accounting import JOB_MODIFY_STRINGS, job_modify_unsupported
     from restd.native.errors import describe
     keys = {field.source: field.key for field in version.kind("JOB_MODIFY").fields}
@@ -1226,11 +1240,10 @@ def _job_modify_changes(version, changes: dict, prefix: str) -> dict:
               if value is not None and member in keys}
     if not wanted:
         raise invalid_query("Nothing to change: the job update names none of "
-                            + ", ".join(keys.values()), prefix or "#/")
+                            + ", ".join(keys.values()), prefix)
     for member in JOB_MODIFY_STRINGS:
         if isinstance(wanted.get(member), str):
-            _checked_name(wanted[member], keys[member], f"{prefix}#/{keys[member]}/"
-                          if not prefix else f"{prefix}{keys[member]}/")
+            _checked_name(wanted[member], keys[member], f"{prefix}{keys[member]}/")
     unsupported = job_modify_unsupported()
     for member in wanted:
         if member in unsupported:
@@ -1240,16 +1253,27 @@ def _job_modify_changes(version, changes: dict, prefix: str) -> dict:
                 501, f"Changing {keys[member]} of a job record needs Slurm "
                      f"{unsupported[member]} or later (slurmdbd {major}.{minor:02d} cannot "
                      f"change slurmdb_job_rec_t.{member})", error_number=number,
-                error=describe(number), source=f"{prefix or '#/'}{keys[member]}/")
+                error=describe(number), source=f"{prefix}{keys[member]}/")
     return wanted
 
 
 def _job_modify(worker: Worker, steps: list[str], changes: dict) -> list[str]:
-    results = worker.query_list("slurmdb_job_modify", JOB_MODIFY_SOURCE,
-                                lambda: worker.db.job_modify(steps, changes))
+    """slurmdb_job_modify(); the records changed, committed. No record matched is
+    no record changed, whichever way libslurmdb says it: an empty list (22.05) or
+    "nothing changed" (SLURM_NO_CHANGE_IN_DATA, 24.11 on; the changes are not empty)."""
+    from restd.native.errors import SlurmError
+    try:
+        results = list(worker.db.job_modify(steps, changes))
+    except SlurmError as error:
+        if error.number != backend.SLURM_NO_CHANGE_IN_DATA:
+            raise worker.fail(error.number, "slurmdb_job_modify() failed",
+                              JOB_MODIFY_SOURCE) from None
+        results = []
     if results:
         worker.commit(JOB_MODIFY_SOURCE)
-    return list(results)
+    else:
+        worker.warn("slurmdb_job_modify() found nothing", JOB_MODIFY_SOURCE)
+    return results
 
 
 async def post_jobs_modify(ctx):
@@ -1278,7 +1302,7 @@ async def post_job_modify(ctx):
     parse_body = _parse_body_lookups(ctx, "JOB_MODIFY")
 
     def work(worker: Worker):
-        changes = _job_modify_changes(worker.version, parse_body(worker), "")
+        changes = _job_modify_changes(worker.version, parse_body(worker), "#/")
         results = _job_modify(worker, [job_id], changes)
         if not results:
             raise RequestFailed(404, f"No job record {job_id} to change",
@@ -1349,6 +1373,7 @@ def operations():
             "openapi_job_modify_req"),
         _op("POST", "job/{job_id}", "post_job", post_job_modify, "openapi_job_modify_resp",
             (Parameter("job_id", "path"),), "job_modify"),
+        _op("GET", "conf", "get_conf", get_conf, "openapi_slurmdbd_conf_resp"),
         _op("GET", "config", "get_config", get_config, "openapi_slurmdbd_config_resp"),
         _op("POST", "config", "post_config", post_config, "openapi_resp", (),
             "openapi_slurmdbd_config_resp"),
