@@ -20,13 +20,6 @@ tests/test_data_parser_schema.py explains): the reference lost the
 properties named "description" (its descriptions were stripped), so those
 of restd are not compared; defaults are not compared.
 
-Which branch completes what (the lead merges them): the /slurmdb/ objects of
-v0.0.41 and v0.0.42 are described by branch ``slurmdbver``; the operations
-job/allocate (/slurm/, v0.0.41 on) and slurmdb ping (/slurmdb/, v0.0.42) are
-declared with their handlers by branch ``newops``. A difference these
-branches remove is named with the branch in the assertion message: nothing
-is skipped.
-
 ``python tests/test_openapi_parity.py`` prints the counts per version and
 side (operations N/N, fields N/N) and the differences.
 """
@@ -55,19 +48,6 @@ SIDES = ("slurm", "slurmdb")
 STRIPPED_PROPERTY = "description"  # removed from the reference with the descriptions
 PARAMETER_KEYS = ("in", "name", "style", "explode", "required", "allowEmptyValue",
                   "allowReserved", "deprecated", "schema")
-
-# What another branch supplies, by a test of the difference's name.
-PENDING = (
-    (lambda side, version, what: "/job/allocate" in what or "job_alloc_" in what,
-     "newops (job/allocate)"),
-    (lambda side, version, what: side == "slurmdb" and "/ping" in what,
-     "newops (slurmdb ping)"),
-    (lambda side, version, what: side == "slurmdb" and version != "v0.0.40",
-     "slurmdbver (the accounting objects of v0.0.41 and v0.0.42)"),
-    (lambda side, version, what: side == "slurmdb" and "parameter" in what,
-     "slurmdbver (the /slurmdb/ query kinds)"),
-)
-
 
 @lru_cache(maxsize=1)
 def reference() -> dict:
@@ -219,12 +199,8 @@ def compare_components(side: str, version: str) -> list[str]:
 
 
 def _message(side: str, version: str, problems: list[str]) -> str:
-    lines = []
-    for problem in problems:
-        owner = next((branch for test, branch in PENDING if test(side, version, problem)),
-                     None)
-        lines.append(f"  {problem}" + (f"   [supplied by branch {owner}]" if owner else ""))
-    return f"{len(problems)} differences for /{side}/{version}/:\n" + "\n".join(lines)
+    lines = "\n".join(f"  {problem}" for problem in problems)
+    return f"{len(problems)} differences for /{side}/{version}/:\n{lines}"
 
 
 CASES = [(side, version) for side in SIDES for version in VERSIONS]
