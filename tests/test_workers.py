@@ -91,12 +91,17 @@ class Workers:
                 env=env, cwd="/tmp", stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         # -v: the access log names each request's client (its address and port), so
         # that a connection can be traced to the worker that accepted it
-        if before_serving is not None:
-            before_serving(self)
         serving = r"restd\[(\d+)\]: INFO: %d workers serving.*\(pids ([\d ]+)\)" % count
-        match = wait_until(lambda: re.search(serving, self.log) or self.process.poll() is not None,
-                           f"{count} workers serving")
-        assert self.process.poll() is None, f"restd exited:\n{self.log}"
+        try:
+            if before_serving is not None:
+                before_serving(self)
+            match = wait_until(lambda: re.search(serving, self.log)
+                               or self.process.poll() is not None, f"{count} workers serving")
+            assert self.process.poll() is None, f"restd exited:\n{self.log}"
+        except BaseException:
+            self.process.kill()  # nothing of it left behind, whatever failed
+            self.process.wait()
+            raise
         self.parent = int(match.group(1))
         self.pids = [int(pid) for pid in match.group(2).split()]
 
