@@ -241,8 +241,18 @@ def test_a_killed_worker_is_replaced_and_logged(cluster, workdir):
         daemon.pids = [replacement, daemon.pids[1]]
         held = connection_per_worker(daemon, port)  # both answer, the new one included
         assert sorted(held) == sorted(daemon.pids)
+        # Each worker computes its ETags itself, from the answer's bytes: the same data
+        # has the same ETag whichever worker answers.
+        etags = set()
         for connection in held.values():
+            connection.request("GET", "/slurm/v0.0.40/partitions",
+                               headers={"X-SLURM-USER-TOKEN": daemon.token()})
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+            etags.add(response.getheader("ETag"))
             connection.close()
+        assert len(etags) == 1 and None not in etags
     finally:
         daemon.stop()
     assert daemon.process.returncode == 0
