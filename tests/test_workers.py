@@ -193,6 +193,13 @@ def test_every_worker_answers_at_once_and_sigterm_stops_them_all(cluster, workdi
         for pid in [daemon.parent, *daemon.pids]:
             assert proc_status(pid)["Uid"].split()[:3] == [restd_uid] * 3, pid
         assert "up to 10 connections in each of 3 workers" in daemon.log
+        # Fork safety: the parent never loads restd's libslurm binding (libslurmfull is
+        # only preloaded there, uninitialised) and has one thread; each worker loaded
+        # and initialised libslurm itself, after its fork.
+        assert "_libslurm" not in Path(f"/proc/{daemon.parent}/maps").read_text()
+        assert proc_status(daemon.parent)["Threads"].strip() == "1"
+        for pid in daemon.pids:
+            assert "_libslurm" in Path(f"/proc/{pid}/maps").read_text(), pid
         # The parent bound the unix socket as root, before dropping privileges.
         assert sock_path.is_socket() and sock_path.stat().st_uid == 0
 
