@@ -350,3 +350,37 @@ def test_socket_activation_with_workers(cluster, workdir):
         assert not any(proc_status(pid) for pid in daemon.pids)
     finally:
         daemon.stop()
+
+
+def job_info_rpcs(cluster: Cluster) -> int:
+    """REQUEST_JOB_INFO RPCs slurmctld has answered (sdiag)."""
+    found = re.search(r"REQUEST_JOB_INFO\s+\(\s*2003\)\s+count:(\d+)", cluster.run("sdiag").stdout)
+    return int(found.group(1)) if found else 0
+
+
+def test_shared_fetches_are_per_worker(cluster, workdir):
+    """8 concurrent identical GET jobs over two workers: each worker shares one fetch
+    among the requests it accepted, so slurmctld counts at most one RPC per worker."""
+    port = free_port()
+    daemon = Workers(cluster, workdir, 2, listen=[f"127.0.0.1:{port}"])
+    try:
+        for connection in connection_per_worker(daemon, port).values():
+            connection.close()  # each worker has answered once: plugins and token warm
+        before = job_info_rpcs(cluster)
+        sockets = [socket.create_connection(("127.0.0.1", port), timeout=HANG_BOUND)
+                   for _ in range(8)]
+        try:
+            for sock in sockets:  # all connected first, then the requests back to back
+                sock.sendall(f"GET /slurm/v0.0.40/jobs HTTP/1.1\r\nHost: restd\r\n"
+                             f"X-SLURM-USER-TOKEN: {daemon.token()}\r\n"
+                             f"Connection: close\r\n\r\n".encode())
+            for sock in sockets:
+                response = http.client.HTTPResponse(sock)
+                response.begin()
+                assert response.status == 200 and b'"jobs"' in response.read()
+        finally:
+            for sock in sockets:
+                sock.close()
+        assert 1 <= job_info_rpcs(cluster) - before <= 2
+    finally:
+        daemon.stop()
