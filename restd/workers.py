@@ -41,7 +41,7 @@ import select
 import signal
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Optional
 
 logger = logging.getLogger("restd.workers")
@@ -93,24 +93,27 @@ class _Slot:
     restart_at: Optional[float] = None
 
 
-@dataclass
 class Supervisor:
     """The parent of ``count`` workers. Use as a context manager around opening the
     listeners (a stop signal from then on is a clean shutdown), then ``run()``."""
 
-    count: int
-    grace: float  # the workers' shutdown grace period (Limits.shutdown_timeout)
-    _slots: list[_Slot] = field(default_factory=list)
-    _stopping: bool = False
-    _stop_deadline: Optional[float] = None
-    _killed: bool = False
-    _startup_failed: bool = False
-    _announced: bool = False
-    _wake: tuple[int, int] = (-1, -1)
-    _ready: tuple[int, int] = (-1, -1)
-    _ready_buffer: bytes = b""
-    _previous_handlers: dict = field(default_factory=dict)
-    _previous_wakeup: int = -1
+    def __init__(self, count: int, grace: float) -> None:
+        self.count = count
+        self.grace = grace  # the workers' shutdown grace period (Limits.shutdown_timeout)
+        self._slots: list[_Slot] = []
+        self._sockets: list[socket.socket] = []
+        self._worker_main: Optional[WorkerMain] = None
+        self._addresses = ""
+        self._stopping = False
+        self._stop_deadline: Optional[float] = None  # then SIGKILL
+        self._killed = False
+        self._startup_failed = False
+        self._announced = False  # every worker has served once
+        self._wake = (-1, -1)  # the signal wakeup pipe
+        self._ready = (-1, -1)  # workers write their pid here once serving
+        self._ready_buffer = b""
+        self._previous_handlers: dict = {}
+        self._previous_wakeup = -1
 
     def __enter__(self) -> "Supervisor":
         self._wake = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
@@ -142,7 +145,7 @@ class Supervisor:
         if not self._stopping:
             for slot in self._slots:
                 self._spawn(slot)
-        while self._stopping is False or self._live():
+        while not self._stopping or self._live():
             self._wait(self._next_timeout())
             self._read_signals()
             self._read_ready()
