@@ -14,8 +14,8 @@ The cost is that every idle worker wakes for a new connection and one wins accep
 (the others get EAGAIN); at a few workers per host that is cheap.
 
 Fork safety: the parent never loads the plugins, so libslurm (slurm_init, its
-configuration, its auth plugin and the munge library that plugin loads), the thread
-pool and the event loop only ever exist in a worker, made after its fork. The parent
+configuration, its auth plugins and, with auth/munge, libmunge), the thread pool and
+the event loop only ever exist in a worker, made after its fork. The parent
 has one thread and no event loop when it forks. libslurmfull is in the parent's
 LD_PRELOAD (restd.native.library.ensure_preloaded) but only loaded: libslurm has no
 constructors, and its pthread_atfork handlers are installed by log and configuration
