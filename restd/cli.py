@@ -75,7 +75,7 @@ def _parser() -> _Parser:
                         help="threads for blocking Slurm calls, per worker process (default 20)")
     parser.add_argument("--workers", metavar="count|auto",
                         help="processes serving the listeners, each with its own -t "
-                             "threads, libslurm and event loop; auto: one per CPU "
+                             "threads, libslurm and event loop; auto: one per CPU, at most 8 "
                              "(default 1; RESTD_WORKERS). inetd mode and systemd "
                              "Accept=yes serve in one process")
     parser.add_argument("-v", dest="verbose", action="count", default=0,

@@ -9,6 +9,11 @@ from typing import Mapping, Optional, Sequence
 
 DEFAULT_SLURM_CONF = "/etc/slurm/slurm.conf"
 DEFAULT_THREADS = 20  # slurmrestd's default for -t
+# --workers auto: one per usable CPU, but no more than this many. Each worker costs its
+# memory (about 50 MB idle) and its own -t threads' Slurm connections, and past a few
+# workers slurmctld, which serialises its RPCs on its locks, is what limits; a site
+# that measured otherwise gives a number.
+AUTO_MAX_WORKERS = 8
 
 SECURITY_FLAGS = frozenset({"disable_unshare_sysv", "disable_unshare_files",
                             "disable_user_check"})
@@ -49,8 +54,8 @@ class Config:
     # (N workers cost up to N RPCs for one burst of identical reads, and N times the
     # memory of large answers: about 50 MB each idle, hundreds at 10,000 jobs), and
     # restd's Slurm calls already run on other cores in its threads (cffi releases
-    # the GIL). "auto" is one per CPU restd may run on, for CPU-bound loads of
-    # cheap endpoints.
+    # the GIL). "auto" is one per CPU restd may run on (at most AUTO_MAX_WORKERS), for
+    # CPU-bound loads of cheap endpoints.
     workers: int = 1
     # None: derived at start from the open files limit (restd.server.default_max_connections),
     # where slurmrestd has a fixed 124.
@@ -90,10 +95,11 @@ def _positive(value: str, what: str) -> int:
 
 
 def workers_count(value: str, what: str) -> int:
-    """A positive number of workers, or "auto": one per CPU this process may run on."""
+    """A positive number of workers, or "auto": one per CPU this process may run on,
+    at most AUTO_MAX_WORKERS."""
     if value.strip().lower() == "auto":
         from restd.workers import usable_cpus
-        return usable_cpus()
+        return min(usable_cpus(), AUTO_MAX_WORKERS)
     return _positive(value, what)
 
 
