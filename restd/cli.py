@@ -53,7 +53,8 @@ def _parser() -> _Parser:
                "SLURMRESTD_YAML (compact|pretty), SLURMRESTD_SECURITY "
                "(disable_unshare_sysv, disable_unshare_files, disable_user_check; "
                "become_user is not supported), "
-               "SLURM_CONF, SLURM_JWT, RESTD_LOG (stderr|syslog). Options win.")
+               "SLURM_CONF, SLURM_JWT, RESTD_LOG (stderr|syslog), RESTD_WORKERS. "
+               "Options win.")
     parser.add_argument("listen", nargs="*", metavar="address",
                         help="host:port, :port, unix:/path (SLURMRESTD_LISTEN adds more)")
     parser.add_argument("-a", dest="auth", metavar="plugins",
@@ -71,7 +72,12 @@ def _parser() -> _Parser:
     parser.add_argument("-g", dest="group", metavar="group",
                         help="group (name or gid) to run as once the sockets are open")
     parser.add_argument("-t", dest="threads", type=int, metavar="count",
-                        help="worker threads for blocking Slurm calls (default 20)")
+                        help="threads for blocking Slurm calls, per worker process (default 20)")
+    parser.add_argument("--workers", metavar="count|auto",
+                        help="processes serving the listeners, each with its own -t "
+                             "threads, libslurm and event loop; auto: one per CPU, at most 8 "
+                             "(default 1; RESTD_WORKERS). inetd mode and systemd "
+                             "Accept=yes serve in one process")
     parser.add_argument("-v", dest="verbose", action="count", default=0,
                         help="more logging; repeat for more")
     parser.add_argument("-V", dest="version", action="store_true",
@@ -83,12 +89,14 @@ def _parser() -> _Parser:
                              "between 8 and 16384; slurmrestd's is 124). A larger value "
                              "is lowered to what the limit allows: libslurm must not run "
                              "out of descriptors. At the limit the connection idle the "
-                             "longest makes way for a new one")
+                             "longest makes way for a new one. With --workers: for the "
+                             "whole daemon, shared evenly among the workers (the derived "
+                             "default holds per worker, as the open files limit does)")
     parser.add_argument("--max-connections-per-peer", type=int, metavar="count",
                         help="simultaneous connections of one unix socket user (uid) or "
                              "one TCP address; past it the peer's own idle connection "
                              "makes way, or the new one is answered 429 (default: no "
-                             "cap)")
+                             "cap; with --workers, per worker)")
     parser.add_argument("--privileged-unix-only", action="store_true",
                         help="refuse tokens of root and SlurmUser on TCP connections "
                              "(401): administration only through the unix socket")
@@ -189,7 +197,7 @@ def _print_openapi(config: Config) -> None:
 
 
 def _daemon(config: Config) -> int:
-    """Check who restd runs as, lock down, load the plugins and serve."""
+    """Check who restd runs as, lock down, then serve: in this process, or in workers."""
     from restd.native.library import ensure_preloaded
     ensure_preloaded()  # may re-execute restd, as the first thing it does
     uid, gid = _run_as(config)
@@ -199,45 +207,75 @@ def _daemon(config: Config) -> int:
         if problem:
             raise ConfigError(problem)
     _unshare(config)  # while restd has a single thread: unshare(2) acts on the caller only
+    from restd.listeners import ListenError, accepted_socket, systemd_sockets
     from restd.server import raise_descriptor_limit
 
     fd_limit = raise_descriptor_limit()  # before plugins and libslurm open anything
+    try:
+        sockets = systemd_sockets()
+        listening = bool(config.listen or sockets) and accepted_socket(
+            list(config.listen), sockets or []) is None
+    except ListenError as error:
+        raise ConfigError(str(error)) from None
+    if config.workers > 1:
+        if listening:
+            return _serve_workers(config, uid, gid, fd_limit, sockets or [])
+        logging.getLogger("restd").info(
+            "one connection to serve (inetd mode or systemd Accept=yes): one process, "
+            "not %d workers", config.workers)
     plugins = load_plugins(config)
     try:
-        return _serve(config, plugins, uid, gid, fd_limit)
+        return _serve(config, plugins, uid, gid, fd_limit, sockets)
     finally:
         plugins.fini()
 
 
+def _connection_cap(config: Config, fd_limit: int, workers: int) -> int:
+    """Connections one serving process takes at most: --max-connections shared evenly
+    among the workers (the descriptors' ceiling holds per process, as RLIMIT_NOFILE
+    does), or the default derived from the open files limit, per process."""
+    from restd.server import connection_ceiling, default_max_connections
+
+    if config.max_connections:
+        max_connections = max(1, config.max_connections // workers)
+    else:
+        max_connections = default_max_connections(fd_limit, config.threads)
+    ceiling = connection_ceiling(fd_limit, config.threads)
+    if max_connections > ceiling:
+        logging.getLogger("restd").warning(
+            "--max-connections %d: the open files limit (%d) leaves room for %d next "
+            "to %d worker threads' Slurm connections; serving at most %d at once%s "
+            "(raise the hard limit, e.g. LimitNOFILE= in the unit)",
+            config.max_connections, fd_limit, ceiling, config.threads, ceiling,
+            " per worker" if workers > 1 else "")
+        max_connections = ceiling
+    return max_connections
+
+
+def _log_cap(fd_limit: int, max_connections: int, config: Config, workers: int) -> None:
+    logging.getLogger("restd").info(
+        "open files limit %d: up to %d connections%s%s", fd_limit, max_connections,
+        f" in each of {workers} workers" if workers > 1 else "",
+        f", {config.max_connections_per_peer} per peer" if config.max_connections_per_peer
+        else "")
+
+
 def _serve(config: Config, plugins: Plugins, uid: Optional[int], gid: Optional[int],
-           fd_limit: int) -> int:
+           fd_limit: int, sockets) -> int:
     # The server (uvloop, httptools) is imported only when serving: -V, "list" and
     # --generate-openapi-spec do not need it.
     from restd.app import build_app
-    from restd.listeners import ListenError, systemd_sockets
-    from restd.server import Server, connection_ceiling, default_max_connections, run
+    from restd.listeners import ListenError
+    from restd.server import Server, run
 
     app = build_app(config, plugins)
     try:
-        max_connections = (config.max_connections
-                           or default_max_connections(fd_limit, config.threads))
-        ceiling = connection_ceiling(fd_limit, config.threads)
-        if max_connections > ceiling:
-            logging.getLogger("restd").warning(
-                "--max-connections %d: the open files limit (%d) leaves room for %d next "
-                "to %d worker threads' Slurm connections; serving at most %d at once "
-                "(raise the hard limit, e.g. LimitNOFILE= in the unit)",
-                max_connections, fd_limit, ceiling, config.threads, ceiling)
-            max_connections = ceiling
-        logging.getLogger("restd").info(
-            "open files limit %d: up to %d connections%s", fd_limit, max_connections,
-            f", {config.max_connections_per_peer} per peer"
-            if config.max_connections_per_peer else "")
+        max_connections = _connection_cap(config, fd_limit, 1)
+        _log_cap(fd_limit, max_connections, config, 1)
         server = Server(app, max_connections=max_connections,
                         max_connections_per_peer=config.max_connections_per_peer,
                         access_log=AccessLog())
         try:
-            sockets = systemd_sockets()
             if config.listen or sockets:
                 server.open(list(config.listen), sockets)
         except ListenError as error:
@@ -248,6 +286,78 @@ def _serve(config: Config, plugins: Plugins, uid: Optional[int], gid: Optional[i
         return run(server.serve_inetd())
     finally:
         app.close()
+
+
+def _serve_workers(config: Config, uid: Optional[int], gid: Optional[int], fd_limit: int,
+                   sockets: list) -> int:
+    """The parent of --workers processes: it opens the listeners (and removes the unix
+    socket files at the end), drops privileges, and forks the workers, each of which
+    loads the plugins (libslurm) itself, after its fork (see restd.workers)."""
+    import functools
+
+    from restd.http.limits import Limits
+    from restd.listeners import ListenError, open_listeners
+    from restd.workers import Supervisor
+
+    max_connections = _connection_cap(config, fd_limit, config.workers)
+    _log_cap(fd_limit, max_connections, config, config.workers)
+    with Supervisor(config.workers, grace=Limits().shutdown_timeout) as supervisor:
+        try:
+            listeners = open_listeners(list(config.listen), sockets)
+        except ListenError as error:
+            raise ConfigError(str(error)) from None
+        try:
+            _drop_privileges(uid, gid)
+            return supervisor.run(
+                [sock for listener in listeners for sock in listener.sockets],
+                functools.partial(_worker, config, max_connections),
+                ", ".join(address for listener in listeners
+                          for address in listener.addresses))
+        finally:
+            for listener in listeners:
+                listener.close()
+
+
+def _worker(config: Config, max_connections: int, index: int, sockets: list,
+            announce_serving) -> int:
+    """One worker process, just forked: libslurm, the app and a server of its own on
+    the inherited listening sockets. Returns its exit status."""
+    import asyncio
+    import signal
+
+    from restd.app import build_app
+    from restd.server import Server, run
+    from restd.workers import unblock_stop_signals
+
+    try:
+        plugins = load_plugins(config)
+    except (ConfigError, PluginError, OpenAPIError) as error:
+        print(f"restd: worker {index}: {error}", file=sys.stderr)
+        return 1
+    try:
+        app = build_app(config, plugins)
+        try:
+            server = Server(app, max_connections=max_connections,
+                            max_connections_per_peer=config.max_connections_per_peer,
+                            access_log=AccessLog(), force_signals=(signal.SIGINT,))
+            server.open([], sockets)  # each one an InheritedListener: never unlinked here
+            unblock_stop_signals()
+
+            async def serve() -> int:
+                serving = asyncio.ensure_future(server.run_forever())
+                started = asyncio.ensure_future(server.started.wait())
+                await asyncio.wait([serving, started], return_when=asyncio.FIRST_COMPLETED)
+                if started.done():
+                    announce_serving()
+                else:
+                    started.cancel()
+                return await serving
+
+            return run(serve())
+        finally:
+            app.close()
+    finally:
+        plugins.fini()
 
 
 def main(argv: Optional[Sequence[str]] = None,
@@ -267,6 +377,7 @@ def main(argv: Optional[Sequence[str]] = None,
             listen=options.listen, auth=options.auth, content=options.content,
             data_parser=options.data_parser, slurm_conf=options.slurm_conf,
             user=options.user, group=options.group, threads=options.threads,
+            workers=options.workers,
             max_connections=options.max_connections,
             max_connections_per_peer=options.max_connections_per_peer,
             privileged_unix_only=options.privileged_unix_only, verbose=options.verbose,

@@ -9,6 +9,11 @@ from typing import Mapping, Optional, Sequence
 
 DEFAULT_SLURM_CONF = "/etc/slurm/slurm.conf"
 DEFAULT_THREADS = 20  # slurmrestd's default for -t
+# --workers auto: one per usable CPU, but no more than this many. Each worker costs its
+# memory (about 50 MB idle) and its own -t threads' Slurm connections, and past a few
+# workers slurmctld, which serialises its RPCs on its locks, is what limits; a site
+# that measured otherwise gives a number.
+AUTO_MAX_WORKERS = 8
 
 SECURITY_FLAGS = frozenset({"disable_unshare_sysv", "disable_unshare_files",
                             "disable_user_check"})
@@ -42,7 +47,16 @@ class Config:
     slurm_conf: str = DEFAULT_SLURM_CONF
     run_as_user: Optional[str] = None  # -u: name or number
     run_as_group: Optional[str] = None  # -g: name or number
-    threads: int = DEFAULT_THREADS
+    threads: int = DEFAULT_THREADS  # -t: per worker process
+    # --workers / RESTD_WORKERS: processes serving the listeners (restd.workers); 1 is
+    # a single process, as slurmrestd. The default stays 1: shared fetches, ETags'
+    # 304s from slurmctld's change detection and the memory bound are per process
+    # (N workers cost up to N RPCs for one burst of identical reads, and N times the
+    # memory of large answers: about 50 MB each idle, hundreds at 10,000 jobs), and
+    # restd's Slurm calls already run on other cores in its threads (cffi releases
+    # the GIL). "auto" is one per CPU restd may run on (at most AUTO_MAX_WORKERS), for
+    # CPU-bound loads of cheap endpoints.
+    workers: int = 1
     # None: derived at start from the open files limit (restd.server.default_max_connections),
     # where slurmrestd has a fixed 124.
     max_connections: Optional[int] = None
@@ -80,6 +94,15 @@ def _positive(value: str, what: str) -> int:
     return number
 
 
+def workers_count(value: str, what: str) -> int:
+    """A positive number of workers, or "auto": one per CPU this process may run on,
+    at most AUTO_MAX_WORKERS."""
+    if value.strip().lower() == "auto":
+        from restd.workers import usable_cpus
+        return min(usable_cpus(), AUTO_MAX_WORKERS)
+    return _positive(value, what)
+
+
 def slurm_log_level(value: str) -> int:
     """Python log level for a Slurm level given by number or name."""
     text = value.strip().lower()
@@ -99,6 +122,7 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
                  content: Optional[str] = None, data_parser: Optional[str] = None,
                  slurm_conf: Optional[str] = None, user: Optional[str] = None,
                  group: Optional[str] = None, threads: Optional[int] = None,
+                 workers: Optional[str] = None,
                  max_connections: Optional[int] = None,
                  max_connections_per_peer: Optional[int] = None,
                  privileged_unix_only: bool = False, verbose: int = 0,
@@ -110,6 +134,12 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
 
     if threads is not None and threads < 1:
         raise ConfigError(f"-t: expected a positive number of threads, got {threads}")
+    if workers is not None:
+        workers_value = workers_count(workers, "--workers")
+    elif env("RESTD_WORKERS"):
+        workers_value = workers_count(env("RESTD_WORKERS"), "RESTD_WORKERS")
+    else:
+        workers_value = 1
     if max_connections is None and env("SLURMRESTD_MAX_CONNECTIONS"):
         max_connections = _positive(env("SLURMRESTD_MAX_CONNECTIONS"),
                                     "SLURMRESTD_MAX_CONNECTIONS")
@@ -171,6 +201,7 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         run_as_user=user,
         run_as_group=group,
         threads=threads or DEFAULT_THREADS,
+        workers=workers_value,
         max_connections=max_connections,
         max_connections_per_peer=max_connections_per_peer,
         privileged_unix_only=privileged_unix_only,

@@ -224,6 +224,36 @@ def listener_for(text: str) -> Listener:
     return TcpListener(address)
 
 
+def accepted_socket(listen: list[str], sockets: list[socket.socket]) -> Optional[socket.socket]:
+    """The connected socket systemd passed (Accept=yes), to serve alone; None when
+    ``sockets`` are listening ones (or none). Raises ListenError on a mix, or on a
+    socket that is not a stream."""
+    for sock in sockets:
+        if sock.type != socket.SOCK_STREAM:
+            raise ListenError(f"systemd passed fd {sock.fileno()}, which is not a stream socket")
+    connected = [sock for sock in sockets if not is_listening(sock)]
+    if not connected:
+        return None
+    if len(sockets) > 1 or listen:
+        raise ListenError("a connected socket from systemd (Accept=yes) must be the only socket")
+    return connected[0]
+
+
+def open_listeners(listen: list[str], sockets: list[socket.socket]) -> list[Listener]:
+    """Listening sockets passed by systemd (``sockets``), then each address of ``listen``
+    bound and listening. Raises ListenError with nothing left open."""
+    listeners: list[Listener] = []
+    try:
+        for listener in [*map(InheritedListener, sockets), *map(listener_for, listen)]:
+            listener.open()
+            listeners.append(listener)
+    except BaseException:
+        for listener in listeners:
+            listener.close()
+        raise
+    return listeners
+
+
 def is_listening(sock: socket.socket) -> bool:
     """False for a connected stream (systemd Accept=yes passes the accepted connection)."""
     return bool(sock.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))

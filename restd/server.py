@@ -56,12 +56,11 @@ from restd.http.limits import Limits
 from restd.http.messages import ClientInfo, PeerCredentials
 from restd.http.protocol import AccessLog, App, HttpProtocol, error_response_bytes
 from restd.listeners import (
-    InheritedListener,
     Listener,
     ListenError,
     StdioTransport,
-    is_listening,
-    listener_for,
+    accepted_socket,
+    open_listeners,
 )
 
 logger = logging.getLogger("restd.server")
@@ -278,7 +277,11 @@ class Server:
         max_connections: Optional[int] = None,
         max_connections_per_peer: Optional[int] = None,
         access_log: Optional[AccessLog] = None,
+        force_signals: tuple[int, ...] = STOP_SIGNALS,
     ) -> None:
+        """``force_signals``: the stop signals that, repeated, skip the grace period. A
+        worker process (restd.workers) keeps only SIGINT: it may get SIGTERM twice for
+        one stop, from its parent and from systemd's control group."""
         if max_connections is None:
             max_connections = default_max_connections(descriptor_limit(), DEFAULT_THREADS)
         if max_connections < 1:
@@ -296,6 +299,7 @@ class Server:
         self._unload_below = max(1, self._load_threshold - max(1, self._load_threshold // 10))
         self._loaded = False
         self._access_log = access_log
+        self._force_signals = force_signals
         self._listeners: list[Listener] = []
         self._early_stop_signal: Optional[int] = None  # between open() and run_forever()
         # systemd Accept=yes: one connected socket to serve instead of listening
@@ -361,25 +365,11 @@ class Server:
         # the default action. Noted here, acted on by run_forever().
         for signum in STOP_SIGNALS:
             signal.signal(signum, self._note_early_stop_signal)
-        try:
-            for sock in sockets:
-                if sock.type != socket.SOCK_STREAM:
-                    raise ListenError(f"systemd passed fd {sock.fileno()}, which is not a stream socket")
-            connected = [sock for sock in sockets if not is_listening(sock)]
-            if connected:
-                if len(sockets) > 1 or listen:
-                    raise ListenError(
-                        "a connected socket from systemd (Accept=yes) must be the only socket"
-                    )
-                self._accepted_socket = connected[0]
-                return
-            for sock in sockets:
-                self._open_listener(InheritedListener(sock))
-            for address in listen:
-                self._open_listener(listener_for(address))
-        except BaseException:
-            self._close_listeners()
-            raise
+        connected = accepted_socket(listen, sockets)
+        if connected is not None:
+            self._accepted_socket = connected
+            return
+        self._listeners = open_listeners(listen, sockets)
 
     async def run_forever(self) -> int:
         """Serve until SIGINT/SIGTERM (or ``stop()``), then shut down; returns the exit status."""
@@ -423,10 +413,6 @@ class Server:
         self._stop_requested.set()
 
     # ------------------------------------------------------------------ accept loop
-
-    def _open_listener(self, listener: Listener) -> None:
-        listener.open()
-        self._listeners.append(listener)
 
     def _listening_sockets(self) -> list[socket.socket]:
         return [sock for listener in self._listeners for sock in listener.sockets]
@@ -765,5 +751,7 @@ class Server:
         self._early_stop_signal = signum
 
     def _on_stop_signal(self, signum: int) -> None:
+        if self._stop_requested.is_set() and signum not in self._force_signals:
+            return  # the same request again
         logger.info("%s: shutting down", signal.Signals(signum).name)
         self.stop()

@@ -260,6 +260,21 @@ def test_defaults():
     assert config.auth_plugins is None and config.content_plugins is None
     assert config.pretty("json") and config.pretty("yaml")
     assert config.slurm_conf == "/etc/slurm/slurm.conf"
+    assert config.workers == 1  # one process unless asked: restd.config says why
+
+
+def test_workers_from_the_option_or_the_environment():
+    assert build_config(workers="4", environ={"RESTD_WORKERS": "2"}).workers == 4
+    assert build_config(environ={"RESTD_WORKERS": "2"}).workers == 2
+    # auto: one per CPU this process may run on (its affinity mask, not the machine's),
+    # at most 8
+    assert build_config(workers="auto", environ={}).workers == min(
+        8, len(os.sched_getaffinity(0)))
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(ConfigError):
+            build_config(workers=bad, environ={})
+        with pytest.raises(ConfigError):
+            build_config(environ={"RESTD_WORKERS": bad})
 
 
 def test_compact_output_and_debug_levels():

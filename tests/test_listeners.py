@@ -569,6 +569,31 @@ def test_shutdown_drops_requests_past_the_grace_period():
     uvloop.run(main())
 
 
+@pytest.mark.parametrize("second, finished", [(signal.SIGTERM, True), (signal.SIGINT, False)])
+def test_a_worker_takes_a_repeated_sigterm_as_the_same_stop(second, finished):
+    """A worker (force_signals=(SIGINT,)) may get SIGTERM from its parent and from
+    systemd: the second one still lets the request in flight finish; SIGINT again
+    drops it, as for a single process."""
+    async def main():
+        server = Server(echo, limits=Limits(shutdown_timeout=5), force_signals=(signal.SIGINT,))
+        serving = await started(server, ["127.0.0.1:0"])
+        port = int(server.bound_addresses[0].rsplit(":", 1)[1])
+        busy = asyncio.ensure_future(http_get(asyncio.open_connection("127.0.0.1", port), "/slow?0.3"))
+        await asyncio.wait_for(_until(lambda: server.connection_count == 1), HANG_BOUND)
+        await asyncio.sleep(0.05)  # let the slow request reach the application
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(0.01)
+        os.kill(os.getpid(), second)
+        assert await asyncio.wait_for(serving, HANG_BOUND) == 0
+        if finished:
+            assert await asyncio.wait_for(busy, HANG_BOUND) == (200, {"path": "/slow", "kind": "tcp"})
+        else:
+            with pytest.raises((ConnectionError, ValueError, IndexError, json.JSONDecodeError)):
+                await asyncio.wait_for(busy, HANG_BOUND)
+
+    uvloop.run(main())
+
+
 async def _until(predicate) -> None:
     while not predicate():
         await asyncio.sleep(0.01)
