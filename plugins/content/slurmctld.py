@@ -26,6 +26,7 @@ from restd.native.errors import SlurmError
 from restd.native.slurm_h import (MAX_JOB_ID, NO_VAL, SHOW_ALL, SHOW_DETAIL, SHOW_FLAGS,
                                   SLURM_BATCH_SCRIPT, SLURM_EXTERN_CONT,
                                   SLURM_INTERACTIVE_STEP, SLURM_PENDING_STEP)
+from restd.data_parser.versions import NAMES
 from restd.plugin_api import OperationSpec, Parameter, RequestFailed
 from restd.plugins.content import _allocate
 from restd.plugins.content import _backend as backend
@@ -689,6 +690,11 @@ async def get_partitions(ctx, name: Optional[str] = None):
     return await _run(ctx, work)
 
 
+def _newer_than(ctx, name: str) -> bool:
+    """Whether the request's data_parser version is newer than ``name``."""
+    return NAMES.index(ctx.data_parser.name) > NAMES.index(name)
+
+
 def _records_answer(ctx, worker: Worker, msg, conditional: bool, key: str, kind: str,
                     name: Optional[str], what: str, source: str, empty: Callable[[], Any]):
     """The answer of a load call with an update time (partitions, reservations): 304
@@ -700,7 +706,14 @@ def _records_answer(ctx, worker: Worker, msg, conditional: bool, key: str, kind:
         return {key: empty(), "last_update": _timestamp(worker, 0)}
     records = msg.records() if name is None else msg.named(name)
     if name is not None and not records:
-        # as slurmrestd answers an unknown partition or reservation
+        if what == "partition" and _newer_than(ctx, "v0.0.42"):
+            # slurmrestd 25.05 on answers an unknown partition with a warning and no
+            # partition (openapi/slurmctld partitions.c _partition_get); restd keeps
+            # the answer's fields (partitions: [], last_update), which it leaves out
+            worker.warn(f"Unable to find partition {name}", "_partition_get")
+            worker.modified(msg.last_update)
+            return {key: [], "last_update": _timestamp(worker, msg.last_update)}
+        # as slurmrestd answers an unknown partition (24.11) or reservation
         raise invalid_query(f"Unable to find {what} {name}", source)
     worker.modified(msg.last_update)
     return {key: worker.dump(kind, records), "last_update": _timestamp(worker, msg.last_update)}
