@@ -133,6 +133,15 @@ RECORDED_PATHS: dict[tuple[str, str], dict[str, str]] = {
 }
 
 
+# Paths of the real daemon's document restd does not serve yet, each with why: the
+# openapi_v3 exchange fails on any other, and on these once restd serves them.
+NOT_YET_SERVED: dict[str, dict[str, str]] = {
+    battery.V45: {"/slurm/v0.0.45/conf": "GET conf (issue #13): slurm_conf_t's ~220 members "
+                  "and 16 flag tables are not described yet; tests/parity_expected.py lists "
+                  "the same gap"},
+}
+
+
 def without_recorded(version: str, name: str, lines: list[str]) -> list[str]:
     """``lines`` but those about a path of RECORDED_PATHS (or under it)."""
     paths = RECORDED_PATHS.get((version, name), {})
@@ -435,7 +444,11 @@ def test_answer_as_the_real_daemon(replays, daemon, version, name):
             plugins = {p.split("/")[1] for p in real_paths}
             our_paths = {p for p in (our_body or {}).get("paths", {})
                          if f"/{version}/" in p and p.split("/")[1] in plugins}
-            differences += [f"#/paths: {p} missing" for p in sorted(real_paths - our_paths)]
+            missing = real_paths - our_paths
+            pending = set(NOT_YET_SERVED.get(version, {}))
+            differences += [f"#/paths: {p} missing" for p in sorted(missing - pending)]
+            differences += [f"#/paths: {p} served now: remove it from NOT_YET_SERVED"
+                            for p in sorted(pending - missing)]
             differences += [f"#/paths: {p} not served by the real daemon"
                             for p in sorted(our_paths - real_paths)]
         elif isinstance(real_body, dict):
