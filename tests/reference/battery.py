@@ -155,7 +155,9 @@ BATTERY: list[Exchange] = [
     Exchange("db_user_rest", "GET", "/slurmdb/{v}/user/{service_user}",
              note="the user the daemon runs as (rest in the v0.0.40 reference)"),
     Exchange("db_wckeys", "GET", "/slurmdb/{v}/wckeys/"),
-    Exchange("db_jobs", "GET", "/slurmdb/{v}/jobs/?users=root"),
+    # after root's job reached slurmdbd (slurmctld sends it on its own time): on a new
+    # cluster the list would be empty
+    Exchange("db_jobs", "GET", "/slurmdb/{v}/jobs/?users=root", after_accounted="submit"),
     Exchange("db_jobs_state_failed", "GET", "/slurmdb/{v}/jobs/?state=FAILED",
              after_accounted="submit_failing"),
     Exchange("db_job", "GET", "/slurmdb/{v}/job/{submit}", versions=frozenset({V41, V42})),
