@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from slurmctld_support import sinfo_nodes
 from slurmdbd_daemon import dbd  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.cluster
@@ -87,8 +88,7 @@ def accounting_state(cluster) -> dict:
         "qos": rows("show", "qos", "format=name,priority,maxwall,flags,preempt"),
         "wckeys": rows("show", "wckeys", "format=wckey,cluster,user"),
         "clusters": rows("show", "clusters", "format=cluster,classification,flags"),
-        "nodes": sorted(cluster.run("sinfo", "-h", "-N", "-o", "%N %t %E %w %f").stdout
-                        .splitlines()),
+        "nodes": sinfo_nodes(cluster, "%t %E %w %f"),
     }
 
 

@@ -21,7 +21,7 @@ import time
 import pytest
 
 from openapi_check import validate, validate_component
-from slurmctld_support import cancel, job_state, scontrol_job, wait_for
+from slurmctld_support import cancel, job_state, scontrol_job, sinfo_nodes, wait_for
 from versions_daemon import Restd
 
 pytestmark = pytest.mark.cluster
@@ -429,8 +429,8 @@ def test_generated_inputs_to_the_new_operations(daemon, document, cluster):
     def state():  # sorted: sinfo's order of a node's partitions varies
         nodes = cluster.run("scontrol", "--future", "-o", "show", "nodes").stdout
         return (sorted(line.split()[0] for line in nodes.splitlines() if line.strip()),
+                sinfo_nodes(cluster, "%P %t"),
                 *(sorted(cluster.run(*argv).stdout.splitlines()) for argv in (
-                    ("sinfo", "-h", "-N", "-o", "%N %P %t"),
                     ("scontrol", "-o", "show", "reservations"),
                     ("scontrol", "-o", "show", "partitions"))))
     before = state()
