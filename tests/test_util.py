@@ -16,8 +16,9 @@ import pytest
 from restd.data_parser import parse
 from restd.data_parser.versions import version
 from tests.conftest import REPO, RestdDaemon
+from tests.shared_dir import REFERENCE as SHARED_REFERENCE
 
-REFERENCE = REPO.parent / "shared" / "reference" / "slurmrestd-26.05.5-openapi.json"
+REFERENCE = SHARED_REFERENCE / "slurmrestd-26.05.5-openapi.json"
 UTIL_VERSIONS = ("v0.0.44", "v0.0.45")
 
 
