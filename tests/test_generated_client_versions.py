@@ -344,6 +344,10 @@ FILTERS = {"get_association": lambda named: {"account": "test", "user": USER,
 # 501 (ESLURM_NOT_SUPPORTED), whose body the models must read too.
 NEEDS_SLURM = {"get_instance": (23, 11), "get_instances": (23, 11),
                "get_resources": (25, 11)}  # slurm_get_resource_layout(), v0.0.44 on
+# GET operations restd does not serve yet (404), each with why; the test fails on any
+# other 404, and on these once they are served.
+NOT_YET_SERVED = {"slurm_v0045_get_conf": "GET conf (issue #13): slurm_conf_t is not "
+                  "described yet; tests/parity_expected.py lists the same gap"}
 # GET operations that act, left out of the reads: each is tested where its action is.
 ACTING = {"get_job_requeue": "requeues the job it names (v0.0.45; slurmrestd 26.05 binds "
                              "requeue to GET job/{job_id}/requeue)"}
@@ -369,6 +373,8 @@ def test_strict_client_reads_every_get(admin, named, version, cluster):
         try:
             getattr(admin, operation)(**arguments)
         except admin.module.ApiException as error:
+            if operation in NOT_YET_SERVED and error.status == 404:
+                continue
             needs = NEEDS_SLURM.get(short)
             if needs and cluster.version() < needs and error.status == 501:
                 found = gc.compare(json.loads(error.body), error.data) \
@@ -382,7 +388,9 @@ def test_strict_client_reads_every_get(admin, named, version, cluster):
             failures[operation] = f"{type(error).__name__}: {str(error)[:1500]}"
             continue
         answer = admin.last().answer()
-        if answer.get("errors"):
+        if operation in NOT_YET_SERVED:
+            failures[operation] = "served now: remove it from NOT_YET_SERVED"
+        elif answer.get("errors"):
             failures[operation] = f"errors: {answer['errors']}"
         elif admin.lost:
             failures[operation] = "\n    ".join(line for lines in admin.lost.values()
