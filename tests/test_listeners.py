@@ -47,9 +47,6 @@ def has_ipv6_loopback() -> bool:
 
 
 needs_ipv6 = pytest.mark.skipif(not has_ipv6_loopback(), reason="no IPv6 loopback (::1) on this machine")
-needs_socket_activate = pytest.mark.skipif(
-    not os.path.exists(SOCKET_ACTIVATE), reason="systemd-socket-activate is not installed"
-)
 
 
 async def echo(request: Request) -> Response:
@@ -870,7 +867,6 @@ def tcp_get(port: int, path: str) -> tuple[int, dict]:
     return status, json.loads(body)
 
 
-@needs_socket_activate
 def test_socket_activation_with_listening_socket():
     port = free_port()
     activator = socket_activate(port=port)
@@ -886,7 +882,6 @@ def test_socket_activation_with_listening_socket():
         activator.wait()
 
 
-@needs_socket_activate
 @pytest.mark.parametrize("style", ["--accept", "--inetd"])
 def test_socket_activation_per_connection(style):
     port = free_port()

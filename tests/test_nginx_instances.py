@@ -164,7 +164,6 @@ def through_nginx(port: int, headers: dict, path: str = PARTITIONS) -> tuple[int
         connection.close()
 
 
-@pytest.mark.skipif(not os.path.exists(NGINX), reason="nginx is not installed (conf/packages/test.txt)")
 def test_two_instances_behind_nginx(cluster, setup):
     instances, port = setup
     alice = {"X-SLURM-USER-TOKEN": cluster.token("alice")}

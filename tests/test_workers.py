@@ -313,8 +313,6 @@ def test_inetd_mode_stays_one_process(cluster):
     assert b"one process, not 3 workers" in result.stderr
 
 
-@pytest.mark.skipif(not os.path.exists(SOCKET_ACTIVATE),
-                    reason="systemd-socket-activate is not installed")
 def test_socket_activation_with_workers(cluster, workdir):
     port = free_port()
     sock_path = workdir / "activated.sock"
