@@ -422,6 +422,36 @@ def diag(reset=False):
     return Statistics(ffi, out[0], lib.slurm_free_stats_response_msg)
 
 
+class Config(Message):
+    """slurm_load_ctl_conf()'s answer: slurmctld's configuration, a ``slurm_conf_t``
+    (what ``scontrol show config`` shows). ``response()`` is what the data_parser's
+    SLURM_CONF and SLURM_CONF_META dump; ``lacks(member)`` says whether this Slurm's
+    slurm_conf_t has no such member (one a later release added: restd.native.services
+    reads it as absent)."""
+
+    def __len__(self):
+        return 0
+
+    def __iter__(self):
+        return iter(())
+
+    @staticmethod
+    def lacks(member):
+        from restd.native.services import conf_lacks
+        return conf_lacks(member)
+
+
+def load_ctl_conf(update_time=0):
+    """slurm_load_ctl_conf(); ``None`` if nothing changed since ``update_time``."""
+    ffi, lib = _lib()
+    out = ffi.new("slurm_conf_t **")
+    rc = lib.slurm_load_ctl_conf(update_time, out)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call="slurm_load_ctl_conf")
+    return _wrap(ffi, out, lib.restd_free_ctl_conf, Config)
+
+
 def reconfigure():
     """slurm_reconfigure(): slurmctld re-reads its configuration."""
     check_error(_lib()[1].slurm_reconfigure(), call="slurm_reconfigure")

@@ -33,6 +33,22 @@ ABSENT_MEMBERS = {
 }
 
 
+# slurm_conf_t members v0.0.45's GET conf dumps that older releases lack (declared
+# optional in the binding): absent there, so GET conf leaves their keys out
+# (conf_lacks(); plugins/content/slurmctld.get_conf).
+CONF_OPTIONAL_MEMBERS = frozenset((
+    # 24.11 on
+    "certmgr_params", "certmgr_type", "cluster_id", "data_parser_parameters",
+    "getnameinfo_cache_timeout", "hash_plugin", "max_batch_requeue", "preempt_params",
+    "suspend_exc_states", "tls_params", "tls_type",
+    # 26.05
+    "certgen_params", "certgen_type", "cli_filter_params", "health_check_timeout",
+    "http_parser_type", "host_unreach_retry_count", "license_params", "metrics_auth_users",
+    "metrics_params", "metrics_type", "slurmctld_http_auth_params",
+    "slurmd_http_auth_params", "url_parser_type",
+))
+
+
 class CharArray:
     """A ``char **`` as an indexable of ``str`` (the caller knows the count)."""
 
@@ -69,10 +85,33 @@ def _list_of(item_type):
     return items
 
 
+# restd_conf_scripts()'s order: Epilog, EpilogSlurmctld, Prolog, PrologSlurmctld
+CONF_SCRIPTS = ("epilog", "epilog_slurmctld", "prolog", "prolog_slurmctld")
+
+
+def _conf_scripts(conf, which):
+    """The scripts of one of CONF_SCRIPTS, as a list (one char * before 24.11)."""
+    ffi, lib = library.get()
+    count = ffi.new("uint32_t *")
+    scripts = lib.restd_conf_scripts(conf, which, count)
+    return [ffi.string(scripts[index]).decode(errors="replace") for index in range(count[0])
+            if scripts[index] != ffi.NULL]
+
+
+def conf_lacks(member: str) -> bool:
+    """Whether the slurm_conf_t of the Slurm restd is built against lacks ``member``
+    (one of CONF_OPTIONAL_MEMBERS, which a later release added)."""
+    if member not in CONF_OPTIONAL_MEMBERS:
+        return False
+    ffi, _ = library.get()
+    return member not in {name for name, _ in ffi.typeof("slurm_conf_t").fields}
+
+
 @functools.lru_cache(maxsize=None)
 def _types():
     ffi, lib = library.get()
     shares = _list_of("assoc_shares_object_t *")
+    job_defaults = _list_of("job_defaults_t *")
     return (ffi, lib, ffi.typeof("char *"), ffi.typeof("char * *"), ffi.CData,
             {ffi.typeof("shares_response_msg_t *"): {
                 "assoc_shares_list": lambda msg: shares(msg, "assoc_shares_list")}} |
@@ -81,6 +120,18 @@ def _types():
                                                 # step_id.sluid where Slurm has it (25.11)
                                                 "sluid": lib.restd_job_info_sluid},
              ffi.typeof("partition_info_t *"): {"flags": lib.restd_part_flags},
+             # slurm_load_ctl_conf()'s answer, with what v0.0.45 names on every release
+             ffi.typeof("slurm_conf_t *"): {
+                 **{member: functools.partial(_conf_scripts, which=which)
+                    for which, member in enumerate(CONF_SCRIPTS)},
+                 "epilog_timeout": lambda conf: lib.restd_conf_script_timeout(conf, 1),
+                 "prolog_timeout": lambda conf: lib.restd_conf_script_timeout(conf, 0),
+                 "namespace_plugin": lib.restd_conf_namespace_plugin,
+                 "debug_flags": lib.restd_conf_debug_flags,
+                 "health_check_node_state": lib.restd_conf_health_check_node_state,
+                 "log_fmt": lib.restd_conf_log_fmt,
+                 "select_type_param": lib.restd_conf_select_type_param,
+                 "job_defaults_list": lambda conf: job_defaults(conf, "job_defaults_list")},
              ffi.typeof("stats_info_response_msg_t *"): {
                  "schedule_cycle_sum": lib.restd_stats_schedule_cycle_sum}})
 
@@ -100,6 +151,8 @@ def _member(obj, name):
         except AttributeError:
             if name in ABSENT_MEMBERS:
                 return ABSENT_MEMBERS[name]
+            if name in CONF_OPTIONAL_MEMBERS and ffi.typeof(obj) is ffi.typeof("slurm_conf_t *"):
+                return None  # GET conf leaves the key out (conf_lacks)
             raise
     if isinstance(value, cdata):
         kind = ffi.typeof(value)

@@ -103,17 +103,238 @@ enum node_states {
 struct xlist;
 struct listIterator;
 
-/* the controller configuration global (see FUNCTIONS: slurm_conf) */
+/* the controller configuration: the global libslurm reads from slurm.conf (see
+ * FUNCTIONS: slurm_conf), and slurmctld's, as slurm_load_ctl_conf() gives it (the members
+ * v0.0.45's GET conf dumps, in slurm.h's order). Members whose type changed (epilog,
+ * prolog and their slurmctld ones: one char * before 24.11) or whose bits or name did
+ * (debug_flags, health_check_node_state, log_fmt; prolog_epilog_timeout and
+ * job_container_plugin before 26.05) are read through restd_conf_*() below. */
 typedef struct {
+    time_t last_update;
+    char *accounting_storage_tres;
+    uint16_t accounting_storage_enforce;
+    char *accounting_storage_backup_host;
+    char *accounting_storage_ext_host;
+    char *accounting_storage_host;
+    char *accounting_storage_params;
+    uint16_t accounting_storage_port;
+    char *accounting_storage_type;
+    char *acct_gather_energy_type;
+    char *acct_gather_profile_type;
+    char *acct_gather_interconnect_type;
+    char *acct_gather_filesystem_type;
+    uint16_t acct_gather_node_freq;
+    char *authalttypes;
+    char *authinfo;
+    char *authalt_params;
+    char *authtype;
+    uint16_t batch_start_timeout;
+    char *bb_type;
+    char *bcast_exclude;
+    char *bcast_parameters;
+    time_t boot_time;
+    char *certgen_params;  /* optional */
+    char *certgen_type;  /* optional */
+    char *certmgr_params;  /* optional */
+    char *certmgr_type;  /* optional */
+    char *cli_filter_params;  /* optional */
+    char *cli_filter_plugins;
+    uint16_t cluster_id;  /* optional */
     char *cluster_name;
+    char *comm_params;
+    uint16_t complete_wait;
+    uint32_t conf_flags;
+    char **control_addr;
     uint32_t control_cnt;
     char **control_machine;
-    char **control_addr;
-    uint32_t slurmctld_port;
-    char *accounting_storage_type;
+    uint32_t cpu_freq_def;
+    uint32_t cpu_freq_govs;
+    char *cred_type;
+    char *data_parser_parameters;  /* optional */
+    uint64_t def_mem_per_cpu;
+    char *dependency_params;
+    uint16_t eio_timeout;
+    uint16_t enforce_part_limits;
+    uint32_t epilog_msg_time;
+    char *fed_params;
+    uint32_t first_job_id;
+    uint16_t fs_dampening_factor;
+    uint16_t getnameinfo_cache_timeout;  /* optional */
+    char *gres_plugins;
+    uint16_t group_time;
+    uint16_t group_force;
+    char *gpu_freq_def;
+    char *hash_plugin;  /* optional */
+    uint32_t hash_val;
+    uint16_t health_check_interval;
+    char *health_check_program;
+    uint16_t health_check_timeout;  /* optional */
+    char *http_parser_type;  /* optional */
+    uint32_t host_unreach_retry_count;  /* optional */
+    uint16_t inactive_limit;
+    char *interactive_step_opts;
+    char *job_acct_gather_freq;
+    char *job_acct_gather_type;
+    char *job_acct_gather_params;
+    uint16_t job_acct_oom_kill;
+    char *job_comp_host;
+    char *job_comp_loc;
+    char *job_comp_params;
+    uint32_t job_comp_port;
+    char *job_comp_type;
+    char *job_comp_user;
+    struct xlist *job_defaults_list;
+    uint16_t job_file_append;
+    uint16_t job_requeue;
+    char *job_submit_plugins;
+    uint32_t keepalive_interval;
+    uint32_t keepalive_probes;
+    uint32_t keepalive_time;
+    uint16_t kill_on_bad_exit;
+    uint16_t kill_wait;
+    char *launch_params;
+    char *license_params;  /* optional */
+    char *licenses;
+    char *mail_domain;
+    char *mail_prog;
+    uint32_t max_array_sz;
+    uint32_t max_batch_requeue;  /* optional */
+    uint32_t max_dbd_msgs;
+    uint32_t max_job_cnt;
+    uint32_t max_job_id;
+    uint64_t max_mem_per_cpu;
+    uint32_t max_node_cnt;
+    uint32_t max_step_cnt;
+    uint16_t max_tasks_per_node;
+    char *mcs_plugin;
+    char *mcs_plugin_params;
+    char *metrics_auth_users;  /* optional */
+    char *metrics_params;  /* optional */
+    char *metrics_type;  /* optional */
+    uint32_t min_job_age;
+    char *mpi_default;
+    char *mpi_params;
+    uint16_t msg_timeout;
+    uint32_t next_job_id;
+    char *node_features_plugins;
+    uint16_t over_time_limit;
+    char *plugindir;
+    char *plugstack;
+    uint32_t preempt_exempt_time;
+    uint16_t preempt_mode;
+    char *preempt_params;  /* optional */
+    char *preempt_type;
+    char *prep_params;
+    char *prep_plugins;
+    uint32_t priority_decay_hl;
+    uint32_t priority_calc_period;
+    uint16_t priority_favor_small;
+    uint16_t priority_flags;
+    uint32_t priority_max_age;
+    char *priority_params;
+    uint16_t priority_reset_period;
+    char *priority_type;
+    uint32_t priority_weight_age;
+    uint32_t priority_weight_assoc;
+    uint32_t priority_weight_fs;
+    uint32_t priority_weight_js;
+    uint32_t priority_weight_part;
+    uint32_t priority_weight_qos;
+    char *priority_weight_tres;
+    uint16_t private_data;
+    char *proctrack_type;
+    uint16_t propagate_prio_process;
+    uint16_t prolog_flags;
+    char *propagate_rlimits;
+    char *propagate_rlimits_except;
+    char *reboot_program;
+    uint16_t reconfig_flags;
+    char *requeue_exit;
+    char *requeue_exit_hold;
+    char *resume_fail_program;
+    char *resume_program;
+    uint16_t resume_rate;
+    uint16_t resume_timeout;
+    char *resv_epilog;
+    uint16_t resv_over_run;
+    char *resv_prolog;
+    uint16_t ret2service;
+    char *sched_logfile;
+    uint16_t sched_log_level;
+    char *sched_params;
+    uint16_t sched_time_slice;
+    char *schedtype;
+    char *scron_params;
+    char *select_type;
     uint16_t select_type_param;
+    char *site_factor_plugin;
+    char *site_factor_params;
+    char *slurm_conf;
+    uint32_t slurm_user_id;
+    char *slurm_user_name;
+    uint32_t slurmd_user_id;
+    char *slurmd_user_name;
+    char *slurmctld_addr;
+    uint16_t slurmctld_debug;
+    char *slurmctld_http_auth_params;  /* optional */
+    char *slurmctld_logfile;
+    char *slurmctld_pidfile;
+    uint32_t slurmctld_port;
+    uint16_t slurmctld_port_count;
+    char *slurmctld_primary_off_prog;
+    char *slurmctld_primary_on_prog;
+    uint16_t slurmctld_syslog_debug;
+    uint16_t slurmctld_timeout;
+    char *slurmctld_params;
+    uint16_t slurmd_debug;
+    char *slurmd_http_auth_params;  /* optional */
+    char *slurmd_logfile;
+    char *slurmd_params;
+    char *slurmd_pidfile;
+    uint32_t slurmd_port;
+    char *slurmd_spooldir;
+    uint16_t slurmd_syslog_debug;
+    uint16_t slurmd_timeout;
+    char *srun_epilog;
+    uint16_t *srun_port_range;
+    char *srun_prolog;
+    char *state_save_location;
+    char *suspend_exc_nodes;
+    char *suspend_exc_parts;
+    char *suspend_exc_states;  /* optional */
+    char *suspend_program;
+    uint16_t suspend_rate;
+    uint32_t suspend_time;
+    uint16_t suspend_timeout;
+    char *switch_type;
+    char *switch_param;
+    char *task_epilog;
+    char *task_plugin;
+    uint32_t task_plugin_param;
+    char *task_prolog;
+    char *tls_params;  /* optional */
+    char *tls_type;  /* optional */
+    uint16_t tcp_timeout;
+    char *tmp_fs;
+    char *topology_param;
+    char *topology_plugin;
+    uint16_t tree_width;
+    char *unkillable_program;
+    uint16_t unkillable_timeout;
+    char *url_parser_type;  /* optional */
+    char *version;
+    uint16_t vsize_factor;
+    uint16_t wait_time;
+    char *x11_params;
     ...;
 } slurm_conf_t;
+
+/* an item of slurm_conf_t.job_defaults_list (JobDefaults=) */
+typedef struct job_defaults {
+    uint16_t type;
+    uint64_t value;
+    ...;
+} job_defaults_t;
 
 /* opaque or partial types the dumped structs point at */
 typedef struct job_resources job_resources_t;
@@ -1301,4 +1522,154 @@ static void restd_free_resource_layout_msg(restd_resource_layout_msg_t *msg)
     (void) msg;
 }
 #endif
+"""
+
+
+# --- slurmctld's configuration: slurm_load_ctl_conf() (GET /slurm/v0.0.45/conf) ------------
+#
+# slurm_conf_t (declared above) differs between 22.05, 24.11 and 26.05: members only
+# some releases have are optional (read as absent elsewhere: restd.native.services); the
+# accessors below give, on every release, what v0.0.45 (Slurm 26.05's data_parser) names.
+
+FUNCTIONS += """
+int slurm_load_ctl_conf(time_t update_time, slurm_conf_t **slurm_ctl_conf_ptr);
+/* slurm_free_ctl_conf(), renamed slurm_free_conf() in 26.05 */
+void restd_free_ctl_conf(slurm_conf_t *conf);
+
+/* Epilog (0), EpilogSlurmctld (1), Prolog (2), PrologSlurmctld (3): the scripts and
+ * their number (one char * before 24.11: a count of 0 or 1) */
+char **restd_conf_scripts(slurm_conf_t *conf, int which, uint32_t *count);
+/* EpilogTimeout (epilog 1) and PrologTimeout: PrologEpilogTimeout before 26.05 split it */
+uint16_t restd_conf_script_timeout(const slurm_conf_t *conf, int epilog);
+/* NamespaceType: JobContainerType before 26.05 renamed the plugin type */
+char *restd_conf_namespace_plugin(const slurm_conf_t *conf);
+/* DebugFlags, HealthCheckNodeState, LogTimeFormat, SelectTypeParameters with 26.05's
+ * values (the bits v0.0.45's flag tables name) */
+uint64_t restd_conf_debug_flags(const slurm_conf_t *conf);
+uint16_t restd_conf_health_check_node_state(const slurm_conf_t *conf);
+uint16_t restd_conf_log_fmt(const slurm_conf_t *conf);
+uint16_t restd_conf_select_type_param(const slurm_conf_t *conf);
+"""
+
+MEMBER_FLAGS += (
+    ("slurm_conf_t", "epilog_cnt"),          # 24.11 on: several scripts
+    ("slurm_conf_t", "prolog_timeout"),      # 26.05 (with epilog_timeout)
+    ("slurm_conf_t", "namespace_plugin"),    # 26.05 (job_container_plugin before)
+)
+
+HEADER_FLAGS["HAS_SLURM_FREE_CONF"] = r"\bvoid\s+slurm_free_conf\s*\("
+
+CUSTOMIZATIONS += """
+static void restd_free_ctl_conf(slurm_conf_t *conf)
+{
+#if HAS_SLURM_FREE_CONF
+    slurm_free_conf(conf);
+#else
+    slurm_free_ctl_conf(conf);
+#endif
+}
+
+static char **restd_conf_scripts(slurm_conf_t *conf, int which, uint32_t *count)
+{
+#if HAS_SLURM_CONF_EPILOG_CNT
+    switch (which) {
+    case 0: *count = conf->epilog_cnt; return conf->epilog;
+    case 1: *count = conf->epilog_slurmctld_cnt; return conf->epilog_slurmctld;
+    case 2: *count = conf->prolog_cnt; return conf->prolog;
+    default: *count = conf->prolog_slurmctld_cnt; return conf->prolog_slurmctld;
+    }
+#else
+    char **script;
+    switch (which) {
+    case 0: script = &conf->epilog; break;
+    case 1: script = &conf->epilog_slurmctld; break;
+    case 2: script = &conf->prolog; break;
+    default: script = &conf->prolog_slurmctld; break;
+    }
+    *count = *script ? 1 : 0;
+    return script;
+#endif
+}
+
+static uint16_t restd_conf_script_timeout(const slurm_conf_t *conf, int epilog)
+{
+#if HAS_SLURM_CONF_PROLOG_TIMEOUT
+    return epilog ? conf->epilog_timeout : conf->prolog_timeout;
+#else
+    (void) epilog;
+    return conf->prolog_epilog_timeout;
+#endif
+}
+
+static char *restd_conf_namespace_plugin(const slurm_conf_t *conf)
+{
+#if HAS_SLURM_CONF_NAMESPACE_PLUGIN
+    return conf->namespace_plugin;
+#else
+    return conf->job_container_plugin;
+#endif
+}
+
+static uint64_t restd_conf_debug_flags(const slurm_conf_t *conf)
+{
+    uint64_t flags = conf->debug_flags;
+    /* bits an older slurm.h gives another meaning than 26.05's, whose names v0.0.45
+     * lists: left out rather than shown under 26.05's name. (DEBUG_FLAG_JOB_CONT is
+     * 26.05's Namespace: the namespace plugins are the job_container ones renamed.) */
+#ifdef DEBUG_FLAG_WORKQ
+    flags &= ~((uint64_t) DEBUG_FLAG_WORKQ);        /* 22.05; 26.05's ConMgr */
+#endif
+#ifdef DEBUG_FLAG_FRONT_END
+    flags &= ~((uint64_t) DEBUG_FLAG_FRONT_END);    /* to 25.11; 26.05's AuditTLS */
+#endif
+#ifdef DEBUG_FLAG_EXT_SENSORS
+    flags &= ~((uint64_t) DEBUG_FLAG_EXT_SENSORS);  /* 22.05; 26.05's TLS */
+#endif
+#ifdef DEBUG_FLAG_TIME_CRAY
+    flags &= ~((uint64_t) DEBUG_FLAG_TIME_CRAY);    /* 22.05; 26.05's thread */
+#endif
+#ifdef DEBUG_FLAG_ESEARCH
+    flags &= ~((uint64_t) DEBUG_FLAG_ESEARCH);      /* 22.05; 26.05's JobComp */
+#endif
+    return flags;
+}
+
+static uint16_t restd_conf_health_check_node_state(const slurm_conf_t *conf)
+{
+    uint16_t state = conf->health_check_node_state;
+#ifdef HEALTH_CHECK_START_ONLY
+    return state;
+#else
+    /* before 26.05: ANY is the node states IDLE, ALLOC, MIXED (and NONDRAINED_IDLE from
+     * 23.11), 0x000f, and CYCLE bit 15; 26.05 keeps the states' bits and makes ANY
+     * 0x00ff, CYCLE 0x0100 (its slurm.h), which v0.0.45's table names */
+    uint16_t out = state & 0x000f;
+    if ((state & HEALTH_CHECK_NODE_ANY) == HEALTH_CHECK_NODE_ANY)
+        out = 0x00ff;
+    if (state & HEALTH_CHECK_CYCLE)
+        out |= 0x0100;
+    return out;
+#endif
+}
+
+static uint16_t restd_conf_log_fmt(const slurm_conf_t *conf)
+{
+#ifdef LOG_FMT_FORMAT_STDERR
+    /* 24.11's flag on the format (LogTimeFormat=format_stderr), no format of 26.05's */
+    return conf->log_fmt & ~((uint16_t) LOG_FMT_FORMAT_STDERR);
+#else
+    return conf->log_fmt;
+#endif
+}
+
+static uint16_t restd_conf_select_type_param(const slurm_conf_t *conf)
+{
+    uint16_t param = conf->select_type_param;
+#ifdef CR_OTHER_CONS_TRES
+    /* 22.05's markers of the select plugin in use, 26.05's SELECT_NO_DIST_TOPO_BLOCK and
+     * SELECT_LINEAR bits */
+    param &= ~((uint16_t) (CR_OTHER_CONS_TRES | CR_OTHER_CONS_RES));
+#endif
+    return param;
+}
 """

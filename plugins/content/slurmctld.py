@@ -811,6 +811,45 @@ async def get_shares(ctx):
     return await _run(ctx, work)
 
 
+# --- slurmctld's configuration (v0.0.45) -----------------------------------------------------
+
+def _conf_dump(worker: Worker, kind: str, conf) -> dict:
+    """``conf`` (a restd.native.controller.Config) dumped as ``kind`` (SLURM_CONF,
+    SLURM_CONF_META), without the keys of members this Slurm's slurm_conf_t lacks
+    (added by a later release: absent, rather than a value Slurm never gave)."""
+    dumped = worker.dump(kind, conf.response())
+    for field in worker.version.kind(kind).fields:
+        if field.source and conf.lacks(field.source):
+            dumped.pop(field.key, None)
+    return dumped
+
+
+async def get_conf(ctx):
+    """GET conf (v0.0.45 on): slurmctld's configuration, slurm_load_ctl_conf() as
+    ``scontrol show config`` shows it (openapi/slurmctld control.c _dump_config()), on
+    every Slurm: restd.native gives slurm_conf_t's members as 26.05 names them."""
+    source = "_dump_config"
+    update_time = _query_update_time(ctx, source)
+    since, conditional = _conditional(ctx, update_time)
+
+    def work(worker):
+        try:
+            conf = worker.controller.load_ctl_conf(since)
+        except SlurmError as error:
+            raise worker.fail(error.number, "slurm_load_ctl_conf() failed", source)
+        if conf is None:
+            if conditional:
+                return _not_modified(ctx)
+            # slurmrestd warns and dumps no configuration (its pointers are NULL)
+            worker.warn(f"No config changes since update_time[{update_time}]="
+                        f"{_time_str(update_time)}", source)
+            return {"slurm_conf": None, "slurm_conf_meta": None}
+        worker.modified(conf.last_update)
+        return {"slurm_conf": _conf_dump(worker, "SLURM_CONF", conf),
+                "slurm_conf_meta": _conf_dump(worker, "SLURM_CONF_META", conf)}
+    return await _run(ctx, work)
+
+
 # --- created and deleted: reservations (v0.0.43), partitions (v0.0.45), nodes (v0.0.44) ------
 
 def _refuse_members_beyond(worker: Worker, members: dict, type_name: str, c_type: str,
@@ -1225,6 +1264,8 @@ def operations():
         ("DELETE", "/slurm/{dp}/partition/{partition_name}", "delete_partition",
          delete_partition, (Parameter("partition_name", "path"),), None, None,
          "openapi_resp"),
+        ("GET", "/slurm/{dp}/conf", "get_conf", get_conf, (), "OPENAPI_CONF_QUERY", None,
+         "openapi_conf_resp"),
     )
     # the operations whose bodies older versions describe too: served from the version
     # that added them

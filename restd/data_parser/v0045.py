@@ -6,6 +6,8 @@ restd.data_parser.tools.draft_changes v0.0.44 v0.0.45 --document
 v0.0.45/parsers.c; tests/test_openapi_parity.py checks the result against
 slurmrestd 26.05.5's document.
 
+GET conf's objects (slurmctld's configuration) are in restd.data_parser.v0045_conf:
+its ``KINDS`` are applied after these, its ``ROOTS`` published with ``ROOTS``.
 The accounting (slurmdbd) changes are in restd.data_parser.v0045_slurmdb:
 its ``CHANGES`` are applied after these, its ``ROOTS`` published with
 ``ROOTS``.
@@ -13,6 +15,7 @@ its ``CHANGES`` are applied after these, its ``ROOTS`` published with
 from __future__ import annotations
 
 from restd.data_parser import rules
+from restd.data_parser import v0045_conf as _conf
 from restd.data_parser import v0045_slurmdb as _slurmdb
 from restd.data_parser.describe import (AddBits, AddFields, AddKind, Field as F, Object,
                                         RemoveBits, RemoveFields, ReplaceField, UpdateKind)
@@ -272,6 +275,6 @@ OPERATIONS = (
 )
 
 V0045 = V0044.derive(
-    NAME, (*CHANGES, *OPERATIONS, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
-    roots=(*ROOTS, *OPERATION_ROOTS, *_slurmdb.ROOTS))
+    NAME, (*CHANGES, *OPERATIONS, *_conf.KINDS, *_slurmdb.CHANGES, *_slurmdb.QUERY_CHANGES),
+    roots=(*ROOTS, *OPERATION_ROOTS, *_conf.ROOTS, *_slurmdb.ROOTS))
 V0045.check()
