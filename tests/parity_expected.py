@@ -8,8 +8,8 @@ otherwise and restd follows 26.05 (the issue says so; the README lists them).
 EXPECTED_MISSING_UNTIL_MERGED: branch -> (release, side, version) -> the
 differences that branch removes (the operations v0.0.43 to v0.0.45 add, the
 util plugin, the /slurmdb/ changes of v0.0.43 to v0.0.45). Remove a
-branch's entry when merging it. Under v43ops: GET conf (v0.0.45), not yet
-served. (DELETE reservation/{name}, which slurmrestd 26.05 serves from v0.0.42
+branch's entry when merging it. None left: GET conf (v0.0.45), the last, came
+with branch conf. (DELETE reservation/{name}, which slurmrestd 26.05 serves from v0.0.42
 on, v43ops serves: in FOLLOWS_26_05 for 24.11.5's v0.0.42.)
 """
 from __future__ import annotations
@@ -326,19 +326,4 @@ FOLLOWS_26_05: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 
-EXPECTED_MISSING_UNTIL_MERGED: dict[str, dict[tuple[str, str, str], tuple[str, ...]]] = {
-    'v43ops': {
-        ('26.05.5', 'slurm', 'v0.0.45'): (
-            'GET /slurm/v0.0.45/conf: not served by restd',
-            'component v0.0.45_controller: missing',
-            'component v0.0.45_controllers_array: missing',
-            'component v0.0.45_job_defaults: missing',
-            'component v0.0.45_job_defaults_list: missing',
-            'component v0.0.45_openapi_conf_resp: missing',
-            'component v0.0.45_port_range: missing',
-            'component v0.0.45_slurm_conf: missing',
-            'component v0.0.45_slurm_conf_meta: missing',
-            'v0.0.45_openapi_conf_resp: not described by restd (355 fields)',
-        ),
-    },
-}
+EXPECTED_MISSING_UNTIL_MERGED: dict[str, dict[tuple[str, str, str], tuple[str, ...]]] = {}

@@ -346,8 +346,7 @@ NEEDS_SLURM = {"get_instance": (23, 11), "get_instances": (23, 11),
                "get_resources": (25, 11)}  # slurm_get_resource_layout(), v0.0.44 on
 # GET operations restd does not serve yet (404), each with why; the test fails on any
 # other 404, and on these once they are served.
-NOT_YET_SERVED = {"slurm_v0045_get_conf": "GET conf (issue #13): slurm_conf_t is not "
-                  "described yet; tests/parity_expected.py lists the same gap"}
+NOT_YET_SERVED: dict[str, str] = {}
 # GET operations that act, left out of the reads: each is tested where its action is.
 ACTING = {"get_job_requeue": "requeues the job it names (v0.0.45; slurmrestd 26.05 binds "
                              "requeue to GET job/{job_id}/requeue)"}

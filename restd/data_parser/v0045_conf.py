@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from restd.data_parser import rules
 from restd.data_parser.describe import AddKind, Field as F, Object
-from restd.data_parser.types import Alias, ArrayOf, FlagBit, Flags, PerVersion, Pointer, Special
+from restd.data_parser.types import STRING, Alias, ArrayOf, FlagBit, Flags, PerVersion, Pointer, Special
 
 _ALL16, _ALL32, _ALL64 = (("INFINITE16", 0xFFFF), ("INFINITE", 0xFFFFFFFF),
                           ("INFINITE64", 0xFFFFFFFFFFFFFFFF))
@@ -192,9 +192,12 @@ PRIORITY_FLAGS = Flags("PRIORITY_FLAGS", None, "uint16_t", _bits((
 
 
 def _single(name, entries):
-    """addfas(): one name of a table of values (a string in the schema)."""
-    return Flags(name, None, "uint16_t", tuple(_equal(*entry) for entry in entries),
-                 single=True)
+    """addfas(): one name of a table of values, published as a plain string
+    (openapi.c lists no enum for these: slurmrestd 26.05.5's document)."""
+    table = Flags(name, None, "uint16_t", tuple(_equal(*entry) for entry in entries),
+                  single=True)
+    return rules.scalar(name, STRING, "uint16_t",
+                        lambda value, services: table.dump_value(value), table.parse_value)
 
 
 PRIORITY_RESET_PERIOD = _single("PRIORITY_RESET_PERIOD", (
