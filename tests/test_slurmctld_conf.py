@@ -135,7 +135,6 @@ def test_conf_is_served_by_v0045_alone(daemon):
 def test_conf_leaves_out_what_this_slurm_lacks(daemon, cluster):
     """Members a later release added are absent on an older Slurm, present from their
     release on (restd.native.services.CONF_OPTIONAL_MEMBERS)."""
-    from restd.native.services import CONF_OPTIONAL_MEMBERS  # noqa: F401 (documented there)
     status, _, body = daemon.request("GET", PATH, user="alice")
     assert status == 200, body
     conf, meta = body["slurm_conf"], body["slurm_conf_meta"]
@@ -165,3 +164,45 @@ def test_conf_since_an_update_time(daemon):
     assert "No config changes since update_time" in body["warnings"][0]["description"]
     status, _, body = daemon.request("GET", f"{PATH}?update_time=not-a-time", user="alice")
     assert status == 422, body
+
+
+def test_conf_rules_dump_as_slurm_does():
+    """The rules of SLURM_CONF that the local cluster leaves at their defaults: a port
+    range (DUMP(PORT_RANGE_ARRAY)), the controllers, a time of secs2time_str(), the
+    single names (addfas()), the flag tables with 26.05's values."""
+    from restd.data_parser import dump as _dump
+    from restd.data_parser.dump import get_item
+    from restd.data_parser.v0045 import V0045
+    conf = {"srun_port_range": [60001, 63000], "control_cnt": 2,
+            "control_machine": ["c1", "c2"], "control_addr": ["10.0.0.1", "10.0.0.2"],
+            "priority_max_age": 3 * 86400 + 3600 + 62, "priority_decay_hl": 300,
+            "ret2service": 1, "log_fmt": 7, "propagate_prio_process": 2,
+            "priority_reset_period": 3, "debug_flags": (1 << 12) | (1 << 43),
+            "health_check_node_state": 0x00FF | 0x0100, "preempt_mode": 0x1 | 0x8000,
+            "task_plugin_param": 0x1 | 0x100000, "enforce_part_limits": 2,
+            "accounting_storage_enforce": 0x1 | 0x2 | 0x8,
+            "job_defaults_list": [{"type": 2, "value": 1024}],
+            "conf_flags": 0x4 | 0x40 | 0x200 | 0x1}
+    dumped = _dump.dump(V0045, "SLURM_CONF", conf, get=get_item)
+    assert dumped["SrunPortRange"] == {"minimum": 60001, "maximum": 63000, "set": True}
+    assert dumped["controllers"] == [{"address": "10.0.0.1", "machine": "c1"},
+                                     {"address": "10.0.0.2", "machine": "c2"}]
+    assert dumped["PriorityMaxAge"] == "3-01:01:02"
+    assert dumped["PriorityDecayHalfLife"] == "00:05:00"
+    assert (dumped["ReturnToService"], dumped["LogTimeFormat"],
+            dumped["PropagatePrioProcess"], dumped["PriorityUsageResetPeriod"]) == \
+        ("non_responsive_only", "rfc3339", "nicer", "WEEKLY")
+    assert dumped["DebugFlags"] == ["Backfill", "thread"]
+    assert dumped["HealthCheckNodeState"] == ["ANY", "CYCLE"]
+    assert dumped["PreemptMode"] == ["SUSPEND", "GANG"]
+    assert dumped["TaskPluginParam"] == ["Verbose", "OOMKillStep"]
+    assert dumped["EnforcePartLimits"] == ["ANY"]
+    assert dumped["AccountingStorageEnforce"] == ["associations", "limits", "qos"]
+    assert dumped["JobDefaults"] == [{"type": ["DefMemPerGPU"], "value": 1024}]
+    assert dumped["ConfFlags"] == ["DisableRootJobs"]
+    assert dumped["CommunicationParametersFlags"] == ["IPv4"]
+    assert dumped["AccountingStoreFlags"] == ["job_script"]
+    assert dumped["SlurmdParametersFlags"] == ["config_overrides"]
+    unset = _dump.dump(V0045, "SLURM_CONF", {}, get=get_item)
+    assert unset["SrunPortRange"] == {"minimum": 0, "maximum": 0, "set": False}
+    assert unset["controllers"] == []

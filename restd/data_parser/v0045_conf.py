@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from restd.data_parser import rules
 from restd.data_parser.describe import AddKind, Field as F, Object
-from restd.data_parser.types import STRING, Alias, ArrayOf, FlagBit, Flags, PerVersion, Pointer, Special
+from restd.data_parser.types import (STRING, Alias, ArrayOf, FlagBit, Flags, PerVersion,
+                                     Pointer, Special)
 
 _ALL16, _ALL32, _ALL64 = (("INFINITE16", 0xFFFF), ("INFINITE", 0xFFFFFFFF),
                           ("INFINITE64", 0xFFFFFFFFFFFFFFFF))
