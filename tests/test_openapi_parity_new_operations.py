@@ -6,9 +6,8 @@ as tests/test_openapi_parity.py compares v0.0.40 to v0.0.42 with 24.11.5's.
 
 The bodies also hold kinds of older versions that v0.0.43 to v0.0.45 changed
 (PARTITION_INFO in the partition descriptions, RESERVATION_FLAGS in the reservation
-descriptions), as branch ``v43ctld`` declares them. GET conf (v0.0.45) is not served
-yet: tests/parity_expected.py lists what it lacks, and tests/test_openapi_parity.py
-fails once it is served.
+descriptions), as branch ``v43ctld`` declares them, and slurmctld's configuration
+(GET conf, v0.0.45: restd.data_parser.v0045_conf).
 """
 from __future__ import annotations
 
@@ -37,7 +36,7 @@ NEW_OPERATIONS = (
     ("POST", "reservation"), ("POST", "reservations/"), ("POST", "new/node/"),
     ("GET", "resources/{job_id}"), ("GET", "job/{job_id}/requeue"), ("POST", "jobs/requeue"),
     ("POST", "partitions/"), ("DELETE", "partition/{partition_name}"),
-    ("DELETE", "reservation/{reservation_name}"),
+    ("DELETE", "reservation/{reservation_name}"), ("GET", "conf"),
 )
 
 
