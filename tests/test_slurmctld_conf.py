@@ -74,7 +74,7 @@ def test_conf_is_what_scontrol_shows(daemon, cluster, scontrol, user):
                 "SlurmctldPidFile", "SlurmdSpoolDir", "StateSaveLocation",
                 "AccountingStorageType", "ProctrackType", "SlurmctldLogFile", "MpiDefault",
                 "SlurmUser"):
-        expected = scontrol[key]
+        expected = "" if scontrol[key] == "(null)" else scontrol[key]  # NULL: ""
         if key == "SlurmUser":  # scontrol: "user(uid)"
             expected, uid = re.match(r"(.*)\((\d+)\)", expected).groups()
             assert conf["SlurmUserId"] == int(uid)
