@@ -908,29 +908,38 @@ def _part_msg(members):
     return msg, keep
 
 
+def _send_built(build, members, call):
+    """The libslurm function named ``call`` given the message ``build(members)``
+    makes; the buffers the message points to live until it returns."""
+    _, lib = _lib()
+    msg, keep = build(members)
+    check_error(getattr(lib, call)(msg), call=call)
+    del keep
+
+
+def _send_name(msg_type, name, call):
+    """The libslurm function named ``call`` given a ``msg_type`` naming ``name``
+    (the delete messages: only their name is read)."""
+    ffi, lib = _lib()
+    msg = ffi.new(f"{msg_type} *")
+    buf = ffi.new("char[]", name.encode())
+    msg.name = buf
+    check_error(getattr(lib, call)(msg), call=call)
+
+
 def create_partition(**members):
     """slurm_create_partition(): ``members`` are update_part_msg_t's (name, nodes...)."""
-    _, lib = _lib()
-    msg, keep = _part_msg(members)
-    check_error(lib.slurm_create_partition(msg), call="slurm_create_partition")
-    del keep
+    _send_built(_part_msg, members, "slurm_create_partition")
 
 
 def update_partition(**members):
     """slurm_update_partition(): the partition named by ``members["name"]``."""
-    _, lib = _lib()
-    msg, keep = _part_msg(members)
-    check_error(lib.slurm_update_partition(msg), call="slurm_update_partition")
-    del keep
+    _send_built(_part_msg, members, "slurm_update_partition")
 
 
 def delete_partition(name):
     """slurm_delete_partition()."""
-    ffi, lib = _lib()
-    msg = ffi.new("delete_part_msg_t *")
-    buf = ffi.new("char[]", name.encode())
-    msg.name = buf
-    check_error(lib.slurm_delete_partition(msg), call="slurm_delete_partition")
+    _send_name("delete_part_msg_t", name, "slurm_delete_partition")
 
 
 RESV_COUNTS = ("core_cnt", "node_cnt")
@@ -967,19 +976,12 @@ def create_reservation(**members):
 
 def update_reservation(**members):
     """slurm_update_reservation(): the reservation named by ``members["name"]``."""
-    _, lib = _lib()
-    msg, keep = _resv_msg(members)
-    check_error(lib.slurm_update_reservation(msg), call="slurm_update_reservation")
-    del keep
+    _send_built(_resv_msg, members, "slurm_update_reservation")
 
 
 def delete_reservation(name):
     """slurm_delete_reservation()."""
-    ffi, lib = _lib()
-    msg = ffi.new("reservation_name_msg_t *")
-    buf = ffi.new("char[]", name.encode())
-    msg.name = buf
-    check_error(lib.slurm_delete_reservation(msg), call="slurm_delete_reservation")
+    _send_name("reservation_name_msg_t", name, "slurm_delete_reservation")
 
 
 # ---------------------------------------------------------------------------
