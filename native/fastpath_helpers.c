@@ -697,39 +697,91 @@ static void restd_fp_job_reason(restd_fp_w *w, uint32_t reason)
 /* SIGNAL names: see the generated restd_fp_signal_name() */
 
 /*
+ * The walk of job_resources_t that JOB_RES_NODES of every version makes: its nodes
+ * in order, each with its host name and its sockets and cores per socket
+ * (sockets_per_node/cores_per_socket as sock_core_rep_count repeats them), its
+ * cores' bits following each other in core_bitmap and core_bitmap_used.
+ */
+typedef struct {
+    const restd_job_resources_t *res;
+    restd_fp_hostlist_t hl;
+    bitoff_t alloc_size, used_size;
+    uint32_t sock_inx, sock_reps;
+} restd_fp_job_res_walk_t;
+
+/* 0 when there is no node to walk (no layout, or no hosts) */
+static inline int restd_fp_job_res_walk_begin(restd_fp_job_res_walk_t *walk,
+                                              const restd_job_resources_t *res)
+{
+    memset(walk, 0, sizeof(*walk));
+    walk->res = res;
+    if (!res->cores_per_socket || !res->nhosts)
+        return 0;
+    if (res->nodes && res->nodes[0])
+        walk->hl = slurm_hostlist_create(res->nodes);
+    if (res->core_bitmap)
+        walk->alloc_size = slurm_bit_size(res->core_bitmap);
+    if (res->core_bitmap_used)
+        walk->used_size = slurm_bit_size(res->core_bitmap_used);
+    return 1;
+}
+
+/* The next node: its host name (free() it; NULL without a node list), its sockets
+ * and cores per socket */
+static inline char *restd_fp_job_res_walk_node(restd_fp_job_res_walk_t *walk,
+                                               uint32_t *nsockets, uint32_t *cps)
+{
+    const restd_job_resources_t *res = walk->res;
+
+    if (walk->sock_reps >= res->sock_core_rep_count[walk->sock_inx]) {
+        walk->sock_inx++;
+        walk->sock_reps = 0;
+    }
+    walk->sock_reps++;
+    *cps = res->cores_per_socket[walk->sock_inx];
+    *nsockets = res->sockets_per_node[walk->sock_inx];
+    return walk->hl ? slurm_hostlist_shift(walk->hl) : NULL;
+}
+
+/* the core at ``bit`` (counted over all nodes) is allocated to the job */
+static inline int restd_fp_job_res_walk_allocated(const restd_fp_job_res_walk_t *walk,
+                                                  bitoff_t bit)
+{
+    return bit < walk->alloc_size && slurm_bit_test(walk->res->core_bitmap, bit);
+}
+
+/* the core at ``bit`` is in use */
+static inline int restd_fp_job_res_walk_used(const restd_fp_job_res_walk_t *walk, bitoff_t bit)
+{
+    return walk->res->core_bitmap_used && bit < walk->used_size &&
+           slurm_bit_test(walk->res->core_bitmap_used, bit);
+}
+
+static inline void restd_fp_job_res_walk_end(restd_fp_job_res_walk_t *walk)
+{
+    if (walk->hl)
+        slurm_hostlist_destroy(walk->hl);
+}
+
+/*
  * JOB_RES_NODES: per allocated node, the cores set in core_bitmap ("allocated",
- * or "allocated_and_in_use" when also in core_bitmap_used), walking
- * sockets_per_node/cores_per_socket as sock_core_rep_count repeats them.
+ * or "allocated_and_in_use" when also in core_bitmap_used).
  */
 static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *res)
 {
-    restd_fp_hostlist_t hl = NULL;
-    bitoff_t bit = 0, alloc_size = 0, used_size = 0;
-    uint32_t sock_inx = 0, sock_reps = 0;
+    restd_fp_job_res_walk_t walk;
+    bitoff_t bit = 0;
 
     restd_fp_arr_begin(w);
-    if (!res->cores_per_socket || !res->nhosts) {
+    if (!restd_fp_job_res_walk_begin(&walk, res)) {
         restd_fp_arr_end(w);
         return;
     }
-    if (res->nodes && res->nodes[0])
-        hl = slurm_hostlist_create(res->nodes);
-    if (res->core_bitmap)
-        alloc_size = slurm_bit_size(res->core_bitmap);
-    if (res->core_bitmap_used)
-        used_size = slurm_bit_size(res->core_bitmap_used);
     for (uint32_t node = 0; node < res->nhosts; node++) {
-        char *host = hl ? slurm_hostlist_shift(hl) : NULL;
-        uint32_t cps, ncores;
+        uint32_t nsockets, cps;
+        char *host = restd_fp_job_res_walk_node(&walk, &nsockets, &cps);
+        uint32_t ncores = nsockets * cps;
         int open_socket = -1;
-
-        if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
-            sock_inx++;
-            sock_reps = 0;
-        }
-        sock_reps++;
-        cps = res->cores_per_socket[sock_inx];
-        ncores = (uint32_t) res->sockets_per_node[sock_inx] * cps;
 
         restd_fp_item(w);
         restd_fp_obj_begin(w);
@@ -739,7 +791,7 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *r
             int used;
             char num[16];
             int n;
-            if (bit >= alloc_size || !slurm_bit_test(res->core_bitmap, bit))
+            if (!restd_fp_job_res_walk_allocated(&walk, bit))
                 continue;
             if ((int) (index / cps) != open_socket) {
                 if (open_socket >= 0) {
@@ -755,8 +807,7 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *r
             }
             n = snprintf(num, sizeof(num), "\"%u\":", index % cps);
             restd_fp_key(w, num, (size_t) n);
-            used = res->core_bitmap_used && bit < used_size &&
-                   slurm_bit_test(res->core_bitmap_used, bit);
+            used = restd_fp_job_res_walk_used(&walk, bit);
             if (used)
                 RESTD_FP_LIT(w, "\"allocated_and_in_use\"");
             else
@@ -779,8 +830,7 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *r
         if (host)
             free(host);
     }
-    if (hl)
-        slurm_hostlist_destroy(hl);
+    restd_fp_job_res_walk_end(&walk);
     restd_fp_arr_end(w);
 }
 
@@ -793,45 +843,30 @@ typedef void (*restd_fp_job_res_node_fn)(restd_fp_w *w, const restd_fp_job_res_n
 
 /*
  * JOB_RES_NODES of v0.0.41 on (rules.dump_job_res_allocation): per allocated node
- * (the walk of restd_fp_job_res_nodes()), its CPUs, memory and every core of its
- * sockets with its status: ALLOCATED (in core_bitmap), plus IN_USE (also in
- * core_bitmap_used), else UNALLOCATED; each node written by the generated
- * function of JOB_RES_NODE.
+ * (restd_fp_job_res_walk_t), its CPUs, memory and every core of its sockets with
+ * its status: ALLOCATED (in core_bitmap), plus IN_USE (also in core_bitmap_used),
+ * else UNALLOCATED; each node written by the generated function of JOB_RES_NODE.
  */
 static __attribute__((unused)) void
 restd_fp_job_res_allocation(restd_fp_w *w, const restd_job_resources_t *res,
                             restd_fp_job_res_node_fn write_node)
 {
-    restd_fp_hostlist_t hl = NULL;
-    bitoff_t bit = 0, alloc_size = 0, used_size = 0;
-    uint32_t sock_inx = 0, sock_reps = 0;
+    restd_fp_job_res_walk_t walk;
+    bitoff_t bit = 0;
 
     restd_fp_arr_begin(w);
-    if (!res->cores_per_socket || !res->nhosts) {
+    if (!restd_fp_job_res_walk_begin(&walk, res)) {
         restd_fp_arr_end(w);
         return;
     }
-    if (res->nodes && res->nodes[0])
-        hl = slurm_hostlist_create(res->nodes);
-    if (res->core_bitmap)
-        alloc_size = slurm_bit_size(res->core_bitmap);
-    if (res->core_bitmap_used)
-        used_size = slurm_bit_size(res->core_bitmap_used);
     for (uint32_t node = 0; node < res->nhosts; node++) {
-        char *host = hl ? slurm_hostlist_shift(hl) : NULL;
-        uint32_t cps, nsockets, ncores;
+        uint32_t nsockets, cps;
+        char *host = restd_fp_job_res_walk_node(&walk, &nsockets, &cps);
+        uint32_t ncores = nsockets * cps;
         restd_fp_job_res_node_t record;
         restd_fp_job_res_socket_t *sockets;
         restd_fp_job_res_core_t *cores;
 
-        if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
-            sock_inx++;
-            sock_reps = 0;
-        }
-        sock_reps++;
-        cps = res->cores_per_socket[sock_inx];
-        nsockets = res->sockets_per_node[sock_inx];
-        ncores = nsockets * cps;
         sockets = calloc(nsockets ? nsockets : 1, sizeof(*sockets));
         cores = calloc(ncores ? ncores : 1, sizeof(*cores));
         if (!sockets || !cores) {
@@ -847,9 +882,8 @@ restd_fp_job_res_allocation(restd_fp_w *w, const restd_job_resources_t *res,
             sockets[s].cores_count = cps;
         }
         for (uint32_t index = 0; index < ncores; index++, bit++) {
-            int allocated = bit < alloc_size && slurm_bit_test(res->core_bitmap, bit);
-            int used = res->core_bitmap_used && bit < used_size &&
-                       slurm_bit_test(res->core_bitmap_used, bit);
+            int allocated = restd_fp_job_res_walk_allocated(&walk, bit);
+            int used = restd_fp_job_res_walk_used(&walk, bit);
             cores[index].index = index % cps;
             cores[index].status = allocated ? RESTD_FP_JOB_RES_CORE_ALLOC |
                                   (used ? RESTD_FP_JOB_RES_CORE_IN_USE : 0)
@@ -870,8 +904,7 @@ restd_fp_job_res_allocation(restd_fp_w *w, const restd_job_resources_t *res,
         if (host)
             free(host);
     }
-    if (hl)
-        slurm_hostlist_destroy(hl);
+    restd_fp_job_res_walk_end(&walk);
     restd_fp_arr_end(w);
 }
 
