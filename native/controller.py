@@ -710,10 +710,16 @@ def update_job(desc):
     ffi, lib = _lib()
     desc = _desc(desc)
     out = ffi.new("job_array_resp_msg_t **")
-    rc = lib.slurm_update_job2(desc.c, out)
-    resp = out[0]
+    return _array_results(lib.slurm_update_job2(desc.c, out), out[0], "slurm_update_job2")
+
+
+def _array_results(rc, resp, call):
+    """The per task answer (job_array_resp_msg_t, freed here) of a call on a job
+    array: a list of :data:`ArrayTaskResult`, ``[]`` without one; ``rc`` not 0 raises
+    :class:`SlurmError`."""
+    ffi, lib = _lib()
     try:
-        check_error(rc, call="slurm_update_job2")
+        check_error(rc, call=call)
         if resp == ffi.NULL:
             return []
         return [ArrayTaskResult(_cstr(ffi, resp.job_array_id[index]),
@@ -994,19 +1000,8 @@ def requeue(job_id, flags=0):
     job). A refusal of the whole request raises :class:`SlurmError`."""
     ffi, lib = _lib()
     out = ffi.new("job_array_resp_msg_t **")
-    rc = lib.slurm_requeue2(str(job_id).encode(), int(flags), out)
-    resp = out[0]
-    try:
-        check_error(rc, call="slurm_requeue2")
-        if resp == ffi.NULL:
-            return []
-        return [ArrayTaskResult(_cstr(ffi, resp.job_array_id[index]),
-                                int(resp.error_code[index]),
-                                _cstr(ffi, lib.restd_job_array_resp_err_msg(resp, index)))
-                for index in range(resp.job_array_count)]
-    finally:
-        if resp != ffi.NULL:
-            lib.slurm_free_job_array_resp(resp)
+    return _array_results(lib.slurm_requeue2(str(job_id).encode(), int(flags), out), out[0],
+                          "slurm_requeue2")
 
 
 def requeue_flags():
