@@ -697,141 +697,138 @@ static void restd_fp_job_reason(restd_fp_w *w, uint32_t reason)
 /* SIGNAL names: see the generated restd_fp_signal_name() */
 
 /*
- * The walk of job_resources_t that JOB_RES_NODES of every version makes: its nodes
- * in order, each with its host name and its sockets and cores per socket
- * (sockets_per_node/cores_per_socket as sock_core_rep_count repeats them), its
- * cores' bits following each other in core_bitmap and core_bitmap_used.
+ * The walk of job_resources_t that JOB_RES_NODES of every version makes: a JSON array
+ * of its nodes in order, each with its host name and its sockets and cores per socket
+ * (sockets_per_node/cores_per_socket as sock_core_rep_count repeats them), its cores'
+ * bits following each other in core_bitmap and core_bitmap_used; each node written,
+ * as an item of the array, by a restd_fp_job_res_node_writer.
  */
 typedef struct {
     const restd_job_resources_t *res;
-    restd_fp_hostlist_t hl;
+    uint32_t node;              /* the node's index */
+    const char *host;           /* "" without a node list */
+    uint32_t nsockets, cps;     /* its sockets, and cores per socket */
+    bitoff_t bit;               /* the bit of its first core */
     bitoff_t alloc_size, used_size;
-    uint32_t sock_inx, sock_reps;
-} restd_fp_job_res_walk_t;
+} restd_fp_job_res_at_t;
 
-/* 0 when there is no node to walk (no layout, or no hosts) */
-static inline int restd_fp_job_res_walk_begin(restd_fp_job_res_walk_t *walk,
-                                              const restd_job_resources_t *res)
+/* the node's core ``index`` is allocated to the job (in core_bitmap) */
+static inline int restd_fp_job_res_allocated(const restd_fp_job_res_at_t *at, uint32_t index)
 {
-    memset(walk, 0, sizeof(*walk));
-    walk->res = res;
-    if (!res->cores_per_socket || !res->nhosts)
-        return 0;
-    if (res->nodes && res->nodes[0])
-        walk->hl = slurm_hostlist_create(res->nodes);
-    if (res->core_bitmap)
-        walk->alloc_size = slurm_bit_size(res->core_bitmap);
-    if (res->core_bitmap_used)
-        walk->used_size = slurm_bit_size(res->core_bitmap_used);
-    return 1;
+    bitoff_t bit = at->bit + index;
+    return bit < at->alloc_size && slurm_bit_test(at->res->core_bitmap, bit);
 }
 
-/* The next node: its host name (free() it; NULL without a node list), its sockets
- * and cores per socket */
-static inline char *restd_fp_job_res_walk_node(restd_fp_job_res_walk_t *walk,
-                                               uint32_t *nsockets, uint32_t *cps)
+/* the node's core ``index`` is in use (in core_bitmap_used) */
+static inline int restd_fp_job_res_used(const restd_fp_job_res_at_t *at, uint32_t index)
 {
-    const restd_job_resources_t *res = walk->res;
-
-    if (walk->sock_reps >= res->sock_core_rep_count[walk->sock_inx]) {
-        walk->sock_inx++;
-        walk->sock_reps = 0;
-    }
-    walk->sock_reps++;
-    *cps = res->cores_per_socket[walk->sock_inx];
-    *nsockets = res->sockets_per_node[walk->sock_inx];
-    return walk->hl ? slurm_hostlist_shift(walk->hl) : NULL;
+    bitoff_t bit = at->bit + index;
+    return at->res->core_bitmap_used && bit < at->used_size &&
+           slurm_bit_test(at->res->core_bitmap_used, bit);
 }
 
-/* the core at ``bit`` (counted over all nodes) is allocated to the job */
-static inline int restd_fp_job_res_walk_allocated(const restd_fp_job_res_walk_t *walk,
-                                                  bitoff_t bit)
-{
-    return bit < walk->alloc_size && slurm_bit_test(walk->res->core_bitmap, bit);
-}
+/* writes the node ``at``: 0, or -1 to end the walk (out of memory) */
+typedef int (*restd_fp_job_res_node_writer)(restd_fp_w *w, const restd_fp_job_res_at_t *at,
+                                            const void *arg);
 
-/* the core at ``bit`` is in use */
-static inline int restd_fp_job_res_walk_used(const restd_fp_job_res_walk_t *walk, bitoff_t bit)
+static void restd_fp_job_res_walk(restd_fp_w *w, const restd_job_resources_t *res,
+                                  restd_fp_job_res_node_writer write, const void *arg)
 {
-    return walk->res->core_bitmap_used && bit < walk->used_size &&
-           slurm_bit_test(walk->res->core_bitmap_used, bit);
-}
-
-static inline void restd_fp_job_res_walk_end(restd_fp_job_res_walk_t *walk)
-{
-    if (walk->hl)
-        slurm_hostlist_destroy(walk->hl);
-}
-
-/*
- * JOB_RES_NODES: per allocated node, the cores set in core_bitmap ("allocated",
- * or "allocated_and_in_use" when also in core_bitmap_used).
- */
-static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *res)
-{
-    restd_fp_job_res_walk_t walk;
-    bitoff_t bit = 0;
+    restd_fp_hostlist_t hl = NULL;
+    restd_fp_job_res_at_t at = { .res = res };
+    uint32_t sock_inx = 0, sock_reps = 0;
 
     restd_fp_arr_begin(w);
-    if (!restd_fp_job_res_walk_begin(&walk, res)) {
-        restd_fp_arr_end(w);
-        return;
-    }
-    for (uint32_t node = 0; node < res->nhosts; node++) {
-        uint32_t nsockets, cps;
-        char *host = restd_fp_job_res_walk_node(&walk, &nsockets, &cps);
-        uint32_t ncores = nsockets * cps;
-        int open_socket = -1;
+    if (res->cores_per_socket && res->nhosts) {
+        if (res->nodes && res->nodes[0])
+            hl = slurm_hostlist_create(res->nodes);
+        if (res->core_bitmap)
+            at.alloc_size = slurm_bit_size(res->core_bitmap);
+        if (res->core_bitmap_used)
+            at.used_size = slurm_bit_size(res->core_bitmap_used);
+        for (at.node = 0; at.node < res->nhosts; at.node++) {
+            char *host = hl ? slurm_hostlist_shift(hl) : NULL;
+            int stop;
 
-        restd_fp_item(w);
-        restd_fp_obj_begin(w);
-        RESTD_FP_KEY(w, "\"sockets\":");
-        restd_fp_obj_begin(w);
-        for (uint32_t index = 0; index < ncores; index++, bit++) {
-            int used;
-            char num[16];
-            int n;
-            if (!restd_fp_job_res_walk_allocated(&walk, bit))
-                continue;
-            if ((int) (index / cps) != open_socket) {
-                if (open_socket >= 0) {
-                    restd_fp_obj_end(w);    /* cores */
-                    restd_fp_obj_end(w);    /* socket */
-                }
-                open_socket = (int) (index / cps);
-                n = snprintf(num, sizeof(num), "\"%u\":", index / cps);
-                restd_fp_key(w, num, (size_t) n);
-                restd_fp_obj_begin(w);
-                RESTD_FP_KEY(w, "\"cores\":");
-                restd_fp_obj_begin(w);
+            if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
+                sock_inx++;
+                sock_reps = 0;
             }
-            n = snprintf(num, sizeof(num), "\"%u\":", index % cps);
-            restd_fp_key(w, num, (size_t) n);
-            used = restd_fp_job_res_walk_used(&walk, bit);
-            if (used)
-                RESTD_FP_LIT(w, "\"allocated_and_in_use\"");
-            else
-                RESTD_FP_LIT(w, "\"allocated\"");
-        }
-        if (open_socket >= 0) {
-            restd_fp_obj_end(w);
-            restd_fp_obj_end(w);
-        }
-        restd_fp_obj_end(w);
-        RESTD_FP_KEY(w, "\"nodename\":");
-        restd_fp_str(w, host ? host : "");
-        RESTD_FP_KEY(w, "\"cpus_used\":");
-        restd_fp_u64(w, res->cpus_used ? res->cpus_used[node] : 0);
-        RESTD_FP_KEY(w, "\"memory_used\":");
-        restd_fp_u64(w, res->memory_used ? res->memory_used[node] : 0);
-        RESTD_FP_KEY(w, "\"memory_allocated\":");
-        restd_fp_u64(w, res->memory_allocated ? res->memory_allocated[node] : 0);
-        restd_fp_obj_end(w);
-        if (host)
+            sock_reps++;
+            at.cps = res->cores_per_socket[sock_inx];
+            at.nsockets = res->sockets_per_node[sock_inx];
+            at.host = host ? host : "";
+            restd_fp_item(w);
+            stop = write(w, &at, arg);
             free(host);
+            if (stop)
+                break;
+            at.bit += (bitoff_t) at.nsockets * at.cps;
+        }
+        if (hl)
+            slurm_hostlist_destroy(hl);
     }
-    restd_fp_job_res_walk_end(&walk);
     restd_fp_arr_end(w);
+}
+
+/* a node of JOB_RES_NODES (v0.0.40): its cores set in core_bitmap ("allocated", or
+ * "allocated_and_in_use" when also in core_bitmap_used), per socket */
+static int restd_fp_job_res_node_cores(restd_fp_w *w, const restd_fp_job_res_at_t *at,
+                                       const void *arg)
+{
+    const restd_job_resources_t *res = at->res;
+    uint32_t ncores = at->nsockets * at->cps, cps = at->cps;
+    int open_socket = -1;
+
+    (void) arg;
+    restd_fp_obj_begin(w);
+    RESTD_FP_KEY(w, "\"sockets\":");
+    restd_fp_obj_begin(w);
+    for (uint32_t index = 0; index < ncores; index++) {
+        char num[16];
+        int n;
+        if (!restd_fp_job_res_allocated(at, index))
+            continue;
+        if ((int) (index / cps) != open_socket) {
+            if (open_socket >= 0) {
+                restd_fp_obj_end(w);    /* cores */
+                restd_fp_obj_end(w);    /* socket */
+            }
+            open_socket = (int) (index / cps);
+            n = snprintf(num, sizeof(num), "\"%u\":", index / cps);
+            restd_fp_key(w, num, (size_t) n);
+            restd_fp_obj_begin(w);
+            RESTD_FP_KEY(w, "\"cores\":");
+            restd_fp_obj_begin(w);
+        }
+        n = snprintf(num, sizeof(num), "\"%u\":", index % cps);
+        restd_fp_key(w, num, (size_t) n);
+        if (restd_fp_job_res_used(at, index))
+            RESTD_FP_LIT(w, "\"allocated_and_in_use\"");
+        else
+            RESTD_FP_LIT(w, "\"allocated\"");
+    }
+    if (open_socket >= 0) {
+        restd_fp_obj_end(w);
+        restd_fp_obj_end(w);
+    }
+    restd_fp_obj_end(w);
+    RESTD_FP_KEY(w, "\"nodename\":");
+    restd_fp_str(w, at->host);
+    RESTD_FP_KEY(w, "\"cpus_used\":");
+    restd_fp_u64(w, res->cpus_used ? res->cpus_used[at->node] : 0);
+    RESTD_FP_KEY(w, "\"memory_used\":");
+    restd_fp_u64(w, res->memory_used ? res->memory_used[at->node] : 0);
+    RESTD_FP_KEY(w, "\"memory_allocated\":");
+    restd_fp_u64(w, res->memory_allocated ? res->memory_allocated[at->node] : 0);
+    restd_fp_obj_end(w);
+    return 0;
+}
+
+/* JOB_RES_NODES (v0.0.40): per allocated node, its allocated cores */
+static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *res)
+{
+    restd_fp_job_res_walk(w, res, restd_fp_job_res_node_cores, NULL);
 }
 
 /* JOB_RES_CORE_status_t of data_parser v0.0.41 (restd.data_parser.rules) */
@@ -841,71 +838,60 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *r
 
 typedef void (*restd_fp_job_res_node_fn)(restd_fp_w *w, const restd_fp_job_res_node_t *node);
 
-/*
- * JOB_RES_NODES of v0.0.41 on (rules.dump_job_res_allocation): per allocated node
- * (restd_fp_job_res_walk_t), its CPUs, memory and every core of its sockets with
- * its status: ALLOCATED (in core_bitmap), plus IN_USE (also in core_bitmap_used),
- * else UNALLOCATED; each node written by the generated function of JOB_RES_NODE.
- */
+/* a node of JOB_RES_NODES of v0.0.41 on: its CPUs, memory and every core of its
+ * sockets with its status (ALLOCATED, plus IN_USE, else UNALLOCATED) as a
+ * JOB_RES_NODE record, written by ``*arg``, the generated function of JOB_RES_NODE */
+static __attribute__((unused)) int
+restd_fp_job_res_node_allocation(restd_fp_w *w, const restd_fp_job_res_at_t *at,
+                                 const void *arg)
+{
+    const restd_fp_job_res_node_fn *write_node = arg;
+    const restd_job_resources_t *res = at->res;
+    uint32_t nsockets = at->nsockets, cps = at->cps, ncores = nsockets * cps;
+    restd_fp_job_res_node_t record;
+    restd_fp_job_res_socket_t *sockets = calloc(nsockets ? nsockets : 1, sizeof(*sockets));
+    restd_fp_job_res_core_t *cores = calloc(ncores ? ncores : 1, sizeof(*cores));
+
+    if (!sockets || !cores) {
+        free(sockets);
+        free(cores);
+        w->failed = 1;
+        return -1;
+    }
+    for (uint32_t s = 0; s < nsockets; s++) {
+        sockets[s].index = s;
+        sockets[s].cores = cores + (size_t) s * cps;
+        sockets[s].cores_count = cps;
+    }
+    for (uint32_t index = 0; index < ncores; index++) {
+        cores[index].index = index % cps;
+        cores[index].status = restd_fp_job_res_allocated(at, index)
+                                  ? RESTD_FP_JOB_RES_CORE_ALLOC |
+                                    (restd_fp_job_res_used(at, index)
+                                         ? RESTD_FP_JOB_RES_CORE_IN_USE : 0)
+                                  : RESTD_FP_JOB_RES_CORE_UNALLOC;
+    }
+    record.index = at->node;
+    record.name = at->host;
+    record.cpus.count = res->cpus ? res->cpus[at->node] : 0;
+    record.cpus.used = res->cpus_used ? res->cpus_used[at->node] : 0;
+    record.memory.used = res->memory_used ? res->memory_used[at->node] : 0;
+    record.memory.allocated = res->memory_allocated ? res->memory_allocated[at->node] : 0;
+    record.sockets = sockets;
+    record.sockets_count = nsockets;
+    (*write_node)(w, &record);
+    free(sockets);
+    free(cores);
+    return 0;
+}
+
+/* JOB_RES_NODES of v0.0.41 on (rules.dump_job_res_allocation): per allocated node,
+ * its JOB_RES_NODE record, written by ``write_node`` */
 static __attribute__((unused)) void
 restd_fp_job_res_allocation(restd_fp_w *w, const restd_job_resources_t *res,
                             restd_fp_job_res_node_fn write_node)
 {
-    restd_fp_job_res_walk_t walk;
-    bitoff_t bit = 0;
-
-    restd_fp_arr_begin(w);
-    if (!restd_fp_job_res_walk_begin(&walk, res)) {
-        restd_fp_arr_end(w);
-        return;
-    }
-    for (uint32_t node = 0; node < res->nhosts; node++) {
-        uint32_t nsockets, cps;
-        char *host = restd_fp_job_res_walk_node(&walk, &nsockets, &cps);
-        uint32_t ncores = nsockets * cps;
-        restd_fp_job_res_node_t record;
-        restd_fp_job_res_socket_t *sockets;
-        restd_fp_job_res_core_t *cores;
-
-        sockets = calloc(nsockets ? nsockets : 1, sizeof(*sockets));
-        cores = calloc(ncores ? ncores : 1, sizeof(*cores));
-        if (!sockets || !cores) {
-            free(sockets);
-            free(cores);
-            free(host);
-            w->failed = 1;
-            break;
-        }
-        for (uint32_t s = 0; s < nsockets; s++) {
-            sockets[s].index = s;
-            sockets[s].cores = cores + (size_t) s * cps;
-            sockets[s].cores_count = cps;
-        }
-        for (uint32_t index = 0; index < ncores; index++, bit++) {
-            int allocated = restd_fp_job_res_walk_allocated(&walk, bit);
-            int used = restd_fp_job_res_walk_used(&walk, bit);
-            cores[index].index = index % cps;
-            cores[index].status = allocated ? RESTD_FP_JOB_RES_CORE_ALLOC |
-                                  (used ? RESTD_FP_JOB_RES_CORE_IN_USE : 0)
-                                            : RESTD_FP_JOB_RES_CORE_UNALLOC;
-        }
-        record.index = node;
-        record.name = host ? host : "";
-        record.cpus.count = res->cpus ? res->cpus[node] : 0;
-        record.cpus.used = res->cpus_used ? res->cpus_used[node] : 0;
-        record.memory.used = res->memory_used ? res->memory_used[node] : 0;
-        record.memory.allocated = res->memory_allocated ? res->memory_allocated[node] : 0;
-        record.sockets = sockets;
-        record.sockets_count = nsockets;
-        restd_fp_item(w);
-        write_node(w, &record);
-        free(sockets);
-        free(cores);
-        if (host)
-            free(host);
-    }
-    restd_fp_job_res_walk_end(&walk);
-    restd_fp_arr_end(w);
+    restd_fp_job_res_walk(w, res, restd_fp_job_res_node_allocation, &write_node);
 }
 
 typedef void (*restd_fp_part_prio_fn)(restd_fp_w *w, const restd_fp_part_prio_t *prio);
