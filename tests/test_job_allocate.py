@@ -177,6 +177,45 @@ def test_pending_allocation_is_answered_once_granted(daemon, cluster):
 
 
 
+def test_pending_allocation_of_a_client_gone_is_cancelled(daemon, cluster):
+    # the client closes its connection while its allocation pends: restd stops
+    # following it and cancels the pending job, which leaves squeue's pending jobs
+    # (slurmrestd's blocking wait would leave it to start with nobody to tell)
+    import json
+    import socket
+    name = "rt-alloc-client-gone"
+    body = json.dumps(job_body(name, begin_time={"set": True,
+                                                 "number": int(time.time()) + 600})).encode()
+    request = (f"POST /slurm/v0.0.42/job/allocate HTTP/1.1\r\nHost: x\r\n"
+               f"X-SLURM-USER-TOKEN: {daemon.token('alice')}\r\n"
+               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+               ).encode() + body
+
+    def pending() -> list[int]:
+        return [int(job_id) for job_id in cluster.run(
+            "squeue", "-h", "-t", "PENDING", "-n", name, "-o", "%i").stdout.split()]
+    job_ids: list[int] = []
+    try:
+        with socket.create_connection(("127.0.0.1", daemon.port)) as client:
+            client.sendall(request)
+            deadline = time.monotonic() + 30
+            while not job_ids:
+                job_ids = pending()
+                assert time.monotonic() < deadline, "the allocation never reached slurmctld"
+                time.sleep(0.3)
+            time.sleep(2)  # restd has looked the pending job up again: still waiting
+            assert pending() == job_ids
+        deadline = time.monotonic() + 30
+        while pending() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert pending() == []
+        assert wait_state(cluster, job_ids[0], "CANCELLED") == "CANCELLED"
+        assert daemon.process.poll() is None
+    finally:
+        for job_id in job_ids:
+            cluster.run("scancel", str(job_id), check=False)
+
+
 def test_pending_allocation_abandoned_at_shutdown_is_cancelled(cluster, tmp_path_factory):
     # restd stops (SIGTERM twice: no grace period) while an allocation pends: the
     # request is abandoned, restd stops following it and cancels the pending job
