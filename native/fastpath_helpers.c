@@ -206,12 +206,19 @@ static inline __attribute__((always_inline)) void restd_fp_key(restd_fp_w *w, co
 
 #define RESTD_FP_KEY(w, s) restd_fp_key((w), (s), sizeof(s) - 1)
 
-static inline void restd_fp_open(restd_fp_w *w, char c)
+/* One level deeper, its first member or item next (written by restd_fp_open(), or
+ * the items of an array whose brackets its caller writes) */
+static inline void restd_fp_enter(restd_fp_w *w)
 {
-    restd_fp_putc(w, c);
     if (w->depth < RESTD_FP_MAX_DEPTH)
         w->depth++;
     w->first[w->depth] = 1;
+}
+
+static inline void restd_fp_open(restd_fp_w *w, char c)
+{
+    restd_fp_putc(w, c);
+    restd_fp_enter(w);
 }
 
 static inline void restd_fp_close(restd_fp_w *w, char c)
@@ -609,7 +616,7 @@ static char *restd_fp_finish(restd_fp_w *w, size_t *len)
         *len = 0;
         return NULL;
     }
-    if (!w->data)               /* nothing written (cannot happen: '[' at least) */
+    if (!w->data)               /* nothing written (the items of an empty range) */
         w->data = malloc(1);
     *len = w->len;
     return w->data;
