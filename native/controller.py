@@ -678,18 +678,8 @@ def allocate_het_job(descs, timeout=0):
     finally:
         lib.slurm_list_destroy(job_list)
     try:
-        results = []
-        items = lib.slurm_list_iterator_create(answers)
-        try:
-            while True:
-                item = lib.slurm_list_next(items)
-                if item == ffi.NULL:
-                    break
-                resp = ffi.cast("resource_allocation_response_msg_t *", item)
-                results.append(_allocation_result(ffi, lib, resp))
-        finally:
-            lib.slurm_list_iterator_destroy(items)
-        return results
+        return [_allocation_result(ffi, lib, resp) for resp in
+                library.list_items(answers, "resource_allocation_response_msg_t *")]
     finally:
         lib.slurm_list_destroy(answers)  # its destructor frees each answer
 
@@ -810,21 +800,7 @@ class SharesMsg(Message):
     record_type = Share
 
     def _items(self):
-        ffi, lib = _lib()
-        items = []
-        lst = self.c.assoc_shares_list
-        if lst == ffi.NULL:
-            return items
-        it = lib.slurm_list_iterator_create(lst)
-        try:
-            while True:
-                item = lib.slurm_list_next(it)
-                if item == ffi.NULL:
-                    break
-                items.append(ffi.cast("assoc_shares_object_t *", item))
-        finally:
-            lib.slurm_list_iterator_destroy(it)
-        return items
+        return library.list_items(self.c.assoc_shares_list, "assoc_shares_object_t *")
 
     def __len__(self):
         ffi, lib = _lib()
@@ -1017,22 +993,6 @@ def has_resource_layout():
     return bool(_lib()[1].HAS_GET_RESOURCE_LAYOUT)
 
 
-def _list_items(ffi, lib, lst, c_type):
-    items = []
-    if lst == ffi.NULL:
-        return items
-    it = lib.slurm_list_iterator_create(lst)
-    try:
-        while True:
-            item = lib.slurm_list_next(it)
-            if item == ffi.NULL:
-                break
-            items.append(ffi.cast(c_type, item))
-    finally:
-        lib.slurm_list_iterator_destroy(it)
-    return items
-
-
 def resource_layout(job_id):
     """slurm_get_resource_layout() (Slurm 25.11 on): the job's resources on each node,
     as dicts keyed by node_resource_layout_t's members (``gres``: dicts of
@@ -1048,9 +1008,9 @@ def resource_layout(job_id):
         if msg == ffi.NULL:
             return []
         nodes = []
-        for node in _list_items(ffi, lib, msg.nodes, "restd_node_resource_layout_t *"):
+        for node in library.list_items(msg.nodes, "restd_node_resource_layout_t *"):
             gres = []
-            for item in _list_items(ffi, lib, node.gres, "restd_node_gres_layout_t *"):
+            for item in library.list_items(node.gres, "restd_node_gres_layout_t *"):
                 index = None
                 if item.index != ffi.NULL:
                     index = {bit for bit in range(lib.slurm_bit_size(item.index))
