@@ -131,25 +131,8 @@ class _Keep:
         self.refs.clear()
 
 
-def _items(ffi, lib, handle, ctype: str):
-    """The items of a libslurm list, cast to ``ctype``."""
-    if handle == ffi.NULL:
-        return []
-    out = []
-    it = lib.slurm_list_iterator_create(handle)
-    try:
-        while True:
-            item = lib.slurm_list_next(it)
-            if item == ffi.NULL:
-                break
-            out.append(ffi.cast(ctype, item))
-    finally:
-        lib.slurm_list_iterator_destroy(it)
-    return out
-
-
 def _strings(ffi, lib, handle):
-    return [_cstr(ffi, item) for item in _items(ffi, lib, handle, "char *")]
+    return [_cstr(ffi, item) for item in library.list_items(handle, "char *")]
 
 
 # --- C records -> dicts (C member names) ------------------------------------------------
@@ -163,7 +146,7 @@ def _accounting(ffi, lib, handle):
     return [{"alloc_secs": rec.alloc_secs, "id": rec.id,
              "id_alt": lib.restd_accounting_id_alt(rec),
              "period_start": rec.period_start, "tres_rec": _tres(ffi, rec.tres_rec)}
-            for rec in _items(ffi, lib, handle, "slurmdb_accounting_rec_t *")]
+            for rec in library.list_items(handle, "slurmdb_accounting_rec_t *")]
 
 
 def _instance(ffi, lib, rec):
@@ -176,7 +159,7 @@ def _instance(ffi, lib, rec):
 
 def _coords(ffi, lib, handle):
     return [{"name": _cstr(ffi, rec.name), "direct": rec.direct}
-            for rec in _items(ffi, lib, handle, "slurmdb_coord_rec_t *")]
+            for rec in library.list_items(handle, "slurmdb_coord_rec_t *")]
 
 
 def _assoc(ffi, lib, rec):
@@ -200,7 +183,7 @@ def _assoc(ffi, lib, rec):
 
 def _assocs(ffi, lib, handle):
     return [_assoc(ffi, lib, rec)
-            for rec in _items(ffi, lib, handle, "slurmdb_assoc_rec_t *")]
+            for rec in library.list_items(handle, "slurmdb_assoc_rec_t *")]
 
 
 def _account(ffi, lib, rec):
@@ -261,7 +244,7 @@ def _user(ffi, lib, rec):
             "flags": rec.flags, "name": _cstr(ffi, rec.name),
             "old_name": _cstr(ffi, rec.old_name), "uid": rec.uid,
             "wckey_list": [_wckey(ffi, lib, w) for w in
-                           _items(ffi, lib, rec.wckey_list, "slurmdb_wckey_rec_t *")]}
+                           library.list_items(rec.wckey_list, "slurmdb_wckey_rec_t *")]}
 
 
 # --- conditions -------------------------------------------------------------------------
@@ -445,7 +428,7 @@ class Connection:
         ffi, lib = self._ffi, self._lib
         handle = self._list_call(call, *args)
         try:
-            return [convert(ffi, lib, rec) for rec in _items(ffi, lib, handle, ctype)]
+            return [convert(ffi, lib, rec) for rec in library.list_items(handle, ctype)]
         finally:
             lib.slurm_list_destroy(handle)
 
@@ -750,7 +733,7 @@ class Connection:
                 return [{"cnt": rec.cnt, "time": rec.time, "time_ave": rec.time_ave,
                          "id": (_cstr(ffi, lib.slurmdbd_msg_type_2_str(rec.id, 1))
                                 if named else rec.id)}
-                        for rec in _items(ffi, lib, handle, "slurmdb_rpc_obj_t *")]
+                        for rec in library.list_items(handle, "slurmdb_rpc_obj_t *")]
             return {"time_start": stats.time_start, "dbd_rollup_stats": rollup,
                     "rpc_list": rpcs(stats.rpc_list, True),
                     "user_list": rpcs(stats.user_list, False)}
@@ -1312,7 +1295,7 @@ def _config_get(self) -> dict:
     handle = self._list_call("restd_slurmdb_config_keypairs")
     try:
         pairs = {_cstr(ffi, pair.name): _cstr(ffi, pair.value) for pair in
-                 _items(ffi, lib, handle, "restd_config_key_pair_t *")}
+                 library.list_items(handle, "restd_config_key_pair_t *")}
     finally:
         lib.slurm_list_destroy(handle)
     return config_from_keypairs(pairs)

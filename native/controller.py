@@ -708,18 +708,8 @@ def allocate_het_job(descs, timeout=0):
     finally:
         lib.slurm_list_destroy(job_list)
     try:
-        results = []
-        items = lib.slurm_list_iterator_create(answers)
-        try:
-            while True:
-                item = lib.slurm_list_next(items)
-                if item == ffi.NULL:
-                    break
-                resp = ffi.cast("resource_allocation_response_msg_t *", item)
-                results.append(_allocation_result(ffi, lib, resp))
-        finally:
-            lib.slurm_list_iterator_destroy(items)
-        return results
+        return [_allocation_result(ffi, lib, resp) for resp in
+                library.list_items(answers, "resource_allocation_response_msg_t *")]
     finally:
         lib.slurm_list_destroy(answers)  # its destructor frees each answer
 
@@ -740,10 +730,16 @@ def update_job(desc):
     ffi, lib = _lib()
     desc = _desc(desc)
     out = ffi.new("job_array_resp_msg_t **")
-    rc = lib.slurm_update_job2(desc.c, out)
-    resp = out[0]
+    return _array_results(lib.slurm_update_job2(desc.c, out), out[0], "slurm_update_job2")
+
+
+def _array_results(rc, resp, call):
+    """The per task answer (job_array_resp_msg_t, freed here) of a call on a job
+    array: a list of :data:`ArrayTaskResult`, ``[]`` without one; ``rc`` not 0 raises
+    :class:`SlurmError`."""
+    ffi, lib = _lib()
     try:
-        check_error(rc, call="slurm_update_job2")
+        check_error(rc, call=call)
         if resp == ffi.NULL:
             return []
         return [ArrayTaskResult(_cstr(ffi, resp.job_array_id[index]),
@@ -834,21 +830,7 @@ class SharesMsg(Message):
     record_type = Share
 
     def _items(self):
-        ffi, lib = _lib()
-        items = []
-        lst = self.c.assoc_shares_list
-        if lst == ffi.NULL:
-            return items
-        it = lib.slurm_list_iterator_create(lst)
-        try:
-            while True:
-                item = lib.slurm_list_next(it)
-                if item == ffi.NULL:
-                    break
-                items.append(ffi.cast("assoc_shares_object_t *", item))
-        finally:
-            lib.slurm_list_iterator_destroy(it)
-        return items
+        return library.list_items(self.c.assoc_shares_list, "assoc_shares_object_t *")
 
     def __len__(self):
         ffi, lib = _lib()
@@ -938,29 +920,38 @@ def _part_msg(members):
     return msg, keep
 
 
+def _send_built(build, members, call):
+    """The libslurm function named ``call`` given the message ``build(members)``
+    makes; the buffers the message points to live until it returns."""
+    _, lib = _lib()
+    msg, keep = build(members)
+    check_error(getattr(lib, call)(msg), call=call)
+    del keep
+
+
+def _send_name(msg_type, name, call):
+    """The libslurm function named ``call`` given a ``msg_type`` naming ``name``
+    (the delete messages: only their name is read)."""
+    ffi, lib = _lib()
+    msg = ffi.new(f"{msg_type} *")
+    buf = ffi.new("char[]", name.encode())
+    msg.name = buf
+    check_error(getattr(lib, call)(msg), call=call)
+
+
 def create_partition(**members):
     """slurm_create_partition(): ``members`` are update_part_msg_t's (name, nodes...)."""
-    _, lib = _lib()
-    msg, keep = _part_msg(members)
-    check_error(lib.slurm_create_partition(msg), call="slurm_create_partition")
-    del keep
+    _send_built(_part_msg, members, "slurm_create_partition")
 
 
 def update_partition(**members):
     """slurm_update_partition(): the partition named by ``members["name"]``."""
-    _, lib = _lib()
-    msg, keep = _part_msg(members)
-    check_error(lib.slurm_update_partition(msg), call="slurm_update_partition")
-    del keep
+    _send_built(_part_msg, members, "slurm_update_partition")
 
 
 def delete_partition(name):
     """slurm_delete_partition()."""
-    ffi, lib = _lib()
-    msg = ffi.new("delete_part_msg_t *")
-    buf = ffi.new("char[]", name.encode())
-    msg.name = buf
-    check_error(lib.slurm_delete_partition(msg), call="slurm_delete_partition")
+    _send_name("delete_part_msg_t", name, "slurm_delete_partition")
 
 
 RESV_COUNTS = ("core_cnt", "node_cnt")
@@ -997,19 +988,12 @@ def create_reservation(**members):
 
 def update_reservation(**members):
     """slurm_update_reservation(): the reservation named by ``members["name"]``."""
-    _, lib = _lib()
-    msg, keep = _resv_msg(members)
-    check_error(lib.slurm_update_reservation(msg), call="slurm_update_reservation")
-    del keep
+    _send_built(_resv_msg, members, "slurm_update_reservation")
 
 
 def delete_reservation(name):
     """slurm_delete_reservation()."""
-    ffi, lib = _lib()
-    msg = ffi.new("reservation_name_msg_t *")
-    buf = ffi.new("char[]", name.encode())
-    msg.name = buf
-    check_error(lib.slurm_delete_reservation(msg), call="slurm_delete_reservation")
+    _send_name("reservation_name_msg_t", name, "slurm_delete_reservation")
 
 
 # ---------------------------------------------------------------------------
@@ -1022,19 +1006,8 @@ def requeue(job_id, flags=0):
     job). A refusal of the whole request raises :class:`SlurmError`."""
     ffi, lib = _lib()
     out = ffi.new("job_array_resp_msg_t **")
-    rc = lib.slurm_requeue2(str(job_id).encode(), int(flags), out)
-    resp = out[0]
-    try:
-        check_error(rc, call="slurm_requeue2")
-        if resp == ffi.NULL:
-            return []
-        return [ArrayTaskResult(_cstr(ffi, resp.job_array_id[index]),
-                                int(resp.error_code[index]),
-                                _cstr(ffi, lib.restd_job_array_resp_err_msg(resp, index)))
-                for index in range(resp.job_array_count)]
-    finally:
-        if resp != ffi.NULL:
-            lib.slurm_free_job_array_resp(resp)
+    return _array_results(lib.slurm_requeue2(str(job_id).encode(), int(flags), out), out[0],
+                          "slurm_requeue2")
 
 
 def requeue_flags():
@@ -1048,22 +1021,6 @@ def requeue_flags():
 def has_resource_layout():
     """Whether this libslurm has slurm_get_resource_layout() (Slurm 25.11 on)."""
     return bool(_lib()[1].HAS_GET_RESOURCE_LAYOUT)
-
-
-def _list_items(ffi, lib, lst, c_type):
-    items = []
-    if lst == ffi.NULL:
-        return items
-    it = lib.slurm_list_iterator_create(lst)
-    try:
-        while True:
-            item = lib.slurm_list_next(it)
-            if item == ffi.NULL:
-                break
-            items.append(ffi.cast(c_type, item))
-    finally:
-        lib.slurm_list_iterator_destroy(it)
-    return items
 
 
 def resource_layout(job_id):
@@ -1081,9 +1038,9 @@ def resource_layout(job_id):
         if msg == ffi.NULL:
             return []
         nodes = []
-        for node in _list_items(ffi, lib, msg.nodes, "restd_node_resource_layout_t *"):
+        for node in library.list_items(msg.nodes, "restd_node_resource_layout_t *"):
             gres = []
-            for item in _list_items(ffi, lib, node.gres, "restd_node_gres_layout_t *"):
+            for item in library.list_items(node.gres, "restd_node_gres_layout_t *"):
                 index = None
                 if item.index != ffi.NULL:
                     index = {bit for bit in range(lib.slurm_bit_size(item.index))

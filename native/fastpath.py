@@ -3,7 +3,7 @@ libslurm's messages to JSON bytes, in C generated from the object descriptions
 (native/generate_fastpath.py, built into restd._libslurm).
 
     dump_jobs_json(msg, pretty=True, indent_level=0, start=0, stop=None,
-                   version="v0.0.40") -> bytes                               # "jobs"
+                   version="v0.0.40", items_only=False) -> bytes             # "jobs"
     dump_nodes_json(msg, pretty=True, indent_level=0, warnings=None, version=...) -> bytes
     dumper(version, kind) -> the C dumper of (data_parser version, list kind) or None
     dump_with_lists(envelope, {"jobs": fill}, pretty) -> bytes   # envelope + splice
@@ -42,12 +42,13 @@ ALL = 0xFFFFFFFF  # "to the last record"
 
 
 def _call(entry, msg, pretty: bool, indent_level: int, start: int = 0,
-          stop: Optional[int] = None) -> bytes:
+          stop: Optional[int] = None, items_only: bool = False) -> bytes:
     ffi, lib = library.get()
     length = ffi.new("size_t *")
     ptr = _c(msg)
     data = entry(ffi.NULL if ptr is None else ptr, 1 if pretty else 0, int(indent_level),
-                 int(start), ALL if stop is None else int(stop), length)
+                 int(start), ALL if stop is None else int(stop), 1 if items_only else 0,
+                 length)
     if data == ffi.NULL:
         raise MemoryError("fast path: out of memory")
     try:
@@ -70,11 +71,14 @@ def _entry(version: str, kind: str):
 
 
 def dump_jobs_json(msg, pretty: bool = True, indent_level: int = 0, start: int = 0,
-                   stop: Optional[int] = None, version: str = "v0.0.40") -> bytes:
+                   stop: Optional[int] = None, version: str = "v0.0.40",
+                   items_only: bool = False) -> bytes:
     """The JSON array of a job_info_msg_t's jobs (JOB_INFO_MSG) as data_parser
-    ``version`` dumps them, or of its jobs [start, stop) (an answer written
-    batch by batch)."""
-    return _call(_entry(version, "JOB_INFO_MSG"), msg, pretty, indent_level, start, stop)
+    ``version`` dumps them, or of its jobs [start, stop); with ``items_only``, those
+    jobs as items of the array without its brackets (an answer written batch by
+    batch: restd.plugins.serializer.json.dump_list_items)."""
+    return _call(_entry(version, "JOB_INFO_MSG"), msg, pretty, indent_level, start, stop,
+                 items_only)
 
 
 def dump_nodes_json(msg, pretty: bool = True, indent_level: int = 0,
@@ -123,15 +127,18 @@ def unsupported() -> dict[tuple[str, str], str]:
 
 def _jobs_dumper(version: str) -> Callable[..., bytes]:
     def dump(msg, pretty: bool, indent_level: int, start: int = 0,
-             stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
-        return dump_jobs_json(msg, pretty, indent_level, start, stop, version=version)
+             stop: Optional[int] = None, warnings: Optional[list] = None,
+             items_only: bool = False) -> bytes:
+        return dump_jobs_json(msg, pretty, indent_level, start, stop, version=version,
+                              items_only=items_only)
     return dump
 
 
 def _nodes_dumper(version: str) -> Callable[..., bytes]:
     def dump(msg, pretty: bool, indent_level: int, start: int = 0,
-             stop: Optional[int] = None, warnings: Optional[list] = None) -> bytes:
-        if start != 0 or (stop is not None and stop < len(msg)):
+             stop: Optional[int] = None, warnings: Optional[list] = None,
+             items_only: bool = False) -> bytes:
+        if start != 0 or (stop is not None and stop < len(msg)) or items_only:
             raise ValueError("fast path: the nodes of a message are written whole")
         return dump_nodes_json(msg, pretty, indent_level, warnings=warnings, version=version)
     return dump
@@ -141,7 +148,7 @@ _WRAPPERS = {"JOB_INFO_MSG": _jobs_dumper, "NODES": _nodes_dumper}
 
 # (data_parser version, kind) -> the C dumper writing a message's records of that kind
 # as the version's Python dumper and orjson would: ``dump(msg, pretty, indent_level,
-# start, stop, warnings)`` -> the JSON array. Filled from :func:`registry` on first
+# start, stop, warnings, items_only)`` -> the JSON array (or its items). Filled from :func:`registry` on first
 # use; a (version, kind) not in it is dumped by the version's Python dumper (restd.app
 # asks :func:`dumper`).
 DUMPERS: dict[tuple[str, str], Callable[..., bytes]] = {}

@@ -206,12 +206,19 @@ static inline __attribute__((always_inline)) void restd_fp_key(restd_fp_w *w, co
 
 #define RESTD_FP_KEY(w, s) restd_fp_key((w), (s), sizeof(s) - 1)
 
-static inline void restd_fp_open(restd_fp_w *w, char c)
+/* One level deeper, its first member or item next (written by restd_fp_open(), or
+ * the items of an array whose brackets its caller writes) */
+static inline void restd_fp_enter(restd_fp_w *w)
 {
-    restd_fp_putc(w, c);
     if (w->depth < RESTD_FP_MAX_DEPTH)
         w->depth++;
     w->first[w->depth] = 1;
+}
+
+static inline void restd_fp_open(restd_fp_w *w, char c)
+{
+    restd_fp_putc(w, c);
+    restd_fp_enter(w);
 }
 
 static inline void restd_fp_close(restd_fp_w *w, char c)
@@ -609,7 +616,7 @@ static char *restd_fp_finish(restd_fp_w *w, size_t *len)
         *len = 0;
         return NULL;
     }
-    if (!w->data)               /* nothing written (cannot happen: '[' at least) */
+    if (!w->data)               /* nothing written (the items of an empty range) */
         w->data = malloc(1);
     *len = w->len;
     return w->data;
@@ -697,91 +704,138 @@ static void restd_fp_job_reason(restd_fp_w *w, uint32_t reason)
 /* SIGNAL names: see the generated restd_fp_signal_name() */
 
 /*
- * JOB_RES_NODES: per allocated node, the cores set in core_bitmap ("allocated",
- * or "allocated_and_in_use" when also in core_bitmap_used), walking
- * sockets_per_node/cores_per_socket as sock_core_rep_count repeats them.
+ * The walk of job_resources_t that JOB_RES_NODES of every version makes: a JSON array
+ * of its nodes in order, each with its host name and its sockets and cores per socket
+ * (sockets_per_node/cores_per_socket as sock_core_rep_count repeats them), its cores'
+ * bits following each other in core_bitmap and core_bitmap_used; each node written,
+ * as an item of the array, by a restd_fp_job_res_node_writer.
  */
-static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *res)
+typedef struct {
+    const restd_job_resources_t *res;
+    uint32_t node;              /* the node's index */
+    const char *host;           /* "" without a node list */
+    uint32_t nsockets, cps;     /* its sockets, and cores per socket */
+    bitoff_t bit;               /* the bit of its first core */
+    bitoff_t alloc_size, used_size;
+} restd_fp_job_res_at_t;
+
+/* the node's core ``index`` is allocated to the job (in core_bitmap) */
+static inline int restd_fp_job_res_allocated(const restd_fp_job_res_at_t *at, uint32_t index)
+{
+    bitoff_t bit = at->bit + index;
+    return bit < at->alloc_size && slurm_bit_test(at->res->core_bitmap, bit);
+}
+
+/* the node's core ``index`` is in use (in core_bitmap_used) */
+static inline int restd_fp_job_res_used(const restd_fp_job_res_at_t *at, uint32_t index)
+{
+    bitoff_t bit = at->bit + index;
+    return at->res->core_bitmap_used && bit < at->used_size &&
+           slurm_bit_test(at->res->core_bitmap_used, bit);
+}
+
+/* writes the node ``at``: 0, or -1 to end the walk (out of memory) */
+typedef int (*restd_fp_job_res_node_writer)(restd_fp_w *w, const restd_fp_job_res_at_t *at,
+                                            const void *arg);
+
+static void restd_fp_job_res_walk(restd_fp_w *w, const restd_job_resources_t *res,
+                                  restd_fp_job_res_node_writer write, const void *arg)
 {
     restd_fp_hostlist_t hl = NULL;
-    bitoff_t bit = 0, alloc_size = 0, used_size = 0;
+    restd_fp_job_res_at_t at = { .res = res };
     uint32_t sock_inx = 0, sock_reps = 0;
 
     restd_fp_arr_begin(w);
-    if (!res->cores_per_socket || !res->nhosts) {
-        restd_fp_arr_end(w);
-        return;
-    }
-    if (res->nodes && res->nodes[0])
-        hl = slurm_hostlist_create(res->nodes);
-    if (res->core_bitmap)
-        alloc_size = slurm_bit_size(res->core_bitmap);
-    if (res->core_bitmap_used)
-        used_size = slurm_bit_size(res->core_bitmap_used);
-    for (uint32_t node = 0; node < res->nhosts; node++) {
-        char *host = hl ? slurm_hostlist_shift(hl) : NULL;
-        uint32_t cps, ncores;
-        int open_socket = -1;
+    if (res->cores_per_socket && res->nhosts) {
+        if (res->nodes && res->nodes[0])
+            hl = slurm_hostlist_create(res->nodes);
+        if (res->core_bitmap)
+            at.alloc_size = slurm_bit_size(res->core_bitmap);
+        if (res->core_bitmap_used)
+            at.used_size = slurm_bit_size(res->core_bitmap_used);
+        for (at.node = 0; at.node < res->nhosts; at.node++) {
+            char *host = hl ? slurm_hostlist_shift(hl) : NULL;
+            int stop;
 
-        if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
-            sock_inx++;
-            sock_reps = 0;
-        }
-        sock_reps++;
-        cps = res->cores_per_socket[sock_inx];
-        ncores = (uint32_t) res->sockets_per_node[sock_inx] * cps;
-
-        restd_fp_item(w);
-        restd_fp_obj_begin(w);
-        RESTD_FP_KEY(w, "\"sockets\":");
-        restd_fp_obj_begin(w);
-        for (uint32_t index = 0; index < ncores; index++, bit++) {
-            int used;
-            char num[16];
-            int n;
-            if (bit >= alloc_size || !slurm_bit_test(res->core_bitmap, bit))
-                continue;
-            if ((int) (index / cps) != open_socket) {
-                if (open_socket >= 0) {
-                    restd_fp_obj_end(w);    /* cores */
-                    restd_fp_obj_end(w);    /* socket */
-                }
-                open_socket = (int) (index / cps);
-                n = snprintf(num, sizeof(num), "\"%u\":", index / cps);
-                restd_fp_key(w, num, (size_t) n);
-                restd_fp_obj_begin(w);
-                RESTD_FP_KEY(w, "\"cores\":");
-                restd_fp_obj_begin(w);
+            if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
+                sock_inx++;
+                sock_reps = 0;
             }
-            n = snprintf(num, sizeof(num), "\"%u\":", index % cps);
-            restd_fp_key(w, num, (size_t) n);
-            used = res->core_bitmap_used && bit < used_size &&
-                   slurm_bit_test(res->core_bitmap_used, bit);
-            if (used)
-                RESTD_FP_LIT(w, "\"allocated_and_in_use\"");
-            else
-                RESTD_FP_LIT(w, "\"allocated\"");
-        }
-        if (open_socket >= 0) {
-            restd_fp_obj_end(w);
-            restd_fp_obj_end(w);
-        }
-        restd_fp_obj_end(w);
-        RESTD_FP_KEY(w, "\"nodename\":");
-        restd_fp_str(w, host ? host : "");
-        RESTD_FP_KEY(w, "\"cpus_used\":");
-        restd_fp_u64(w, res->cpus_used ? res->cpus_used[node] : 0);
-        RESTD_FP_KEY(w, "\"memory_used\":");
-        restd_fp_u64(w, res->memory_used ? res->memory_used[node] : 0);
-        RESTD_FP_KEY(w, "\"memory_allocated\":");
-        restd_fp_u64(w, res->memory_allocated ? res->memory_allocated[node] : 0);
-        restd_fp_obj_end(w);
-        if (host)
+            sock_reps++;
+            at.cps = res->cores_per_socket[sock_inx];
+            at.nsockets = res->sockets_per_node[sock_inx];
+            at.host = host ? host : "";
+            restd_fp_item(w);
+            stop = write(w, &at, arg);
             free(host);
+            if (stop)
+                break;
+            at.bit += (bitoff_t) at.nsockets * at.cps;
+        }
+        if (hl)
+            slurm_hostlist_destroy(hl);
     }
-    if (hl)
-        slurm_hostlist_destroy(hl);
     restd_fp_arr_end(w);
+}
+
+/* a node of JOB_RES_NODES (v0.0.40): its cores set in core_bitmap ("allocated", or
+ * "allocated_and_in_use" when also in core_bitmap_used), per socket */
+static int restd_fp_job_res_node_cores(restd_fp_w *w, const restd_fp_job_res_at_t *at,
+                                       const void *arg)
+{
+    const restd_job_resources_t *res = at->res;
+    uint32_t ncores = at->nsockets * at->cps, cps = at->cps;
+    int open_socket = -1;
+
+    (void) arg;
+    restd_fp_obj_begin(w);
+    RESTD_FP_KEY(w, "\"sockets\":");
+    restd_fp_obj_begin(w);
+    for (uint32_t index = 0; index < ncores; index++) {
+        char num[16];
+        int n;
+        if (!restd_fp_job_res_allocated(at, index))
+            continue;
+        if ((int) (index / cps) != open_socket) {
+            if (open_socket >= 0) {
+                restd_fp_obj_end(w);    /* cores */
+                restd_fp_obj_end(w);    /* socket */
+            }
+            open_socket = (int) (index / cps);
+            n = snprintf(num, sizeof(num), "\"%u\":", index / cps);
+            restd_fp_key(w, num, (size_t) n);
+            restd_fp_obj_begin(w);
+            RESTD_FP_KEY(w, "\"cores\":");
+            restd_fp_obj_begin(w);
+        }
+        n = snprintf(num, sizeof(num), "\"%u\":", index % cps);
+        restd_fp_key(w, num, (size_t) n);
+        if (restd_fp_job_res_used(at, index))
+            RESTD_FP_LIT(w, "\"allocated_and_in_use\"");
+        else
+            RESTD_FP_LIT(w, "\"allocated\"");
+    }
+    if (open_socket >= 0) {
+        restd_fp_obj_end(w);
+        restd_fp_obj_end(w);
+    }
+    restd_fp_obj_end(w);
+    RESTD_FP_KEY(w, "\"nodename\":");
+    restd_fp_str(w, at->host);
+    RESTD_FP_KEY(w, "\"cpus_used\":");
+    restd_fp_u64(w, res->cpus_used ? res->cpus_used[at->node] : 0);
+    RESTD_FP_KEY(w, "\"memory_used\":");
+    restd_fp_u64(w, res->memory_used ? res->memory_used[at->node] : 0);
+    RESTD_FP_KEY(w, "\"memory_allocated\":");
+    restd_fp_u64(w, res->memory_allocated ? res->memory_allocated[at->node] : 0);
+    restd_fp_obj_end(w);
+    return 0;
+}
+
+/* JOB_RES_NODES (v0.0.40): per allocated node, its allocated cores */
+static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *res)
+{
+    restd_fp_job_res_walk(w, res, restd_fp_job_res_node_cores, NULL);
 }
 
 /* JOB_RES_CORE_status_t of data_parser v0.0.41 (restd.data_parser.rules) */
@@ -791,88 +845,60 @@ static void restd_fp_job_res_nodes(restd_fp_w *w, const restd_job_resources_t *r
 
 typedef void (*restd_fp_job_res_node_fn)(restd_fp_w *w, const restd_fp_job_res_node_t *node);
 
-/*
- * JOB_RES_NODES of v0.0.41 on (rules.dump_job_res_allocation): per allocated node
- * (the walk of restd_fp_job_res_nodes()), its CPUs, memory and every core of its
- * sockets with its status: ALLOCATED (in core_bitmap), plus IN_USE (also in
- * core_bitmap_used), else UNALLOCATED; each node written by the generated
- * function of JOB_RES_NODE.
- */
+/* a node of JOB_RES_NODES of v0.0.41 on: its CPUs, memory and every core of its
+ * sockets with its status (ALLOCATED, plus IN_USE, else UNALLOCATED) as a
+ * JOB_RES_NODE record, written by ``*arg``, the generated function of JOB_RES_NODE */
+static __attribute__((unused)) int
+restd_fp_job_res_node_allocation(restd_fp_w *w, const restd_fp_job_res_at_t *at,
+                                 const void *arg)
+{
+    const restd_fp_job_res_node_fn *write_node = arg;
+    const restd_job_resources_t *res = at->res;
+    uint32_t nsockets = at->nsockets, cps = at->cps, ncores = nsockets * cps;
+    restd_fp_job_res_node_t record;
+    restd_fp_job_res_socket_t *sockets = calloc(nsockets ? nsockets : 1, sizeof(*sockets));
+    restd_fp_job_res_core_t *cores = calloc(ncores ? ncores : 1, sizeof(*cores));
+
+    if (!sockets || !cores) {
+        free(sockets);
+        free(cores);
+        w->failed = 1;
+        return -1;
+    }
+    for (uint32_t s = 0; s < nsockets; s++) {
+        sockets[s].index = s;
+        sockets[s].cores = cores + (size_t) s * cps;
+        sockets[s].cores_count = cps;
+    }
+    for (uint32_t index = 0; index < ncores; index++) {
+        cores[index].index = index % cps;
+        cores[index].status = restd_fp_job_res_allocated(at, index)
+                                  ? RESTD_FP_JOB_RES_CORE_ALLOC |
+                                    (restd_fp_job_res_used(at, index)
+                                         ? RESTD_FP_JOB_RES_CORE_IN_USE : 0)
+                                  : RESTD_FP_JOB_RES_CORE_UNALLOC;
+    }
+    record.index = at->node;
+    record.name = at->host;
+    record.cpus.count = res->cpus ? res->cpus[at->node] : 0;
+    record.cpus.used = res->cpus_used ? res->cpus_used[at->node] : 0;
+    record.memory.used = res->memory_used ? res->memory_used[at->node] : 0;
+    record.memory.allocated = res->memory_allocated ? res->memory_allocated[at->node] : 0;
+    record.sockets = sockets;
+    record.sockets_count = nsockets;
+    (*write_node)(w, &record);
+    free(sockets);
+    free(cores);
+    return 0;
+}
+
+/* JOB_RES_NODES of v0.0.41 on (rules.dump_job_res_allocation): per allocated node,
+ * its JOB_RES_NODE record, written by ``write_node`` */
 static __attribute__((unused)) void
 restd_fp_job_res_allocation(restd_fp_w *w, const restd_job_resources_t *res,
                             restd_fp_job_res_node_fn write_node)
 {
-    restd_fp_hostlist_t hl = NULL;
-    bitoff_t bit = 0, alloc_size = 0, used_size = 0;
-    uint32_t sock_inx = 0, sock_reps = 0;
-
-    restd_fp_arr_begin(w);
-    if (!res->cores_per_socket || !res->nhosts) {
-        restd_fp_arr_end(w);
-        return;
-    }
-    if (res->nodes && res->nodes[0])
-        hl = slurm_hostlist_create(res->nodes);
-    if (res->core_bitmap)
-        alloc_size = slurm_bit_size(res->core_bitmap);
-    if (res->core_bitmap_used)
-        used_size = slurm_bit_size(res->core_bitmap_used);
-    for (uint32_t node = 0; node < res->nhosts; node++) {
-        char *host = hl ? slurm_hostlist_shift(hl) : NULL;
-        uint32_t cps, nsockets, ncores;
-        restd_fp_job_res_node_t record;
-        restd_fp_job_res_socket_t *sockets;
-        restd_fp_job_res_core_t *cores;
-
-        if (sock_reps >= res->sock_core_rep_count[sock_inx]) {
-            sock_inx++;
-            sock_reps = 0;
-        }
-        sock_reps++;
-        cps = res->cores_per_socket[sock_inx];
-        nsockets = res->sockets_per_node[sock_inx];
-        ncores = nsockets * cps;
-        sockets = calloc(nsockets ? nsockets : 1, sizeof(*sockets));
-        cores = calloc(ncores ? ncores : 1, sizeof(*cores));
-        if (!sockets || !cores) {
-            free(sockets);
-            free(cores);
-            free(host);
-            w->failed = 1;
-            break;
-        }
-        for (uint32_t s = 0; s < nsockets; s++) {
-            sockets[s].index = s;
-            sockets[s].cores = cores + (size_t) s * cps;
-            sockets[s].cores_count = cps;
-        }
-        for (uint32_t index = 0; index < ncores; index++, bit++) {
-            int allocated = bit < alloc_size && slurm_bit_test(res->core_bitmap, bit);
-            int used = res->core_bitmap_used && bit < used_size &&
-                       slurm_bit_test(res->core_bitmap_used, bit);
-            cores[index].index = index % cps;
-            cores[index].status = allocated ? RESTD_FP_JOB_RES_CORE_ALLOC |
-                                  (used ? RESTD_FP_JOB_RES_CORE_IN_USE : 0)
-                                            : RESTD_FP_JOB_RES_CORE_UNALLOC;
-        }
-        record.index = node;
-        record.name = host ? host : "";
-        record.cpus.count = res->cpus ? res->cpus[node] : 0;
-        record.cpus.used = res->cpus_used ? res->cpus_used[node] : 0;
-        record.memory.used = res->memory_used ? res->memory_used[node] : 0;
-        record.memory.allocated = res->memory_allocated ? res->memory_allocated[node] : 0;
-        record.sockets = sockets;
-        record.sockets_count = nsockets;
-        restd_fp_item(w);
-        write_node(w, &record);
-        free(sockets);
-        free(cores);
-        if (host)
-            free(host);
-    }
-    if (hl)
-        slurm_hostlist_destroy(hl);
-    restd_fp_arr_end(w);
+    restd_fp_job_res_walk(w, res, restd_fp_job_res_node_allocation, &write_node);
 }
 
 typedef void (*restd_fp_part_prio_fn)(restd_fp_w *w, const restd_fp_part_prio_t *prio);

@@ -7,10 +7,10 @@ so ``pip install -e .`` compiles the result into ``restd._libslurm``. It emits:
 
 * for each version and list kind in ``LISTS`` (``JOB_INFO_MSG``, ``NODES``) an entry
   point ``char *restd_fp_dump_<LIST>[_<version>](const <msg> *msg, int pretty,
-  int indent_level, uint32_t first, uint32_t last, size_t *len)`` writing the
-  records as one JSON array (orjson's layout, pretty or compact, starting at
-  ``indent_level``) into a malloc'ed buffer (``restd_fp_free()`` it; NULL when out
-  of memory);
+  int indent_level, uint32_t first, uint32_t last, int items_only, size_t *len)``
+  writing the records as one JSON array (orjson's layout, pretty or compact, starting
+  at ``indent_level``), or with ``items_only`` as its items without its brackets,
+  into a malloc'ed buffer (``restd_fp_free()`` it; NULL when out of memory);
 * one C function per object kind reached (fields in the description's order,
   nested keys ``"signal/id"`` as nested objects), one per flag table, each shared
   by the versions whose description of it gives the same output
@@ -742,9 +742,12 @@ class Generator:
         if entry in self.build.entries:
             entry = f"{entry}_{self.tag}"
         prototype = (f"char *{entry}(const {kind['c_type']} *msg, int pretty, "
-                     f"int indent_level, uint32_t first, uint32_t last, size_t *len)")
+                     f"int indent_level, uint32_t first, uint32_t last, int items_only, "
+                     f"size_t *len)")
         source = f"""
-/* the records [first, last) of the message (clipped to it) as a JSON array */
+/* the records [first, last) of the message (clipped to it) as a JSON array; with
+ * items_only, as items of the array (separated, each on its line when pretty) without
+ * its brackets: a piece of an array written piece by piece */
 {prototype}
 {{
     restd_fp_w *w = calloc(1, sizeof(*w));
@@ -760,7 +763,10 @@ class Generator:
     restd_fp_init(w, pretty, indent_level,
                   first < end ? (size_t) (end - first) * ({hint} + 64 * (size_t) indent_level)
                               : 0);
-    restd_fp_arr_begin(w);
+    if (items_only)
+        restd_fp_enter(w);
+    else
+        restd_fp_arr_begin(w);
     if (msg) {{
         for (uint32_t i = first; i < end; i++) {{
             const {c_struct} *rec = &msg->{array}[i];
@@ -769,7 +775,8 @@ class Generator:
             {function}(w, rec);
         }}
     }}
-    restd_fp_arr_end(w);
+    if (!items_only)
+        restd_fp_arr_end(w);
     out = restd_fp_finish(w, len);
     free(w);
     return out;

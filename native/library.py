@@ -156,3 +156,18 @@ def loaded():
 def get():
     """``(ffi, lib)``, loading with the defaults if needed."""
     return _loaded if _loaded is not None else load()
+
+
+def list_items(handle, c_type: str) -> list:
+    """The items of a libslurm ``list_t *`` (none for NULL), each cast to ``c_type``."""
+    ffi, lib = get()
+    if handle == ffi.NULL:
+        return []
+    items = []
+    it = lib.slurm_list_iterator_create(handle)
+    try:
+        while (item := lib.slurm_list_next(it)) != ffi.NULL:
+            items.append(ffi.cast(c_type, item))
+    finally:
+        lib.slurm_list_iterator_destroy(it)
+    return items

@@ -70,18 +70,8 @@ class CharArray:
 def _list_of(item_type):
     """An accessor reading a ``list_t *`` member as a Python list of ``item_type``."""
     def items(obj, member):
-        ffi, lib = library.get()
         lst = getattr(obj, member)
-        out = []
-        if lst == ffi.NULL:
-            return None
-        it = lib.slurm_list_iterator_create(lst)
-        try:
-            while (item := lib.slurm_list_next(it)) != ffi.NULL:
-                out.append(ffi.cast(item_type, item))
-        finally:
-            lib.slurm_list_iterator_destroy(it)
-        return out
+        return None if lst == library.get()[0].NULL else library.list_items(lst, item_type)
     return items
 
 

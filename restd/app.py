@@ -387,8 +387,10 @@ class App:
 
         def render(start: int, stop: int) -> Any:
             if fast is not None:
-                # the JSON array of records [start, stop), as the value of a top-level key
-                return fast(records.message, pretty, 1, start, stop, stream.warnings)
+                # records [start, stop) of the JSON array that is the value of a
+                # top-level key: its items alone when written batch by batch
+                return fast(records.message, pretty, 1, start, stop, stream.warnings,
+                            items_only=streamed)
             return records.render(start, stop, stream.warnings)
         stream = ListStream(records.count, render, records.close,
                             batch=records.batch if streamed else max(1, records.count))
@@ -541,7 +543,7 @@ class App:
             if bounds is None:
                 return None
             return asyncio.ensure_future(ctx.run_blocking(
-                _render_batch, stream, serializer, *bounds, pretty, True))
+                _render_batch, stream, serializer, *bounds, pretty))
 
         opened = False
         converted = 0  # bytes of the list: a large one is followed by a malloc_trim
@@ -553,12 +555,9 @@ class App:
                 if not chunk:
                     continue
                 converted += len(chunk)
-                if opened:  # rendered as the first batch: its "[" becomes a ","
-                    yield b","
-                    yield memoryview(chunk)[1:]
-                else:
-                    opened = True
-                    yield chunk
+                yield serializer.dump_list_joint(not opened)
+                opened = True
+                yield chunk
         except Exception:
             # The status line is out: the failure goes into the answer's errors.
             log.exception("%s: list cut short", ctx.operation.operation_id)
@@ -619,8 +618,8 @@ def _render_once(stream: ListStream) -> Any:
 
 
 def _render_batch(stream: ListStream, serializer: ModuleType, start: int, stop: int,
-                  pretty: bool, first: bool) -> bytes:
-    return serializer.dump_list_items(stream.render_range(start, stop), pretty, first)
+                  pretty: bool) -> bytes:
+    return serializer.dump_list_items(stream.render_range(start, stop), pretty)
 
 
 def build_app(config: Config, plugins: Plugins) -> App:

@@ -64,18 +64,31 @@ def cluster() -> Cluster:
     return Cluster(directory)
 
 
-# --- the real daemon with the slurmctld content plugin (tests/test_slurmctld_*.py) ---------
+# --- restd against the test cluster: the one helper that starts it and talks to it ---------
 
 class RestdDaemon:
-    """restd started as the service user ``restd`` with ``-a jwt -s slurmctld -d v0.0.40``
-    (SLURM_JWT=daemon), called over TCP with JWTs of the cluster's users."""
+    """restd started as the service user ``restd`` on 127.0.0.1 with ``-a jwt -s
+    <SERVICES> -d <DATA_PARSER>`` (SLURM_JWT=daemon: every request acts as its token's
+    user), called over TCP with JWTs of the cluster's users. The class attributes are
+    the defaults of a kind of daemon (subclasses set them); the constructor's keywords
+    set them for one daemon."""
 
-    DATA_PARSER = "v0.0.40"  # -d, and the version of relative request paths
+    DATA_PARSER = "v0.0.40"  # -d
     SERVICES = "slurmctld"   # -s
+    PREFIX = "/slurm/v0.0.40/"  # what a relative request path is relative to
+    USER = "alice"           # whose token a request carries unless told
 
-    def __init__(self, cluster: Cluster, directory: Path):
+    def __init__(self, cluster: Cluster, directory: Path | None = None, *,
+                 data_parser: str | None = None, services: str | None = None,
+                 prefix: str | None = None, user: str | None = None):
+        """``directory``: where restd.log goes (a new one under /tmp when None)."""
+        import tempfile
         self.cluster = cluster
-        self.dir = directory
+        self.dir = directory or Path(tempfile.mkdtemp(prefix="restd-daemon-", dir="/tmp"))
+        self.data_parser = data_parser or self.DATA_PARSER
+        self.services = services or self.SERVICES
+        self.prefix = prefix or self.PREFIX
+        self.user = user or self.USER
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
         self._tokens: dict[str, str] = {}
@@ -84,6 +97,10 @@ class RestdDaemon:
     @property
     def log(self) -> str:
         return (self.dir / "restd.log").read_text(errors="replace")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self, slurm_conf: Path | None = None,
               extra_env: dict[str, str] | None = None) -> "RestdDaemon":
@@ -102,13 +119,14 @@ class RestdDaemon:
             self.process = subprocess.Popen(
                 ["setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups",
                  str(REPO / ".venv" / "bin" / "python"), "-m", "restd",
-                 f"127.0.0.1:{self.port}", "-a", "jwt", "-s", self.SERVICES,
-                 "-d", self.DATA_PARSER],
+                 f"127.0.0.1:{self.port}", "-a", "jwt", "-s", self.services,
+                 "-d", self.data_parser],
                 env=env, cwd="/tmp", stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while not re.search(r"listening on 127\.0\.0\.1:%d" % self.port, self.log):
-            assert self.process.poll() is None, f"restd exited:\n{self.log}"
-            assert time.monotonic() < deadline, f"restd did not start:\n{self.log}"
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"restd did not start:\n{self.log}")
             time.sleep(0.05)
         return self
 
@@ -126,14 +144,20 @@ class RestdDaemon:
             self._tokens[user] = self.cluster.token(user, 3600)
         return self._tokens[user]
 
-    def request(self, method: str, path: str, *, user: str = "alice", body=None,
+    _DEFAULT_USER = object()
+
+    def request(self, method: str, path: str, *, user=_DEFAULT_USER, body=None,
                 raw: bytes | None = None, headers: dict | None = None):
         """(status, headers, parsed JSON body or text) of one request; ``path`` is
-        relative to /slurm/v0.0.40/ unless it starts with '/'."""
+        relative to the prefix unless it starts with '/'; ``user``: whose token it
+        carries (None: no token), the daemon's user unless told; ``headers`` are sent
+        last (a X-SLURM-USER-TOKEN of their own wins)."""
         import http.client
         import json
         if not path.startswith("/"):
-            path = f"/slurm/{self.DATA_PARSER}/{path}"
+            path = self.prefix + path
+        if user is self._DEFAULT_USER:
+            user = self.user
         sent = {"X-SLURM-USER-TOKEN": self.token(user)} if user else {}
         data = raw
         if body is not None:

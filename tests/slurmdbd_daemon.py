@@ -1,99 +1,27 @@
-"""Helpers for the slurmdbd endpoint tests (tests/test_slurmdbd_*.py): restd run as
-the unprivileged user restd with ``-a jwt -s slurmctld,slurmdbd -d v0.0.40`` on
-127.0.0.1 (SLURM_JWT=daemon: every request acts as its token's user), requests
-with a user's token, ``sacctmgr -n -P`` to check effects, and the removal of
-every ``rt_`` entity a test creates (never the cluster's own users and accounts).
+"""Helpers for the slurmdbd endpoint tests (tests/test_slurmdbd_*.py): conftest's
+RestdDaemon with ``-s slurmctld,slurmdbd -d v0.0.40`` (DbDaemon), ``sacctmgr -n -P`` to
+check effects, and the removal of every ``rt_`` entity a test creates (never the
+cluster's own users and accounts).
 """
 from __future__ import annotations
 
-import http.client
 import json
-import socket
-import subprocess
-import time
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
+from conftest import RestdDaemon
 from shared_dir import SHARED
 
-REPO = Path(__file__).resolve().parent.parent
-PYTHON = str(REPO / ".venv" / "bin" / "python")
-PREFIX = "/slurmdb/v0.0.40/"
 PROTECTED = {"alice", "bob", "oper", "restd", "root", "test", "physics"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class DbDaemon(RestdDaemon):
+    """restd serving the slurmdbd (and slurmctld) endpoints of v0.0.40: request paths
+    relative to /slurmdb/v0.0.40/, as root unless told; effects checked with sacctmgr."""
 
-
-class DbDaemon:
-    """A running ``python -m restd`` serving the slurmdbd (and slurmctld) endpoints."""
-
-    def __init__(self, cluster, wrapper: tuple[str, ...] = ()):
-        """``wrapper``: a command restd is started through (``prlimit --nofile=...``)."""
-        self.cluster = cluster
-        self.port = _free_port()
-        self.log = open(f"/tmp/rt_restd_slurmdbd_{self.port}.log", "w+b")
-        env = cluster.env(SLURM_JWT="daemon")
-        self.process = subprocess.Popen(
-            [*wrapper, "setpriv", "--reuid", "restd", "--regid", "restd", "--init-groups",
-             PYTHON, "-m", "restd", "-a", "jwt", "-s", "slurmctld,slurmdbd",
-             "-d", "v0.0.40", f"127.0.0.1:{self.port}"],
-            env=env, cwd="/tmp", stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while True:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError("restd exited: " + self.log.read().decode(errors="replace"))
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("restd did not start listening")
-                time.sleep(0.1)
-        self._tokens: dict[str, str] = {}
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-    def token(self, user: str) -> str:
-        if user not in self._tokens:
-            self._tokens[user] = self.cluster.token(user, lifespan=3600)
-        return self._tokens[user]
-
-    def request(self, method: str, path: str, user: str = "root", body: Any = None,
-                raw: Optional[bytes] = None) -> tuple[int, Any]:
-        """(status, parsed JSON body or the raw bytes when not JSON)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        headers = {"X-SLURM-USER-TOKEN": self.token(user), "Accept": "application/json"}
-        data = raw
-        if body is not None:
-            data = json.dumps(body).encode()
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        try:
-            connection.request(method, PREFIX + path.lstrip("/"), body=data, headers=headers)
-            response = connection.getresponse()
-            payload = response.read()
-            status = response.status
-        finally:
-            connection.close()
-        try:
-            return status, json.loads(payload) if payload else payload
-        except ValueError:
-            return status, payload
+    SERVICES = "slurmctld,slurmdbd"
+    PREFIX = "/slurmdb/v0.0.40/"
+    USER = "root"
 
     # effects, as sacctmgr sees them
     def sacctmgr(self, *args: str) -> list[list[str]]:
@@ -130,7 +58,7 @@ def dbd(cluster):
     """The daemon, shared by the slurmdbd test modules; rt_ entities removed
     before and after."""
     remove_rt_entities(cluster)
-    daemon = DbDaemon(cluster)
+    daemon = DbDaemon(cluster).start()
     try:
         yield daemon
     finally:

@@ -488,18 +488,21 @@ def _records(app, tag, accept="application/json", **query):
 
 def _fake_c_dumper(calls):
     """Stands for a generated C dumper: the JSON array of records [start, stop) as the
-    value of a top-level key (what restd.native.fastpath's write)."""
+    value of a top-level key, or (items_only) its items without the brackets (what
+    restd.native.fastpath's write)."""
     import orjson
 
-    def dump(message, pretty, indent_level, start, stop, warnings):
+    def dump(message, pretty, indent_level, start, stop, warnings, items_only=False):
         assert indent_level == 1
-        calls.append((start, stop))
+        calls.append((start, stop, items_only))
         items = [orjson.dumps({"index": index, "by": "c"}) for index in message[start:stop]]
+        inner = (b",".join(b"\n    " + item for item in items) if pretty
+                 else b",".join(items))
+        if items_only:
+            return inner
         if not items:
             return b"[]"
-        if pretty:
-            return b"[\n" + b",\n".join(b"    " + item for item in items) + b"\n  ]"
-        return b"[" + b",".join(items) + b"]"
+        return b"[" + inner + (b"\n  ]" if pretty else b"]")
     return dump
 
 
@@ -528,7 +531,9 @@ def test_records_of_a_version_and_kind_with_a_c_dumper_take_it_for_json_only(
     by = "c" if accept == "application/json" else "python"
     assert parsed["echo"] == [{"index": i, "by": by} for i in range(5)]
     if accept == "application/json":
-        assert calls == ([(0, 5)] if batch is None else [(0, 2), (2, 4), (4, 5)])
+        # the items alone when written batch by batch
+        assert calls == ([(0, 5, False)] if batch is None
+                         else [(0, 2, True), (2, 4, True), (4, 5, True)])
         # streamed (written batch by batch) exactly when the list has a batch
         assert isinstance(response.body, bytes) == (batch is None)
     else:

@@ -264,6 +264,7 @@ def test_jobs_equal_the_python_dump(cluster, jobs, version):
     assert result["splice_equal"], result
     assert result["batches_equal"], "jobs written in batches differ from the whole"
     assert result["batch_beyond_end"] == "[]"
+    assert result["items_beyond_end"] == ""
     # what the jobs were submitted to show really is in the data compared
     assert "PENDING" in result["states"], result["states"]
     if "RUNNING" not in result["states"]:
@@ -538,20 +539,24 @@ def scenario_compare(what: str, ids: list, version: str = "v0.0.40"):
         splice_ok = splice_ok and got == want
     result["splice_equal"] = splice_ok
     if what == "jobs":
-        # written 3 jobs at a time, as restd streams the jobs of an answer
+        # written 3 jobs at a time, as restd streams the jobs of an answer: each batch
+        # the items alone, the brackets and commas between batches the serializer's
         from restd.plugins.serializer import json as json_serializer
         result["batches_equal"] = True
         for pretty_flag in (True, False):
             parts, opened = [], False
             for first in range(0, c_count(msg), 3):
                 piece = json_serializer.dump_list_items(
-                    fast(msg, pretty_flag, 1, first, first + 3),
-                    pretty_flag, not opened)
-                opened = opened or bool(piece)
-                parts.append(piece)
+                    fast(msg, pretty_flag, 1, first, first + 3, items_only=True),
+                    pretty_flag)
+                if piece:
+                    parts += [json_serializer.dump_list_joint(not opened), piece]
+                    opened = True
             parts.append(json_serializer.dump_list_end(pretty_flag, not opened))
             result["batches_equal"] &= b"".join(parts) == fast(msg, pretty_flag, 1)
         result["batch_beyond_end"] = fast(msg, False, 1, 10**6, 10**6 + 5).decode()
+        result["items_beyond_end"] = fast(msg, True, 1, 10**6, 10**6 + 5,
+                                          items_only=True).decode()
     if what == "jobs":
         mine = [job for job in python if str(job["job_id"]) in set(map(str, ids))
                 or str(job["array_job_id"]["number"]) in set(map(str, ids))

@@ -94,7 +94,7 @@ def texts(body: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def daemon(cluster):
-    restd = DbDaemon(cluster)
+    restd = DbDaemon(cluster).start()
     yield restd
     restd.stop()
 
@@ -265,7 +265,7 @@ def test_no_descriptor_left_is_503_and_restd_recovers(cluster):
     derived from the limit), so the descriptors are taken away instead: the soft
     limit is lowered to restd's lowest free descriptor number, so that opening any
     new one fails with EMFILE while the connection already open goes on."""
-    daemon = DbDaemon(cluster)
+    daemon = DbDaemon(cluster).start()
     pid = daemon.process.pid
     client = Client(daemon)
     try:
@@ -438,7 +438,7 @@ def test_slurmdbd_unreachable_is_502_and_restd_stays_up(cluster):
     for path in (tmp_path, etc, *etc.iterdir()):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     try:
-        daemon = DbDaemon(Cluster(tmp_path))
+        daemon = DbDaemon(Cluster(tmp_path)).start()
         try:
             client = Client(daemon)
             for _ in range(3):

@@ -31,7 +31,7 @@ import generated_client as gc
 from shared_dir import REFERENCE
 from test_generated_client import (CONTROL_SCRIPT, ENVIRONMENT, SCRIPT, Slurm, assert_wire,
                                    scontrol_job, squeue, wait_for)
-from versions_daemon import Restd
+from conftest import RestdDaemon
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
 
@@ -73,8 +73,8 @@ def get_operations(version: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def daemon(cluster):
-    restd = Restd(cluster, ["v0.0.40", *VERSIONS], USER,  # refuses to start without one
-                  services="slurmctld,slurmdbd,util")
+    restd = RestdDaemon(cluster, data_parser=",".join(["v0.0.40", *VERSIONS]),
+                        services="slurmctld,slurmdbd,util", user=USER).start()
     yield restd
     restd.stop()
 
@@ -121,12 +121,12 @@ class Api(Slurm):
 
 @pytest.fixture(scope="module")
 def slurm(client_module, daemon) -> Api:
-    return Api(client_module, daemon.url, daemon.token_of(USER))
+    return Api(client_module, daemon.url, daemon.token(USER))
 
 
 @pytest.fixture(scope="module")
 def admin(client_module, daemon) -> Api:
-    return Api(client_module, daemon.url, daemon.token_of(ADMIN))
+    return Api(client_module, daemon.url, daemon.token(ADMIN))
 
 
 @pytest.fixture(scope="module")

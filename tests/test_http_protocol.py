@@ -720,6 +720,33 @@ def test_default_access_log_escapes_control_characters_of_the_path(run, caplog):
     assert not any(ord(char) < 0x20 or ord(char) == 0x7f for char in line)
 
 
+def test_request_tells_when_the_client_ended_its_input(run):
+    """Request.input_ended() is False while the client may still send, True once it
+    ended its input (EOF: it closed the connection or its sending side), read by
+    handlers that wait on Slurm for long; the answer still goes out."""
+    seen = []
+
+    async def waiting(request):
+        seen.append(request.input_ended())
+        while not request.input_ended():
+            await asyncio.sleep(0.01)
+        seen.append(request.input_ended())
+        return Response(200, b"gone", content_type="text/plain")
+
+    async def main():
+        protocol, transport = connect(app=waiting)
+        protocol.data_received(b"GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+        await asyncio.sleep(0.05)
+        assert seen == [False]
+        protocol.eof_received()
+        await asyncio.wait_for(transport.lost.wait(), HANG_BOUND)
+        return parse_responses(transport.written, eof=True)
+
+    responses = run(main())
+    assert seen == [False, True]
+    assert [r.status for r in responses] == [200]
+
+
 # ---------------------------------------------------------------------- timeouts
 
 

@@ -177,35 +177,64 @@ def test_pending_allocation_is_answered_once_granted(daemon, cluster):
 
 
 
+def pending_jobs(cluster, name: str) -> list[int]:
+    return [int(job_id) for job_id in cluster.run(
+        "squeue", "-h", "-t", "PENDING", "-n", name, "-o", "%i").stdout.split()]
+
+
+def send_pending_allocation(daemon, cluster, client, name: str) -> int:
+    """A request for an allocation that pends (its begin time 10 minutes ahead) sent
+    on ``client``, a raw socket; its job id once slurmctld holds the job pending."""
+    import json
+    body = json.dumps(job_body(name, begin_time={"set": True,
+                                                 "number": int(time.time()) + 600})).encode()
+    client.sendall((f"POST /slurm/v0.0.42/job/allocate HTTP/1.1\r\nHost: x\r\n"
+                    f"X-SLURM-USER-TOKEN: {daemon.token('alice')}\r\n"
+                    f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                    ).encode() + body)
+    deadline = time.monotonic() + 30
+    while not (pending := pending_jobs(cluster, name)):
+        assert time.monotonic() < deadline, "the allocation never reached slurmctld"
+        time.sleep(0.3)
+    return pending[0]
+
+
+def test_pending_allocation_of_a_client_gone_is_cancelled(daemon, cluster):
+    # the client closes its connection while its allocation pends: restd stops
+    # following it and cancels the pending job, which leaves squeue's pending jobs
+    # (slurmrestd's blocking wait would leave it to start with nobody to tell)
+    import socket
+    name = "rt-alloc-client-gone"
+    job_id = None
+    try:
+        with socket.create_connection(("127.0.0.1", daemon.port)) as client:
+            job_id = send_pending_allocation(daemon, cluster, client, name)
+            time.sleep(2)  # restd has looked the pending job up again: still waiting
+            assert pending_jobs(cluster, name) == [job_id]
+        deadline = time.monotonic() + 30
+        while pending_jobs(cluster, name) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert pending_jobs(cluster, name) == []
+        assert wait_state(cluster, job_id, "CANCELLED") == "CANCELLED"
+        assert daemon.process.poll() is None
+    finally:
+        if job_id is not None:
+            cluster.run("scancel", str(job_id), check=False)
+
+
 def test_pending_allocation_abandoned_at_shutdown_is_cancelled(cluster, tmp_path_factory):
     # restd stops (SIGTERM twice: no grace period) while an allocation pends: the
     # request is abandoned, restd stops following it and cancels the pending job
     # (slurmrestd's blocking wait would leave the job to start with nobody to tell)
-    import json
     import os
     import socket
     directory = tmp_path_factory.mktemp("restd-allocate-stop")
     os.chmod(directory, 0o755)
     own = AllVersionsDaemon(cluster, directory).start()
-    name = "rt-alloc-abandoned"
-    body = json.dumps(job_body(name, begin_time={"set": True,
-                                                 "number": int(time.time()) + 600})).encode()
-    request = (f"POST /slurm/v0.0.42/job/allocate HTTP/1.1\r\nHost: x\r\n"
-               f"X-SLURM-USER-TOKEN: {own.token('alice')}\r\n"
-               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-               ).encode() + body
     job_id = None
     try:
         with socket.create_connection(("127.0.0.1", own.port)) as client:
-            client.sendall(request)
-            deadline = time.monotonic() + 30
-            while job_id is None:
-                pending = cluster.run("squeue", "-h", "-t", "PENDING", "-n", name,
-                                      "-o", "%i").stdout.split()
-                if pending:
-                    job_id = int(pending[0])
-                assert time.monotonic() < deadline, "the allocation never reached slurmctld"
-                time.sleep(0.3)
+            job_id = send_pending_allocation(own, cluster, client, "rt-alloc-abandoned")
             own.process.terminate()
             time.sleep(0.5)
             own.process.terminate()

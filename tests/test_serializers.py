@@ -34,6 +34,35 @@ def test_json_pretty_is_two_space_indented_and_compact_has_no_whitespace():
     assert json.dump({"a": [1]}, False) == b'{"a":[1]}'
 
 
+@pytest.mark.parametrize("pretty", [True, False])
+@pytest.mark.parametrize("batch", [1, 2, 5])
+def test_json_list_written_in_batches_is_the_whole_dump(pretty, batch):
+    """A top-level list written piece by piece (restd.app's streamed answers): the
+    answer around it, each batch's items (empty batches among them), the joints and
+    the end are byte for byte the dump of the whole answer; nothing is cut out of
+    dumped JSON, so items of any shape keep their layout."""
+    items = [{"a": 1, "nested": {"list": [1, [2, {}]], "empty": []}},
+             'line\nbreak "quoted" \u00e9', [], {}, None, 3.5,
+             {"deep": [{"x": ["y"]}]}]
+    for listed in (items, items[:1], []):
+        answer = {"meta": {"plugin": "x"}, "jobs": listed, "warnings": [], "errors": []}
+        head, tail = json.dump_around(answer, "jobs", pretty)
+        parts, opened = [head], False
+        batches = [listed[i:i + batch] for i in range(0, len(listed), batch)]
+        for piece in [json.dump_list_items(b, pretty) for b in [[], *batches, []]]:
+            if piece:
+                parts += [json.dump_list_joint(not opened), piece]
+                opened = True
+        parts += [json.dump_list_end(pretty, not opened), tail]
+        assert b"".join(parts) == json.dump(answer, pretty)
+
+
+def test_json_list_items_written_by_c_are_kept_as_they_are():
+    written = b'\n    {"a": 1},\n    {"b": 2}'
+    assert json.dump_list_items(written, True) == written
+    assert json.dump_list_items(bytearray(b'{"a":1},{"b":2}'), False) == b'{"a":1},{"b":2}'
+
+
 def test_json_error_names_line_and_column():
     with pytest.raises(SerializerError) as failure:
         json.load(b'{\n  "job": {"tasks": }\n}')

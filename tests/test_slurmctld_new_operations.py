@@ -22,7 +22,7 @@ import pytest
 
 from openapi_check import validate, validate_component
 from slurmctld_support import cancel, job_state, scontrol_job, sinfo_nodes, wait_for
-from versions_daemon import Restd
+from conftest import RestdDaemon
 
 pytestmark = pytest.mark.cluster
 
@@ -34,14 +34,15 @@ NODE = "restd-dyn1"
 
 @pytest.fixture(scope="module")
 def daemon(cluster):
-    restd = Restd(cluster, VERSIONS, "alice")
+    restd = RestdDaemon(cluster, data_parser=",".join(VERSIONS),
+                        services="slurmctld,slurmdbd").start()
     yield restd
     restd.stop()
 
 
 @pytest.fixture(scope="module")
 def document(daemon):
-    status, _, body = daemon.exchange("GET", "/openapi/v3")
+    status, _, body = daemon.request("GET", "/openapi/v3")
     assert status == 200
     return body
 
@@ -51,8 +52,7 @@ def call(daemon, document, method, version, template, *, user="alice", body=None
     """One exchange as ``user``, checked against restd's document: a 200 against the
     operation's response, any other JSON answer against the envelope."""
     path = f"/slurm/{version}/{template.format(**params)}" + (f"?{query}" if query else "")
-    status, _, answer = daemon.exchange(method, path, body=body, headers={
-        "X-SLURM-USER-TOKEN": daemon.token_of(user)})
+    status, _, answer = daemon.request(method, path, user=user, body=body)
     assert status == expect, (status, answer)
     assert isinstance(answer, dict), answer
     if status == 200:
@@ -99,9 +99,9 @@ def test_each_operation_is_published_from_the_version_that_added_it(document):
 
 
 def test_an_operation_of_a_newer_version_is_not_served_under_an_older_one(daemon):
-    status, _, _ = daemon.exchange("DELETE", f"/slurm/v0.0.44/partition/{PARTITION}")
+    status, _, _ = daemon.request("DELETE", f"/slurm/v0.0.44/partition/{PARTITION}")
     assert status in (404, 405)
-    status, _, _ = daemon.exchange("POST", "/slurm/v0.0.42/reservation", body={})
+    status, _, _ = daemon.request("POST", "/slurm/v0.0.42/reservation", body={})
     assert status in (404, 405)
 
 
@@ -435,7 +435,7 @@ def test_generated_inputs_to_the_new_operations(daemon, document, cluster):
                     ("scontrol", "-o", "show", "partitions"))))
     before = state()
     failures = []
-    token = daemon.token_of("alice")
+    token = daemon.token("alice")
     for operation in operations:
         label = f"{operation.method.upper()} {operation.path}"
         allowed_501 = label.endswith("resources/{job_id}") and cluster.version() < (25, 11)

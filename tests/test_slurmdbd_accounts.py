@@ -20,7 +20,7 @@ def _accounts(dbd):
 
 
 def test_get_accounts_lists_what_sacctmgr_shows(dbd):
-    status, body = dbd.request("GET", "accounts/")
+    status, _, body = dbd.request("GET", "accounts/")
     assert status == 200
     envelope_ok(body)
     assert body["warnings"] == []
@@ -39,7 +39,7 @@ def test_get_accounts_lists_what_sacctmgr_shows(dbd):
 
 
 def test_get_one_account(dbd):
-    status, body = dbd.request("GET", "account/test")
+    status, _, body = dbd.request("GET", "account/test")
     assert status == 200
     envelope_ok(body)
     [account] = body["accounts"]
@@ -50,7 +50,7 @@ def test_get_one_account(dbd):
 
 
 def test_missing_account_is_empty_with_a_warning(dbd):
-    status, body = dbd.request("GET", "account/rt_nope")
+    status, _, body = dbd.request("GET", "account/rt_nope")
     assert status == 200
     assert body["accounts"] == [] and body["errors"] == []
     [warning] = body["warnings"]
@@ -64,7 +64,7 @@ def test_missing_account_is_empty_with_a_warning(dbd):
 
 
 def test_account_with_associations(dbd):
-    status, body = dbd.request("GET", "account/test?with_assocs=true&with_coords=1")
+    status, _, body = dbd.request("GET", "account/test?with_assocs=true&with_coords=1")
     assert status == 200
     envelope_ok(body)
     [account] = body["accounts"]
@@ -77,14 +77,14 @@ def test_account_with_associations(dbd):
 
 
 def test_add_then_delete_an_account(dbd, rt_cleanup):
-    status, body = dbd.request("POST", "accounts/", body={"accounts": [
+    status, _, body = dbd.request("POST", "accounts/", body={"accounts": [
         {"name": "rt_acct1", "description": "restd test", "organization": "rt_org"}]})
     assert status == 200, body
     envelope_ok(body)
     assert set(body) == set(sample("db_add_account")["body"])
     assert _accounts(dbd)["rt_acct1"] == ["rt_acct1", "restd test", "rt_org"]
 
-    status, body = dbd.request("DELETE", "account/rt_acct1")
+    status, _, body = dbd.request("DELETE", "account/rt_acct1")
     assert status == 200
     envelope_ok(body)
     assert body["removed_accounts"] == ["rt_acct1"]
@@ -92,14 +92,14 @@ def test_add_then_delete_an_account(dbd, rt_cleanup):
     assert "rt_acct1" not in _accounts(dbd)
 
     # nothing left to delete: 304 without a body
-    status, body = dbd.request("DELETE", "account/rt_acct1")
-    assert status == 304 and body == b""
+    status, _, body = dbd.request("DELETE", "account/rt_acct1")
+    assert status == 304 and body == ""
 
 
 def test_a_failed_request_commits_nothing(dbd, rt_cleanup):
     """The first account is added, slurmdbd refuses the second (no
     description): the whole request is rolled back."""
-    status, body = dbd.request("POST", "accounts/", body={"accounts": [
+    status, _, body = dbd.request("POST", "accounts/", body={"accounts": [
         {"name": "rt_acct2", "description": "d", "organization": "o"},
         {"name": "rt_acct3", "description": "", "organization": ""}]})
     assert status >= 400, body
@@ -116,9 +116,9 @@ def _coordinators(dbd, account):
 
 def test_modify_an_account_and_its_coordinators(dbd, rt_cleanup):
     for name in ("rt_user7", "rt_user8"):
-        status, body = dbd.request("POST", "users/", body={"users": [{"name": name}]})
+        status, _, body = dbd.request("POST", "users/", body={"users": [{"name": name}]})
         assert status == 200, body
-    status, body = dbd.request("POST", "accounts/", body={"accounts": [
+    status, _, body = dbd.request("POST", "accounts/", body={"accounts": [
         {"name": "rt_acct7", "description": "first", "organization": "o1",
          "coordinators": [{"name": "rt_user7"}]}]})
     assert status == 200, body
@@ -126,7 +126,7 @@ def test_modify_an_account_and_its_coordinators(dbd, rt_cleanup):
     assert _coordinators(dbd, "rt_acct7") == ["rt_user7"]
 
     # the same name again modifies it: new description and coordinators
-    status, body = dbd.request("POST", "accounts/", body={"accounts": [
+    status, _, body = dbd.request("POST", "accounts/", body={"accounts": [
         {"name": "rt_acct7", "description": "second", "organization": "o2",
          "coordinators": [{"name": "rt_user8"}]}]})
     assert status == 200, body
@@ -134,13 +134,13 @@ def test_modify_an_account_and_its_coordinators(dbd, rt_cleanup):
     assert _accounts(dbd)["rt_acct7"] == ["rt_acct7", "second", "o2"]
     assert _coordinators(dbd, "rt_acct7") == ["rt_user8"]
 
-    status, body = dbd.request("GET", "account/rt_acct7?with_coords=true")
+    status, _, body = dbd.request("GET", "account/rt_acct7?with_coords=true")
     assert [(c["name"], c["direct"]) for c in body["accounts"][0]["coordinators"]] == \
         [("rt_user8", True)]
 
 
 def test_ordinary_user_cannot_add_or_delete_accounts(dbd, rt_cleanup):
-    status, body = dbd.request("POST", "accounts/", user="alice", body={"accounts": [
+    status, _, body = dbd.request("POST", "accounts/", user="alice", body={"accounts": [
         {"name": "rt_acct4", "description": "d", "organization": "o"}]})
     assert status == 403
     [error] = body["errors"]
@@ -149,21 +149,21 @@ def test_ordinary_user_cannot_add_or_delete_accounts(dbd, rt_cleanup):
     assert error["description"] == "slurmdb_accounts_add() failed"
     assert "rt_acct4" not in _accounts(dbd)
 
-    status, body = dbd.request("DELETE", "account/physics", user="alice")
+    status, _, body = dbd.request("DELETE", "account/physics", user="alice")
     assert status == 403
     assert body["errors"][0]["error_number"] == 2002
     assert "physics" in _accounts(dbd)
 
 
 def test_ordinary_user_can_read(dbd):
-    status, body = dbd.request("GET", "accounts/", user="alice")
+    status, _, body = dbd.request("GET", "accounts/", user="alice")
     assert status == 200
     assert body["meta"]["client"]["user"] == "alice"
     assert {a["name"] for a in body["accounts"]} >= {"test", "physics"}
 
 
 def test_bad_query_is_422_naming_the_parameter(dbd):
-    status, body = dbd.request("GET", "accounts/?with_deleted=perhaps")
+    status, _, body = dbd.request("GET", "accounts/?with_deleted=perhaps")
     assert status == 422
     [error] = body["errors"]
     assert error["source"] == "#/with_deleted"
@@ -172,7 +172,7 @@ def test_bad_query_is_422_naming_the_parameter(dbd):
 
 
 def test_body_missing_a_required_field_is_422(dbd, rt_cleanup):
-    status, body = dbd.request("POST", "accounts/", body={"accounts": [
+    status, _, body = dbd.request("POST", "accounts/", body={"accounts": [
         {"description": "no name", "organization": "o"}]})
     assert status == 422
     assert any("name" in e["description"] for e in body["errors"])
@@ -181,7 +181,7 @@ def test_body_missing_a_required_field_is_422(dbd, rt_cleanup):
 def test_accounts_association_adds_account_and_association(dbd, rt_cleanup):
     request = {"association_condition": {"accounts": ["rt_acct5"], "clusters": ["restd"]},
                "account": {"description": "rt five", "organization": "rt_org"}}
-    status, body = dbd.request("POST", "accounts_association/", body=request)
+    status, _, body = dbd.request("POST", "accounts_association/", body=request)
     assert status == 200, body
     envelope_ok(body)
     assert "rt_acct5" in body["added_accounts"]
@@ -190,5 +190,5 @@ def test_accounts_association_adds_account_and_association(dbd, rt_cleanup):
                         "format=cluster,account,user,parentname") == \
         [["restd", "rt_acct5", "", "root"]]
     # again: nothing changed
-    status, body = dbd.request("POST", "accounts_association/", body=request)
+    status, _, body = dbd.request("POST", "accounts_association/", body=request)
     assert status == 304

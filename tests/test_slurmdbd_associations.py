@@ -20,7 +20,7 @@ def _as_rows(associations):
 
 
 def test_get_associations_match_sacctmgr(dbd):
-    status, body = dbd.request("GET", "associations/")
+    status, _, body = dbd.request("GET", "associations/")
     assert status == 200
     envelope_ok(body)
     assert _as_rows(body["associations"]) == _assocs(dbd)
@@ -37,16 +37,16 @@ def test_get_associations_match_sacctmgr(dbd):
 
 
 def test_filters(dbd):
-    status, body = dbd.request("GET", "associations/?user=alice,bob")
+    status, _, body = dbd.request("GET", "associations/?user=alice,bob")
     assert status == 200
     assert _as_rows(body["associations"]) == _assocs(dbd, "user=alice,bob")
-    status, body = dbd.request("GET", "association/?account=physics&user=bob")
+    status, _, body = dbd.request("GET", "association/?account=physics&user=bob")
     assert status == 200
     assert {(a["account"], a["user"]) for a in body["associations"]} == {("physics", "bob")}
-    status, body = dbd.request("GET", "associations/?qos=normal")
+    status, _, body = dbd.request("GET", "associations/?qos=normal")
     assert status == 200
     assert _as_rows(body["associations"]) == _assocs(dbd, "qos=normal")
-    status, body = dbd.request("GET", "associations/?user=rt_nobody")
+    status, _, body = dbd.request("GET", "associations/?user=rt_nobody")
     assert status == 200 and body["associations"] == []
     assert "found nothing" in body["warnings"][0]["description"]
 
@@ -55,19 +55,19 @@ def test_bad_filters_are_422_naming_the_parameter(dbd):
     for query, parameter in (("usage_start=yesterday-ish", "usage_start"),
                              ("with_deleted=maybe", "with_deleted"),
                              ("qos=rt_no_such_qos", "qos")):
-        status, body = dbd.request("GET", f"associations/?{query}")
+        status, _, body = dbd.request("GET", f"associations/?{query}")
         assert status == 422, query
         assert body["errors"][0]["source"] == f"#/{parameter}"
 
 
 def test_add_and_delete_associations(dbd, rt_cleanup):
-    status, body = dbd.request("POST", "accounts_association/", body={
+    status, _, body = dbd.request("POST", "accounts_association/", body={
         "association_condition": {"accounts": ["rt_acct20"]},
         "account": {"description": "d", "organization": "o"}})
     assert status == 200, body
-    status, body = dbd.request("POST", "users/", body={"users": [{"name": "rt_user20"}]})
+    status, _, body = dbd.request("POST", "users/", body={"users": [{"name": "rt_user20"}]})
     assert status == 200, body
-    status, body = dbd.request("POST", "associations/", body={"associations": [
+    status, _, body = dbd.request("POST", "associations/", body={"associations": [
         {"account": "rt_acct20", "cluster": "restd", "user": "rt_user20",
          "qos": ["normal"]}]})
     assert status == 200, body
@@ -76,32 +76,32 @@ def test_add_and_delete_associations(dbd, rt_cleanup):
                                               "normal", "")}
 
     # posting it again sets its limits
-    status, body = dbd.request("POST", "associations/", body={"associations": [
+    status, _, body = dbd.request("POST", "associations/", body={"associations": [
         {"account": "rt_acct20", "cluster": "restd", "user": "rt_user20",
          "max": {"jobs": {"active": {"set": True, "number": 3}},
                  "tres": {"per": {"job": [{"type": "cpu", "count": 2}]}}}}]})
     assert status == 200, body
     assert dbd.sacctmgr("show", "assoc", "user=rt_user20", "format=maxjobs,maxtres") == \
         [["3", "cpu=2"]]
-    status, body = dbd.request("GET", "associations/?user=rt_user20")
+    status, _, body = dbd.request("GET", "associations/?user=rt_user20")
     [assoc] = body["associations"]
     assert assoc["max"]["jobs"]["active"] == {"set": True, "infinite": False, "number": 3}
     assert assoc["max"]["tres"]["per"]["job"] == [
         {"type": "cpu", "name": "", "id": 1, "count": 2}]
 
-    status, body = dbd.request("DELETE", "association/?user=rt_user20&account=rt_acct20")
+    status, _, body = dbd.request("DELETE", "association/?user=rt_user20&account=rt_acct20")
     assert status == 200
     envelope_ok(body)
     assert len(body["removed_associations"]) == 1
     assert "rt_user20" in body["removed_associations"][0]
     assert _assocs(dbd, "user=rt_user20") == set()
-    status, body = dbd.request("DELETE", "association/?user=rt_user20&account=rt_acct20")
+    status, _, body = dbd.request("DELETE", "association/?user=rt_user20&account=rt_acct20")
     assert status == 304
 
 
 def test_ordinary_user_cannot_delete_associations(dbd):
     before = _assocs(dbd, "user=bob")
-    status, body = dbd.request("DELETE", "associations/?user=bob", user="alice")
+    status, _, body = dbd.request("DELETE", "associations/?user=bob", user="alice")
     assert status == 403
     assert body["errors"][0]["error_number"] == 2002
     assert _assocs(dbd, "user=bob") == before
@@ -111,7 +111,7 @@ def test_deleting_without_a_condition_is_refused(dbd):
     """slurmdbd would remove every association: restd refuses (422)."""
     before = _assocs(dbd)
     for path in ("associations/", "association/?with_deleted=true"):
-        status, body = dbd.request("DELETE", path)
+        status, _, body = dbd.request("DELETE", path)
         assert status == 422
         assert "without a condition" in body["errors"][0]["description"]
     assert _assocs(dbd) == before
@@ -123,16 +123,16 @@ def _hierarchy(dbd):
     for account, parent, limits in (("rt_acct40", "root", {"max": {"jobs": {"active": {
             "set": True, "number": 7}}}}), ("rt_acct41", "rt_acct40", {}),
             ("rt_acct42", "root", {})):
-        status, body = dbd.request("POST", "accounts_association/", body={
+        status, _, body = dbd.request("POST", "accounts_association/", body={
             "association_condition": {"accounts": [account],
                                       "association": {"parent": parent}},
             "account": {"description": "d", "organization": "o"}})
         assert status == 200, body
         if limits:
-            status, body = dbd.request("POST", "associations/", body={"associations": [
+            status, _, body = dbd.request("POST", "associations/", body={"associations": [
                 {"account": account, "cluster": "restd", "user": "", **limits}]})
             assert status == 200, body
-    status, body = dbd.request("POST", "users_association/", body={
+    status, _, body = dbd.request("POST", "users_association/", body={
         "association_condition": {"accounts": ["rt_acct41", "rt_acct42"],
                                   "users": ["rt_user40"]},
         "user": {"defaultaccount": "rt_acct41"}})
@@ -140,7 +140,7 @@ def _hierarchy(dbd):
 
 
 def _get(dbd, query):
-    status, body = dbd.request("GET", f"associations/?{query}")
+    status, _, body = dbd.request("GET", f"associations/?{query}")
     assert status == 200, body
     return {(a["account"], a["user"]): a for a in body["associations"]}
 
@@ -208,19 +208,19 @@ def test_one_association_only(dbd, rt_cleanup):
     """association/ answers for one association: more is an error, and a
     removal that would take more removes nothing."""
     _hierarchy(dbd)
-    status, body = dbd.request("GET", "association/?user=rt_user40")
+    status, _, body = dbd.request("GET", "association/?user=rt_user40")
     assert status == 422, body  # slurmrestd: 500, for a request naming too much
     assert body["errors"][0]["description"] == \
         "Ambiguous request: More than 1 association would have been dumped."
     # rt_acct42's association and rt_user40's in it
-    status, body = dbd.request("DELETE", "association/?account=rt_acct42")
+    status, _, body = dbd.request("DELETE", "association/?account=rt_acct42")
     assert status == 422, body
     assert body["errors"][0]["description"] == \
         "ambiguous request: More than 1 association would have been deleted."
     assert _assocs(dbd, "account=rt_acct42") == {
         ("restd", "rt_acct42", "", "", "normal", ""),
         ("restd", "rt_acct42", "rt_user40", "", "normal", "")}
-    status, body = dbd.request("DELETE", "association/?user=rt_user40&account=rt_acct42")
+    status, _, body = dbd.request("DELETE", "association/?user=rt_user40&account=rt_acct42")
     assert status == 200, body
     assert len(body["removed_associations"]) == 1
     assert _assocs(dbd, "user=rt_user40") == {
@@ -233,14 +233,14 @@ def test_posting_an_association_sets_what_is_given(dbd, rt_cleanup):
     change; what is not given stays."""
     _hierarchy(dbd)
     key = {"account": "rt_acct42", "cluster": "restd", "user": ""}
-    status, body = dbd.request("POST", "associations/", body={"associations": [
+    status, _, body = dbd.request("POST", "associations/", body={"associations": [
         {**key, "max": {"tres": {"per": {"job": [{"type": "cpu", "count": 2},
                                                  {"type": "mem", "count": 100}]}},
                         "jobs": {"total": {"set": True, "number": 9}}}}]})
     assert status == 200, body
     assert dbd.sacctmgr("show", "assoc", "account=rt_acct42", "user=", "format=maxtres,maxsubmit") \
         == [["cpu=2,mem=100M", "9"]]
-    status, body = dbd.request("POST", "associations/", body={"associations": [
+    status, _, body = dbd.request("POST", "associations/", body={"associations": [
         {**key, "max": {"tres": {"per": {"job": [{"type": "cpu", "count": 3}]}}}}]})
     assert status == 200, body
     assert dbd.sacctmgr("show", "assoc", "account=rt_acct42", "user=", "format=maxtres,maxsubmit") \
@@ -248,10 +248,10 @@ def test_posting_an_association_sets_what_is_given(dbd, rt_cleanup):
 
     # rt_user40's association in rt_acct41 as GET shows it (MaxJobs 7 and QOS
     # normal inherited from rt_acct40) posts back without pinning either on it
-    status, body = dbd.request("GET", "associations/?account=rt_acct41&user=rt_user40")
+    status, _, body = dbd.request("GET", "associations/?account=rt_acct41&user=rt_user40")
     [shown] = body["associations"]
     assert shown["max"]["jobs"]["active"]["number"] == 7 and shown["qos"] == ["normal"]
-    status, body = dbd.request("POST", "associations/", body={"associations": [shown]})
+    status, _, body = dbd.request("POST", "associations/", body={"associations": [shown]})
     assert status == 200, body
     own = _get(dbd, "account=rt_acct41&user=rt_user40&without_parent_limits=true")
     assert own[("rt_acct41", "rt_user40")]["max"]["jobs"]["active"] == \

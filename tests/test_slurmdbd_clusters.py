@@ -16,7 +16,7 @@ def _tres_by_id(dbd):
 
 
 def test_get_clusters(dbd):
-    status, body = dbd.request("GET", "clusters/")
+    status, _, body = dbd.request("GET", "clusters/")
     assert status == 200
     envelope_ok(body)
     rows = dbd.sacctmgr("show", "cluster", "format=cluster,controlhost,controlport,rpc")
@@ -42,39 +42,39 @@ def test_get_clusters(dbd):
 
 
 def test_get_one_cluster_and_a_missing_one(dbd):
-    status, body = dbd.request("GET", "cluster/restd")
+    status, _, body = dbd.request("GET", "cluster/restd")
     assert status == 200
     assert [c["name"] for c in body["clusters"]] == ["restd"]
-    status, body = dbd.request("GET", "cluster/rt_nope")
+    status, _, body = dbd.request("GET", "cluster/rt_nope")
     assert status == 200 and body["clusters"] == []
     assert body["warnings"][0]["source"] == "_dump_clusters"
 
 
 def test_add_and_delete_a_cluster(dbd, rt_cleanup):
     try:
-        status, body = dbd.request("POST", "clusters/", body={"clusters": [{"name": "rt_cl1"}]})
+        status, _, body = dbd.request("POST", "clusters/", body={"clusters": [{"name": "rt_cl1"}]})
         assert status == 200, body
         envelope_ok(body)
         assert ["rt_cl1"] in dbd.sacctmgr("show", "cluster", "format=cluster")
-        status, body = dbd.request("DELETE", "cluster/rt_cl1")
+        status, _, body = dbd.request("DELETE", "cluster/rt_cl1")
         assert status == 200
         assert body["deleted_clusters"] == ["rt_cl1"]
         assert ["rt_cl1"] not in dbd.sacctmgr("show", "cluster", "format=cluster")
-        status, body = dbd.request("DELETE", "cluster/rt_cl1")
+        status, _, body = dbd.request("DELETE", "cluster/rt_cl1")
         assert status == 304
     finally:
         dbd.cluster.run("sacctmgr", "-i", "delete", "cluster", "rt_cl1", check=False)
 
 
 def test_ordinary_user_cannot_add_clusters(dbd):
-    status, body = dbd.request("POST", "clusters/", user="alice",
+    status, _, body = dbd.request("POST", "clusters/", user="alice",
                                body={"clusters": [{"name": "rt_cl2"}]})
     assert status == 403
     assert ["rt_cl2"] not in dbd.sacctmgr("show", "cluster", "format=cluster")
 
 
 def test_get_tres(dbd):
-    status, body = dbd.request("GET", "tres/")
+    status, _, body = dbd.request("GET", "tres/")
     assert status == 200
     envelope_ok(body)
     tres = _tres_by_id(dbd)
@@ -86,48 +86,48 @@ def test_get_tres(dbd):
 
 
 def test_adding_tres_is_not_supported(dbd):
-    status, body = dbd.request("POST", "tres/", body={"TRES": [
+    status, _, body = dbd.request("POST", "tres/", body={"TRES": [
         {"type": "gres", "name": "rt_gpu"}]})
     assert status == 501
     assert body["errors"][0]["source"] == "op_handler_tres"
 
 
 def test_wckeys(dbd, rt_cleanup):
-    status, body = dbd.request("POST", "accounts_association/", body={
+    status, _, body = dbd.request("POST", "accounts_association/", body={
         "association_condition": {"accounts": ["rt_acct30"]}, "account": {}})
     assert status == 200, body
-    status, body = dbd.request("POST", "users_association/", body={
+    status, _, body = dbd.request("POST", "users_association/", body={
         "association_condition": {"accounts": ["rt_acct30"], "users": ["rt_user30"]},
         "user": {}})
     assert status == 200, body
 
-    status, body = dbd.request("POST", "wckeys/", body={"wckeys": [
+    status, _, body = dbd.request("POST", "wckeys/", body={"wckeys": [
         {"name": "rt_wckey30", "user": "rt_user30", "cluster": "restd"}]})
     assert status == 200, body
     envelope_ok(body)
     assert dbd.sacctmgr("show", "wckey", "rt_wckey30", "format=wckey,cluster,user") == \
         [["rt_wckey30", "restd", "rt_user30"]]
 
-    status, body = dbd.request("GET", "wckey/rt_wckey30")
+    status, _, body = dbd.request("GET", "wckey/rt_wckey30")
     assert status == 200
     [wckey] = body["wckeys"]
     assert (wckey["name"], wckey["cluster"], wckey["user"], wckey["flags"]) == \
         ("rt_wckey30", "restd", "rt_user30", [])
     assert list(wckey) == ["accounting", "cluster", "id", "name", "user", "flags"]
-    status, body = dbd.request("GET", "wckeys/?user=rt_user30")
+    status, _, body = dbd.request("GET", "wckeys/?user=rt_user30")
     assert [w["name"] for w in body["wckeys"]] == ["rt_wckey30"]
 
-    status, body = dbd.request("DELETE", "wckey/rt_wckey30")
+    status, _, body = dbd.request("DELETE", "wckey/rt_wckey30")
     assert status == 200
     assert len(body["deleted_wckeys"]) == 1 and "rt_wckey30" in body["deleted_wckeys"][0]
     assert dbd.sacctmgr("show", "wckey", "rt_wckey30", "format=wckey") == []
 
 
 def test_wckeys_none_found(dbd):
-    status, body = dbd.request("GET", "wckeys/?name=rt_none")
+    status, _, body = dbd.request("GET", "wckeys/?name=rt_none")
     assert status == 200 and body["wckeys"] == []
     assert body["warnings"][0]["source"] == sample("db_wckeys")["body"]["warnings"][0]["source"]
-    status, body = dbd.request("GET", "wckeys/?only_defaults=sure")
+    status, _, body = dbd.request("GET", "wckeys/?only_defaults=sure")
     assert status == 422 and body["errors"][0]["source"] == "#/only_defaults"
 
 
@@ -141,11 +141,11 @@ def test_cluster_query_flags_reach_slurmdbd(dbd):
                              ("classification=CAPACITY", []),
                              ("federation=rt_no_federation", []),
                              ("with_deleted=true&with_usage=true", ["restd"])):
-            status, body = dbd.request("GET", path + query)
+            status, _, body = dbd.request("GET", path + query)
             assert status == 200, (path, query, body)
             assert [c["name"] for c in body["clusters"] if not c["name"].startswith("rt_")] \
                 == found, (path, query)
-    status, body = dbd.request("GET", "cluster/restd?cluster=rt_other")
+    status, _, body = dbd.request("GET", "cluster/restd?cluster=rt_other")
     assert [c["name"] for c in body["clusters"]] == ["restd"]
     assert body["warnings"][0]["source"] == "#/cluster"
 
@@ -154,7 +154,7 @@ def test_adding_an_existing_cluster_leaves_it_as_it_is(dbd):
     """slurmdbd would register it anew (controller address and flags reset)."""
     fields = "format=cluster,controlhost,controlport,rpc,flags,classification"
     before = dbd.sacctmgr("show", "cluster", "restd", fields)
-    status, body = dbd.request("POST", "clusters/", body={"clusters": [{"name": "restd"}]})
+    status, _, body = dbd.request("POST", "clusters/", body={"clusters": [{"name": "restd"}]})
     assert status == 200, body
     assert body["warnings"] == [{"description": "Cluster restd exists: left as it is",
                                  "source": "update_clusters"}]
@@ -162,17 +162,17 @@ def test_adding_an_existing_cluster_leaves_it_as_it_is(dbd):
 
 
 def test_wckey_query_flags_reach_slurmdbd(dbd, rt_cleanup):
-    status, body = dbd.request("POST", "accounts_association/", body={
+    status, _, body = dbd.request("POST", "accounts_association/", body={
         "association_condition": {"accounts": ["rt_acct32"]}, "account": {}})
     assert status == 200, body
-    status, body = dbd.request("POST", "users_association/", body={
+    status, _, body = dbd.request("POST", "users_association/", body={
         "association_condition": {"accounts": ["rt_acct32"], "users": ["rt_user32"],
                                   "wckeys": ["rt_wckey32a", "rt_wckey32b"]},
         "user": {"defaultwckey": "rt_wckey32a"}})
     assert status == 200, body
 
     def names(query):
-        status, body = dbd.request("GET", f"wckeys/?{query}")
+        status, _, body = dbd.request("GET", f"wckeys/?{query}")
         assert status == 200, body
         return sorted(w["name"] for w in body["wckeys"])
     assert names("user=rt_user32") == ["rt_wckey32a", "rt_wckey32b"]
@@ -190,7 +190,7 @@ def test_a_cluster_name_slurmdbd_cannot_hold_is_not_a_server_error(dbd):
     slurmdbd refuses a name (ESLURM_INVALID_CLUSTER_NAME, seen from the generated-input
     run on 24.11 and 26.05; slurmrestd: 500) restd answers 422. Never 5xx."""
     name = urllib.parse.quote("Ω≈ç√∫˜µ≤≥÷åß∂ƒ©˙∆˚¬…æœ∑´®†¥¨ˆøπ“‘¡™£¢∞§¶•ªº–≠" * 2)
-    status, body = dbd.request("GET", f"cluster/{name}")
+    status, _, body = dbd.request("GET", f"cluster/{name}")
     assert status in (200, 422), body
     if status == 422:
         [error] = body["errors"]

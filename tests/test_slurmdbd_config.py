@@ -49,7 +49,7 @@ def _remove_mine(cluster) -> None:
 @pytest.fixture(scope="module")
 def db(cluster):
     _remove_mine(cluster)
-    daemon = DbDaemon(cluster)
+    daemon = DbDaemon(cluster).start()
     try:
         yield daemon
     finally:
@@ -108,7 +108,7 @@ def _state(db, keep_mine: bool = False) -> dict[str, list[str]]:
 def _config(db, keep_mine: bool = False) -> dict:
     """GET config's answer without test entities (but this module's when
     ``keep_mine``)."""
-    status, config = db.request("GET", "config")
+    status, _, config = db.request("GET", "config")
     assert status == 200, config
     envelope_ok(config)
 
@@ -138,7 +138,7 @@ def test_config_posted_back_unchanged_changes_nothing(db):
     document = _config(db)
     assert {"clusters", "tres", "accounts", "users", "qos", "associations"} <= {
         part for part, records in document.items() if records}
-    status, body = db.request("POST", "config", body=document)
+    status, _, body = db.request("POST", "config", body=document)
     assert status == 200, body
     envelope_ok(body)
     assert list(body) == ["meta", "errors", "warnings"]
@@ -163,7 +163,7 @@ def test_config_adds_an_account_a_user_and_their_associations(db, mine):
          "parent_account": "root", "shares_raw": 5},
         {"account": f"{MINE}acct1", "cluster": "restd", "user": f"{MINE}user1",
          "is_default": True, "max": {"jobs": {"active": {"set": True, "number": 4}}}}]
-    status, body = db.request("POST", "config", body=document)
+    status, _, body = db.request("POST", "config", body=document)
     assert status == 200, body
     envelope_ok(body)
 
@@ -191,7 +191,7 @@ def test_config_adds_an_account_a_user_and_their_associations(db, mine):
     assert {(f"{MINE}acct1", ""), (f"{MINE}acct1", f"{MINE}user1")} <= {
         (a["account"], a["user"]) for a in document["associations"]}
     assert {f"{MINE}wckey1", f"{MINE}wckey2"} <= {w["name"] for w in document["wckeys"]}
-    status, body = db.request("POST", "config", body=document)
+    status, _, body = db.request("POST", "config", body=document)
     assert status == 200, body
     assert _state(db, keep_mine=True) == mine
 
@@ -243,7 +243,7 @@ def test_config_failing_in_its_last_part_keeps_nothing(db, mine):
         call, number = "slurmdb_associations_add", None
     before = _state(db)
     document = _failing_document(db, last)
-    status, body = db.request("POST", "config", body=document)
+    status, _, body = db.request("POST", "config", body=document)
     assert status == 500, body
     [error] = body["errors"]
     assert error["source"] == "_foreach_update_assoc"
@@ -260,7 +260,7 @@ def test_config_with_an_unknown_qos_is_refused_before_anything(db, mine):
     document = _failing_document(db, {"account": f"{MINE}acct2", "cluster": "restd",
                                       "user": f"{MINE}user2", "partition": "debug",
                                       "qos": [f"{MINE}no_such_qos"]})
-    status, body = db.request("POST", "config", body=document)
+    status, _, body = db.request("POST", "config", body=document)
     assert status == 422, body
     assert body["errors"][0]["error_number"] == 2066  # ESLURM_INVALID_QOS
     assert body["errors"][0]["source"].startswith("#/associations[")
@@ -274,7 +274,7 @@ def test_config_with_a_new_tres_is_not_supported(db, mine):
     document["accounts"].append({"name": f"{MINE}acct3", "description": "d",
                                  "organization": "o"})
     document["tres"].append({"type": "gres", "name": f"{MINE}gpu"})
-    status, body = db.request("POST", "config", body=document)
+    status, _, body = db.request("POST", "config", body=document)
     assert status == 422, body  # the document's content, not the operation, is refused
     [error] = body["errors"]
     assert error["source"] == "update_tres" and error["error_number"] == 2036
@@ -288,7 +288,7 @@ def test_ordinary_user_is_refused_and_nothing_changes(db, mine):
     document = _config(db)
     document["accounts"].append({"name": f"{MINE}acct4", "description": "d",
                                  "organization": "o"})
-    status, body = db.request("POST", "config", user="alice", body=document)
+    status, _, body = db.request("POST", "config", user="alice", body=document)
     assert status == 403, body
     assert body["errors"][0]["error_number"] == 2002  # ESLURM_ACCESS_DENIED
     assert _mine_in_accounting(db) == []

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.cluster
 
 
 def test_diag(dbd):
-    status, body = dbd.request("GET", "diag/")
+    status, _, body = dbd.request("GET", "diag/")
     assert status == 200
     envelope_ok(body)
     stats = body["statistics"]
@@ -37,7 +37,7 @@ def test_instances_need_a_newer_slurm(dbd):
     shown = dbd.sacctmgr("show", "instance", "format=cluster,nodename,instanceid") \
         if dbd.cluster.version() >= (23, 11) else None
     for path in ("instances/", "instance/?cluster=restd", "instances/?node_list=n1,n2"):
-        status, body = dbd.request("GET", path)
+        status, _, body = dbd.request("GET", path)
         if dbd.cluster.version() < (23, 11):
             assert status == 501
             assert body["errors"][0]["error"] == \
@@ -56,7 +56,7 @@ def test_instances_need_a_newer_slurm(dbd):
 
 
 def test_config_is_the_whole_accounting_configuration(dbd):
-    status, body = dbd.request("GET", "config")
+    status, _, body = dbd.request("GET", "config")
     assert status == 200
     envelope_ok(body)
     reference = sample("db_config")["body"]

@@ -9,8 +9,6 @@ The query -> slurmdb_job_cond_t conversion is also checked as a plain function
 states and reasons)."""
 from __future__ import annotations
 
-import http.client
-import json
 import time
 
 import pytest
@@ -209,27 +207,15 @@ def _wait_finished(cluster, jobs):
         time.sleep(1)
 
 
-def _get(dbd, path, user="alice", accept="application/json"):
-    connection = http.client.HTTPConnection("127.0.0.1", dbd.port, timeout=120)
-    try:
-        connection.request("GET", path, headers={"X-SLURM-USER-TOKEN": dbd.token(user),
-                                                 "Accept": accept})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 @pytest.fixture(scope="module")
 def document(dbd):
-    status, _, body = _get(dbd, "/openapi/v3")
+    status, _, body = dbd.request("GET", "/openapi/v3", user="alice")
     assert status == 200
-    return json.loads(body)
+    return body
 
 
 def _jobs(dbd, document, query="", user="alice", path=PATH):
-    status, headers, body = _get(dbd, path + (f"?{query}" if query else ""), user=user)
-    parsed = json.loads(body)
+    status, _, parsed = dbd.request("GET", path + (f"?{query}" if query else ""), user=user)
     if status == 200:
         validate(document, "/slurmdb/v0.0.40/jobs/" if path == PATH
                  else "/slurmdb/v0.0.40/job/{job_id}", "GET", parsed)
@@ -452,15 +438,15 @@ def test_environment_flag_is_accepted(dbd, document, ran):
 
 def test_answer_is_streamed_and_yaml_is_whole(dbd, ran):
     query = f"?step={ran['failing']},{ran['bob']}"
-    status, headers, body = _get(dbd, PATH + query)
+    status, headers, parsed = dbd.request("GET", PATH + query, user="alice")
     assert status == 200
     assert headers.get("Transfer-Encoding") == "chunked"
-    parsed = json.loads(body)
     assert {job["job_id"] for job in parsed["jobs"]} == {ran["failing"], ran["bob"]}
-    status, headers, body = _get(dbd, PATH + query, accept="application/yaml")
+    status, headers, body = dbd.request("GET", PATH + query, user="alice",
+                                        headers={"Accept": "application/yaml"})
     assert status == 200 and headers["Content-Type"] == "application/yaml"
     from restd.plugins.serializer import yaml
-    assert yaml.load(body)["jobs"] == parsed["jobs"]
+    assert yaml.load(body.encode())["jobs"] == parsed["jobs"]
 
 
 def test_bad_filter_through_the_daemon(dbd, document):

@@ -1338,17 +1338,12 @@ static uint32_t restd_alloc_response_job_id(const resource_allocation_response_m
 # restd_resv_desc_set_counts() takes storage for the arrays. comment came with 23.11.
 # slurm_get_resource_layout() came with 25.11 (HAS_GET_RESOURCE_LAYOUT).
 
-TYPES += """
-static const long HAS_GET_RESOURCE_LAYOUT;
-
-#define JOB_REQUEUE_HOLD ...
-#define JOB_SPECIAL_EXIT ...
-#define JOB_RECONFIG_FAIL ...
-
-typedef partition_info_t update_part_msg_t;
-
-/* slurm_get_resource_layout()'s answer (src/common/slurm_protocol_defs.h of 25.11 and
- * 26.05, internal: the binding's copy in CUSTOMIZATIONS) */
+# the same text declares these to cffi (TYPES) and defines them for the compiler
+# (CUSTOMIZATIONS), where slurm.h has none
+RESOURCE_LAYOUT_TYPES = """
+/* slurm_get_resource_layout()'s answer: node_gres_layout_t, node_resource_layout_t and
+ * resource_layout_msg_t as Slurm 25.11 and 26.05 lay them out
+ * (src/common/slurm_protocol_defs.h, internal) */
 typedef struct {
     char *name;
     char *type;
@@ -1369,7 +1364,18 @@ typedef struct {
 typedef struct {
     struct xlist *nodes;  /* of restd_node_resource_layout_t */
 } restd_resource_layout_msg_t;
+"""
 
+TYPES += """
+static const long HAS_GET_RESOURCE_LAYOUT;
+
+#define JOB_REQUEUE_HOLD ...
+#define JOB_SPECIAL_EXIT ...
+#define JOB_RECONFIG_FAIL ...
+
+typedef partition_info_t update_part_msg_t;
+
+""" + RESOURCE_LAYOUT_TYPES + """
 typedef struct delete_partition_msg {
     char *name;
     ...;
@@ -1469,29 +1475,7 @@ static void restd_resv_desc_set_counts(resv_desc_msg_t *msg, uint32_t core_cnt,
 #endif
 }
 
-/* node_gres_layout_t, node_resource_layout_t, resource_layout_msg_t as Slurm 25.11
- * and 26.05 lay them out (src/common/slurm_protocol_defs.h) */
-typedef struct {
-    char *name;
-    char *type;
-    uint64_t count;
-    bitstr_t *index;
-} restd_node_gres_layout_t;
-
-typedef struct {
-    char *node;
-    uint64_t mem_alloc;
-    uint16_t sockets_per_node;
-    uint16_t cores_per_socket;
-    char *core_bitmap;
-    uint32_t channel;
-    struct xlist *gres;
-} restd_node_resource_layout_t;
-
-typedef struct {
-    struct xlist *nodes;
-} restd_resource_layout_msg_t;
-
+""" + RESOURCE_LAYOUT_TYPES + """
 #if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(25,11,0)
 static const long HAS_GET_RESOURCE_LAYOUT = 1;
 extern void slurm_free_resource_layout_msg(void *msg);  /* internal, exported */

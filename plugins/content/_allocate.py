@@ -12,8 +12,10 @@ slurmrestd forces it: the user and group are the requester's, no status updates
 Where restd answers differently from slurmrestd, on purpose:
 - a pending allocation is followed by restd (slurmctld's announcement of the
   allocation cannot be verified under JWT authentication; see allocate_job()), and
-  given up, the pending job cancelled, when the request is abandoned (restd stopping;
-  slurmrestd's blocking wait would hold it, and leave the job to start unannounced);
+  given up, the pending job cancelled, when the request is abandoned: restd stopping,
+  or the client ending its input (closing the connection; as nginx, restd takes a
+  client that closes its sending side during a request as gone). slurmrestd's
+  blocking wait would hold on, and leave the job to start with nobody to tell;
 - a het job, which slurmctld always lets pend, cannot be allocated under JWT
   authentication (libslurm has no het allocation without the announcement): 501
   ESLURM_NOT_SUPPORTED before anything reaches slurmctld;
@@ -77,7 +79,8 @@ async def post_job_allocate(ctx):
                 results = worker.controller.allocate_het_job(descs)
             else:
                 results = [worker.controller.allocate_job(
-                    descs[0], abandoned=lambda: worker.resources.abandoned)]
+                    descs[0], abandoned=lambda: (worker.resources.abandoned
+                                                 or ctx.request.input_ended()))]
         except SlurmError as error:
             raise worker.fail(error.number, error.description if het and error.name ==
                               "ESLURM_NOT_SUPPORTED" else "Job allocation request failed",

@@ -656,17 +656,24 @@ async def post_node(ctx):
     return await post_nodes(ctx, ctx.path_params["node_name"])
 
 
-async def delete_node(ctx):
-    name = ctx.path_params["node_name"]
+async def _delete_named(ctx, param, delete, failure, source):
+    """A DELETE of the object the path parameter ``param`` names: ``delete`` (a
+    controller function's name) called with it; a refusal is ``failure`` (formatted
+    with the name) from ``source``, as slurmrestd words each."""
+    name = ctx.path_params[param]
 
     def work(worker):
         try:
-            worker.controller.delete_node(name)
+            getattr(worker.controller, delete)(name)
         except SlurmError as error:
-            raise worker.fail(error.number, f"Failure to delete node {name}",
-                              "slurm_delete_node()")
+            raise worker.fail(error.number, failure.format(name=name), source)
         return {}
     return await _run(ctx, work)
+
+
+async def delete_node(ctx):
+    return await _delete_named(ctx, "node_name", "delete_node", "Failure to delete node {name}",
+                               "slurm_delete_node()")
 
 
 # --- partitions, reservations, licenses, ping, diag, reconfigure, shares -------------------
@@ -957,16 +964,8 @@ async def post_reservations(ctx):
 async def delete_reservation(ctx):
     """DELETE reservation/{reservation_name} (v0.0.42 on, as slurmrestd 26.05 serves it):
     slurm_delete_reservation()."""
-    name = ctx.path_params["reservation_name"]
-
-    def work(worker):
-        try:
-            worker.controller.delete_reservation(name)
-        except SlurmError as error:
-            raise worker.fail(error.number, f"Error deleting reservation {name}",
-                              "slurm_delete_reservation")
-        return {}
-    return await _run(ctx, work)
+    return await _delete_named(ctx, "reservation_name", "delete_reservation",
+                               "Error deleting reservation {name}", "slurm_delete_reservation")
 
 
 # Partition description fields slurmctld ignores on create and update: slurmrestd
@@ -1034,16 +1033,8 @@ async def post_partitions(ctx):
 
 async def delete_partition(ctx):
     """DELETE partition/{partition_name} (v0.0.45 on): slurm_delete_partition()."""
-    name = ctx.path_params["partition_name"]
-
-    def work(worker):
-        try:
-            worker.controller.delete_partition(name)
-        except SlurmError as error:
-            raise worker.fail(error.number, "Unable to delete partition",
-                              "slurm_delete_partition()")
-        return {}
-    return await _run(ctx, work)
+    return await _delete_named(ctx, "partition_name", "delete_partition",
+                               "Unable to delete partition", "slurm_delete_partition()")
 
 
 async def post_new_node(ctx):

@@ -27,11 +27,15 @@ def load(data: bytes):
 # The answer is dumped with a marker in place of the list, and split there: what comes
 # before is written first, then the list's items batch by batch, then what follows
 # (dumped again at the end, so that warnings found while converting the list are in it).
+# The list's brackets and the commas between batches are written here, never cut from
+# dumped JSON.
 
 STREAMS_LISTS = True
 _MARK = "\x00restd:streamed-list\x00"
 _MARK_JSON = orjson.dumps(_MARK)
 _INDENT = b"  "  # OPT_INDENT_2
+# an item of a list that is the value of a top-level key starts a line two levels deep
+_ITEM_LINE = b"\n" + 2 * _INDENT
 
 
 def dump_around(obj: dict, key: str, pretty: bool) -> tuple[bytes, bytes]:
@@ -41,32 +45,30 @@ def dump_around(obj: dict, key: str, pretty: bool) -> tuple[bytes, bytes]:
     return head, tail
 
 
-def dump_list_items(items, pretty: bool, first: bool) -> bytes:
-    """Items of a list that is the value of a top-level key, with the list's
-    opening bracket if ``first`` (nothing written yet) and else a separating
-    comma; b"" for no items.
+def dump_list_items(items, pretty: bool) -> bytes:
+    """Items of a list that is the value of a top-level key, as they stand in it:
+    separated by commas, without the list's brackets; b"" for no items.
 
-    ``items`` is a list, or bytes: a JSON array already written as the value
-    of a top-level key (restd.native.fastpath's batches)."""
+    ``items`` is a list, or bytes: items already written so (restd.native.fastpath's
+    batches, ``items_only``)."""
     if isinstance(items, (bytes, bytearray)):
-        # "[\n    {...},\n    {...}\n  ]" pretty, "[{...},{...}]" compact, "[]" empty
-        inner = bytes(items[1:-4] if pretty and len(items) > 2 else items[1:-1])
-    elif not items:
-        inner = b""
-    elif pretty:
-        # orjson writes the items at depth 1 ("[\n  {...},\n  {...}\n]"); a member
-        # of the answer's object sits one level deeper. JSON strings cannot hold a
-        # raw line break, so every b"\n" is one of orjson's own.
-        inner = orjson.dumps(items, option=orjson.OPT_INDENT_2)[1:-2]
-        inner = inner.replace(b"\n", b"\n" + _INDENT)
-    else:
-        inner = orjson.dumps(items)[1:-1]
-    if not inner:
-        return b""  # nothing opened: dump_list_end() writes "[]" if all were empty
-    return (b"[" if first else b",") + inner
+        return bytes(items)
+    if not pretty:
+        return b",".join(orjson.dumps(item) for item in items)
+    # each item dumped alone (at depth 0) and moved two levels deeper: JSON strings
+    # cannot hold a raw line break, so every b"\n" is one of orjson's own
+    return b",".join(_ITEM_LINE + orjson.dumps(item, option=orjson.OPT_INDENT_2)
+                     .replace(b"\n", _ITEM_LINE) for item in items)
+
+
+def dump_list_joint(first: bool) -> bytes:
+    """What goes before a batch of items that is not empty: the list's opening
+    bracket before the first, a comma before the others."""
+    return b"[" if first else b","
 
 
 def dump_list_end(pretty: bool, empty: bool) -> bytes:
+    """The list's end: "[]" when no batch had items, else its closing bracket."""
     if empty:
         return b"[]"
     return b"\n" + _INDENT + b"]" if pretty else b"]"

@@ -1169,19 +1169,25 @@ def dump_tres_str(value, services, get):
     return out
 
 
-def parse_tres_str(data, ctx, path):
-    """PARSE(TRES_STR): TRES records (by id, or type and name) as "id=count,..."."""
+def tres_records(data, path):
+    """The records of a TRES list in a request, each with its path ("#/tres[0]/"):
+    what both TRES string parsers read."""
     if not isinstance(data, list):
         raise Invalid(f"TRES should be LIST but is type {json_type_name(data)}", 9208)
-    if not data:
-        return None
     stem = path[:-1] if path.endswith("/") else path
-    parts = []
     for index, item in enumerate(data):
         item_path = f"{stem}[{index}]/"
         if not isinstance(item, dict):
             raise Invalid(f"Expected dictionary but got {json_type_name(item)}", 9209,
                           path=item_path)
+        yield item, item_path
+
+
+def parse_tres_str(data, ctx, path):
+    """PARSE(TRES_STR): TRES records (by id, or type and name) as "id=count,...";
+    None for no records."""
+    parts = []
+    for item, item_path in tres_records(data, path):
         tres_id = tres_number(item, "id", "uint32_t", ctx, item_path)
         if tres_id is None:
             tres_id = lookups.current().tres_id(str(item.get("type") or ""), item.get("name"))
@@ -1190,25 +1196,16 @@ def parse_tres_str(data, ctx, path):
                           ESLURM_INVALID_TRES, path=item_path)
         count = tres_number(item, "count", "int64_t", ctx, item_path)
         parts.append(f"{tres_id}={count or 0}")
-    return ",".join(parts)
+    return ",".join(parts) or None
 
 
 def parse_tres_str_by_type(data, ctx, path):
     """PARSE(TRES_STR_BY_TYPE) (v0.0.43 on): TRES records as the
     "type[/name]=count,..." string slurmctld reads for a reservation (scontrol's
     TRES=cpu=4,license/x=1); slurmctld resolves the names, so no TRES list is
-    needed. A record needs its type; a missing count is 0."""
-    if not isinstance(data, list):
-        raise Invalid(f"TRES should be LIST but is type {json_type_name(data)}", 9208)
-    if not data:
-        return None
-    stem = path[:-1] if path.endswith("/") else path
+    needed. A record needs its type; a missing count is 0; None for no records."""
     parts = []
-    for index, item in enumerate(data):
-        item_path = f"{stem}[{index}]/"
-        if not isinstance(item, dict):
-            raise Invalid(f"Expected dictionary but got {json_type_name(item)}", 9209,
-                          path=item_path)
+    for item, item_path in tres_records(data, path):
         tres_type, name = item.get("type"), item.get("name")
         for key, value in (("type", tres_type), ("name", name)):
             if value is not None and (not isinstance(value, str)
@@ -1220,7 +1217,7 @@ def parse_tres_str_by_type(data, ctx, path):
                           path=f"{item_path}type/")
         count = tres_number(item, "count", "int64_t", ctx, item_path)
         parts.append(f"{tres_type}{'/' + name if name else ''}={count or 0}")
-    return ",".join(parts)
+    return ",".join(parts) or None
 
 
 def dump_tres_str_by_type(value, services, get):

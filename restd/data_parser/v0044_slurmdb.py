@@ -20,33 +20,12 @@ before, read by restd.native.accounting.
 """
 from __future__ import annotations
 
-import re
-
 from restd.data_parser import rules
 from restd.data_parser.describe import (AddBits, AddFields, AddKind, Field as F, Object,
                                         ReplaceField, UpdateKind)
-from restd.data_parser.types import FlagBit, Invalid, Pointer, json_type_name
+from restd.data_parser.types import FlagBit, Pointer
 
 _ALL_BITS = ("INFINITE64", 0xffffffffffffffff)
-
-# what slurmdb's job conditions take as a job (sacct -j): job[_task|+het][.step[+comp]]
-_JOB_STEP = re.compile(r"\d{1,10}(?:_\d{1,10}|\+\d{1,10})?"
-                       r"(?:\.(?:\d{1,10}|batch|extern|interactive)(?:\+\d{1,10})?)?",
-                       re.ASCII)
-
-
-def parse_job_step(data, ctx, path):
-    """PARSE(SELECTED_STEP) for the job ids of an update (job_id_list): a job as
-    slurmdb's conditions name it (a number is the job), kept as that text, which
-    restd.native.accounting reads as sacct -j does; anything else refused
-    (ESLURM_INVALID_JOB_ID), naming the entry."""
-    if isinstance(data, int) and not isinstance(data, bool):
-        data = str(data)
-    if not isinstance(data, str):
-        raise Invalid(f"Expected a job id string but got {json_type_name(data)}", 9202)
-    if not _JOB_STEP.fullmatch(data.strip()):
-        raise Invalid(f"Invalid job id {data!r}: expected job[_task|+het][.step]", 2017)
-    return data.strip()
 
 # PARSER_ARRAY(JOB_MODIFY): "A subset of supported slurmdb_job_rec_t fields for
 # modifying job in the database -- mirrors as_mysql_modify_job() and
@@ -99,9 +78,9 @@ CHANGES = (
     AddKind(rules.slurmdb_response("OPENAPI_JOB_MODIFY_RESP", "results", "STRING_LIST"),
             why="add_openapi_response_single(OPENAPI_JOB_MODIFY_RESP, STRING_LIST, "
                 "\"results\"): the records changed, as slurmdbd names them"),
-    UpdateKind("SELECTED_STEP", {"parse": parse_job_step},
+    UpdateKind("SELECTED_STEP", {"parse": rules.parse_selected_step},
                why="PARSE_FUNC(SELECTED_STEP): v0.0.44's job updates name their jobs in "
-                   "the body (job_id_list), each read as a job id"),
+                   "the body (job_id_list), each read by unfmt_job_id_string()"),
     UpdateKind("SELECTED_STEP_LIST", {"component": "selected_step_list"},
                why="v0.0.44 publishes SELECTED_STEP_LIST (the job ids of a job update) "
                    "as a component of its own"),

@@ -228,9 +228,6 @@ _REQUEUE = ("26.05 v0.0.45: GET job/{job_id}/requeue and POST jobs/requeue reque
 _PARTITIONS = ("26.05 v0.0.45: POST partitions/ creates each partition described, or "
                "updates the one of that name (openapi/slurmctld partitions.c)")
 
-_REQUEST_STEPS = (_REQUEUE + ": POST names its jobs in its body, each parsed as "
-                  "unfmt_job_id_string() reads it (PARSE_FUNC(SELECTED_STEP))")
-
 OPERATIONS = (
     AddKind(Flags("OPENAPI_JOB_REQUEUE_FLAGS", None, "uint32_t", (
         FlagBit("Incomplete", "bit", "JOB_RUNNING", 0x1, "INFINITE64", 0xffffffffffffffff),
@@ -244,8 +241,6 @@ OPERATIONS = (
     AddKind(Object("OPENAPI_JOB_REQUEUE_QUERY", None, "openapi_job_requeue_query_t", (
         F("", "OPENAPI_JOB_REQUEUE_FLAGS", "flags"),
     )), why=_REQUEUE + ": GET's flags, each a query parameter"),
-    UpdateKind("SELECTED_STEP", {"parse": rules.parse_selected_step},
-               why=_REQUEST_STEPS),
     UpdateKind("SELECTED_STEP_LIST", {"component": "selected_step_list"},
                why=_REQUEUE + ": POST's jobs, a component of its own"),
     AddKind(Object("OPENAPI_JOBS_REQUEUE_QUERY", "openapi_jobs_requeue_query",

@@ -20,18 +20,6 @@ from restd.data_parser import rules
 from restd.data_parser.describe import AddFields, AddKind, Field as F, Object, RemoveFields
 from restd.data_parser.types import STRING, Alias, FlagBit, Flags, Invalid, Pointer
 
-_SLUID_DIGITS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # src/common/sluid.c cb32map
-
-
-def dump_sluid(value, services) -> str:
-    """DUMP(SLUID): "" for 0 (unset), else print_sluid(): "s" and 13 Crockford
-    base32 digits of the 64 bits, the most significant first."""
-    sluid = int(value or 0)
-    if not sluid:
-        return ""
-    return "s" + "".join(_SLUID_DIGITS[(sluid >> (5 * i)) & 0x1F] for i in range(12, -1, -1))
-
-
 # --- GET /slurmdb/v0.0.45/conf: slurmdbd.conf as slurmdbd answers it --------------------
 
 # log_num2string() names by log_level_t number
@@ -165,12 +153,8 @@ CHANGES = (
     RemoveFields("CLUSTER_REC", ("select_plugin",),
                  why="PARSER_ARRAY(CLUSTER_REC): select_plugin (removed data, deprecated "
                      "since v0.0.40) is gone"),
-    # the SLUID parser of the job record; branch v43ctld declares Slurm's SLUID kind
-    # with v0.0.44's slurmctld changes, into which the lead may fold this one
-    AddKind(rules.scalar("JOB_RECORD_SLUID", STRING, "sluid_t", dump_sluid,
-                         rules.read_only("SLUID")),
-            why="DUMP_FUNC(SLUID) for the job record's SLUIDs (Slurm 26.05)"),
-    AddFields("JOB", (F("sluid", "JOB_RECORD_SLUID", "db_sluid"),), after="container",
+    # SLUID: the kind v0.0.44's slurmctld changes declare (restd.data_parser.v0044)
+    AddFields("JOB", (F("sluid", "SLUID", "db_sluid"),), after="container",
               why="PARSER_ARRAY(JOB) added the record's SLUID (add_parse(SLUID, db_index, "
                   "\"sluid\"): 26.05's database index is the job's SLUID)"),
     AddFields("JOB", (F("exclusive", "STRING", "exclusive"),), after="time/end",
@@ -179,7 +163,7 @@ CHANGES = (
     AddFields("JOB", (F("oversubscribe", "STRING", "oversubscribe"),), after="nodes",
               why="PARSER_ARRAY(JOB) added the oversubscribe mode the job requested "
                   "(slurmdb_job_rec_t.oversubscribe, Slurm 26.05)"),
-    AddFields("JOB", (F("original_sluid", "JOB_RECORD_SLUID", "sluid"),),
+    AddFields("JOB", (F("original_sluid", "SLUID", "sluid"),),
               after="segment_size",
               why="PARSER_ARRAY(JOB) added the SLUID of the job's first submission "
                   "(slurmdb_job_rec_t.sluid, Slurm 26.05)"),

@@ -5,7 +5,7 @@ dumping can be tested as plain functions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Iterable, Optional, Union
+from typing import AsyncIterator, Callable, Iterable, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,10 @@ class Request:
     body: bytes
     client: ClientInfo
     http_version: str = "1.1"
+    # True once the client ended its input (closed the connection, or only its sending
+    # side) or the connection is gone: a handler that waits on Slurm for long (a
+    # pending allocation) gives up then. Callable from any thread.
+    input_ended: Callable[[], bool] = field(default=lambda: False, compare=False)
 
     def header(self, name: str, default: Optional[str] = None) -> Optional[str]:
         """First value of a header (``name`` lower-case)."""

@@ -284,6 +284,7 @@ class HttpProtocol(asyncio.Protocol):
 
         self._reading_paused = False
         self._stopped_reading = False  # no more requests on this connection
+        self._input_ended = False  # the client ended its input (EOF)
         self._lost = False
         self._idle = False  # as last reported to on_idle
         # Runs while a new connection has sent nothing yet (see NEW_CONNECTION_GRACE).
@@ -319,6 +320,7 @@ class HttpProtocol(asyncio.Protocol):
                 self._refuse(self._headers_too_large())
 
     def eof_received(self) -> bool:
+        self._input_ended = True
         if not self._stopped_reading:
             # Be lenient with a hand-typed request: at EOF, a head that stopped at the end
             # of a line is complete ("GET / HTTP/1.1\r\n" then EOF).
@@ -524,7 +526,12 @@ class HttpProtocol(asyncio.Protocol):
             body=body,
             client=self._client,
             http_version=self._http_version,
+            input_ended=self._client_input_ended,
         )
+
+    def _client_input_ended(self) -> bool:
+        """Request.input_ended (read from worker threads: two flags the loop sets)."""
+        return self._input_ended or self._lost
 
     def _header_values(self, name: str) -> list[str]:
         return [value for key, value in self._headers if key == name]
