@@ -17,7 +17,7 @@ import logging
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Hashable, Optional
 
 from restd.config import Config
 from restd.http.messages import Request, Response
@@ -48,8 +48,53 @@ SLURM_ERROR_TEXT = {
 OPENAPI_PATHS = ("/openapi", "/openapi/v3")  # answered in the negotiated format
 OPENAPI_FILES = {"/openapi.json": "json", "/openapi.yaml": "yaml"}  # fixed format
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-# Where meta.client.source goes in an answer dumped once for several requests.
-SOURCE_MARK = f"restd-client-source-{secrets.token_hex(16)}"
+# Where the per-request parts of meta.client go in an answer dumped once for several
+# requests (random: never in Slurm's data; letters, digits and dashes: written as is)
+_MARK_ID = secrets.token_hex(16)
+CLIENT_MARKS = {name: f"restd-client-{name}-{_MARK_ID}" for name in ("source", "user", "group")}
+SOURCE_MARK = CLIENT_MARKS["source"]
+
+
+class Template:
+    """An answer dumped once for every request that shares it, cut where the marks
+    of :data:`CLIENT_MARKS` were written: each request's body is the pieces joined
+    with its own meta.client values, written as JSON strings (which YAML 1.2 reads as
+    double-quoted scalars), in place of the quoted mark (JSON) or of the plain scalar
+    (YAML). ``digest`` hashes the answer without those values."""
+
+    def __init__(self, dumped: bytes):
+        marks = {mark.encode(): name for name, mark in CLIENT_MARKS.items()}
+        found = sorted((dumped.find(mark), mark) for mark in marks)
+        if any(dumped.count(mark) != 1 for mark in marks):
+            raise ValueError("a client mark is not once in the answer")
+        self.pieces: list[bytes] = []
+        self.names: list[str] = []
+        start = 0
+        for index, mark in found:
+            end = index + len(mark)
+            if dumped[index - 1:index] == b'"' and dumped[end:end + 1] == b'"':
+                index, end = index - 1, end + 1
+            self.pieces.append(dumped[start:index])
+            self.names.append(marks[mark])
+            start = end
+        self.pieces.append(dumped[start:])
+        self.size = len(dumped)
+        self.digest = hashlib.sha256(b"".join(self.pieces)).hexdigest()
+
+    def body(self, values: dict[str, str]) -> bytes:
+        # ensure_ascii: escapes as both formats read them
+        filled = [json.dumps(values[name]).encode() for name in self.names]
+        parts = [self.pieces[0]]
+        for value, piece in zip(filled, self.pieces[1:]):
+            parts += (value, piece)
+        return b"".join(parts)
+
+    def etag(self, user: str, group: str) -> str:
+        """The answer's strong ETag for a user: the same data has the same ETag on
+        every connection (meta.client.source left out), and differs per user and group
+        (meta.client.user and group are in the body)."""
+        who = hashlib.sha256(f"{self.digest}\0{user}\0{group}".encode())
+        return f'"{who.hexdigest()[:40]}"'
 
 
 def _if_modified_since(request: Request) -> Optional[int]:
@@ -63,18 +108,6 @@ def _if_modified_since(request: Request) -> Optional[int]:
         return int(email.utils.parsedate_to_datetime(value).timestamp())
     except (TypeError, ValueError, OverflowError):
         return None  # not a date: ignored, as RFC 9110 says
-
-
-def _with_source(template: bytes, source: str) -> bytes:
-    """``template`` with ``source`` where SOURCE_MARK is: as a JSON string, which is
-    also a YAML double-quoted scalar (YAML 1.2 reads JSON), in place of the quoted
-    mark (JSON) or of the plain scalar (YAML)."""
-    mark = SOURCE_MARK.encode()
-    quoted = b'"' + mark + b'"'
-    value = json.dumps(source).encode()  # ensure_ascii: escapes as both formats read them
-    if quoted in template:
-        return template.replace(quoted, value, 1)
-    return template.replace(mark, value, 1)
 
 
 def _validators(ctx: RequestContext) -> list[tuple[str, str]]:
@@ -265,7 +298,10 @@ class App:
             ctx.status = failure.status
             ctx.errors.append(failure.entry)
             return self._answer(ctx, result, *writer)
-        outcome, result = await self._shared.run(self._share_key(ctx, writer[0]),
+        visibility = None
+        if ctx.operation.spec.visibility is not None and request.method in ("GET", "HEAD"):
+            visibility = await ctx.operation.spec.visibility(ctx)
+        outcome, result = await self._shared.run(self._share_key(ctx, writer[0], visibility),
                                                  functools.partial(self._handle, ctx))
         if isinstance(result, Response) and not isinstance(result.body, bytes):
             # an answer written as it goes cannot be shared: this request makes its own
@@ -287,50 +323,53 @@ class App:
 
     def _answer_validated(self, ctx: RequestContext, outcome: Outcome, result: dict,
                           media: str, serializer: ModuleType) -> Response:
-        """A successful read, with its ETag: a strong hash of the answer without
-        meta.client.source (the one per-request part of the body), so the same data
-        has the same ETag whichever connection asks. The answer is dumped once per
-        fetch with a mark where the source goes (see restd.shared_fetch): each
-        participant's body is that dump with its source put in; a request
-        whose If-None-Match names the ETag is answered 304 without a body."""
+        """A successful read, with its ETag (:meth:`Template.etag`). The answer is
+        dumped once per fetch with marks where meta.client's source, user and group go
+        (see restd.shared_fetch): each participant's body is that dump with its own
+        values put in; a request whose If-None-Match names the ETag is answered 304
+        without a body."""
         pretty = self._config.pretty(serializer.NAME)
         try:
-            template, etag = outcome.derived.get(media) or outcome.derived.setdefault(
+            template = outcome.derived.get(media) or outcome.derived.setdefault(
                 media, self._template(ctx, result, serializer, pretty))
         except Exception:
             return self._answer(ctx, result, media, serializer)  # fails there, logged
-        headers = [("ETag", etag), *_validators(ctx)]
-        user = ctx.identity.user if ctx.identity else None
-        if _etag_matches(ctx.request.header_values("if-none-match"), etag):
-            return Response(304, b"", headers=headers, user=user)
-        body = _with_source(template, ctx.request.client.source)
+        identity = ctx.identity
+        user = identity.user if identity else ""
+        group = identity.group if identity else ""
+        headers = [("ETag", template.etag(user, group)), *_validators(ctx)]
+        if _etag_matches(ctx.request.header_values("if-none-match"), headers[0][1]):
+            return Response(304, b"", headers=headers, user=identity and identity.user)
+        body = template.body({"source": ctx.request.client.source, "user": user,
+                              "group": group})
         self._trimmer.answered(len(body))
-        return Response(200, body, content_type=media, headers=headers, user=user)
+        return Response(200, body, content_type=media, headers=headers,
+                        user=identity and identity.user)
 
     def _template(self, ctx: RequestContext, result: dict, serializer: ModuleType,
-                  pretty: bool) -> tuple[bytes, str]:
-        """(the answer dumped with SOURCE_MARK as meta.client.source, its ETag)"""
+                  pretty: bool) -> Template:
+        """The answer dumped with CLIENT_MARKS in meta.client."""
         envelope = self._envelope(ctx, result)
-        envelope["meta"]["client"]["source"] = SOURCE_MARK
-        template = serializer.dump(envelope, pretty)
-        mark = SOURCE_MARK.encode()  # written as is: letters, digits and dashes
-        if template.count(mark) != 1:  # the mark is random: never in Slurm's data
-            raise ValueError("the client source mark is not once in the answer")
-        digest = hashlib.sha256(template.replace(mark, b"")).hexdigest()[:40]
-        return template, f'"{digest}"'
+        envelope["meta"]["client"].update(CLIENT_MARKS)
+        return Template(serializer.dump(envelope, pretty))
 
-    def _share_key(self, ctx: RequestContext, media: str) -> Optional[tuple]:
+    def _share_key(self, ctx: RequestContext, media: str,
+                   visibility: Optional[Hashable] = None) -> Optional[tuple]:
         """What can change the answer of a read that may be shared (see
-        restd.shared_fetch); None for requests answered each on their own."""
+        restd.shared_fetch): with the identity, or the visibility class of
+        ``ctx.operation.spec.visibility`` when the operation's Slurm answers alike
+        to every member of a class (meta.client is then filled per request); None
+        for requests answered each on their own."""
         request = ctx.request
         if request.method not in ("GET", "HEAD") or not ctx.operation.spec.shared \
                 or request.body or ctx.identity is None or self._shared.window <= 0:
             return None
         identity = ctx.identity
+        who = ("class", visibility) if visibility is not None else (
+            "identity", identity.user, identity.uid, identity.group, identity.gid)
         return (ctx.operation.operation_id, request.path, request.query,
                 ctx.data_parser.name, ctx.data_parser.flags, media, ctx.answer_serializer,
-                ctx.answer_pretty, identity.user, identity.uid, identity.group,
-                identity.gid, ctx.if_modified_since)
+                ctx.answer_pretty, who, ctx.if_modified_since)
 
     async def _handle(self, ctx: RequestContext) -> Outcome:
         """The operation's handler on an authenticated request; its failures become

@@ -1,7 +1,8 @@
 """Shared fetches (restd/shared_fetch.py) against the real cluster: concurrent
 identical GETs of one user are one slurmctld RPC (counted by slurmctld itself,
-sdiag), each answer keeps its own meta.client, a change is seen by the next GET,
-and users never share a fetch (PrivateData=jobs: alice never sees bob's jobs)."""
+sdiag), each answer keeps its own meta.client, a change is seen by the next GET;
+users share a fetch only where PrivateData hides nothing (PrivateData=jobs: alice
+never sees bob's jobs)."""
 from __future__ import annotations
 
 import http.client
@@ -133,6 +134,38 @@ def test_next_get_sees_a_change(restd, cluster):
         cancel(cluster, job_id)
 
 
+def test_users_share_a_fetch_where_private_data_hides_nothing(restd, cluster):
+    """Without PrivateData, slurmctld answers the job list (SHOW_ALL, restd's default)
+    alike to every user: alice's and bob's interleaved GETs are one RPC, each answer
+    naming its own client (source, user, group), its ETag its user's."""
+    restd.request("GET", "jobs/", user="bob")  # PrivateData read, bob's token checked
+    users = ["alice", "bob"] * (CONCURRENT // 2)
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(restd, "jobs/", users)
+    assert job_info_rpcs(cluster) - before == 1
+    etags = {}
+    parsed = []
+    for user, (status, headers, body, source) in zip(users, answers):
+        answer = json.loads(body)
+        assert status == 200
+        client = answer["meta"]["client"]
+        assert client["source"].startswith(source)
+        assert client["user"] == user and client["group"] == user
+        parsed.append(answer)
+    for answer in parsed:
+        client = answer["meta"]["client"]
+        for name in ("source", "user", "group"):
+            client.pop(name)
+    assert all(answer == parsed[0] for answer in parsed)
+    # a list answered whole (nodes, with SHOW_ALL): one ETag per user
+    answers = concurrent_gets(restd, "nodes/?flags=ALL", users)
+    for user, (status, headers, body, _) in zip(users, answers):
+        assert status == 200 and json.loads(body)["meta"]["client"]["user"] == user
+        etags.setdefault(user, set()).add(headers["ETag"])
+    if all(len(tags) == 1 for tags in etags.values()):  # nodes unchanged meanwhile
+        assert etags["alice"] != etags["bob"]
+
+
 @pytest.fixture(scope="module")
 def private_jobs(cluster):
     """PrivateData=jobs on the cluster for the test, removed afterwards."""
@@ -152,12 +185,17 @@ def private_jobs(cluster):
 
 
 def test_users_never_share_a_fetch(private_jobs, restd, cluster):
+    """With PrivateData=jobs (set while restd runs: restd reads slurmctld's again),
+    alice and bob never share a fetch: each sees their own jobs only."""
     alice_job = submit(cluster, "alice", "shared-fetch-alice")
     bob_job = submit(cluster, "bob", "shared-fetch-bob")
     try:
+        time.sleep(1.5)  # PRIVATE_DATA_RECHECK: restd asks slurmctld again from now on
         for _ in range(3):
             users = ["alice", "bob"] * (CONCURRENT // 2)
+            before = job_info_rpcs(cluster)
             answers = concurrent_gets(restd, "jobs/", users)
+            assert job_info_rpcs(cluster) - before >= 2
             for user, (status, _, body, source) in zip(users, answers):
                 answer = json.loads(body)
                 assert status == 200

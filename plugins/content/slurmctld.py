@@ -15,6 +15,7 @@ error sources named after slurmrestd's functions, warnings as it gives them.
 """
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import logging
 import signal as _signal
@@ -23,7 +24,9 @@ from typing import Any, Callable, Optional
 
 from restd.http.messages import Response
 from restd.native.errors import SlurmError
-from restd.native.slurm_h import (MAX_JOB_ID, NO_VAL, SHOW_ALL, SHOW_DETAIL, SHOW_FLAGS,
+from restd.native.slurm_h import (MAX_JOB_ID, NO_VAL, PRIVATE_DATA_JOBS, PRIVATE_DATA_NODES,
+                                  PRIVATE_DATA_PARTITIONS, PRIVATE_DATA_RESERVATIONS,
+                                  SHOW_ALL, SHOW_DETAIL, SHOW_FLAGS,
                                   SLURM_BATCH_SCRIPT, SLURM_EXTERN_CONT,
                                   SLURM_INTERACTIVE_STEP, SLURM_PENDING_STEP)
 from restd.data_parser.versions import NAMES
@@ -136,6 +139,117 @@ def _query_flags(ctx, names: dict, source: str, default: int = 0) -> int:
 def _show_flags(ctx, source: str) -> int:
     # slurmrestd always adds SHOW_DETAIL for these queries
     return _query_flags(ctx, SHOW_FLAGS, source) | SHOW_DETAIL
+
+
+# --- who sees the same answer: PrivateData ------------------------------------------------
+#
+# slurmctld answers a list to a user as slurm.conf's PrivateData and the show flags
+# decide (Slurm 22.05 to 26.05):
+# - jobs (job_mgr.c pack_all_jobs, _pack_job, _hide_job_user_rec): with SHOW_ALL (restd's
+#   default for jobs), a job is left out only when PrivateData has jobs (another user's
+#   job, unless the requester coordinates its account or shares its MCS label);
+#   operators skip even that. Without SHOW_ALL, a non-operator also loses the jobs of
+#   partitions hidden from them (Hidden, AllowGroups: build_visible_parts), and
+#   pack_job() itself does not look at the requester.
+# - nodes (proc_req.c _slurm_rpc_dump_nodes, node_mgr.c pack_all_nodes): PrivateData=
+#   nodes refuses non-operators; otherwise, with SHOW_ALL, every node is shown to
+#   everyone (FUTURE and powered down cloud nodes hidden alike); without it, the nodes
+#   of partitions hidden from the requester are left out. restd's nodes answer also
+#   loads the partitions (for each node's partition names): both must be public.
+# - partitions (_slurm_rpc_dump_partitions, partition_mgr.c pack_all_part): PrivateData=
+#   partitions refuses non-operators; otherwise SHOW_ALL shows all to everyone, and
+#   without it each user sees the partitions visible to them.
+# - reservations (reservation.c show_resv): PrivateData=reservations shows a
+#   non-operator only the reservations they may use; otherwise all, to everyone.
+# So these answers are the same for every user exactly when PrivateData leaves their
+# objects public and (but reservations) SHOW_ALL is asked: their class is then
+# "everyone", and alice's and bob's identical requests share one fetch. Otherwise each
+# identity has its own (operators included: their answers differ from users' ones).
+# PrivateData is slurmctld's own (slurm_load_ctl_conf: libslurm's reading of slurm.conf
+# at restd's start only tells, in the log, that restd's copy of slurm.conf differs),
+# asked again at most once per PRIVATE_DATA_RECHECK seconds while such requests come
+# (a small RPC, answered "no change" while slurmctld's configuration is the same): a
+# change takes effect that long after slurmctld reads it (scontrol reconfigure), with
+# no restart of restd. Until it is known (slurmctld unreachable), nothing is shared.
+
+PRIVATE_DATA_RECHECK = 1.0  # seconds
+
+
+class _PrivateData:
+    """slurmctld's PrivateData as last read, refreshed by the requests that need it."""
+
+    def __init__(self):
+        self.value: Optional[int] = None
+        self.conf_update = 0  # slurmctld's configuration time of ``value`` (0: libslurm's)
+        self.checked = float("-inf")  # loop time of the last check
+        self._refreshing: Optional[asyncio.Future] = None
+
+    async def current(self, ctx) -> Optional[int]:
+        """PrivateData, at most PRIVATE_DATA_RECHECK seconds old; None when unknown."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self.checked < PRIVATE_DATA_RECHECK and self.value is not None:
+            return self.value
+        if self._refreshing is None:
+            self._refreshing = asyncio.ensure_future(self._refresh(ctx))
+            self._refreshing.add_done_callback(self._refreshed)
+        # shielded: a request that goes away does not cancel the others' check
+        return await asyncio.shield(self._refreshing)
+
+    def _refreshed(self, future: asyncio.Future) -> None:
+        self._refreshing = None
+
+    async def _refresh(self, ctx) -> Optional[int]:
+        started = asyncio.get_running_loop().time()
+        since = self.conf_update
+
+        def work(worker):
+            from restd.native import controller
+            try:
+                return controller.private_data(), controller.load_private_data(since)
+            except SlurmError as error:
+                log.warning("slurmctld's PrivateData not read (%s): answers not shared "
+                            "across users meanwhile", error)
+                return None
+        try:
+            found = await _run(ctx, work)
+        except Exception:
+            log.exception("PrivateData not read")
+            found = None
+        if found is None:
+            self.value = None
+            return None
+        at_start, loaded = found
+        if loaded is not None:
+            if self.value is None and loaded[0] != at_start:
+                log.warning("PrivateData: slurm.conf here reads %#x, slurmctld's %#x: "
+                            "slurmctld's is followed", at_start, loaded[0])
+            self.value, self.conf_update = loaded
+        self.checked = started
+        return self.value
+
+
+PRIVATE_DATA = _PrivateData()
+EVERYONE = "everyone"  # the class of an answer every user gets alike
+
+
+def _visibility(private_bits: int, needs_show_all: bool,
+                default_flags: int = 0) -> Callable[[Any], Any]:
+    """The visibility of a list whose objects PrivateData hides with ``private_bits``
+    (see above); with ``needs_show_all``, only when the request's show flags (the query's,
+    else ``default_flags``) have SHOW_ALL."""
+    async def visibility(ctx) -> Optional[str]:
+        if needs_show_all:
+            try:
+                flags = _query_flags(ctx, SHOW_FLAGS, "visibility") or default_flags
+            except RequestFailed:
+                return None  # refused by the handler, each on its own
+            if not flags & SHOW_ALL:
+                return None
+        private = await PRIVATE_DATA.current(ctx)
+        if private is None or private & private_bits:
+            return None
+        return EVERYONE
+    return visibility
 
 
 def _kill_flags(ctx) -> dict[str, int]:
@@ -1231,6 +1345,15 @@ def operations():
     since = {delete_partition: "v0.0.45", delete_reservation: "v0.0.42"}
     # GETs that act: never shared between identical requests
     acting = (get_reconfigure, get_job_requeue)
+    visibility = {
+        get_jobs: _visibility(PRIVATE_DATA_JOBS, True, SHOW_ALL | SHOW_DETAIL),
+        get_nodes: _visibility(PRIVATE_DATA_NODES | PRIVATE_DATA_PARTITIONS, True),
+        get_node: _visibility(PRIVATE_DATA_NODES | PRIVATE_DATA_PARTITIONS, True),
+        get_partitions: _visibility(PRIVATE_DATA_PARTITIONS, True),
+        get_partition: _visibility(PRIVATE_DATA_PARTITIONS, True),
+        get_reservations: _visibility(PRIVATE_DATA_RESERVATIONS, False),
+        get_reservation: _visibility(PRIVATE_DATA_RESERVATIONS, False),
+    }
     for method, path, name, handler, parameters, query, request, response in table:
         responses = (response,) if isinstance(response, str) else response
         yield OperationSpec(
@@ -1239,4 +1362,5 @@ def operations():
             parameters=parameters, query=query,
             request_schema=f"{dp}_{request}" if request else None,
             response_schema=tuple(f"{dp}_{item}" for item in responses),
-            shared=handler not in acting, since=since.get(handler))
+            shared=handler not in acting, since=since.get(handler),
+            visibility=visibility.get(handler))
