@@ -87,7 +87,7 @@ def load_private_data(update_time=0):
     try:
         return int(out[0].private_data), int(out[0].last_update)
     finally:
-        lib.slurm_free_ctl_conf(out[0])
+        lib.restd_free_ctl_conf(out[0])
 
 
 # ---------------------------------------------------------------------------
