@@ -23,12 +23,12 @@ from restd.config import Config
 from restd.http.messages import Request, Response
 from restd.negotiation import Negotiator, UnsupportedBody
 from restd.openapi import Operation, build_document, expand_operations
-from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, Records,
-                              RequestFailed, SerializerError, SlurmInfo)
+from restd.plugin_api import (UNCHANGED, AuthError, DataParser, Identity, ListStream,
+                              Records, RequestFailed, SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
 from restd.memory import Trimmer
-from restd.shared_fetch import Outcome, SharedFetches
+from restd.shared_fetch import LastAnswers, Outcome, SharedFetches
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,9 @@ class RequestContext:
         # whether anything changed since (they answer 304 themselves)
         self.last_modified: Optional[int] = None
         self.if_modified_since: Optional[int] = _if_modified_since(request)
+        # for handlers with Slurm's change detection (OperationSpec.changes): the time
+        # of an answer restd kept, to load with as update_time (0: none)
+        self.unchanged_since = 0
         self._executor = executor
 
     def warning(self, description: str, source: str = "") -> None:
@@ -187,6 +190,8 @@ class App:
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
         self._shared = SharedFetches(config.shared_fetch_window)
+        self._last_answers = LastAnswers(config.last_answers_bytes)
+        self.dumps = 0  # answers dumped whole for a fetch (restd's own tests read it)
         self._trimmer = Trimmer(self._executor, enabled=config.malloc_trim)
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
@@ -301,8 +306,9 @@ class App:
         visibility = None
         if ctx.operation.spec.visibility is not None and request.method in ("GET", "HEAD"):
             visibility = await ctx.operation.spec.visibility(ctx)
-        outcome, result = await self._shared.run(self._share_key(ctx, writer[0], visibility),
-                                                 functools.partial(self._handle, ctx))
+        key = self._share_key(ctx, writer[0], visibility)
+        outcome, result = await self._shared.run(
+            key, functools.partial(self._handle_kept, ctx, key, writer[0]))
         if isinstance(result, Response) and not isinstance(result.body, bytes):
             # an answer written as it goes cannot be shared: this request makes its own
             outcome, result = await self._shared.run(None, functools.partial(self._handle, ctx))
@@ -329,11 +335,19 @@ class App:
         values put in; a request whose If-None-Match names the ETag is answered 304
         without a body."""
         pretty = self._config.pretty(serializer.NAME)
-        try:
-            template = outcome.derived.get(media) or outcome.derived.setdefault(
-                media, self._template(ctx, result, serializer, pretty))
-        except Exception:
-            return self._answer(ctx, result, media, serializer)  # fails there, logged
+        template = outcome.derived.get(media)
+        if template is None:
+            try:
+                template = outcome.derived.setdefault(
+                    media, self._template(ctx, result, serializer, pretty))
+            except Exception:
+                return self._answer(ctx, result, media, serializer)  # fails there, logged
+            self.dumps += 1
+            log.debug("%s: answer dumped (%d bytes)", ctx.operation.operation_id,
+                      template.size)
+            if outcome.keep_as is not None and outcome.last_modified:
+                self._last_answers.put(outcome.keep_as, outcome.last_modified, template,
+                                       template.size)
         identity = ctx.identity
         user = identity.user if identity else ""
         group = identity.group if identity else ""
@@ -370,6 +384,32 @@ class App:
         return (ctx.operation.operation_id, request.path, request.query,
                 ctx.data_parser.name, ctx.data_parser.flags, media, ctx.answer_serializer,
                 ctx.answer_pretty, who, ctx.if_modified_since)
+
+    async def _handle_kept(self, ctx: RequestContext, key: Optional[tuple],
+                           media: str) -> Outcome:
+        """:meth:`_handle`, with Slurm's change detection where the operation has it
+        (OperationSpec.changes): the last answer of ``key`` (LastAnswers) is the
+        answer again when Slurm reports no change since it was written, without
+        converting or dumping anything. Neither If-Modified-Since (answered 304 by
+        the handler) nor update_time in the query (Slurm's answer) is served so."""
+        keep = key is not None and ctx.operation.spec.changes \
+            and ctx.if_modified_since is None and "update_time" not in ctx.query \
+            and self._last_answers.limit > 0
+        kept = self._last_answers.get(key) if keep else None
+        if kept is not None:
+            ctx.unchanged_since = kept.last_modified
+        outcome = await self._handle(ctx)
+        if outcome.result is UNCHANGED:
+            if kept is None:  # a handler answers UNCHANGED only to unchanged_since
+                raise RuntimeError(f"{ctx.operation.operation_id}: UNCHANGED unasked")
+            self._last_answers.reused += 1
+            log.debug("%s: slurmctld reports no change since %d: its answer is reused",
+                      ctx.operation.operation_id, kept.last_modified)
+            outcome = Outcome({}, 200, [], [], kept.last_modified)
+            outcome.derived[media] = kept.template
+        elif keep and outcome.status == 200 and outcome.last_modified:
+            outcome.keep_as = key
+        return outcome
 
     async def _handle(self, ctx: RequestContext) -> Outcome:
         """The operation's handler on an authenticated request; its failures become

@@ -192,6 +192,21 @@ class OperationSpec:
     # members all get the same answer from Slurm, so that requests of different
     # users in one class share a fetch; None (or no callable): each identity its own.
     visibility: Optional[Callable[["HandlerContext"], Awaitable[Optional[Hashable]]]] = None
+    # The handler uses Slurm's change detection: given ``ctx.unchanged_since`` (a time
+    # its answer gave as Last-Modified; 0: none), it loads with that update_time and
+    # returns UNCHANGED when Slurm reports no change since, without a list to convert.
+    changes: bool = False
+
+
+class Unchanged:
+    """What a handler returns when Slurm reports no change since
+    ``ctx.unchanged_since``: restd answers with what it gave for that time."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = Unchanged()
 
 
 @dataclass(frozen=True)

@@ -308,3 +308,104 @@ def test_if_modified_since_asks_slurmctld_whether_anything_changed(restd, cluste
         assert status == 200 and job_id in job_ids(body)
     finally:
         cancel(cluster, job_id)
+
+
+# --- the last answer, reused while slurmctld reports no change -----------------------------
+
+@pytest.fixture(scope="module")
+def logged(cluster, tmp_path_factory):
+    """restd logging at debug level: what it dumped and what it reused, by operation."""
+    directory = tmp_path_factory.mktemp("restd-logged")
+    os.chmod(directory, 0o755)
+    daemon = RestdDaemon(cluster, directory).start(extra_env={"SLURMRESTD_DEBUG": "debug"})
+    yield daemon
+    daemon.stop()
+
+
+def dumps_and_reuses(daemon: RestdDaemon, operation: str) -> tuple[int, int]:
+    """(answers dumped, answers reused) of ``operation`` so far, from restd's log."""
+    log = daemon.log
+    return (len(re.findall(rf"slurm_v0040_{operation}: answer dumped", log)),
+            len(re.findall(rf"slurm_v0040_{operation}: slurmctld reports no change", log)))
+
+
+def test_an_unchanged_list_is_not_dumped_again(logged):
+    """Partitions, nodes, reservations and the YAML jobs list: while slurmctld reports
+    no change since the last answer (a load with its time as update_time), that answer
+    is served again (same ETag and body) without a dump; If-None-Match naming it is a
+    304, also without a dump."""
+    for path, operation, headers in (
+            ("partitions/?flags=ALL", "get_partitions", {}),
+            ("nodes/?flags=ALL", "get_nodes", {}),
+            ("reservations/", "get_reservations", {}),
+            ("jobs/", "get_jobs", {"Accept": "application/yaml"})):
+        def unchanged() -> bool:
+            """Three GETs in a row: slurmctld may change nodes or jobs on its own
+            meanwhile (then a dump is due and the sequence is tried again)."""
+            status, first_headers, first = logged.request("GET", path, headers=headers)
+            assert status == 200
+            dumped, reused = dumps_and_reuses(logged, operation)
+            status, again_headers, again = logged.request("GET", path, headers=headers)
+            assert status == 200
+            if dumps_and_reuses(logged, operation) != (dumped, reused + 1):
+                return False
+            assert again_headers["ETag"] == first_headers["ETag"]
+            assert again_headers["Last-Modified"] == first_headers["Last-Modified"]
+            if isinstance(first, dict):  # JSON: the same answer, from its own client
+                assert without_client(again) == without_client(first)
+            else:
+                assert re.sub(r"source: .*", "", again) == re.sub(r"source: .*", "", first)
+            status, not_modified, body = logged.request(
+                "GET", path, headers={**headers, "If-None-Match": first_headers["ETag"]})
+            if dumps_and_reuses(logged, operation) != (dumped, reused + 2):
+                return False
+            assert status == 304 and body == "" and not_modified["ETag"] == first_headers["ETag"]
+            return True
+
+        wait_for(unchanged, 120, f"{path} unchanged for three GETs")
+
+
+def test_a_change_is_seen_by_the_next_get_of_a_reused_answer(logged, cluster):
+    yaml = {"Accept": "application/yaml"}
+    for _ in range(2):  # the second answer is the kept one, reused if nothing changed
+        status, headers, before = logged.request("GET", "jobs/", headers=yaml)
+    job_id = submit(cluster, "alice", "last-answer-change")
+    try:
+        status, headers, after = logged.request("GET", "jobs/", headers=yaml)
+        assert status == 200 and f"job_id: {job_id}" in after
+        assert f"job_id: {job_id}" not in before
+    finally:
+        cancel(cluster, job_id)
+    # a node updated: the next GET of nodes shows it
+    path = "nodes/?flags=ALL"
+    logged.request("GET", path)
+    _, headers, before = logged.request("GET", path)
+    try:
+        cluster.run("scontrol", "update", "NodeName=n4", "State=DRAIN",
+                    "Reason=last-answer-test")
+        status, after_headers, after = logged.request("GET", path)
+        node = next(node for node in after["nodes"] if node["name"] == "n4")
+        assert status == 200 and node["reason"] == "last-answer-test"
+        assert after_headers["ETag"] != headers["ETag"]
+    finally:
+        cluster.run("scontrol", "update", "NodeName=n4", "State=RESUME")
+
+
+def test_users_share_the_kept_answer_only_where_private_data_hides_nothing(logged):
+    """The kept answer is kept per sharing key: alice's kept partitions (flags=ALL,
+    PrivateData off) are bob's too, each with their own meta.client and ETag."""
+    path = "partitions/?flags=ALL"
+
+    def shared() -> bool:
+        status, alice_headers, alice = logged.request("GET", path)
+        dumped, reused = dumps_and_reuses(logged, "get_partitions")
+        status, bob_headers, bob = logged.request("GET", path, user="bob")
+        if dumps_and_reuses(logged, "get_partitions") != (dumped, reused + 1):
+            return False
+        assert alice["meta"]["client"]["user"] == "alice"
+        assert bob["meta"]["client"]["user"] == "bob"
+        assert bob_headers["ETag"] != alice_headers["ETag"]
+        assert without_client(bob)["partitions"] == without_client(alice)["partitions"]
+        return True
+
+    wait_for(shared, 120, "partitions unchanged for two GETs")

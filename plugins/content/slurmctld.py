@@ -30,7 +30,7 @@ from restd.native.slurm_h import (MAX_JOB_ID, NO_VAL, PRIVATE_DATA_JOBS, PRIVATE
                                   SLURM_BATCH_SCRIPT, SLURM_EXTERN_CONT,
                                   SLURM_INTERACTIVE_STEP, SLURM_PENDING_STEP)
 from restd.data_parser.versions import NAMES
-from restd.plugin_api import OperationSpec, Parameter, RequestFailed
+from restd.plugin_api import UNCHANGED, OperationSpec, Parameter, RequestFailed
 from restd.plugins.content import _allocate
 from restd.plugins.content import _backend as backend
 from restd.plugins.content._backend import Worker, invalid_query
@@ -101,15 +101,32 @@ def _query_update_time(ctx, source: str) -> int:
     return result.value
 
 
-def _conditional(ctx, update_time: int) -> tuple[int, bool]:
-    """(the update_time to load with, whether it is the client's If-Modified-Since).
-    slurmctld answers SLURM_NO_CHANGE_IN_DATA when nothing changed since one second
-    before it (proc_req.c: ``last_update - 1 >= last_job_update``): the request is
-    then answered 304 without a list to convert. update_time in the query wins."""
+# How a load with an update time answers "no change since" (see _conditional)
+NOT_MODIFIED = "If-Modified-Since"  # the client's time: 304
+KEPT = "kept"  # the time of the answer restd kept (ctx.unchanged_since): UNCHANGED
+
+
+def _conditional(ctx, update_time: int) -> tuple[int, Optional[str]]:
+    """(the update_time to load with, what "no change" then means: None for
+    update_time in the query, which wins, NOT_MODIFIED for the client's
+    If-Modified-Since, KEPT for the time of the last answer restd kept). slurmctld
+    answers SLURM_NO_CHANGE_IN_DATA when nothing changed since one second before it
+    (proc_req.c: ``last_update - 1 >= last_job_update``): the request is then
+    answered 304, or with the kept answer, without a list to convert."""
     since = getattr(ctx, "if_modified_since", None)
-    if update_time or not since or since <= 0:
-        return update_time, False
-    return since, True
+    if update_time:
+        return update_time, None
+    if since and since > 0:
+        return since, NOT_MODIFIED
+    kept = getattr(ctx, "unchanged_since", 0)
+    if kept and kept > 0:
+        return kept, KEPT
+    return 0, None
+
+
+def _no_change(ctx, mode: Optional[str]) -> Any:
+    """The answer of a conditional load that slurmctld answered "no change since"."""
+    return _not_modified(ctx) if mode == NOT_MODIFIED else UNCHANGED
 
 
 def _not_modified(ctx) -> Response:
@@ -300,7 +317,7 @@ async def get_jobs(ctx):
             worker.error(error.number, "Unable to query jobs", "slurm_load_jobs()")
             return _jobs_answer(worker, None)
         if msg is None and conditional:
-            return _not_modified(ctx)
+            return _no_change(ctx, conditional)
         if msg is None:  # SLURM_NO_CHANGE_IN_DATA
             worker.warn(f"No job changes since update_time[{update_time}]="
                         f"{_time_str(update_time)}", "_op_handler_jobs")
@@ -710,35 +727,58 @@ async def delete_jobs(ctx):
 
 # --- nodes --------------------------------------------------------------------------------
 
-def _load_nodes_with_partitions(worker: Worker, update_time: int, show_flags: int):
-    msg = worker.controller.load_nodes(update_time, show_flags)
-    if msg is None:
-        return None
-    parts = worker.controller.load_partitions(0, show_flags)
-    worker.controller.populate_node_partitions(msg, parts)
-    return msg
+def _load_nodes_with_partitions(worker: Worker, update_time: int, show_flags: int,
+                                conditional: Optional[str] = None):
+    """(the nodes with their partitions' names, the time both were written) or None
+    when nothing changed since ``update_time``: for a conditional load (see
+    _conditional), neither the nodes nor the partitions, each asked with it (the
+    answer shows both; the earlier of the two times is the answer's, so that a
+    later "no change since" covers both); else (update_time in the query, as
+    slurmrestd), the nodes."""
+    controller = worker.controller
+    nodes = controller.load_nodes(update_time, show_flags)
+    if conditional is None:
+        if nodes is None:
+            return None
+        parts = controller.load_partitions(0, show_flags)
+    else:
+        parts = controller.load_partitions(update_time, show_flags)
+        if nodes is None and parts is None:
+            return None
+        if nodes is None:
+            nodes = controller.load_nodes(0, show_flags)
+        if parts is None:
+            parts = controller.load_partitions(0, show_flags)
+    controller.populate_node_partitions(nodes, parts)
+    return nodes, min(nodes.last_update, parts.last_update)
 
 
 async def get_nodes(ctx, name: Optional[str] = None):
     source = "op_handler_nodes" if name is None else "op_handler_node"
     update_time = _query_update_time(ctx, source)
     show_flags = _show_flags(ctx, source)
+    since, conditional = _conditional(ctx, update_time)
 
     def work(worker):
         try:
-            msg = _load_nodes_with_partitions(worker, update_time, show_flags)
+            loaded = _load_nodes_with_partitions(worker, since, show_flags, conditional)
         except SlurmError as error:
             raise worker.fail(error.number, "Unable to query nodes" if name is None
                               else f"Unable to query node {name}", "slurm_load_node()")
-        if msg is None:
+        if loaded is None and conditional:
+            return _no_change(ctx, conditional)
+        if loaded is None:
             return {"nodes": [], "last_update": _timestamp(worker, 0)}
+        msg, written = loaded
         last_update = _timestamp(worker, msg.last_update)
         if name is None:
+            worker.modified(written)
             return {"nodes": worker.records("NODES", msg), "last_update": last_update}
         records = msg.named(name)
         if not records:
             raise worker.fail(backend.ESLURM_INVALID_NODE_NAME, f"Unable to query node {name}",
                               source)
+        worker.modified(written)
         return {"nodes": worker.dump("NODES", records), "last_update": last_update}
     return await _run(ctx, work)
 
@@ -809,13 +849,15 @@ def _newer_than(ctx, name: str) -> bool:
     return NAMES.index(ctx.data_parser.name) > NAMES.index(name)
 
 
-def _records_answer(ctx, worker: Worker, msg, conditional: bool, key: str, kind: str,
-                    name: Optional[str], what: str, source: str, empty: Callable[[], Any]):
+def _records_answer(ctx, worker: Worker, msg, conditional: Optional[str], key: str,
+                    kind: str, name: Optional[str], what: str, source: str,
+                    empty: Callable[[], Any]):
     """The answer of a load call with an update time (partitions, reservations): 304
-    when slurmctld reports no change since If-Modified-Since, else the records (those
-    called ``name``) dumped as ``kind`` under ``key``, with the list's Last-Modified."""
+    when slurmctld reports no change since If-Modified-Since (UNCHANGED since the kept
+    answer's time), else the records (those called ``name``) dumped as ``kind`` under
+    ``key``, with the list's Last-Modified."""
     if msg is None and conditional:
-        return _not_modified(ctx)
+        return _no_change(ctx, conditional)
     if msg is None:
         return {key: empty(), "last_update": _timestamp(worker, 0)}
     records = msg.records() if name is None else msg.named(name)
@@ -1345,6 +1387,9 @@ def operations():
     since = {delete_partition: "v0.0.45", delete_reservation: "v0.0.42"}
     # GETs that act: never shared between identical requests
     acting = (get_reconfigure, get_job_requeue)
+    # loads with an update time: Slurm's change detection (OperationSpec.changes)
+    changes = (get_jobs, get_nodes, get_node, get_partitions, get_partition,
+               get_reservations, get_reservation)
     visibility = {
         get_jobs: _visibility(PRIVATE_DATA_JOBS, True, SHOW_ALL | SHOW_DETAIL),
         get_nodes: _visibility(PRIVATE_DATA_NODES | PRIVATE_DATA_PARTITIONS, True),
@@ -1363,4 +1408,4 @@ def operations():
             request_schema=f"{dp}_{request}" if request else None,
             response_schema=tuple(f"{dp}_{item}" for item in responses),
             shared=handler not in acting, since=since.get(handler),
-            visibility=visibility.get(handler))
+            visibility=visibility.get(handler), changes=handler in changes)
