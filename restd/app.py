@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
@@ -108,6 +109,20 @@ def _if_modified_since(request: Request) -> Optional[int]:
         return int(email.utils.parsedate_to_datetime(value).timestamp())
     except (TypeError, ValueError, OverflowError):
         return None  # not a date: ignored, as RFC 9110 says
+
+
+# W/"<the time slurmctld wrote the list>-<its records>-<digest>" (App._stream_validator)
+_STREAM_VALIDATOR = re.compile(r'W/"([0-9]{1,19})-([0-9]{1,19})-[0-9a-f]{24}"')
+
+
+def _who(ctx: RequestContext, visibility: Optional[Hashable]) -> tuple:
+    """Who gets the same answer: the visibility class, else the identity."""
+    if visibility is not None:
+        return ("class", visibility)
+    identity = ctx.identity
+    if identity is None:
+        return ("nobody",)
+    return ("identity", identity.user, identity.uid, identity.group, identity.gid)
 
 
 def _validators(ctx: RequestContext) -> list[tuple[str, str]]:
@@ -307,8 +322,13 @@ class App:
         if ctx.operation.spec.visibility is not None and request.method in ("GET", "HEAD"):
             visibility = await ctx.operation.spec.visibility(ctx)
         key = self._share_key(ctx, writer[0], visibility)
+        who = _who(ctx, visibility)
+        # a validator of a streamed answer in If-None-Match: the time its list was
+        # written, loaded as update_time (requests with the same one share a fetch)
+        since = self._validated_since(ctx, who, writer[0])
         outcome, result = await self._shared.run(
-            key, functools.partial(self._handle_kept, ctx, key, writer[0]))
+            key if key is None or since is None else (*key, ("since", since)),
+            functools.partial(self._handle_kept, ctx, key, writer[0], since))
         if isinstance(result, Response) and not isinstance(result.body, bytes):
             # an answer written as it goes cannot be shared: this request makes its own
             outcome, result = await self._shared.run(None, functools.partial(self._handle, ctx))
@@ -319,9 +339,19 @@ class App:
         if isinstance(result, Response):
             return dataclasses.replace(result, headers=list(result.headers),
                                        user=ctx.identity.user)
+        if result is UNCHANGED:  # nothing changed since the client's validator
+            return Response(304, b"", headers=[
+                ("ETag", self._stream_validator(ctx, who, writer[0], *since)),
+                *_validators(ctx)], user=ctx.identity.user)
         if isinstance(result, dict) and any(isinstance(value, ListStream)
                                             for value in result.values()):
-            return await self._answer_streamed(ctx, result, *writer)
+            etag = None
+            if ctx.status == 200 and ctx.last_modified and ctx.operation.spec.changes:
+                records = sum(value.count for value in result.values()
+                              if isinstance(value, ListStream))
+                etag = self._stream_validator(ctx, who, writer[0], ctx.last_modified,
+                                              records)
+            return await self._answer_streamed(ctx, result, *writer, etag=etag)
         if request.method in ("GET", "HEAD") and ctx.status == 200 \
                 and isinstance(result, dict):
             return self._answer_validated(ctx, outcome, result, *writer)
@@ -367,6 +397,48 @@ class App:
         envelope["meta"]["client"].update(CLIENT_MARKS)
         return Template(serializer.dump(envelope, pretty))
 
+    def _stream_validator(self, ctx: RequestContext, who: tuple, media: str,
+                          last_update: int, records: int) -> str:
+        """The ETag of a list written piece by piece (its headers leave before its body
+        is known, so no hash of it): weak (RFC 9110 8.8.1), from the time slurmctld
+        wrote the list, its number of records, and what the answer depends on
+        (operation, path, query, data_parser, format and layout, who sees it,
+        meta.client's user and group). Answers with one such tag come from
+        slurmctld's data of one second for the same request, and differ where restd
+        writes per request (meta.client.source): equivalent, not byte for byte the
+        same. slurmctld's time is in seconds: two lists written in one second with as
+        many records have one tag although a change may separate them; If-None-Match
+        is still asked of slurmctld, which calls any change in or after that second
+        a change, so a 304 is never wrong. It reads the same in every process."""
+        identity = ctx.identity
+        described = json.dumps([
+            ctx.operation.operation_id, ctx.request.path, ctx.request.query,
+            ctx.data_parser.name, sorted(ctx.data_parser.flags), media, ctx.answer_pretty,
+            who, identity.user if identity else "", identity.group if identity else "",
+            last_update, records])
+        digest = hashlib.sha256(described.encode()).hexdigest()[:24]
+        return f'W/"{last_update}-{records}-{digest}"'
+
+    def _validated_since(self, ctx: RequestContext, who: tuple, media: str
+                         ) -> Optional[tuple[int, int]]:
+        """(time, records) of the newest of this request's own stream validators named
+        by If-None-Match (None: none): a list unchanged since then is answered 304."""
+        if not ctx.operation.spec.changes or ctx.request.method not in ("GET", "HEAD") \
+                or "update_time" in ctx.query:
+            return None
+        newest: Optional[tuple[int, int]] = None
+        for value in ctx.request.header_values("if-none-match"):
+            for candidate in value.split(","):
+                found = _STREAM_VALIDATOR.fullmatch(candidate.strip())
+                if found is None:
+                    continue
+                when, records = int(found.group(1)), int(found.group(2))
+                if 0 < when < 1 << 62 and (newest is None or when > newest[0]) \
+                        and self._stream_validator(ctx, who, media, when, records) \
+                        == candidate.strip():
+                    newest = (when, records)
+        return newest
+
     def _share_key(self, ctx: RequestContext, media: str,
                    visibility: Optional[Hashable] = None) -> Optional[tuple]:
         """What can change the answer of a read that may be shared (see
@@ -378,30 +450,34 @@ class App:
         if request.method not in ("GET", "HEAD") or not ctx.operation.spec.shared \
                 or request.body or ctx.identity is None or self._shared.window <= 0:
             return None
-        identity = ctx.identity
-        who = ("class", visibility) if visibility is not None else (
-            "identity", identity.user, identity.uid, identity.group, identity.gid)
         return (ctx.operation.operation_id, request.path, request.query,
                 ctx.data_parser.name, ctx.data_parser.flags, media, ctx.answer_serializer,
-                ctx.answer_pretty, who, ctx.if_modified_since)
+                ctx.answer_pretty, _who(ctx, visibility), ctx.if_modified_since)
 
     async def _handle_kept(self, ctx: RequestContext, key: Optional[tuple],
-                           media: str) -> Outcome:
+                           media: str, since: Optional[tuple[int, int]] = None
+                           ) -> Outcome:
         """:meth:`_handle`, with Slurm's change detection where the operation has it
         (OperationSpec.changes): the last answer of ``key`` (LastAnswers) is the
         answer again when Slurm reports no change since it was written, without
-        converting or dumping anything. Neither If-Modified-Since (answered 304 by
-        the handler) nor update_time in the query (Slurm's answer) is served so."""
+        converting or dumping anything; without one, ``since`` (a stream validator's
+        time and records, see :meth:`_validated_since`) is asked, and the outcome's result is
+        UNCHANGED when nothing changed since. Neither If-Modified-Since (answered 304
+        by the handler) nor update_time in the query (Slurm's answer) is served so."""
         keep = key is not None and ctx.operation.spec.changes \
             and ctx.if_modified_since is None and "update_time" not in ctx.query \
             and self._last_answers.limit > 0
         kept = self._last_answers.get(key) if keep else None
         if kept is not None:
             ctx.unchanged_since = kept.last_modified
+        elif since is not None:
+            ctx.unchanged_since = since[0]
         outcome = await self._handle(ctx)
         if outcome.result is UNCHANGED:
-            if kept is None:  # a handler answers UNCHANGED only to unchanged_since
-                raise RuntimeError(f"{ctx.operation.operation_id}: UNCHANGED unasked")
+            if kept is None:  # the client's list is current: 304 (App._operation)
+                if since is None:  # a handler answers UNCHANGED only to unchanged_since
+                    raise RuntimeError(f"{ctx.operation.operation_id}: UNCHANGED unasked")
+                return Outcome(UNCHANGED, 200, [], [], since[0])
             self._last_answers.reused += 1
             log.debug("%s: slurmctld reports no change since %d: its answer is reused",
                       ctx.operation.operation_id, kept.last_modified)
@@ -572,7 +648,8 @@ class App:
 
 
     async def _answer_streamed(self, ctx: RequestContext, result: dict[str, Any], media: str,
-                               serializer: ModuleType) -> Response:
+                               serializer: ModuleType, etag: Optional[str] = None
+                               ) -> Response:
         """An answer with a ListStream: written batch by batch where the serializer
         can (JSON), else converted whole first (YAML). The stream is released on
         every path (restd.plugin_api.ListStream.close)."""
@@ -603,8 +680,10 @@ class App:
             raise
         body = _StreamedBody(self._stream_chunks(ctx, result, key, stream, serializer,
                                                  pretty, head), stream)
-        return Response(ctx.status, body, content_type=media,
-                        headers=_validators(ctx) if ctx.status == 200 else [],
+        headers = _validators(ctx) if ctx.status == 200 else []
+        if etag is not None:
+            headers.insert(0, ("ETag", etag))
+        return Response(ctx.status, body, content_type=media, headers=headers,
                         user=ctx.identity.user if ctx.identity else None)
 
     async def _stream_chunks(self, ctx: RequestContext, result: dict[str, Any], key: str,

@@ -409,3 +409,52 @@ def test_users_share_the_kept_answer_only_where_private_data_hides_nothing(logge
         return True
 
     wait_for(shared, 120, "partitions unchanged for two GETs")
+
+
+# --- the streamed jobs list: a weak ETag from the time slurmctld wrote it ---------------
+
+def test_streamed_jobs_have_a_weak_etag_answered_304_by_slurmctlds_change_detection(
+        restd, cluster):
+    """The JSON jobs list is written piece by piece: its ETag is weak, made of the time
+    slurmctld wrote the list and its number of jobs; If-None-Match naming it is a load
+    with that time as update_time (one RPC), answered 304 when slurmctld reports no
+    change."""
+    def not_modified() -> bool:
+        status, headers, _ = restd.request("GET", "jobs/")
+        assert status == 200
+        etag = headers["ETag"]
+        assert re.fullmatch(r'W/"[0-9]+-[0-9]+-[0-9a-f]{24}"', etag), etag
+        last_modified = headers["Last-Modified"]
+        before = job_info_rpcs(cluster)
+        # concurrent polls with the same validator share one load
+        answers = concurrent_gets(restd, "jobs/", ["alice"] * 4,
+                                  headers={"If-None-Match": etag})
+        assert job_info_rpcs(cluster) - before == 1
+        statuses = {status for status, *_ in answers}
+        if statuses != {304}:  # slurmctld changed a job meanwhile
+            assert statuses == {200}
+            return False
+        for _, headers, body, _ in answers:
+            assert body == b"" and headers["ETag"] == etag
+            assert headers["Last-Modified"] == last_modified
+        # bob's validator is his own: alice's does not match his answer
+        status, bob_headers, _ = restd.request("GET", "jobs/", user="bob",
+                                               headers={"If-None-Match": etag})
+        assert status == 200 and bob_headers["ETag"] != etag
+        # a validator of another time, or not made by restd, is not believed
+        when = int(etag[3:].split("-")[0])
+        forged = etag.replace(f'"{when}-', f'"{when + 3600}-')
+        for tag in (forged, 'W/"1-1-000000000000000000000000"'):
+            status, _, _ = restd.request("GET", "jobs/", headers={"If-None-Match": tag})
+            assert status == 200
+        return True
+
+    wait_for(not_modified, 120, "jobs unchanged between two GETs")
+    status, headers, _ = restd.request("GET", "jobs/")
+    etag = headers["ETag"]
+    job_id = submit(cluster, "alice", "stream-validator")
+    try:
+        status, headers, body = restd.request("GET", "jobs/", headers={"If-None-Match": etag})
+        assert status == 200 and headers["ETag"] != etag and job_id in job_ids(body)
+    finally:
+        cancel(cluster, job_id)
