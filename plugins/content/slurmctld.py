@@ -204,7 +204,7 @@ class _PrivateData:
     async def current(self, ctx) -> Optional[int]:
         """PrivateData, at most PRIVATE_DATA_RECHECK seconds old; None when unknown."""
         loop = asyncio.get_running_loop()
-        if loop.time() - self.checked < PRIVATE_DATA_RECHECK and self.value is not None:
+        if loop.time() - self.checked < PRIVATE_DATA_RECHECK:
             return self.value
         if self._refreshing is None:
             self._refreshing = asyncio.ensure_future(self._refresh(ctx))
@@ -229,11 +229,14 @@ class _PrivateData:
                 return None
         try:
             found = await _run(ctx, work)
+        except RequestFailed as failure:  # libslurm not loaded, no descriptor left...
+            log.warning("slurmctld's PrivateData not read (%s)", failure)
+            found = None
         except Exception:
             log.exception("PrivateData not read")
             found = None
-        if found is None:
-            self.value = None
+        if found is None:  # not shared until slurmctld answers (asked again in a second)
+            self.value, self.conf_update, self.checked = None, 0, started
             return None
         at_start, loaded = found
         if loaded is not None:
