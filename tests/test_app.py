@@ -485,6 +485,24 @@ def test_client_values_are_put_into_a_shared_dump_as_each_format_reads_them():
             assert template.etag("alice", "alice") == template.etag("alice", "alice")
 
 
+def test_last_answers_are_bounded_in_bytes_least_recently_used_out_first():
+    from restd.shared_fetch import LastAnswers
+    kept = LastAnswers(100)
+    kept.put("a", 1, "dump a", 40)
+    kept.put("b", 2, "dump b", 40)
+    assert kept.get("a").template == "dump a"  # a is now the most recently used
+    kept.put("c", 3, "dump c", 40)  # over the bound: b, least recently used, goes
+    assert kept.get("b") is None and kept.get("a") and kept.get("c")
+    assert kept.size == 80 and len(kept) == 2
+    kept.put("a", 4, "newer a", 30)  # replaced, not added
+    assert kept.get("a").last_modified == 4 and kept.size == 70
+    kept.put("huge", 5, "too large", 101)  # larger than the bound: not kept
+    assert kept.get("huge") is None and kept.size == 70
+    kept.put("c", 6, "too large", 101)  # and the older answer of its key is dropped
+    assert kept.get("c") is None and kept.size == 30
+    assert LastAnswers(0).put("a", 1, "x", 1) is None and len(LastAnswers(0)) == 0
+
+
 # --- lists handlers give as Records: rendered by the app, the C fast path chosen there ------
 
 def _records(app, tag, accept="application/json", **query):
