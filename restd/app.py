@@ -53,7 +53,6 @@ FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 # requests (random: never in Slurm's data; letters, digits and dashes: written as is)
 _MARK_ID = secrets.token_hex(16)
 CLIENT_MARKS = {name: f"restd-client-{name}-{_MARK_ID}" for name in ("source", "user", "group")}
-SOURCE_MARK = CLIENT_MARKS["source"]
 
 
 class Template:
@@ -206,7 +205,7 @@ class App:
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
         self._shared = SharedFetches(config.shared_fetch_window)
         self._last_answers = LastAnswers(config.last_answers_bytes)
-        self.dumps = 0  # answers dumped whole for a fetch (restd's own tests read it)
+        self.dumps = 0  # answers dumped whole for a fetch (also in the debug log)
         self._trimmer = Trimmer(self._executor, enabled=config.malloc_trim)
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
@@ -461,9 +460,10 @@ class App:
         (OperationSpec.changes): the last answer of ``key`` (LastAnswers) is the
         answer again when Slurm reports no change since it was written, without
         converting or dumping anything; without one, ``since`` (a stream validator's
-        time and records, see :meth:`_validated_since`) is asked, and the outcome's result is
-        UNCHANGED when nothing changed since. Neither If-Modified-Since (answered 304
-        by the handler) nor update_time in the query (Slurm's answer) is served so."""
+        time and records, see :meth:`_validated_since`) is asked, and the outcome's
+        result is UNCHANGED when nothing changed since. Neither If-Modified-Since
+        (answered 304 by the handler) nor update_time in the query (Slurm's answer)
+        is served so."""
         keep = key is not None and ctx.operation.spec.changes \
             and ctx.if_modified_since is None and "update_time" not in ctx.query \
             and self._last_answers.limit > 0
