@@ -67,6 +67,24 @@ def controllers():
     return [_cstr(ffi, conf.control_machine[i]) for i in range(conf.control_cnt)]
 
 
+def private_data():
+    """PrivateData (PRIVATE_DATA_* bits) as libslurm read slurm.conf when restd started."""
+    return int(_lib()[1].slurm_conf.private_data)
+
+
+def load_private_data(update_time=0):
+    """slurmctld's PrivateData now, with the time its configuration was read:
+    ``(private_data, last_update)`` from slurm_load_ctl_conf(), or ``None`` if
+    that configuration did not change since ``update_time`` (a small RPC then)."""
+    config = load_ctl_conf(update_time)
+    if config is None:
+        return None
+    try:
+        return int(config.c.private_data), int(config.c.last_update)
+    finally:
+        config.close()
+
+
 # ---------------------------------------------------------------------------
 # generic views over libslurm arrays
 # ---------------------------------------------------------------------------
