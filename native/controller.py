@@ -67,6 +67,29 @@ def controllers():
     return [_cstr(ffi, conf.control_machine[i]) for i in range(conf.control_cnt)]
 
 
+def private_data():
+    """PrivateData (PRIVATE_DATA_* bits) as libslurm read slurm.conf when restd started."""
+    return int(_lib()[1].slurm_conf.private_data)
+
+
+def load_private_data(update_time=0):
+    """slurmctld's PrivateData now, with the time its configuration was read:
+    ``(private_data, last_update)`` from slurm_load_ctl_conf(), or ``None`` if
+    that configuration did not change since ``update_time`` (a small RPC then)."""
+    ffi, lib = _lib()
+    out = ffi.new("slurm_conf_t **")
+    rc = lib.slurm_load_ctl_conf(update_time, out)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call="slurm_load_ctl_conf")
+    if out[0] == ffi.NULL:
+        raise SlurmError(-1, description="libslurm returned no response")
+    try:
+        return int(out[0].private_data), int(out[0].last_update)
+    finally:
+        lib.restd_free_ctl_conf(out[0])
+
+
 # ---------------------------------------------------------------------------
 # generic views over libslurm arrays
 # ---------------------------------------------------------------------------

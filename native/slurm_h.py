@@ -33,6 +33,13 @@ SHOW_FLAGS = {"ALL": 0x0001, "DETAIL": 0x0002, "MIXED": 0x0008, "LOCAL": 0x0010,
 SHOW_ALL = SHOW_FLAGS["ALL"]
 SHOW_DETAIL = SHOW_FLAGS["DETAIL"]
 
+# slurm.conf's PrivateData (slurm_conf.private_data): what slurmctld hides from users
+# who are not operators (the objects restd shares answers of across users)
+PRIVATE_DATA_JOBS = 0x0001
+PRIVATE_DATA_NODES = 0x0002
+PRIVATE_DATA_PARTITIONS = 0x0004
+PRIVATE_DATA_RESERVATIONS = 0x0040
+
 # enum job_states: the base state is job_state & JOB_STATE_BASE
 JOB_PENDING = 0
 JOB_RUNNING = 1
@@ -79,7 +86,8 @@ def job_finished(job_state: int) -> bool:
 CHECKED = ("NO_VAL", "NO_VAL16", "NO_VAL64", "INFINITE", "INFINITE16", "INFINITE64",
            "MAX_JOB_ID", "SLURM_PENDING_STEP", "SLURM_EXTERN_CONT", "SLURM_BATCH_SCRIPT",
            "SLURM_INTERACTIVE_STEP", "SHOW_ALL", "SHOW_DETAIL", "JOB_PENDING", "JOB_RUNNING",
-           "JOB_SUSPENDED", "JOB_STATE_BASE",
+           "JOB_SUSPENDED", "JOB_STATE_BASE", "PRIVATE_DATA_JOBS", "PRIVATE_DATA_NODES",
+           "PRIVATE_DATA_PARTITIONS", "PRIVATE_DATA_RESERVATIONS",
            *(f"SHOW_{name}" for name in SHOW_FLAGS),
            "PREEMPT_MODE_OFF", "PREEMPT_MODE_SUSPEND", "PREEMPT_MODE_REQUEUE",
            "PREEMPT_MODE_CANCEL", "PREEMPT_MODE_GANG",

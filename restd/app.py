@@ -14,21 +14,22 @@ import functools
 import hashlib
 import json
 import logging
+import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Hashable, Optional
 
 from restd.config import Config
 from restd.http.messages import Request, Response
 from restd.negotiation import Negotiator, UnsupportedBody
 from restd.openapi import Operation, build_document, expand_operations
-from restd.plugin_api import (AuthError, DataParser, Identity, ListStream, Records,
-                              RequestFailed, SerializerError, SlurmInfo)
+from restd.plugin_api import (UNCHANGED, AuthError, DataParser, Identity, ListStream,
+                              Records, RequestFailed, SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
 from restd.memory import Trimmer
-from restd.shared_fetch import Outcome, SharedFetches
+from restd.shared_fetch import LastAnswers, Outcome, SharedFetches
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,52 @@ SLURM_ERROR_TEXT = {
 OPENAPI_PATHS = ("/openapi", "/openapi/v3")  # answered in the negotiated format
 OPENAPI_FILES = {"/openapi.json": "json", "/openapi.yaml": "yaml"}  # fixed format
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
-# Where meta.client.source goes in an answer dumped once for several requests.
-SOURCE_MARK = f"restd-client-source-{secrets.token_hex(16)}"
+# Where the per-request parts of meta.client go in an answer dumped once for several
+# requests (random: never in Slurm's data; letters, digits and dashes: written as is)
+_MARK_ID = secrets.token_hex(16)
+CLIENT_MARKS = {name: f"restd-client-{name}-{_MARK_ID}" for name in ("source", "user", "group")}
+
+
+class Template:
+    """An answer dumped once for every request that shares it, cut where the marks
+    of :data:`CLIENT_MARKS` were written: each request's body is the pieces joined
+    with its own meta.client values, written as JSON strings (which YAML 1.2 reads as
+    double-quoted scalars), in place of the quoted mark (JSON) or of the plain scalar
+    (YAML). ``digest`` hashes the answer without those values."""
+
+    def __init__(self, dumped: bytes):
+        marks = {mark.encode(): name for name, mark in CLIENT_MARKS.items()}
+        found = sorted((dumped.find(mark), mark) for mark in marks)
+        if any(dumped.count(mark) != 1 for mark in marks):
+            raise ValueError("a client mark is not once in the answer")
+        self.pieces: list[bytes] = []
+        self.names: list[str] = []
+        start = 0
+        for index, mark in found:
+            end = index + len(mark)
+            if dumped[index - 1:index] == b'"' and dumped[end:end + 1] == b'"':
+                index, end = index - 1, end + 1
+            self.pieces.append(dumped[start:index])
+            self.names.append(marks[mark])
+            start = end
+        self.pieces.append(dumped[start:])
+        self.size = len(dumped)
+        self.digest = hashlib.sha256(b"".join(self.pieces)).hexdigest()
+
+    def body(self, values: dict[str, str]) -> bytes:
+        # ensure_ascii: escapes as both formats read them
+        filled = [json.dumps(values[name]).encode() for name in self.names]
+        parts = [self.pieces[0]]
+        for value, piece in zip(filled, self.pieces[1:]):
+            parts += (value, piece)
+        return b"".join(parts)
+
+    def etag(self, user: str, group: str) -> str:
+        """The answer's strong ETag for a user: the same data has the same ETag on
+        every connection (meta.client.source left out), and differs per user and group
+        (meta.client.user and group are in the body)."""
+        who = hashlib.sha256(f"{self.digest}\0{user}\0{group}".encode())
+        return f'"{who.hexdigest()[:40]}"'
 
 
 def _if_modified_since(request: Request) -> Optional[int]:
@@ -65,16 +110,18 @@ def _if_modified_since(request: Request) -> Optional[int]:
         return None  # not a date: ignored, as RFC 9110 says
 
 
-def _with_source(template: bytes, source: str) -> bytes:
-    """``template`` with ``source`` where SOURCE_MARK is: as a JSON string, which is
-    also a YAML double-quoted scalar (YAML 1.2 reads JSON), in place of the quoted
-    mark (JSON) or of the plain scalar (YAML)."""
-    mark = SOURCE_MARK.encode()
-    quoted = b'"' + mark + b'"'
-    value = json.dumps(source).encode()  # ensure_ascii: escapes as both formats read them
-    if quoted in template:
-        return template.replace(quoted, value, 1)
-    return template.replace(mark, value, 1)
+# W/"<the time slurmctld wrote the list>-<its records>-<digest>" (App._stream_validator)
+_STREAM_VALIDATOR = re.compile(r'W/"([0-9]{1,19})-([0-9]{1,19})-[0-9a-f]{24}"')
+
+
+def _who(ctx: RequestContext, visibility: Optional[Hashable]) -> tuple:
+    """Who gets the same answer: the visibility class, else the identity."""
+    if visibility is not None:
+        return ("class", visibility)
+    identity = ctx.identity
+    if identity is None:
+        return ("nobody",)
+    return ("identity", identity.user, identity.uid, identity.group, identity.gid)
 
 
 def _validators(ctx: RequestContext) -> list[tuple[str, str]]:
@@ -128,6 +175,9 @@ class RequestContext:
         # whether anything changed since (they answer 304 themselves)
         self.last_modified: Optional[int] = None
         self.if_modified_since: Optional[int] = _if_modified_since(request)
+        # for handlers with Slurm's change detection (OperationSpec.changes): the time
+        # of an answer restd kept, to load with as update_time (0: none)
+        self.unchanged_since = 0
         self._executor = executor
 
     def warning(self, description: str, source: str = "") -> None:
@@ -154,6 +204,8 @@ class App:
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}
         self._form_reader = self._negotiator.reader(FORM_MEDIA_TYPE)
         self._shared = SharedFetches(config.shared_fetch_window)
+        self._last_answers = LastAnswers(config.last_answers_bytes)
+        self.dumps = 0  # answers dumped whole for a fetch (also in the debug log)
         self._trimmer = Trimmer(self._executor, enabled=config.malloc_trim)
         self._slurm_info: Callable[[], SlurmInfo] = next(
             (plugin.slurm_info for plugin in plugins.content if hasattr(plugin, "slurm_info")),
@@ -265,8 +317,17 @@ class App:
             ctx.status = failure.status
             ctx.errors.append(failure.entry)
             return self._answer(ctx, result, *writer)
-        outcome, result = await self._shared.run(self._share_key(ctx, writer[0]),
-                                                 functools.partial(self._handle, ctx))
+        visibility = None
+        if ctx.operation.spec.visibility is not None and request.method in ("GET", "HEAD"):
+            visibility = await ctx.operation.spec.visibility(ctx)
+        key = self._share_key(ctx, writer[0], visibility)
+        who = _who(ctx, visibility)
+        # a validator of a streamed answer in If-None-Match: the time its list was
+        # written, loaded as update_time (requests with the same one share a fetch)
+        since = self._validated_since(ctx, who, writer[0])
+        outcome, result = await self._shared.run(
+            key if key is None or since is None else (*key, ("since", since)),
+            functools.partial(self._handle_kept, ctx, key, writer[0], since))
         if isinstance(result, Response) and not isinstance(result.body, bytes):
             # an answer written as it goes cannot be shared: this request makes its own
             outcome, result = await self._shared.run(None, functools.partial(self._handle, ctx))
@@ -277,9 +338,19 @@ class App:
         if isinstance(result, Response):
             return dataclasses.replace(result, headers=list(result.headers),
                                        user=ctx.identity.user)
+        if result is UNCHANGED:  # nothing changed since the client's validator
+            return Response(304, b"", headers=[
+                ("ETag", self._stream_validator(ctx, who, writer[0], *since)),
+                *_validators(ctx)], user=ctx.identity.user)
         if isinstance(result, dict) and any(isinstance(value, ListStream)
                                             for value in result.values()):
-            return await self._answer_streamed(ctx, result, *writer)
+            etag = None
+            if ctx.status == 200 and ctx.last_modified and ctx.operation.spec.changes:
+                records = sum(value.count for value in result.values()
+                              if isinstance(value, ListStream))
+                etag = self._stream_validator(ctx, who, writer[0], ctx.last_modified,
+                                              records)
+            return await self._answer_streamed(ctx, result, *writer, etag=etag)
         if request.method in ("GET", "HEAD") and ctx.status == 200 \
                 and isinstance(result, dict):
             return self._answer_validated(ctx, outcome, result, *writer)
@@ -287,50 +358,134 @@ class App:
 
     def _answer_validated(self, ctx: RequestContext, outcome: Outcome, result: dict,
                           media: str, serializer: ModuleType) -> Response:
-        """A successful read, with its ETag: a strong hash of the answer without
-        meta.client.source (the one per-request part of the body), so the same data
-        has the same ETag whichever connection asks. The answer is dumped once per
-        fetch with a mark where the source goes (see restd.shared_fetch): each
-        participant's body is that dump with its source put in; a request
-        whose If-None-Match names the ETag is answered 304 without a body."""
+        """A successful read, with its ETag (:meth:`Template.etag`). The answer is
+        dumped once per fetch with marks where meta.client's source, user and group go
+        (see restd.shared_fetch): each participant's body is that dump with its own
+        values put in; a request whose If-None-Match names the ETag is answered 304
+        without a body."""
         pretty = self._config.pretty(serializer.NAME)
-        try:
-            template, etag = outcome.derived.get(media) or outcome.derived.setdefault(
-                media, self._template(ctx, result, serializer, pretty))
-        except Exception:
-            return self._answer(ctx, result, media, serializer)  # fails there, logged
-        headers = [("ETag", etag), *_validators(ctx)]
-        user = ctx.identity.user if ctx.identity else None
-        if _etag_matches(ctx.request.header_values("if-none-match"), etag):
-            return Response(304, b"", headers=headers, user=user)
-        body = _with_source(template, ctx.request.client.source)
+        template = outcome.derived.get(media)
+        if template is None:
+            try:
+                template = outcome.derived.setdefault(
+                    media, self._template(ctx, result, serializer, pretty))
+            except Exception:
+                return self._answer(ctx, result, media, serializer)  # fails there, logged
+            self.dumps += 1
+            log.debug("%s: answer dumped (%d bytes)", ctx.operation.operation_id,
+                      template.size)
+            if outcome.keep_as is not None and outcome.last_modified:
+                self._last_answers.put(outcome.keep_as, outcome.last_modified, template,
+                                       template.size)
+        identity = ctx.identity
+        user = identity.user if identity else ""
+        group = identity.group if identity else ""
+        headers = [("ETag", template.etag(user, group)), *_validators(ctx)]
+        if _etag_matches(ctx.request.header_values("if-none-match"), headers[0][1]):
+            return Response(304, b"", headers=headers, user=identity and identity.user)
+        body = template.body({"source": ctx.request.client.source, "user": user,
+                              "group": group})
         self._trimmer.answered(len(body))
-        return Response(200, body, content_type=media, headers=headers, user=user)
+        return Response(200, body, content_type=media, headers=headers,
+                        user=identity and identity.user)
 
     def _template(self, ctx: RequestContext, result: dict, serializer: ModuleType,
-                  pretty: bool) -> tuple[bytes, str]:
-        """(the answer dumped with SOURCE_MARK as meta.client.source, its ETag)"""
+                  pretty: bool) -> Template:
+        """The answer dumped with CLIENT_MARKS in meta.client."""
         envelope = self._envelope(ctx, result)
-        envelope["meta"]["client"]["source"] = SOURCE_MARK
-        template = serializer.dump(envelope, pretty)
-        mark = SOURCE_MARK.encode()  # written as is: letters, digits and dashes
-        if template.count(mark) != 1:  # the mark is random: never in Slurm's data
-            raise ValueError("the client source mark is not once in the answer")
-        digest = hashlib.sha256(template.replace(mark, b"")).hexdigest()[:40]
-        return template, f'"{digest}"'
+        envelope["meta"]["client"].update(CLIENT_MARKS)
+        return Template(serializer.dump(envelope, pretty))
 
-    def _share_key(self, ctx: RequestContext, media: str) -> Optional[tuple]:
+    def _stream_validator(self, ctx: RequestContext, who: tuple, media: str,
+                          last_update: int, records: int) -> str:
+        """The ETag of a list written piece by piece (its headers leave before its body
+        is known, so no hash of it): weak (RFC 9110 8.8.1), from the time slurmctld
+        wrote the list, its number of records, and what the answer depends on
+        (operation, path, query, data_parser, format and layout, who sees it,
+        meta.client's user and group). Answers with one such tag come from
+        slurmctld's data of one second for the same request, and differ where restd
+        writes per request (meta.client.source): equivalent, not byte for byte the
+        same. slurmctld's time is in seconds: two lists written in one second with as
+        many records have one tag although a change may separate them; If-None-Match
+        is still asked of slurmctld, which calls any change in or after that second
+        a change, so a 304 is never wrong. It reads the same in every process."""
+        identity = ctx.identity
+        described = json.dumps([
+            ctx.operation.operation_id, ctx.request.path, ctx.request.query,
+            ctx.data_parser.name, sorted(ctx.data_parser.flags), media, ctx.answer_pretty,
+            who, identity.user if identity else "", identity.group if identity else "",
+            last_update, records])
+        digest = hashlib.sha256(described.encode()).hexdigest()[:24]
+        return f'W/"{last_update}-{records}-{digest}"'
+
+    def _validated_since(self, ctx: RequestContext, who: tuple, media: str
+                         ) -> Optional[tuple[int, int]]:
+        """(time, records) of the newest of this request's own stream validators named
+        by If-None-Match (None: none): a list unchanged since then is answered 304."""
+        if not ctx.operation.spec.changes or ctx.request.method not in ("GET", "HEAD") \
+                or "update_time" in ctx.query:
+            return None
+        newest: Optional[tuple[int, int]] = None
+        for value in ctx.request.header_values("if-none-match"):
+            for candidate in value.split(","):
+                found = _STREAM_VALIDATOR.fullmatch(candidate.strip())
+                if found is None:
+                    continue
+                when, records = int(found.group(1)), int(found.group(2))
+                if 0 < when < 1 << 62 and (newest is None or when > newest[0]) \
+                        and self._stream_validator(ctx, who, media, when, records) \
+                        == candidate.strip():
+                    newest = (when, records)
+        return newest
+
+    def _share_key(self, ctx: RequestContext, media: str,
+                   visibility: Optional[Hashable] = None) -> Optional[tuple]:
         """What can change the answer of a read that may be shared (see
-        restd.shared_fetch); None for requests answered each on their own."""
+        restd.shared_fetch): with the identity, or the visibility class of
+        ``ctx.operation.spec.visibility`` when the operation's Slurm answers alike
+        to every member of a class (meta.client is then filled per request); None
+        for requests answered each on their own."""
         request = ctx.request
         if request.method not in ("GET", "HEAD") or not ctx.operation.spec.shared \
                 or request.body or ctx.identity is None or self._shared.window <= 0:
             return None
-        identity = ctx.identity
         return (ctx.operation.operation_id, request.path, request.query,
                 ctx.data_parser.name, ctx.data_parser.flags, media, ctx.answer_serializer,
-                ctx.answer_pretty, identity.user, identity.uid, identity.group,
-                identity.gid, ctx.if_modified_since)
+                ctx.answer_pretty, _who(ctx, visibility), ctx.if_modified_since)
+
+    async def _handle_kept(self, ctx: RequestContext, key: Optional[tuple],
+                           media: str, since: Optional[tuple[int, int]] = None
+                           ) -> Outcome:
+        """:meth:`_handle`, with Slurm's change detection where the operation has it
+        (OperationSpec.changes): the last answer of ``key`` (LastAnswers) is the
+        answer again when Slurm reports no change since it was written, without
+        converting or dumping anything; without one, ``since`` (a stream validator's
+        time and records, see :meth:`_validated_since`) is asked, and the outcome's
+        result is UNCHANGED when nothing changed since. Neither If-Modified-Since
+        (answered 304 by the handler) nor update_time in the query (Slurm's answer)
+        is served so."""
+        keep = key is not None and ctx.operation.spec.changes \
+            and ctx.if_modified_since is None and "update_time" not in ctx.query \
+            and self._last_answers.limit > 0
+        kept = self._last_answers.get(key) if keep else None
+        if kept is not None:
+            ctx.unchanged_since = kept.last_modified
+        elif since is not None:
+            ctx.unchanged_since = since[0]
+        outcome = await self._handle(ctx)
+        if outcome.result is UNCHANGED:
+            if kept is None:  # the client's list is current: 304 (App._operation)
+                if since is None:  # a handler answers UNCHANGED only to unchanged_since
+                    raise RuntimeError(f"{ctx.operation.operation_id}: UNCHANGED unasked")
+                return Outcome(UNCHANGED, 200, [], [], since[0])
+            self._last_answers.reused += 1
+            log.debug("%s: slurmctld reports no change since %d: its answer is reused",
+                      ctx.operation.operation_id, kept.last_modified)
+            outcome = Outcome({}, 200, [], [], kept.last_modified)
+            outcome.derived[media] = kept.template
+        elif keep and outcome.status == 200 and outcome.last_modified:
+            outcome.keep_as = key
+        return outcome
 
     async def _handle(self, ctx: RequestContext) -> Outcome:
         """The operation's handler on an authenticated request; its failures become
@@ -493,7 +648,8 @@ class App:
 
 
     async def _answer_streamed(self, ctx: RequestContext, result: dict[str, Any], media: str,
-                               serializer: ModuleType) -> Response:
+                               serializer: ModuleType, etag: Optional[str] = None
+                               ) -> Response:
         """An answer with a ListStream: written batch by batch where the serializer
         can (JSON), else converted whole first (YAML). The stream is released on
         every path (restd.plugin_api.ListStream.close)."""
@@ -524,8 +680,10 @@ class App:
             raise
         body = _StreamedBody(self._stream_chunks(ctx, result, key, stream, serializer,
                                                  pretty, head), stream)
-        return Response(ctx.status, body, content_type=media,
-                        headers=_validators(ctx) if ctx.status == 200 else [],
+        headers = _validators(ctx) if ctx.status == 200 else []
+        if etag is not None:
+            headers.insert(0, ("ETag", etag))
+        return Response(ctx.status, body, content_type=media, headers=headers,
                         user=ctx.identity.user if ctx.identity else None)
 
     async def _stream_chunks(self, ctx: RequestContext, result: dict[str, Any], key: str,

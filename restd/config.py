@@ -71,6 +71,9 @@ class Config:
     # RESTD_SHARED_FETCH_WINDOW: the oldest fetch in flight (seconds since it started)
     # that an identical GET may join instead of asking Slurm itself; 0: never shared
     shared_fetch_window: float = 1.0
+    # RESTD_LAST_ANSWERS_MB: the bound of the last answers kept per sharing key for
+    # slurmctld's change detection (restd.shared_fetch.LastAnswers), per process; 0: none
+    last_answers_bytes: int = 32 << 20
     # RESTD_MALLOC_TRIM=0: memory is not handed back after large answers (restd/memory.py)
     malloc_trim: bool = True
 
@@ -186,6 +189,15 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         raise ConfigError("RESTD_SHARED_FETCH_WINDOW: expected seconds from 0 to 60, got "
                           f"{window_text!r}")
 
+    kept_text = env("RESTD_LAST_ANSWERS_MB") or "32"
+    try:
+        last_answers_bytes = int(float(kept_text) * (1 << 20))
+    except ValueError:
+        last_answers_bytes = -1
+    if not 0 <= last_answers_bytes <= 1 << 40:
+        raise ConfigError("RESTD_LAST_ANSWERS_MB: expected megabytes from 0 to 1048576, got "
+                          f"{kept_text!r}")
+
     log_target = (env("RESTD_LOG") or "stderr").strip().lower()
     if log_target not in ("stderr", "syslog"):
         raise ConfigError(f"RESTD_LOG: expected stderr or syslog, got {log_target!r}")
@@ -212,6 +224,7 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         jwt_daemon=env("SLURM_JWT") == "daemon",
         enable_test_plugins=env("RESTD_ENABLE_TEST_PLUGINS") == "1",
         shared_fetch_window=shared_fetch_window,
+        last_answers_bytes=last_answers_bytes,
         malloc_trim=env("RESTD_MALLOC_TRIM") != "0",
     )
 

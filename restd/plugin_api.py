@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import (Any, Awaitable, Callable, Iterable, Mapping, Optional, Protocol,
+from typing import (Any, Awaitable, Callable, Hashable, Iterable, Mapping, Optional, Protocol,
                     Sequence, Union)
 
 from restd.http.messages import Request
@@ -187,6 +187,26 @@ class OperationSpec:
     # versions describe too (DELETE partition/{partition_name}: v0.0.45 added it,
     # answering the envelope every version has); None: whenever the bodies are described.
     since: Optional[str] = None
+    # Who sees the same answer (for a shared GET): ``await visibility(ctx)`` on the
+    # authenticated request with its query parsed gives a class (hashable) whose
+    # members all get the same answer from Slurm, so that requests of different
+    # users in one class share a fetch; None (or no callable): each identity its own.
+    visibility: Optional[Callable[["HandlerContext"], Awaitable[Optional[Hashable]]]] = None
+    # The handler uses Slurm's change detection: given ``ctx.unchanged_since`` (a time
+    # its answer gave as Last-Modified; 0: none), it loads with that update_time and
+    # returns UNCHANGED when Slurm reports no change since, without a list to convert.
+    changes: bool = False
+
+
+class Unchanged:
+    """What a handler returns when Slurm reports no change since
+    ``ctx.unchanged_since``: restd answers with what it gave for that time."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = Unchanged()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ is closed, or when the fetch ends with nobody left waiting for it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Outcome:
     errors: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     last_modified: Optional[int] = None  # the data's time, where Slurm gives one
+    # the sharing key under which its dump is kept once made (restd.app; LastAnswers)
+    keep_as: Optional[Hashable] = None
     # set by SharedFetches: views still to be taken by participants, plus views open
     _references: int = 0
     _render_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -152,3 +155,56 @@ class SharedFetches:
         # here and given up now, so an outcome nobody waits for is released
         outcome._references = entry.waiting + 1
         outcome._release()
+
+
+@dataclass
+class LastAnswer:
+    """The last answer of a sharing key whose data Slurm can tell unchanged: the time
+    slurmctld wrote it (its Last-Modified) and its dump (restd.app.Template)."""
+
+    last_modified: int
+    template: Any
+    size: int
+
+
+class LastAnswers:
+    """The last answer per sharing key, least recently used first out, at most
+    ``limit`` bytes of dumps in all (an answer larger than that is not kept).
+
+    A kept answer is never served on its own: restd asks Slurm whether anything
+    changed since it was written (a load with update_time), and reuses it only
+    when Slurm says no (SLURM_NO_CHANGE_IN_DATA), instead of converting and
+    dumping the same data again."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._answers: "collections.OrderedDict[Hashable, LastAnswer]" = \
+            collections.OrderedDict()
+        self.kept = 0  # answers stored (for the debug log and tests of restd itself)
+        self.reused = 0  # answers served again after Slurm reported no change
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def get(self, key: Hashable) -> Optional[LastAnswer]:
+        answer = self._answers.get(key)
+        if answer is not None:
+            self._answers.move_to_end(key)
+        return answer
+
+    def put(self, key: Hashable, last_modified: int, template: Any, size: int) -> None:
+        self.discard(key)
+        if size > self.limit:
+            return
+        while self._answers and self.size + size > self.limit:
+            _, oldest = self._answers.popitem(last=False)
+            self.size -= oldest.size
+        self._answers[key] = LastAnswer(last_modified, template, size)
+        self.size += size
+        self.kept += 1
+
+    def discard(self, key: Hashable) -> None:
+        answer = self._answers.pop(key, None)
+        if answer is not None:
+            self.size -= answer.size

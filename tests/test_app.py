@@ -463,19 +463,44 @@ def test_large_answers_are_followed_by_one_trim_per_burst():
     asyncio.run(main())
 
 
-def test_client_source_is_put_into_a_shared_dump_as_each_format_reads_it():
-    from restd.app import SOURCE_MARK, _with_source
+def test_client_values_are_put_into_a_shared_dump_as_each_format_reads_them():
+    from restd.app import CLIENT_MARKS, Template
     from restd.plugins.serializer import json as json_serializer_module
     from restd.plugins.serializer import yaml as yaml_serializer_module
-    sources = ["[127.0.0.1]:41822(fd:12)", "unix:/run/restd.sock(fd:7)", 'odd "é" \\ \n']
+    values = [{"source": "[127.0.0.1]:41822(fd:12)", "user": "alice", "group": "alice"},
+              {"source": "unix:/run/restd.sock(fd:7)", "user": "bob", "group": "users"},
+              {"source": 'odd "é" \\ \n', "user": "a: b", "group": "- x"}]
     for serializer, read in ((json_serializer_module, json.loads),
                              (yaml_serializer_module, yaml_serializer_module.load)):
         for pretty in (True, False):
-            template = serializer.dump({"meta": {"client": {"source": SOURCE_MARK,
-                                                             "user": "alice"}}}, pretty)
-            for source in sources:
-                answer = read(_with_source(template, source))
-                assert answer == {"meta": {"client": {"source": source, "user": "alice"}}}
+            template = Template(serializer.dump(
+                {"meta": {"client": dict(CLIENT_MARKS)}, "jobs": [{"name": "x"}]}, pretty))
+            etags = set()
+            for client in values:
+                answer = read(template.body(client))
+                assert answer == {"meta": {"client": client}, "jobs": [{"name": "x"}]}
+                etags.add(template.etag(client["user"], client["group"]))
+            # one ETag per user and group, whatever the source
+            assert len(etags) == len(values)
+            assert template.etag("alice", "alice") == template.etag("alice", "alice")
+
+
+def test_last_answers_are_bounded_in_bytes_least_recently_used_out_first():
+    from restd.shared_fetch import LastAnswers
+    kept = LastAnswers(100)
+    kept.put("a", 1, "dump a", 40)
+    kept.put("b", 2, "dump b", 40)
+    assert kept.get("a").template == "dump a"  # a is now the most recently used
+    kept.put("c", 3, "dump c", 40)  # over the bound: b, least recently used, goes
+    assert kept.get("b") is None and kept.get("a") and kept.get("c")
+    assert kept.size == 80 and len(kept) == 2
+    kept.put("a", 4, "newer a", 30)  # replaced, not added
+    assert kept.get("a").last_modified == 4 and kept.size == 70
+    kept.put("huge", 5, "too large", 101)  # larger than the bound: not kept
+    assert kept.get("huge") is None and kept.size == 70
+    kept.put("c", 6, "too large", 101)  # and the older answer of its key is dropped
+    assert kept.get("c") is None and kept.size == 30
+    assert LastAnswers(0).put("a", 1, "x", 1) is None and len(LastAnswers(0)) == 0
 
 
 # --- lists handlers give as Records: rendered by the app, the C fast path chosen there ------

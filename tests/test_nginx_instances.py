@@ -184,8 +184,9 @@ def test_two_instances_behind_nginx(cluster, setup):
     status, _, body = through_nginx(port, {})
     assert status == 401 and b"errors" in body
 
-    # The same data has the same ETag on both instances (a hash of the answer's bytes,
-    # without meta.client.source), so a client's If-None-Match is honoured by either.
+    # The same data has the same ETag on both instances (a hash of the answer's bytes
+    # without meta.client's values, and of the user and group), so a client's
+    # If-None-Match is honoured by either.
     first = instances[0].request(PARTITIONS, alice)
     second = instances[1].request(PARTITIONS, alice)
     assert first[0] == second[0] == 200

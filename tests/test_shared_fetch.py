@@ -1,7 +1,8 @@
 """Shared fetches (restd/shared_fetch.py) against the real cluster: concurrent
 identical GETs of one user are one slurmctld RPC (counted by slurmctld itself,
-sdiag), each answer keeps its own meta.client, a change is seen by the next GET,
-and users never share a fetch (PrivateData=jobs: alice never sees bob's jobs)."""
+sdiag), each answer keeps its own meta.client, a change is seen by the next GET;
+users share a fetch only where PrivateData hides nothing (PrivateData=jobs: alice
+never sees bob's jobs)."""
 from __future__ import annotations
 
 import http.client
@@ -133,6 +134,38 @@ def test_next_get_sees_a_change(restd, cluster):
         cancel(cluster, job_id)
 
 
+def test_users_share_a_fetch_where_private_data_hides_nothing(restd, cluster):
+    """Without PrivateData, slurmctld answers the job list (SHOW_ALL, restd's default)
+    alike to every user: alice's and bob's interleaved GETs are one RPC, each answer
+    naming its own client (source, user, group), its ETag its user's."""
+    restd.request("GET", "jobs/", user="bob")  # PrivateData read, bob's token checked
+    users = ["alice", "bob"] * (CONCURRENT // 2)
+    before = job_info_rpcs(cluster)
+    answers = concurrent_gets(restd, "jobs/", users)
+    assert job_info_rpcs(cluster) - before == 1
+    etags = {}
+    parsed = []
+    for user, (status, headers, body, source) in zip(users, answers):
+        answer = json.loads(body)
+        assert status == 200
+        client = answer["meta"]["client"]
+        assert client["source"].startswith(source)
+        assert client["user"] == user and client["group"] == user
+        parsed.append(answer)
+    for answer in parsed:
+        client = answer["meta"]["client"]
+        for name in ("source", "user", "group"):
+            client.pop(name)
+    assert all(answer == parsed[0] for answer in parsed)
+    # a list answered whole (nodes, with SHOW_ALL): one ETag per user
+    answers = concurrent_gets(restd, "nodes/?flags=ALL", users)
+    for user, (status, headers, body, _) in zip(users, answers):
+        assert status == 200 and json.loads(body)["meta"]["client"]["user"] == user
+        etags.setdefault(user, set()).add(headers["ETag"])
+    if all(len(tags) == 1 for tags in etags.values()):  # nodes unchanged meanwhile
+        assert etags["alice"] != etags["bob"]
+
+
 @pytest.fixture(scope="module")
 def private_jobs(cluster):
     """PrivateData=jobs on the cluster for the test, removed afterwards."""
@@ -152,12 +185,17 @@ def private_jobs(cluster):
 
 
 def test_users_never_share_a_fetch(private_jobs, restd, cluster):
+    """With PrivateData=jobs (set while restd runs: restd reads slurmctld's again),
+    alice and bob never share a fetch: each sees their own jobs only."""
     alice_job = submit(cluster, "alice", "shared-fetch-alice")
     bob_job = submit(cluster, "bob", "shared-fetch-bob")
     try:
+        time.sleep(1.5)  # PRIVATE_DATA_RECHECK: restd asks slurmctld again from now on
         for _ in range(3):
             users = ["alice", "bob"] * (CONCURRENT // 2)
+            before = job_info_rpcs(cluster)
             answers = concurrent_gets(restd, "jobs/", users)
+            assert job_info_rpcs(cluster) - before >= 2
             for user, (status, _, body, source) in zip(users, answers):
                 answer = json.loads(body)
                 assert status == 200
@@ -268,5 +306,155 @@ def test_if_modified_since_asks_slurmctld_whether_anything_changed(restd, cluste
         status, headers, body = restd.request("GET", "jobs/",
                                               headers={"If-Modified-Since": last_modified})
         assert status == 200 and job_id in job_ids(body)
+    finally:
+        cancel(cluster, job_id)
+
+
+# --- the last answer, reused while slurmctld reports no change -----------------------------
+
+@pytest.fixture(scope="module")
+def logged(cluster, tmp_path_factory):
+    """restd logging at debug level: what it dumped and what it reused, by operation."""
+    directory = tmp_path_factory.mktemp("restd-logged")
+    os.chmod(directory, 0o755)
+    daemon = RestdDaemon(cluster, directory).start(extra_env={"SLURMRESTD_DEBUG": "debug"})
+    yield daemon
+    daemon.stop()
+
+
+def dumps_and_reuses(daemon: RestdDaemon, operation: str) -> tuple[int, int]:
+    """(answers dumped, answers reused) of ``operation`` so far, from restd's log."""
+    log = daemon.log
+    return (len(re.findall(rf"slurm_v0040_{operation}: answer dumped", log)),
+            len(re.findall(rf"slurm_v0040_{operation}: slurmctld reports no change", log)))
+
+
+def test_an_unchanged_list_is_not_dumped_again(logged):
+    """Partitions, nodes, reservations and the YAML jobs list: while slurmctld reports
+    no change since the last answer (a load with its time as update_time), that answer
+    is served again (same ETag and body) without a dump; If-None-Match naming it is a
+    304, also without a dump."""
+    for path, operation, headers in (
+            ("partitions/?flags=ALL", "get_partitions", {}),
+            ("nodes/?flags=ALL", "get_nodes", {}),
+            ("reservations/", "get_reservations", {}),
+            ("jobs/", "get_jobs", {"Accept": "application/yaml"})):
+        def unchanged() -> bool:
+            """Three GETs in a row: slurmctld may change nodes or jobs on its own
+            meanwhile (then a dump is due and the sequence is tried again)."""
+            status, first_headers, first = logged.request("GET", path, headers=headers)
+            assert status == 200
+            dumped, reused = dumps_and_reuses(logged, operation)
+            status, again_headers, again = logged.request("GET", path, headers=headers)
+            assert status == 200
+            if dumps_and_reuses(logged, operation) != (dumped, reused + 1):
+                return False
+            assert again_headers["ETag"] == first_headers["ETag"]
+            assert again_headers["Last-Modified"] == first_headers["Last-Modified"]
+            if isinstance(first, dict):  # JSON: the same answer, from its own client
+                assert without_client(again) == without_client(first)
+            else:
+                assert re.sub(r"source: .*", "", again) == re.sub(r"source: .*", "", first)
+            status, not_modified, body = logged.request(
+                "GET", path, headers={**headers, "If-None-Match": first_headers["ETag"]})
+            if dumps_and_reuses(logged, operation) != (dumped, reused + 2):
+                return False
+            assert status == 304 and body == "" and not_modified["ETag"] == first_headers["ETag"]
+            return True
+
+        wait_for(unchanged, 120, f"{path} unchanged for three GETs")
+
+
+def test_a_change_is_seen_by_the_next_get_of_a_reused_answer(logged, cluster):
+    yaml = {"Accept": "application/yaml"}
+    for _ in range(2):  # the second answer is the kept one, reused if nothing changed
+        status, headers, before = logged.request("GET", "jobs/", headers=yaml)
+    job_id = submit(cluster, "alice", "last-answer-change")
+    try:
+        status, headers, after = logged.request("GET", "jobs/", headers=yaml)
+        assert status == 200 and f"job_id: {job_id}" in after
+        assert f"job_id: {job_id}" not in before
+    finally:
+        cancel(cluster, job_id)
+    # a node updated: the next GET of nodes shows it
+    path = "nodes/?flags=ALL"
+    logged.request("GET", path)
+    _, headers, before = logged.request("GET", path)
+    try:
+        cluster.run("scontrol", "update", "NodeName=n4", "State=DRAIN",
+                    "Reason=last-answer-test")
+        status, after_headers, after = logged.request("GET", path)
+        node = next(node for node in after["nodes"] if node["name"] == "n4")
+        assert status == 200 and node["reason"] == "last-answer-test"
+        assert after_headers["ETag"] != headers["ETag"]
+    finally:
+        cluster.run("scontrol", "update", "NodeName=n4", "State=RESUME")
+
+
+def test_users_share_the_kept_answer_only_where_private_data_hides_nothing(logged):
+    """The kept answer is kept per sharing key: alice's kept partitions (flags=ALL,
+    PrivateData off) are bob's too, each with their own meta.client and ETag."""
+    path = "partitions/?flags=ALL"
+
+    def shared() -> bool:
+        status, alice_headers, alice = logged.request("GET", path)
+        dumped, reused = dumps_and_reuses(logged, "get_partitions")
+        status, bob_headers, bob = logged.request("GET", path, user="bob")
+        if dumps_and_reuses(logged, "get_partitions") != (dumped, reused + 1):
+            return False
+        assert alice["meta"]["client"]["user"] == "alice"
+        assert bob["meta"]["client"]["user"] == "bob"
+        assert bob_headers["ETag"] != alice_headers["ETag"]
+        assert without_client(bob)["partitions"] == without_client(alice)["partitions"]
+        return True
+
+    wait_for(shared, 120, "partitions unchanged for two GETs")
+
+
+# --- the streamed jobs list: a weak ETag from the time slurmctld wrote it ---------------
+
+def test_streamed_jobs_have_a_weak_etag_answered_304_by_slurmctlds_change_detection(
+        restd, cluster):
+    """The JSON jobs list is written piece by piece: its ETag is weak, made of the time
+    slurmctld wrote the list and its number of jobs; If-None-Match naming it is a load
+    with that time as update_time (one RPC), answered 304 when slurmctld reports no
+    change."""
+    def not_modified() -> bool:
+        status, headers, _ = restd.request("GET", "jobs/")
+        assert status == 200
+        etag = headers["ETag"]
+        assert re.fullmatch(r'W/"[0-9]+-[0-9]+-[0-9a-f]{24}"', etag), etag
+        last_modified = headers["Last-Modified"]
+        before = job_info_rpcs(cluster)
+        # concurrent polls with the same validator share one load
+        answers = concurrent_gets(restd, "jobs/", ["alice"] * 4,
+                                  headers={"If-None-Match": etag})
+        assert job_info_rpcs(cluster) - before == 1
+        statuses = {status for status, *_ in answers}
+        if statuses != {304}:  # slurmctld changed a job meanwhile
+            assert statuses == {200}
+            return False
+        for _, headers, body, _ in answers:
+            assert body == b"" and headers["ETag"] == etag
+            assert headers["Last-Modified"] == last_modified
+        # bob's validator is his own: alice's does not match his answer
+        status, bob_headers, _ = restd.request("GET", "jobs/", user="bob",
+                                               headers={"If-None-Match": etag})
+        assert status == 200 and bob_headers["ETag"] != etag
+        # a validator of another time, or not made by restd, is not believed
+        when = int(etag[3:].split("-")[0])
+        forged = etag.replace(f'"{when}-', f'"{when + 3600}-')
+        for tag in (forged, 'W/"1-1-000000000000000000000000"'):
+            status, _, _ = restd.request("GET", "jobs/", headers={"If-None-Match": tag})
+            assert status == 200
+        return True
+
+    wait_for(not_modified, 120, "jobs unchanged between two GETs")
+    status, headers, _ = restd.request("GET", "jobs/")
+    etag = headers["ETag"]
+    job_id = submit(cluster, "alice", "stream-validator")
+    try:
+        status, headers, body = restd.request("GET", "jobs/", headers={"If-None-Match": etag})
+        assert status == 200 and headers["ETag"] != etag and job_id in job_ids(body)
     finally:
         cancel(cluster, job_id)

@@ -45,6 +45,10 @@ static const long RESTD_NODE_ALLOC_TRES_OWNED;
 
 #define SHOW_ALL ...
 #define SHOW_DETAIL ...
+#define PRIVATE_DATA_JOBS ...
+#define PRIVATE_DATA_NODES ...
+#define PRIVATE_DATA_PARTITIONS ...
+#define PRIVATE_DATA_RESERVATIONS ...
 #define SHOW_MIXED ...
 #define SHOW_LOCAL ...
 #define SHOW_SIBLING ...
@@ -112,6 +116,8 @@ typedef struct {
     uint32_t slurmctld_port;
     char *accounting_storage_type;
     uint16_t select_type_param;
+    uint16_t private_data;     /* PrivateData: PRIVATE_DATA_* bits */
+    time_t last_update;        /* slurmctld's: when its configuration was read */
     ...;
 } slurm_conf_t;
 
@@ -781,6 +787,9 @@ int slurm_load_reservations(time_t update_time, reserve_info_msg_t **resp);
 void slurm_free_reservation_info_msg(reserve_info_msg_t *resv_info_ptr);
 
 int slurm_load_licenses(time_t, license_info_msg_t **, uint16_t);
+int slurm_load_ctl_conf(time_t update_time, slurm_conf_t **slurm_ctl_conf_ptr);
+/* slurm_free_ctl_conf(), renamed slurm_free_conf() in 26.05 */
+void restd_free_ctl_conf(slurm_conf_t *slurm_ctl_conf_ptr);
 void slurm_free_license_info_msg(license_info_msg_t *);
 
 int slurm_get_statistics(stats_info_response_msg_t **buf,
@@ -815,6 +824,16 @@ HEADER_FLAGS = {
 }
 
 CUSTOMIZATIONS = """
+/* slurm_free_ctl_conf() became slurm_free_conf() in 26.05 */
+static void restd_free_ctl_conf(slurm_conf_t *conf)
+{
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(26,5,0)
+    slurm_free_conf(conf);
+#else
+    slurm_free_ctl_conf(conf);
+#endif
+}
+
 extern slurm_conf_t slurm_conf;
 
 static const long SLURM_VERSION_NUMBER_BUILT = SLURM_VERSION_NUMBER;

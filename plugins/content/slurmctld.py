@@ -15,6 +15,7 @@ error sources named after slurmrestd's functions, warnings as it gives them.
 """
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import logging
 import signal as _signal
@@ -23,11 +24,13 @@ from typing import Any, Callable, Optional
 
 from restd.http.messages import Response
 from restd.native.errors import SlurmError
-from restd.native.slurm_h import (MAX_JOB_ID, NO_VAL, SHOW_ALL, SHOW_DETAIL, SHOW_FLAGS,
+from restd.native.slurm_h import (MAX_JOB_ID, NO_VAL, PRIVATE_DATA_JOBS, PRIVATE_DATA_NODES,
+                                  PRIVATE_DATA_PARTITIONS, PRIVATE_DATA_RESERVATIONS,
+                                  SHOW_ALL, SHOW_DETAIL, SHOW_FLAGS,
                                   SLURM_BATCH_SCRIPT, SLURM_EXTERN_CONT,
                                   SLURM_INTERACTIVE_STEP, SLURM_PENDING_STEP)
 from restd.data_parser.versions import NAMES
-from restd.plugin_api import OperationSpec, Parameter, RequestFailed
+from restd.plugin_api import UNCHANGED, OperationSpec, Parameter, RequestFailed
 from restd.plugins.content import _allocate
 from restd.plugins.content import _backend as backend
 from restd.plugins.content._backend import Worker, invalid_query
@@ -98,15 +101,32 @@ def _query_update_time(ctx, source: str) -> int:
     return result.value
 
 
-def _conditional(ctx, update_time: int) -> tuple[int, bool]:
-    """(the update_time to load with, whether it is the client's If-Modified-Since).
-    slurmctld answers SLURM_NO_CHANGE_IN_DATA when nothing changed since one second
-    before it (proc_req.c: ``last_update - 1 >= last_job_update``): the request is
-    then answered 304 without a list to convert. update_time in the query wins."""
+# How a load with an update time answers "no change since" (see _conditional)
+NOT_MODIFIED = "If-Modified-Since"  # the client's time: 304
+KEPT = "kept"  # the time of the answer restd kept (ctx.unchanged_since): UNCHANGED
+
+
+def _conditional(ctx, update_time: int) -> tuple[int, Optional[str]]:
+    """(the update_time to load with, what "no change" then means: None for
+    update_time in the query, which wins, NOT_MODIFIED for the client's
+    If-Modified-Since, KEPT for the time of the last answer restd kept). slurmctld
+    answers SLURM_NO_CHANGE_IN_DATA when nothing changed since one second before it
+    (proc_req.c: ``last_update - 1 >= last_job_update``): the request is then
+    answered 304, or with the kept answer, without a list to convert."""
     since = getattr(ctx, "if_modified_since", None)
-    if update_time or not since or since <= 0:
-        return update_time, False
-    return since, True
+    if update_time:
+        return update_time, None
+    if since and since > 0:
+        return since, NOT_MODIFIED
+    kept = getattr(ctx, "unchanged_since", 0)
+    if kept and kept > 0:
+        return kept, KEPT
+    return 0, None
+
+
+def _no_change(ctx, mode: Optional[str]) -> Any:
+    """The answer of a conditional load that slurmctld answered "no change since"."""
+    return _not_modified(ctx) if mode == NOT_MODIFIED else UNCHANGED
 
 
 def _not_modified(ctx) -> Response:
@@ -136,6 +156,120 @@ def _query_flags(ctx, names: dict, source: str, default: int = 0) -> int:
 def _show_flags(ctx, source: str) -> int:
     # slurmrestd always adds SHOW_DETAIL for these queries
     return _query_flags(ctx, SHOW_FLAGS, source) | SHOW_DETAIL
+
+
+# --- who sees the same answer: PrivateData ------------------------------------------------
+#
+# slurmctld answers a list to a user as slurm.conf's PrivateData and the show flags
+# decide (Slurm 22.05 to 26.05):
+# - jobs (job_mgr.c pack_all_jobs, _pack_job, _hide_job_user_rec): with SHOW_ALL (restd's
+#   default for jobs), a job is left out only when PrivateData has jobs (another user's
+#   job, unless the requester coordinates its account or shares its MCS label);
+#   operators skip even that. Without SHOW_ALL, a non-operator also loses the jobs of
+#   partitions hidden from them (Hidden, AllowGroups: build_visible_parts), and
+#   pack_job() itself does not look at the requester.
+# - nodes (proc_req.c _slurm_rpc_dump_nodes, node_mgr.c pack_all_nodes): PrivateData=
+#   nodes refuses non-operators; otherwise, with SHOW_ALL, every node is shown to
+#   everyone (FUTURE and powered down cloud nodes hidden alike); without it, the nodes
+#   of partitions hidden from the requester are left out. restd's nodes answer also
+#   loads the partitions (for each node's partition names): both must be public.
+# - partitions (_slurm_rpc_dump_partitions, partition_mgr.c pack_all_part): PrivateData=
+#   partitions refuses non-operators; otherwise SHOW_ALL shows all to everyone, and
+#   without it each user sees the partitions visible to them.
+# - reservations (reservation.c show_resv): PrivateData=reservations shows a
+#   non-operator only the reservations they may use; otherwise all, to everyone.
+# So these answers are the same for every user exactly when PrivateData leaves their
+# objects public and (but reservations) SHOW_ALL is asked: their class is then
+# "everyone", and alice's and bob's identical requests share one fetch. Otherwise each
+# identity has its own (operators included: their answers differ from users' ones).
+# PrivateData is slurmctld's own (slurm_load_ctl_conf: libslurm's reading of slurm.conf
+# at restd's start only tells, in the log, that restd's copy of slurm.conf differs),
+# asked again at most once per PRIVATE_DATA_RECHECK seconds while such requests come
+# (a small RPC, answered "no change" while slurmctld's configuration is the same): a
+# change takes effect that long after slurmctld reads it (scontrol reconfigure), with
+# no restart of restd. Until it is known (slurmctld unreachable), nothing is shared.
+
+PRIVATE_DATA_RECHECK = 1.0  # seconds
+
+
+class _PrivateData:
+    """slurmctld's PrivateData as last read, refreshed by the requests that need it."""
+
+    def __init__(self):
+        self.value: Optional[int] = None
+        self.conf_update = 0  # slurmctld's configuration time of ``value`` (0: libslurm's)
+        self.checked = float("-inf")  # loop time of the last check
+        self._refreshing: Optional[asyncio.Future] = None
+
+    async def current(self, ctx) -> Optional[int]:
+        """PrivateData, at most PRIVATE_DATA_RECHECK seconds old; None when unknown."""
+        loop = asyncio.get_running_loop()
+        if loop.time() - self.checked < PRIVATE_DATA_RECHECK:
+            return self.value
+        if self._refreshing is None:
+            self._refreshing = asyncio.ensure_future(self._refresh(ctx))
+            self._refreshing.add_done_callback(self._refreshed)
+        # shielded: a request that goes away does not cancel the others' check
+        return await asyncio.shield(self._refreshing)
+
+    def _refreshed(self, future: asyncio.Future) -> None:
+        self._refreshing = None
+
+    async def _refresh(self, ctx) -> Optional[int]:
+        started = asyncio.get_running_loop().time()
+        since = self.conf_update
+
+        def work(worker):
+            from restd.native import controller
+            try:
+                return controller.private_data(), controller.load_private_data(since)
+            except SlurmError as error:
+                log.warning("slurmctld's PrivateData not read (%s): answers not shared "
+                            "across users meanwhile", error)
+                return None
+        try:
+            found = await _run(ctx, work)
+        except RequestFailed as failure:  # libslurm not loaded, no descriptor left...
+            log.warning("slurmctld's PrivateData not read (%s)", failure)
+            found = None
+        except Exception:
+            log.exception("PrivateData not read")
+            found = None
+        if found is None:  # not shared until slurmctld answers (asked again in a second)
+            self.value, self.conf_update, self.checked = None, 0, started
+            return None
+        at_start, loaded = found
+        if loaded is not None:
+            if self.value is None and loaded[0] != at_start:
+                log.warning("PrivateData: slurm.conf here reads %#x, slurmctld's %#x: "
+                            "slurmctld's is followed", at_start, loaded[0])
+            self.value, self.conf_update = loaded
+        self.checked = started
+        return self.value
+
+
+PRIVATE_DATA = _PrivateData()
+EVERYONE = "everyone"  # the class of an answer every user gets alike
+
+
+def _visibility(private_bits: int, needs_show_all: bool,
+                default_flags: int = 0) -> Callable[[Any], Any]:
+    """The visibility of a list whose objects PrivateData hides with ``private_bits``
+    (see above); with ``needs_show_all``, only when the request's show flags (the query's,
+    else ``default_flags``) have SHOW_ALL."""
+    async def visibility(ctx) -> Optional[str]:
+        if needs_show_all:
+            try:
+                flags = _query_flags(ctx, SHOW_FLAGS, "visibility") or default_flags
+            except RequestFailed:
+                return None  # refused by the handler, each on its own
+            if not flags & SHOW_ALL:
+                return None
+        private = await PRIVATE_DATA.current(ctx)
+        if private is None or private & private_bits:
+            return None
+        return EVERYONE
+    return visibility
 
 
 def _kill_flags(ctx) -> dict[str, int]:
@@ -186,7 +320,7 @@ async def get_jobs(ctx):
             worker.error(error.number, "Unable to query jobs", "slurm_load_jobs()")
             return _jobs_answer(worker, None)
         if msg is None and conditional:
-            return _not_modified(ctx)
+            return _no_change(ctx, conditional)
         if msg is None:  # SLURM_NO_CHANGE_IN_DATA
             worker.warn(f"No job changes since update_time[{update_time}]="
                         f"{_time_str(update_time)}", "_op_handler_jobs")
@@ -596,35 +730,58 @@ async def delete_jobs(ctx):
 
 # --- nodes --------------------------------------------------------------------------------
 
-def _load_nodes_with_partitions(worker: Worker, update_time: int, show_flags: int):
-    msg = worker.controller.load_nodes(update_time, show_flags)
-    if msg is None:
-        return None
-    parts = worker.controller.load_partitions(0, show_flags)
-    worker.controller.populate_node_partitions(msg, parts)
-    return msg
+def _load_nodes_with_partitions(worker: Worker, update_time: int, show_flags: int,
+                                conditional: Optional[str] = None):
+    """(the nodes with their partitions' names, the time both were written) or None
+    when nothing changed since ``update_time``: for a conditional load (see
+    _conditional), neither the nodes nor the partitions, each asked with it (the
+    answer shows both; the earlier of the two times is the answer's, so that a
+    later "no change since" covers both); else (update_time in the query, as
+    slurmrestd), the nodes."""
+    controller = worker.controller
+    nodes = controller.load_nodes(update_time, show_flags)
+    if conditional is None:
+        if nodes is None:
+            return None
+        parts = controller.load_partitions(0, show_flags)
+    else:
+        parts = controller.load_partitions(update_time, show_flags)
+        if nodes is None and parts is None:
+            return None
+        if nodes is None:
+            nodes = controller.load_nodes(0, show_flags)
+        if parts is None:
+            parts = controller.load_partitions(0, show_flags)
+    controller.populate_node_partitions(nodes, parts)
+    return nodes, min(nodes.last_update, parts.last_update)
 
 
 async def get_nodes(ctx, name: Optional[str] = None):
     source = "op_handler_nodes" if name is None else "op_handler_node"
     update_time = _query_update_time(ctx, source)
     show_flags = _show_flags(ctx, source)
+    since, conditional = _conditional(ctx, update_time)
 
     def work(worker):
         try:
-            msg = _load_nodes_with_partitions(worker, update_time, show_flags)
+            loaded = _load_nodes_with_partitions(worker, since, show_flags, conditional)
         except SlurmError as error:
             raise worker.fail(error.number, "Unable to query nodes" if name is None
                               else f"Unable to query node {name}", "slurm_load_node()")
-        if msg is None:
+        if loaded is None and conditional:
+            return _no_change(ctx, conditional)
+        if loaded is None:
             return {"nodes": [], "last_update": _timestamp(worker, 0)}
+        msg, written = loaded
         last_update = _timestamp(worker, msg.last_update)
         if name is None:
+            worker.modified(written)
             return {"nodes": worker.records("NODES", msg), "last_update": last_update}
         records = msg.named(name)
         if not records:
             raise worker.fail(backend.ESLURM_INVALID_NODE_NAME, f"Unable to query node {name}",
                               source)
+        worker.modified(written)
         return {"nodes": worker.dump("NODES", records), "last_update": last_update}
     return await _run(ctx, work)
 
@@ -695,13 +852,15 @@ def _newer_than(ctx, name: str) -> bool:
     return NAMES.index(ctx.data_parser.name) > NAMES.index(name)
 
 
-def _records_answer(ctx, worker: Worker, msg, conditional: bool, key: str, kind: str,
-                    name: Optional[str], what: str, source: str, empty: Callable[[], Any]):
+def _records_answer(ctx, worker: Worker, msg, conditional: Optional[str], key: str,
+                    kind: str, name: Optional[str], what: str, source: str,
+                    empty: Callable[[], Any]):
     """The answer of a load call with an update time (partitions, reservations): 304
-    when slurmctld reports no change since If-Modified-Since, else the records (those
-    called ``name``) dumped as ``kind`` under ``key``, with the list's Last-Modified."""
+    when slurmctld reports no change since If-Modified-Since (UNCHANGED since the kept
+    answer's time), else the records (those called ``name``) dumped as ``kind`` under
+    ``key``, with the list's Last-Modified."""
     if msg is None and conditional:
-        return _not_modified(ctx)
+        return _no_change(ctx, conditional)
     if msg is None:
         return {key: empty(), "last_update": _timestamp(worker, 0)}
     records = msg.records() if name is None else msg.named(name)
@@ -1231,6 +1390,18 @@ def operations():
     since = {delete_partition: "v0.0.45", delete_reservation: "v0.0.42"}
     # GETs that act: never shared between identical requests
     acting = (get_reconfigure, get_job_requeue)
+    # loads with an update time: Slurm's change detection (OperationSpec.changes)
+    changes = (get_jobs, get_nodes, get_node, get_partitions, get_partition,
+               get_reservations, get_reservation)
+    visibility = {
+        get_jobs: _visibility(PRIVATE_DATA_JOBS, True, SHOW_ALL | SHOW_DETAIL),
+        get_nodes: _visibility(PRIVATE_DATA_NODES | PRIVATE_DATA_PARTITIONS, True),
+        get_node: _visibility(PRIVATE_DATA_NODES | PRIVATE_DATA_PARTITIONS, True),
+        get_partitions: _visibility(PRIVATE_DATA_PARTITIONS, True),
+        get_partition: _visibility(PRIVATE_DATA_PARTITIONS, True),
+        get_reservations: _visibility(PRIVATE_DATA_RESERVATIONS, False),
+        get_reservation: _visibility(PRIVATE_DATA_RESERVATIONS, False),
+    }
     for method, path, name, handler, parameters, query, request, response in table:
         responses = (response,) if isinstance(response, str) else response
         yield OperationSpec(
@@ -1239,4 +1410,5 @@ def operations():
             parameters=parameters, query=query,
             request_schema=f"{dp}_{request}" if request else None,
             response_schema=tuple(f"{dp}_{item}" for item in responses),
-            shared=handler not in acting, since=since.get(handler))
+            shared=handler not in acting, since=since.get(handler),
+            visibility=visibility.get(handler), changes=handler in changes)
