@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import time
 import urllib.request
@@ -54,6 +55,16 @@ SLIDES_OPERATIONS = [
 # The handler is perl's, not a bash trap: slurmstepd 26.05 starts the batch shell with
 # SIGHUP, SIGINT and SIGQUIT ignored (SigIgn 0x7 in /proc/PID/status), and bash cannot
 # trap a signal ignored on entry; perl's %SIG can (perl-base is always installed).
+# The control job's output file: /tmp/slurm-<id>.out would collide with another
+# cluster's job of the same id on this host (each test cluster numbers its jobs from 1,
+# and /tmp's sticky bit keeps another user's file from being opened): a name of this run.
+CONTROL_OUTPUT = f"/tmp/restd-gc-{secrets.token_hex(6)}-%j.out"
+
+
+def control_output(job_id: int) -> Path:
+    return Path(CONTROL_OUTPUT.replace("%j", str(job_id)))
+
+
 CONTROL_SCRIPT = ("#!/bin/bash\n"
                   "exec perl -e '$| = 1; $SIG{INT} = sub { print \"restd-gc: got SIGINT\\n\" };"
                   " print \"restd-gc: ready\\n\"; sleep 1 while 1'\n")
@@ -152,6 +163,7 @@ def created(cluster):
     for job_id in ids:
         for output in Path("/tmp").glob(f"slurm-{job_id}[._]*out"):
             output.unlink(missing_ok=True)
+        control_output(job_id).unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -393,14 +405,15 @@ def test_sum_running_tasks(jobs_read, control_job):
 
 @pytest.fixture(scope="module")
 def control_job(slurm, models, created, cluster):
-    """A running job (one task) that reports SIGINT in /tmp/slurm-<id>.out."""
+    """A running job (one task) that reports SIGINT in its output (control_output)."""
     M = models
     result = submit(slurm, models, created, script=CONTROL_SCRIPT, partition="debug",
                     name=CONTROL_NAME, environment=ENVIRONMENT,
-                    current_working_directory="/tmp/", tasks=1, nodes="1",
+                    current_working_directory="/tmp/", standard_output=CONTROL_OUTPUT,
+                    tasks=1, nodes="1",
                     memory_per_node=M.Uint64NoVal(set=True, number=100),
                     time_limit=M.Uint32NoVal(set=True, number=5))
-    output = Path(f"/tmp/slurm-{result.job_id}.out")
+    output = control_output(result.job_id)
     wait_for(lambda: output.exists() and "restd-gc: ready" in output.read_text(),
              f"job {result.job_id} to run ({scontrol_job(cluster, result.job_id)})",
              timeout=60)
@@ -448,7 +461,7 @@ def test_signal_job_sigint(slurm, cluster, token, control_job):
     slurm.slurm_v0040_delete_job(job_id=str(control_job), signal="SIGINT")
     assert_wire(slurm.last(), "DELETE", f"{PREFIX}/job/{control_job}", token,
                 query=[("signal", "SIGINT")])
-    output = Path(f"/tmp/slurm-{control_job}.out")
+    output = control_output(control_job)
     wait_for(lambda: "got SIGINT" in output.read_text(), "the job to get SIGINT")
     [record] = scontrol_job(cluster, control_job)
     assert record["JobState"] == "RUNNING"  # signalled, not cancelled

@@ -29,8 +29,9 @@ import pytest
 
 import generated_client as gc
 from shared_dir import REFERENCE
-from test_generated_client import (CONTROL_SCRIPT, ENVIRONMENT, SCRIPT, Slurm, assert_wire,
-                                   scontrol_job, squeue, wait_for)
+from test_generated_client import (CONTROL_OUTPUT, CONTROL_SCRIPT, ENVIRONMENT, SCRIPT, Slurm,
+                                   assert_wire, control_output, scontrol_job, squeue,
+                                   wait_for)
 from conftest import RestdDaemon
 
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(600)]
@@ -155,6 +156,7 @@ def created(cluster, version):
     for job_id in ids:
         for output in Path("/tmp").glob(f"slurm-{job_id}[._]*out"):
             output.unlink(missing_ok=True)
+        control_output(job_id).unlink(missing_ok=True)
 
 
 def op(version: str, name: str, kind: str = "slurm") -> str:
@@ -172,13 +174,14 @@ def submit(slurm, models, version, created, **fields):
 
 @pytest.fixture(scope="module")
 def control_job(slurm, models, version, created):
-    """A running job (one task) that reports SIGINT in /tmp/slurm-<id>.out."""
+    """A running job (one task) that reports SIGINT in its output (control_output)."""
     result = submit(slurm, models, version, created, script=CONTROL_SCRIPT, partition="debug",
                     name=f"restd-gc {version} control", environment=ENVIRONMENT,
-                    current_working_directory="/tmp/", tasks=1, nodes="1",
+                    current_working_directory="/tmp/", standard_output=CONTROL_OUTPUT,
+                    tasks=1, nodes="1",
                     memory_per_node=models.Uint64NoVal(set=True, number=100),
                     time_limit=models.Uint32NoVal(set=True, number=5))
-    output = Path(f"/tmp/slurm-{result.job_id}.out")
+    output = control_output(result.job_id)
     wait_for(lambda: output.exists() and "restd-gc: ready" in output.read_text(),
              f"job {result.job_id} to run", timeout=60)
     return result.job_id
@@ -309,7 +312,7 @@ def test_signal_job_sigint(slurm, version, cluster, control_job):
     getattr(slurm, op(version, "delete_job"))(job_id=str(control_job), signal="SIGINT")
     assert_wire(slurm.last(), "DELETE", f"/slurm/{version}/job/{control_job}", slurm.token,
                 query=[("signal", "SIGINT")])
-    output = Path(f"/tmp/slurm-{control_job}.out")
+    output = control_output(control_job)
     wait_for(lambda: "got SIGINT" in output.read_text(), "the job to get SIGINT")
     [record] = scontrol_job(cluster, control_job)
     assert record["JobState"] == "RUNNING"
