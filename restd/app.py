@@ -28,7 +28,7 @@ from restd.plugin_api import (UNCHANGED, AuthError, DataParser, Identity, ListSt
                               Records, RequestFailed, SerializerError, SlurmInfo)
 from restd.plugin_loader import Plugins
 from restd.router import NOT_FOUND_TEXT, Match, MethodNotAllowed, Router
-from restd.memory import Trimmer
+from restd.memory import Trimmer, limit_arenas
 from restd.shared_fetch import LastAnswers, Outcome, SharedFetches
 
 log = logging.getLogger(__name__)
@@ -199,6 +199,8 @@ class App:
     def __init__(self, config: Config, plugins: Plugins):
         self._config = config
         self._plugins = plugins
+        # Before the executor's threads exist: they would each take an arena of their own.
+        limit_arenas(config.malloc_arenas)
         self._executor = ThreadPoolExecutor(config.threads, thread_name_prefix="restd-worker")
         self._negotiator = Negotiator(plugins.serializers)
         self._serializers = {serializer.NAME: serializer for serializer in plugins.serializers}

@@ -76,6 +76,9 @@ class Config:
     last_answers_bytes: int = 32 << 20
     # RESTD_MALLOC_TRIM=0: memory is not handed back after large answers (restd/memory.py)
     malloc_trim: bool = True
+    # RESTD_MALLOC_ARENAS: at most this many glibc malloc arenas per process (restd/memory.py);
+    # 0: glibc's choice (8 per core)
+    malloc_arenas: int = 2
 
     def pretty(self, serializer_name: str) -> bool:
         return serializer_name not in self.compact
@@ -198,6 +201,15 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         raise ConfigError("RESTD_LAST_ANSWERS_MB: expected megabytes from 0 to 1048576, got "
                           f"{kept_text!r}")
 
+    arenas_text = env("RESTD_MALLOC_ARENAS") or "2"
+    try:
+        malloc_arenas = int(arenas_text)
+    except ValueError:
+        malloc_arenas = -1
+    if not 0 <= malloc_arenas <= 1024:
+        raise ConfigError("RESTD_MALLOC_ARENAS: expected a count from 0 to 1024, got "
+                          f"{arenas_text!r}")
+
     log_target = (env("RESTD_LOG") or "stderr").strip().lower()
     if log_target not in ("stderr", "syslog"):
         raise ConfigError(f"RESTD_LOG: expected stderr or syslog, got {log_target!r}")
@@ -226,6 +238,7 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
         shared_fetch_window=shared_fetch_window,
         last_answers_bytes=last_answers_bytes,
         malloc_trim=env("RESTD_MALLOC_TRIM") != "0",
+        malloc_arenas=malloc_arenas,
     )
 
 

@@ -9,8 +9,14 @@ is called in a worker thread, at most once per ``TRIM_DELAY`` seconds, that
 long after the first large answer finished since the last trim (a burst costs
 one trim, a steady load one a second). ``RESTD_MALLOC_TRIM=0`` turns it off.
 
-The number of arenas is glibc's to choose (8 per core); a site that wants fewer
-sets ``MALLOC_ARENA_MAX`` in restd's environment, which glibc reads itself.
+The number of arenas: glibc gives each thread that finds the others' arenas busy
+a new one, up to 8 per core, and restd's -t threads (20) all allocate in
+libslurm. malloc_trim does not give back what stays scattered over that many
+arenas: after perf/load.py's matrix (ping, nodes, partitions and 10,000 jobs at
+1, 16 and 64 connections) restd --workers 1 kept 3.68x its RSS from before it,
+1.12x with 2 arenas, at the same requests/s (README, "Memory"). So restd sets M_ARENA_MAX (mallopt) to ``RESTD_MALLOC_ARENAS``
+(default 2; 0 leaves it to glibc) at start, before its threads exist, unless
+``MALLOC_ARENA_MAX`` or a ``glibc.malloc.arena_max`` tunable already chose it.
 """
 from __future__ import annotations
 
@@ -18,8 +24,9 @@ import asyncio
 import ctypes
 import ctypes.util
 import logging
+import os
 from concurrent.futures import Executor
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,32 @@ def _malloc_trim() -> Optional[Callable[[int], int]]:
     trim.argtypes = [ctypes.c_size_t]
     trim.restype = ctypes.c_int
     return trim
+
+
+M_ARENA_MAX = -8  # glibc's malloc.h
+
+
+def arenas_chosen_by_environment(environ: Mapping[str, str]) -> bool:
+    """Whether the environment already set glibc's arena count (which then wins)."""
+    return "MALLOC_ARENA_MAX" in environ or \
+        "glibc.malloc.arena_max" in environ.get("GLIBC_TUNABLES", "")
+
+
+def limit_arenas(count: int, environ: Mapping[str, str] = os.environ) -> bool:
+    """At most ``count`` malloc arenas from now on (0: glibc's choice); True when set."""
+    if count <= 0 or arenas_chosen_by_environment(environ):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    if mallopt(M_ARENA_MAX, count) != 1:
+        log.warning("mallopt(M_ARENA_MAX, %d) failed", count)
+        return False
+    return True
 
 
 class Trimmer:

@@ -463,6 +463,64 @@ def test_large_answers_are_followed_by_one_trim_per_burst():
     asyncio.run(main())
 
 
+# A fresh interpreter per case: glibc's arena limit is process-wide and arenas, once
+# made, stay. Each new thread that allocates gets an arena of its own while there are
+# fewer than the limit (glibc's arena_get2), so 6 threads make 7 arenas unless limited.
+ARENAS_AFTER_THREADS = r"""
+import ctypes, os, re, sys, tempfile, threading
+from restd import memory
+print(memory.limit_arenas(int(sys.argv[1])))
+libc = ctypes.CDLL("libc.so.6")
+libc.malloc.restype = ctypes.c_void_p
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+started, allocated = threading.Barrier(6), threading.Barrier(7)
+def allocate():
+    started.wait()  # all 6 alive at once: none reuses an arena a finished one left
+    libc.malloc(1000)
+    allocated.wait()  # and alive until the arenas are counted
+    allocated.wait()
+threads = [threading.Thread(target=allocate) for _ in range(6)]
+for thread in threads:
+    thread.start()
+allocated.wait()
+path = tempfile.mktemp()
+stream = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, stream)
+libc.fclose(stream)
+heaps = len(re.findall(r'<heap nr="', open(path).read()))
+allocated.wait()
+for thread in threads:
+    thread.join()
+os.unlink(path)
+print(heaps)
+"""
+
+
+@pytest.mark.parametrize("limit, chosen, arenas", [(0, "False", 7), (2, "True", 2),
+                                                   (1, "True", 1)])
+def test_malloc_arenas_are_limited_before_threads_allocate(limit, chosen, arenas):
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items()
+           if k != "MALLOC_ARENA_MAX" and "arena_max" not in v}
+    out = subprocess.run([sys.executable, "-c", ARENAS_AFTER_THREADS, str(limit)], env=env,
+                         capture_output=True, text=True, check=True, timeout=60).stdout.split()
+    assert out == [chosen, str(arenas)]
+
+
+def test_malloc_arenas_chosen_in_the_environment_are_left_alone():
+    from restd import memory
+    assert memory.arenas_chosen_by_environment({"MALLOC_ARENA_MAX": "4"})
+    assert memory.arenas_chosen_by_environment(
+        {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=4"})
+    assert not memory.arenas_chosen_by_environment({"GLIBC_TUNABLES": "glibc.malloc.hugetlb=1"})
+    assert not memory.limit_arenas(2, {"MALLOC_ARENA_MAX": "4"})
+
+
 def test_client_values_are_put_into_a_shared_dump_as_each_format_reads_them():
     from restd.app import CLIENT_MARKS, Template
     from restd.plugins.serializer import json as json_serializer_module

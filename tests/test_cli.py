@@ -261,6 +261,8 @@ def test_defaults():
     assert config.pretty("json") and config.pretty("yaml")
     assert config.slurm_conf == "/etc/slurm/slurm.conf"
     assert config.workers == 1  # one process unless asked: restd.config says why
+    assert config.malloc_arenas == 2  # restd/memory.py says why
+    assert build_config(environ={"RESTD_MALLOC_ARENAS": "0"}).malloc_arenas == 0
 
 
 def test_workers_from_the_option_or_the_environment():
@@ -291,6 +293,8 @@ def test_compact_output_and_debug_levels():
     {"SLURMRESTD_MAX_CONNECTIONS": "0"},
     {"SLURMRESTD_SECURITY": "disable_everything"},
     {"RESTD_LOG": "file"},
+    {"RESTD_MALLOC_ARENAS": "-1"},
+    {"RESTD_MALLOC_ARENAS": "few"},
 ])
 def test_bad_environment_is_refused(environ):
     with pytest.raises(ConfigError):
