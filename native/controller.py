@@ -322,6 +322,18 @@ def _wrap(ffi, out, free, cls):
     return cls(ffi, out[0], free)
 
 
+def _load_since(update_time, ctype, call, free, cls, *args):
+    """libslurm's ``call(update_time, &out, *args)``, wrapped in ``cls`` (freed by
+    ``free``); ``None`` if nothing changed since ``update_time``."""
+    ffi, lib = _lib()
+    out = ffi.new(f"{ctype} **")
+    rc = getattr(lib, call)(update_time, out, *args)
+    if rc != 0 and update_time and _unchanged(rc):
+        return None
+    check_error(rc, call=call)
+    return _wrap(ffi, out, getattr(lib, free), cls)
+
+
 def _unchanged(rc):
     """True when a load with update_time returned 'no change since then'."""
     if rc == -1:
@@ -354,14 +366,10 @@ def ping():
 
 def load_jobs(update_time=0, show_flags=None):
     """slurm_load_jobs(); ``None`` if nothing changed since ``update_time``."""
-    ffi, lib = _lib()
+    lib = _lib()[1]
     flags = (lib.SHOW_ALL | lib.SHOW_DETAIL) if show_flags is None else show_flags
-    out = ffi.new("job_info_msg_t **")
-    rc = lib.slurm_load_jobs(update_time, out, flags)
-    if rc != 0 and update_time and _unchanged(rc):
-        return None
-    check_error(rc, call="slurm_load_jobs")
-    return _wrap(ffi, out, lib.slurm_free_job_info_msg, JobInfoMsg)
+    return _load_since(update_time, "job_info_msg_t", "slurm_load_jobs",
+                       "slurm_free_job_info_msg", JobInfoMsg, flags)
 
 
 def load_job(job_id, show_flags=None):
@@ -375,14 +383,10 @@ def load_job(job_id, show_flags=None):
 
 def load_nodes(update_time=0, show_flags=None):
     """slurm_load_node(); ``None`` if nothing changed since ``update_time``."""
-    ffi, lib = _lib()
+    lib = _lib()[1]
     flags = (lib.SHOW_ALL | lib.SHOW_DETAIL) if show_flags is None else show_flags
-    out = ffi.new("node_info_msg_t **")
-    rc = lib.slurm_load_node(update_time, out, flags)
-    if rc != 0 and update_time and _unchanged(rc):
-        return None
-    check_error(rc, call="slurm_load_node")
-    return _wrap(ffi, out, lib.slurm_free_node_info_msg, NodeInfoMsg)
+    return _load_since(update_time, "node_info_msg_t", "slurm_load_node",
+                       "slurm_free_node_info_msg", NodeInfoMsg, flags)
 
 
 def populate_node_partitions(nodes, partitions):
@@ -393,36 +397,22 @@ def populate_node_partitions(nodes, partitions):
 
 def load_partitions(update_time=0, show_flags=None):
     """slurm_load_partitions(); ``None`` if nothing changed since ``update_time``."""
-    ffi, lib = _lib()
+    lib = _lib()[1]
     flags = lib.SHOW_ALL if show_flags is None else show_flags
-    out = ffi.new("partition_info_msg_t **")
-    rc = lib.slurm_load_partitions(update_time, out, flags)
-    if rc != 0 and update_time and _unchanged(rc):
-        return None
-    check_error(rc, call="slurm_load_partitions")
-    return _wrap(ffi, out, lib.slurm_free_partition_info_msg, PartitionInfoMsg)
+    return _load_since(update_time, "partition_info_msg_t", "slurm_load_partitions",
+                       "slurm_free_partition_info_msg", PartitionInfoMsg, flags)
 
 
 def load_reservations(update_time=0):
     """slurm_load_reservations(); ``None`` if nothing changed since ``update_time``."""
-    ffi, lib = _lib()
-    out = ffi.new("reserve_info_msg_t **")
-    rc = lib.slurm_load_reservations(update_time, out)
-    if rc != 0 and update_time and _unchanged(rc):
-        return None
-    check_error(rc, call="slurm_load_reservations")
-    return _wrap(ffi, out, lib.slurm_free_reservation_info_msg, ReservationInfoMsg)
+    return _load_since(update_time, "reserve_info_msg_t", "slurm_load_reservations",
+                       "slurm_free_reservation_info_msg", ReservationInfoMsg)
 
 
 def load_licenses(update_time=0, show_flags=0):
     """slurm_load_licenses(); ``None`` if nothing changed since ``update_time``."""
-    ffi, lib = _lib()
-    out = ffi.new("license_info_msg_t **")
-    rc = lib.slurm_load_licenses(update_time, out, show_flags)
-    if rc != 0 and update_time and _unchanged(rc):
-        return None
-    check_error(rc, call="slurm_load_licenses")
-    return _wrap(ffi, out, lib.slurm_free_license_info_msg, LicenseInfoMsg)
+    return _load_since(update_time, "license_info_msg_t", "slurm_load_licenses",
+                       "slurm_free_license_info_msg", LicenseInfoMsg, show_flags)
 
 
 def diag(reset=False):
@@ -461,13 +451,8 @@ class Config(Message):
 
 def load_ctl_conf(update_time=0):
     """slurm_load_ctl_conf(); ``None`` if nothing changed since ``update_time``."""
-    ffi, lib = _lib()
-    out = ffi.new("slurm_conf_t **")
-    rc = lib.slurm_load_ctl_conf(update_time, out)
-    if rc != 0 and update_time and _unchanged(rc):
-        return None
-    check_error(rc, call="slurm_load_ctl_conf")
-    return _wrap(ffi, out, lib.restd_free_ctl_conf, Config)
+    return _load_since(update_time, "slurm_conf_t", "slurm_load_ctl_conf",
+                       "restd_free_ctl_conf", Config)
 
 
 def reconfigure():
