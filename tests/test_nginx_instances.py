@@ -75,12 +75,7 @@ class Instance:
         connection.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         connection.sock.settimeout(HANG_BOUND)
         connection.sock.connect(str(self.socket))
-        try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
+        return get(connection, path, headers)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -154,14 +149,19 @@ http {{
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def through_nginx(port: int, headers: dict, path: str = PARTITIONS) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HANG_BOUND)
+def get(connection: http.client.HTTPConnection, path: str, headers: dict
+        ) -> tuple[int, dict, bytes]:
+    """GET ``path`` on ``connection``, then closed: (status, headers, body)."""
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
+
+
+def through_nginx(port: int, headers: dict, path: str = PARTITIONS) -> tuple[int, dict, bytes]:
+    return get(http.client.HTTPConnection("127.0.0.1", port, timeout=HANG_BOUND), path, headers)
 
 
 def test_two_instances_behind_nginx(cluster, setup):
