@@ -548,7 +548,11 @@ class App:
                 # top-level key: its items alone when written batch by batch
                 return fast(records.message, pretty, 1, start, stop, stream.warnings,
                             items_only=streamed)
-            return records.render(start, stop, stream.warnings)
+            items = records.render(start, stop, stream.warnings)
+            # a batch written piece by piece is serialized here too, as the C dumper
+            # writes its bytes: a shared list's batches are rendered once for all
+            # who answer with it (restd.shared_fetch), serialization included
+            return serializer.dump_list_items(items, pretty) if streamed else items
         stream = ListStream(records.count, render, records.close,
                             batch=records.batch if streamed else max(1, records.count))
         if streamed:

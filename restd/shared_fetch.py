@@ -12,9 +12,11 @@ was in flight when it arrived (and started within ``window``).
 
 A fetch's :class:`Outcome` is shared by everyone who joined it and must be read
 only. Its lists written piece by piece (restd.plugin_api.ListStream) are shared
-too: each participant gets its own view (:meth:`Outcome.streams_for`, its own
-``close`` and warnings), and Slurm's records are released once the last view
-is closed, or when the fetch ends with nobody left waiting for it.
+too: each participant gets its own view (:meth:`Outcome.result_for_participant`,
+its own ``close`` and warnings), each batch is rendered (converted and, for the
+app's streamed lists, serialized) once for all views (:class:`_SharedBatches`),
+and Slurm's records are released once the last view is closed, or when the
+fetch ends with nobody left waiting for it.
 """
 from __future__ import annotations
 
@@ -46,7 +48,9 @@ class Outcome:
     keep_as: Optional[Hashable] = None
     # set by SharedFetches: views still to be taken by participants, plus views open
     _references: int = 0
-    _render_lock: threading.Lock = field(default_factory=threading.Lock)
+    # set by SharedFetches: the participants, each of which takes one view of each list
+    _participants: int = 1
+    _batches: dict[str, "_SharedBatches"] = field(default_factory=dict)
     # answers derived once from the outcome, by whoever needs them first (restd.app)
     derived: dict[Hashable, Any] = field(default_factory=dict)
 
@@ -67,32 +71,67 @@ class Outcome:
         # one reference per view; the caller's own reference is given up below
         self._references += len(streams)
         for key, stream in streams.items():
-            result[key] = _view(stream, self._release, self._render_lock)
+            batches = self._batches.get(key)
+            if batches is None:
+                batches = self._batches[key] = _SharedBatches(stream, self._participants)
+            result[key] = batches.view(self._release)
         self._release()
         return result
 
     def _release(self) -> None:
         self._references -= 1
         if self._references == 0:
+            for batches in self._batches.values():
+                batches.clear()
             for stream in self.streams().values():
                 stream.close()
 
 
-def _view(stream: ListStream, release: Callable[[], None],
-          lock: threading.Lock) -> ListStream:
-    """A participant's ListStream over ``stream``: its batches are rendered from
-    the shared records, and the warnings a batch adds to ``stream`` go to this view
-    (each participant's answer carries the warnings of what it rendered)."""
-    def render(start: int, stop: int) -> list:
-        with lock:  # the shared stream's warnings are read back by one view at a time
-            before = len(stream.warnings)
-            items = stream.render_range(start, stop)
-            view.warnings.extend(stream.warnings[before:])
-            del stream.warnings[before:]
-        return items
+class _SharedBatches:
+    """The batches of a shared ListStream, rendered once for all its views.
 
-    view = ListStream(stream.count, render, release, batch=stream.batch)
-    return view
+    Views go through the list in the same order at different speeds: the first to
+    reach a batch renders it, and when more views are to take it, it is kept until
+    each of them has (a view closed early, its client gone, leaves its share kept
+    until the list is released: never more than the list). The warnings a batch
+    adds go to every view that takes it: each answer carries the warnings of what
+    it wrote."""
+
+    def __init__(self, stream: ListStream, views: int):
+        self.stream = stream
+        self.views = views
+        # start -> [what render gave, its warnings, views still to take it]
+        self._kept: dict[int, list] = {}
+        # one render at a time: the shared stream's warnings are read back after it
+        self._lock = threading.Lock()
+        self.rendered = 0  # batches rendered (tests of restd itself)
+
+    def view(self, release: Callable[[], None]) -> ListStream:
+        view = ListStream(self.stream.count,
+                          lambda start, stop: self._take(start, stop, view.warnings),
+                          release, batch=self.stream.batch)
+        return view
+
+    def _take(self, start: int, stop: int, warnings: list) -> Any:
+        with self._lock:
+            entry = self._kept.get(start)
+            if entry is None:
+                before = len(self.stream.warnings)
+                items = self.stream.render_range(start, stop)
+                entry = [items, self.stream.warnings[before:], self.views]
+                del self.stream.warnings[before:]
+                self.rendered += 1
+                if self.views > 1:
+                    self._kept[start] = entry
+            entry[2] -= 1
+            if entry[2] <= 0:
+                self._kept.pop(start, None)
+        warnings.extend(entry[1])
+        return entry[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
 
 
 class _Fetch:
@@ -151,6 +190,7 @@ class SharedFetches:
         if entry.task.cancelled() or entry.task.exception() is not None:
             return
         outcome = entry.task.result()
+        outcome._participants = entry.waiting
         # each participant still waiting takes one reference; one more is held
         # here and given up now, so an outcome nobody waits for is released
         outcome._references = entry.waiting + 1

@@ -429,6 +429,76 @@ def test_streamed_list_released_when_client_leaves_midway(app):
     assert testing.STREAMS_CLOSED.count("left") == 1
 
 
+def _concurrent_streamed(app, tag, clients, leave_after=None, **query):
+    """``clients`` identical GETs of the streamed list sent at once (one shared fetch):
+    each answer's bytes; ``leave_after`` chunks, the first client reads that many and
+    goes away."""
+    query = "&".join(f"{k}={v}" for k, v in {"tag": tag, **query}.items())
+
+    async def one(index):
+        request = Request(method="GET", path="/testing/v0.0.40/streamed/", query=query,
+                          headers=[("accept", "application/json"), ("x-test-user", "alice")],
+                          body=b"", client=ClientInfo("tcp", SOURCE))
+        response = await app(request)
+        chunks = []
+        try:
+            async for chunk in response.body:
+                chunks.append(chunk)
+                if index == 0 and leave_after is not None and len(chunks) == leave_after:
+                    return None
+        finally:
+            await response.body.aclose()
+        return b"".join(chunks)
+
+    async def run():
+        return await asyncio.gather(*(one(index) for index in range(clients)))
+    return asyncio.run(run())
+
+
+def test_a_shared_streamed_list_is_rendered_once_for_all_its_answers(app):
+    """Identical GETs sharing one fetch of a list written batch by batch: each batch is
+    converted and serialized once, every answer has all of it and the warnings of
+    its batches, and the records are released once, after the last answer."""
+    bodies = _concurrent_streamed(app, "shared-once", 6, count=45, batch=10)
+    assert app._shared.started == 1 and app._shared.joined == 5
+    assert sorted(start for tag, start in testing.STREAM_BATCHES if tag == "shared-once") \
+        == [0, 10, 20, 30, 40]
+    for body in bodies:
+        parsed = json.loads(body)
+        assert [item["index"] for item in parsed["echo"]] == list(range(45))
+        assert [w["description"] for w in parsed["warnings"]] == ["before the list", "item 0"]
+    assert len(set(bodies)) == 1  # one client source and user: the same bytes
+    assert testing.STREAMS_CLOSED.count("shared-once") == 1
+
+
+def test_a_shared_streamed_list_outlives_an_answer_that_leaves(app):
+    bodies = _concurrent_streamed(app, "shared-left", 3, leave_after=2, count=40, batch=5)
+    assert bodies[0] is None
+    for body in bodies[1:]:
+        assert [item["index"] for item in json.loads(body)["echo"]] == list(range(40))
+    assert sorted(start for tag, start in testing.STREAM_BATCHES if tag == "shared-left") \
+        == list(range(0, 40, 5))
+    assert testing.STREAMS_CLOSED.count("shared-left") == 1
+
+
+def test_shared_batches_are_kept_until_every_view_took_them():
+    from restd.plugin_api import ListStream
+    from restd.shared_fetch import _SharedBatches
+    rendered, closed = [], []
+    stream = ListStream(6, lambda start, stop: rendered.append(start) or list(range(start, stop)),
+                        lambda: closed.append(True), batch=2)
+    batches = _SharedBatches(stream, views=3)
+    views = [batches.view(lambda: None) for _ in range(3)]
+    assert views[0].render_range(0, 2) == [0, 1] and len(batches._kept) == 1
+    assert views[1].render_range(0, 2) == [0, 1] and len(batches._kept) == 1
+    assert views[2].render_range(0, 2) == [0, 1] and batches._kept == {}
+    assert views[2].render_range(2, 4) == [2, 3] and rendered == [0, 2]
+    batches.clear()  # the list released: what the others had not taken goes too
+    assert batches._kept == {}
+    alone = _SharedBatches(stream, views=1)  # one answer: nothing is kept
+    assert alone.view(lambda: None).render_range(4, 6) == [4, 5] and alone._kept == {}
+
+
 # --- memory given back after large answers (restd/memory.py) -------------------------
 
 def test_large_answers_are_followed_by_one_trim_per_burst():

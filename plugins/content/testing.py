@@ -55,8 +55,10 @@ async def blocking(ctx):
     return {"echo": {"thread": await ctx.run_blocking(work)}}
 
 
-# What the streamed endpoint's lists did, for the test suite: the closes.
+# What the streamed endpoint's lists did, for the test suite: the closes, and the
+# batches rendered (tag, start).
 STREAMS_CLOSED: list[str] = []
+STREAM_BATCHES: list[tuple[str, int]] = []
 
 
 async def streamed(ctx):
@@ -69,6 +71,7 @@ async def streamed(ctx):
     stream = None
 
     def render(start, stop):
+        STREAM_BATCHES.append((tag, start))
         if start <= fail_at < stop:
             raise RuntimeError("a conversion failure for the test suite")
         for index in range(start, stop):
