@@ -22,7 +22,9 @@ authentication, each phase on a freshly started daemon:
 
 Around each phase: the daemon's RSS (summed over its processes: restd --workers is a
 parent and its workers) once it answered a first request of each kind (before), sampled
-every 0.2 s (peak), and once it is idle again and --settle seconds later (after).
+every 0.2 s (peak), once it is idle again and --settle seconds later (after), and
+--late seconds after that (late); before, after and late are also recorded per process
+(parent first), to tell a worker holding memory from one on its way back.
 
 Run it on a cluster of its own (it fills it with jobs), as perf/bench.py:
 
@@ -88,15 +90,21 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
-def tree_rss_mib(pid: int) -> float:
-    total = 0
+def rss_by_process_mib(pid: int) -> list[float]:
+    """The RSS of pid and of each of its descendants, in process_tree's order (restd
+    --workers: the parent first); a process gone meanwhile counts 0."""
+    sizes = []
     for p in process_tree(pid):
         try:
             found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text())
         except OSError:
-            continue
-        total += int(found.group(1)) if found else 0
-    return total / 1024
+            found = None
+        sizes.append(int(found.group(1)) / 1024 if found else 0.0)
+    return sizes
+
+
+def tree_rss_mib(pid: int) -> float:
+    return sum(rss_by_process_mib(pid))
 
 
 def tree_cpu_s(pid: int) -> float:
@@ -276,7 +284,8 @@ class Phase:
         for endpoint in ENDPOINTS:
             self.daemon.get(endpoint)
         time.sleep(self.args.settle)
-        self.result["rss_before_mib"] = tree_rss_mib(self.daemon.process.pid)
+        self.result["rss_before_by_process_mib"] = rss_by_process_mib(self.daemon.process.pid)
+        self.result["rss_before_mib"] = sum(self.result["rss_before_by_process_mib"])
         self.result["processes"] = len(process_tree(self.daemon.process.pid))
         self.sampler = RssSampler(self.daemon, self.args.rss_limit_mib).__enter__()
         return self
@@ -289,7 +298,13 @@ class Phase:
             if self.alive():
                 self.result["idle_after_s"] = wait_idle(self.daemon, self.args.idle_limit)
                 time.sleep(self.args.settle)
-                self.result["rss_after_mib"] = tree_rss_mib(self.daemon.process.pid)
+                pid = self.daemon.process.pid
+                self.result["rss_after_by_process_mib"] = rss_by_process_mib(pid)
+                self.result["rss_after_mib"] = sum(self.result["rss_after_by_process_mib"])
+                # and once more later: memory still held, or on its way back
+                time.sleep(self.args.late)
+                self.result["rss_late_by_process_mib"] = rss_by_process_mib(pid)
+                self.result["rss_late_mib"] = sum(self.result["rss_late_by_process_mib"])
             self.sampler.__exit__()
             self.result["rss_peak_mib"] = self.sampler.peak
             if self.sampler.tripped:
@@ -391,23 +406,33 @@ def markdown(report: dict) -> str:
                                  if found[n] else "n/a" for n in names)
             rpcs = " / ".join(per_answer(found[n]) for n in names)
             lines.append(f"| {endpoint} | {c} | {rates} | {ratios}{latency} | {rpcs} |")
+    late = report.get("late")
     lines += ["", "RSS MiB (summed over the daemon's processes): before (after one request "
               "of each kind), peak (sampled every 0.2 s), after (idle again, then "
-              f"{report['settle']} s):", "",
-              "| daemon | phase | before | peak | after | after / before |",
-              "| --- | --- | ---: | ---: | ---: | ---: |"]
+              f"{report['settle']} s), late ({late} s after that); per process, parent "
+              "first:", "",
+              "| daemon | phase | before | peak | after | after / before | late | "
+              "per process before / after / late |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+
+    def each(sizes):
+        return " + ".join(f"{size:.0f}" for size in sizes) if sizes else "n/a"
     for n in names:
         for phase in ("matrix", "polling", "burst"):
             r = results.get(n, {}).get(phase)
             if not r:
                 continue
-            after = r.get("rss_after_mib")
+            after, later = r.get("rss_after_mib"), r.get("rss_late_mib")
             growth = f"{after / r['rss_before_mib']:.2f}x" if after else "n/a"
             hit = (f" (stopped at {r['rss_limit_hit_mib']:.0f} MiB)"
                    if r.get("rss_limit_hit_mib") else "")
             lines.append(f"| {n} | {phase}{hit} | {r['rss_before_mib']:.0f} | "
                          f"{r['rss_peak_mib']:.0f} | "
-                         f"{f'{after:.0f}' if after is not None else 'n/a'} | {growth} |")
+                         f"{f'{after:.0f}' if after is not None else 'n/a'} | {growth} | "
+                         f"{f'{later:.0f}' if later is not None else 'n/a'} | "
+                         f"{each(r.get('rss_before_by_process_mib'))} / "
+                         f"{each(r.get('rss_after_by_process_mib'))} / "
+                         f"{each(r.get('rss_late_by_process_mib'))} |")
     lines += ["", f"Polling: {report['pollers']} clients, each GET jobs every second for "
               f"{report['poll_seconds']} s with If-None-Match of the last ETag it received:", "",
               "| daemon | answers | answers/s | 304 share | REQUEST_JOB_INFO RPCs | "
@@ -500,6 +525,8 @@ def main() -> int:
     parser.add_argument("--burst", type=int, default=100)
     parser.add_argument("--burst-seconds", type=float, default=120)
     parser.add_argument("--settle", type=float, default=3.0)
+    parser.add_argument("--late", type=float, default=10.0,
+                        help="seconds after the 'after' RSS sample to take another")
     parser.add_argument("--idle-limit", type=float, default=60,
                         help="most seconds waited for a daemon to be idle again")
     parser.add_argument("--rss-limit-mib", type=float, default=8192)
@@ -544,7 +571,8 @@ def main() -> int:
               "cores": len(os.sched_getaffinity(0)), "duration": args.duration,
               "jobs_duration": args.jobs_duration, "pollers": args.pollers,
               "poll_seconds": args.poll_seconds, "burst": args.burst,
-              "burst_seconds": args.burst_seconds, "settle": args.settle, "results": {}}
+              "burst_seconds": args.burst_seconds, "settle": args.settle, "late": args.late,
+              "results": {}}
     stamp = time.strftime("%Y%m%dT%H%M%S")
     for name in chosen:
         report["results"][name] = measure(daemons[name][1], env, args)
