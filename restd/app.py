@@ -272,6 +272,10 @@ class App:
             # The operation answers its own failures; this is a bug in restd.
             log.exception("%s %s: internal error", request.method, request.path)
             return _text(500, "Internal error")
+        finally:
+            # freed memory back to the kernel once answering pauses (restd/memory.py);
+            # a list written piece by piece says so again when written
+            self._trimmer.answered()
 
     def close(self) -> None:
         """Stop the worker threads (running calls finish; queued ones are dropped)."""
@@ -387,7 +391,6 @@ class App:
             return Response(304, b"", headers=headers, user=identity and identity.user)
         body = template.body({"source": ctx.request.client.source, "user": user,
                               "group": group})
-        self._trimmer.answered(len(body))
         return Response(200, body, content_type=media, headers=headers,
                         user=identity and identity.user)
 
@@ -650,7 +653,6 @@ class App:
             ctx.errors.append(_failure(500, "Internal error: the answer cannot be written",
                                        SLURM_ERROR, ctx.operation.operation_id).entry)
             body = serializer.dump(self._envelope(ctx, {}), pretty)
-        self._trimmer.answered(len(body))
         return Response(ctx.status, body, content_type=media,
                         user=ctx.identity.user if ctx.identity else None)
 
@@ -710,7 +712,6 @@ class App:
                 _render_batch, stream, serializer, *bounds, pretty))
 
         opened = False
-        converted = 0  # bytes of the list: a large one is followed by a malloc_trim
         pending = convert_next()
         try:
             while pending is not None:
@@ -718,7 +719,6 @@ class App:
                 pending = convert_next()
                 if not chunk:
                     continue
-                converted += len(chunk)
                 yield serializer.dump_list_joint(not opened)
                 opened = True
                 yield chunk
@@ -734,7 +734,7 @@ class App:
                 pending.add_done_callback(lambda done: _release(stream, done))
             else:
                 stream.close()
-            self._trimmer.answered(converted)
+            self._trimmer.answered()
         yield serializer.dump_list_end(pretty, not opened)
         ctx.warnings.extend(stream.warnings)
         yield serializer.dump_around(self._envelope(ctx, result), key, pretty)[1]

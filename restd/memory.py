@@ -5,9 +5,13 @@ message, the fast path's batches, the protocol's buffers). glibc keeps what is
 freed in its arenas, so restd's RSS stayed near its peak after a burst of large
 answers (issue 14: 58 MB before, 610-670 MB long after 16 concurrent GET jobs).
 ``malloc_trim(0)`` hands the free pages of every arena back to the kernel; it
-is called in a worker thread, at most once per ``TRIM_DELAY`` seconds, that
-long after the first large answer finished since the last trim (a burst costs
-one trim, a steady load one a second). ``RESTD_MALLOC_TRIM=0`` turns it off.
+is called in a worker thread ``TRIM_DELAY`` seconds after the first answer since
+the last trim: one trim a second while restd answers, and one after its last
+answer (a burst costs one trim). Small answers count too: a minute of 64
+clients polling with If-None-Match (304s, after one whole jobs list each) left
+10 to 27 MiB of freed memory in the heap when only answers of a MiB or more
+were followed by a trim (perf/load.py, README "Under load"). A trim costs
+about a millisecond here. ``RESTD_MALLOC_TRIM=0`` turns it off.
 
 The number of arenas: glibc gives each thread that finds the others' arenas busy
 a new one, up to 8 per core, and restd's -t threads (20) all allocate in
@@ -30,7 +34,6 @@ from typing import Callable, Mapping, Optional
 
 log = logging.getLogger(__name__)
 
-LARGE_ANSWER = 1 << 20  # bytes: answers from this size on are followed by a trim
 TRIM_DELAY = 1.0  # seconds
 
 
@@ -73,7 +76,7 @@ def limit_arenas(count: int, environ: Mapping[str, str] = os.environ) -> bool:
 
 
 class Trimmer:
-    """``answered(size)`` after each answer; trims as described above."""
+    """``answered()`` after each answer; trims as described above."""
 
     def __init__(self, executor: Executor, delay: float = TRIM_DELAY, enabled: bool = True):
         self._executor = executor
@@ -82,8 +85,8 @@ class Trimmer:
         self._pending: Optional[asyncio.TimerHandle] = None
         self.trims = 0
 
-    def answered(self, size: int) -> None:
-        if size < LARGE_ANSWER or self._trim is None or self._pending is not None:
+    def answered(self) -> None:
+        if self._trim is None or self._pending is not None:
             return
         try:
             loop = asyncio.get_running_loop()

@@ -501,7 +501,9 @@ def test_shared_batches_are_kept_until_every_view_took_them():
 
 # --- memory given back after large answers (restd/memory.py) -------------------------
 
-def test_large_answers_are_followed_by_one_trim_per_burst():
+def test_answers_are_followed_by_one_trim_per_burst():
+    """One trim a delay after the first answer since the last trim: one per burst, one
+    after the last answer, none while nothing is answered."""
     from concurrent.futures import ThreadPoolExecutor
 
     from restd import memory
@@ -518,19 +520,38 @@ def test_large_answers_are_followed_by_one_trim_per_burst():
         with ThreadPoolExecutor(1) as executor:
             trimmer = memory.Trimmer(executor, delay=0.05)
             assert trimmer._trim is not None  # glibc: malloc_trim found
-            trimmer.answered(memory.LARGE_ANSWER - 1)  # small: nothing to give back
             await asyncio.sleep(0.2)
-            assert trimmer.trims == 0
+            assert trimmer.trims == 0  # nothing answered: nothing to give back
             for _ in range(5):  # a burst: one trim
-                trimmer.answered(memory.LARGE_ANSWER)
+                trimmer.answered()
             assert await trims_reach(trimmer, 1) == 1
-            trimmer.answered(memory.LARGE_ANSWER)  # the next burst: the next trim
+            trimmer.answered()  # the next burst: the next trim
             assert await trims_reach(trimmer, 2) == 2
-            trimmer.answered(memory.LARGE_ANSWER)
+            trimmer.answered()
             trimmer.close()  # stopping: the pending trim is dropped
             await asyncio.sleep(0.2)
             assert trimmer.trims == 2
     asyncio.run(main())
+
+
+def test_every_answer_is_followed_by_a_trim(make_app):
+    """Small answers count (a poll answered 304, a ping): after them, one trim."""
+    app = make_app()
+    app._trimmer._delay = 0.05
+    assert app._trimmer._trim is not None  # glibc: malloc_trim found
+
+    async def ping_then_wait():
+        request = Request(method="GET", path="/testing/v0.0.40/echo/x", query="",
+                          headers=[("x-test-user", "alice")], body=b"",
+                          client=ClientInfo("tcp", SOURCE))
+        for _ in range(3):
+            assert (await app(request)).status == 200
+        for _ in range(100):  # bounded: 1 s
+            if app._trimmer.trims:
+                break
+            await asyncio.sleep(0.01)
+        return app._trimmer.trims
+    assert asyncio.run(ping_then_wait()) >= 1
 
 
 # A fresh interpreter per case: glibc's arena limit is process-wide and arenas, once
