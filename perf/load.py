@@ -281,8 +281,12 @@ class Phase:
 
     def __enter__(self):
         self.daemon.start()
-        for endpoint in ENDPOINTS:
-            self.daemon.get(endpoint)
+        try:
+            for endpoint in ENDPOINTS:
+                self.daemon.get(endpoint)
+        except BaseException:
+            self.daemon.stop()  # not left to hold the port for the next daemon
+            raise
         time.sleep(self.args.settle)
         self.result["rss_before_by_process_mib"] = rss_by_process_mib(self.daemon.process.pid)
         self.result["rss_before_mib"] = sum(self.result["rss_before_by_process_mib"])
