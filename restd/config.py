@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 DEFAULT_SLURM_CONF = "/etc/slurm/slurm.conf"
 DEFAULT_THREADS = 20  # slurmrestd's default for -t
@@ -124,6 +124,20 @@ def slurm_log_level(value: str) -> int:
     return _PYTHON_LEVELS[index]
 
 
+def _bounded(env: Callable[[str], Optional[str]], name: str, default: str,
+             parse: Callable[[str], Any], low: Any, high: Any, expected: str) -> Any:
+    """The number in environment variable ``name`` (``default`` when unset or empty),
+    read by ``parse`` and within [low, high]; ConfigError saying ``expected`` otherwise."""
+    text = env(name) or default
+    try:
+        value = parse(text)
+    except (ValueError, OverflowError):  # not a number; "inf" megabytes
+        value = None
+    if value is None or not low <= value <= high:
+        raise ConfigError(f"{name}: expected {expected}, got {text!r}")
+    return value
+
+
 def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
                  content: Optional[str] = None, data_parser: Optional[str] = None,
                  slurm_conf: Optional[str] = None, user: Optional[str] = None,
@@ -183,32 +197,13 @@ def build_config(*, listen: Sequence[str] = (), auth: Optional[str] = None,
                           f"{', '.join(sorted(security - SECURITY_FLAGS))}; expected "
                           f"{', '.join(sorted(SECURITY_FLAGS))}")
 
-    window_text = env("RESTD_SHARED_FETCH_WINDOW") or "1"
-    try:
-        shared_fetch_window = float(window_text)
-    except ValueError:
-        shared_fetch_window = -1.0
-    if not 0 <= shared_fetch_window <= 60:
-        raise ConfigError("RESTD_SHARED_FETCH_WINDOW: expected seconds from 0 to 60, got "
-                          f"{window_text!r}")
-
-    kept_text = env("RESTD_LAST_ANSWERS_MB") or "32"
-    try:
-        last_answers_bytes = int(float(kept_text) * (1 << 20))
-    except ValueError:
-        last_answers_bytes = -1
-    if not 0 <= last_answers_bytes <= 1 << 40:
-        raise ConfigError("RESTD_LAST_ANSWERS_MB: expected megabytes from 0 to 1048576, got "
-                          f"{kept_text!r}")
-
-    arenas_text = env("RESTD_MALLOC_ARENAS") or "2"
-    try:
-        malloc_arenas = int(arenas_text)
-    except ValueError:
-        malloc_arenas = -1
-    if not 0 <= malloc_arenas <= 1024:
-        raise ConfigError("RESTD_MALLOC_ARENAS: expected a count from 0 to 1024, got "
-                          f"{arenas_text!r}")
+    shared_fetch_window = _bounded(env, "RESTD_SHARED_FETCH_WINDOW", "1", float, 0, 60,
+                                   "seconds from 0 to 60")
+    last_answers_bytes = _bounded(env, "RESTD_LAST_ANSWERS_MB", "32",
+                                  lambda text: int(float(text) * (1 << 20)), 0, 1 << 40,
+                                  "megabytes from 0 to 1048576")
+    malloc_arenas = _bounded(env, "RESTD_MALLOC_ARENAS", "2", int, 0, 1024,
+                             "a count from 0 to 1024")
 
     log_target = (env("RESTD_LOG") or "stderr").strip().lower()
     if log_target not in ("stderr", "syslog"):

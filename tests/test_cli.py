@@ -295,6 +295,8 @@ def test_compact_output_and_debug_levels():
     {"RESTD_LOG": "file"},
     {"RESTD_MALLOC_ARENAS": "-1"},
     {"RESTD_MALLOC_ARENAS": "few"},
+    {"RESTD_LAST_ANSWERS_MB": "inf"},
+    {"RESTD_SHARED_FETCH_WINDOW": "nan"},
 ])
 def test_bad_environment_is_refused(environ):
     with pytest.raises(ConfigError):
