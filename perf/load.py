@@ -288,11 +288,16 @@ class Phase:
             self.daemon.stop()  # not left to hold the port for the next daemon
             raise
         time.sleep(self.args.settle)
-        self.result["rss_before_by_process_mib"] = rss_by_process_mib(self.daemon.process.pid)
-        self.result["rss_before_mib"] = sum(self.result["rss_before_by_process_mib"])
+        self.record_rss("before")
         self.result["processes"] = len(process_tree(self.daemon.process.pid))
         self.sampler = RssSampler(self.daemon, self.args.rss_limit_mib).__enter__()
         return self
+
+    def record_rss(self, when: str) -> None:
+        """rss_<when>_by_process_mib (parent first) and their sum, rss_<when>_mib."""
+        sizes = rss_by_process_mib(self.daemon.process.pid)
+        self.result[f"rss_{when}_by_process_mib"] = sizes
+        self.result[f"rss_{when}_mib"] = sum(sizes)
 
     def alive(self) -> bool:
         return self.daemon.process.poll() is None and not self.sampler.tripped
@@ -302,13 +307,10 @@ class Phase:
             if self.alive():
                 self.result["idle_after_s"] = wait_idle(self.daemon, self.args.idle_limit)
                 time.sleep(self.args.settle)
-                pid = self.daemon.process.pid
-                self.result["rss_after_by_process_mib"] = rss_by_process_mib(pid)
-                self.result["rss_after_mib"] = sum(self.result["rss_after_by_process_mib"])
+                self.record_rss("after")
                 # and once more later: memory still held, or on its way back
                 time.sleep(self.args.late)
-                self.result["rss_late_by_process_mib"] = rss_by_process_mib(pid)
-                self.result["rss_late_mib"] = sum(self.result["rss_late_by_process_mib"])
+                self.record_rss("late")
             self.sampler.__exit__()
             self.result["rss_peak_mib"] = self.sampler.peak
             if self.sampler.tripped:
