@@ -19,9 +19,10 @@ a new one, up to 8 per core, and restd's -t threads (20) all allocate in
 libslurm. malloc_trim does not give back what stays scattered over that many
 arenas: after perf/load.py's matrix (ping, nodes, partitions and 10,000 jobs at
 1, 16 and 64 connections) restd --workers 1 kept 3.68x its RSS from before it,
-1.12x with 2 arenas, at the same requests/s (README, "Memory"). So restd sets M_ARENA_MAX (mallopt) to ``RESTD_MALLOC_ARENAS``
-(default 2; 0 leaves it to glibc) at start, before its threads exist, unless
-``MALLOC_ARENA_MAX`` or a ``glibc.malloc.arena_max`` tunable already chose it.
+1.12x with 2 arenas, at the same requests/s (README, "Memory"). So restd sets
+M_ARENA_MAX (mallopt) to ``RESTD_MALLOC_ARENAS`` (default 2; 0 leaves it to
+glibc) at start, before its threads exist, unless ``MALLOC_ARENA_MAX`` or a
+``glibc.malloc.arena_max`` tunable already chose it.
 """
 from __future__ import annotations
 
