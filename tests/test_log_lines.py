@@ -1,0 +1,123 @@
+"""The stderr log: lines of one event loop turn written together, in order, and the
+same text as logging's own Formatter gives. No cluster needed."""
+import asyncio
+import logging
+import threading
+
+from restd import accesslog
+
+FORMAT = "%(asctime)s restd[%(process)d]: %(levelname)s: %(message)s"
+
+
+class CountingStream:
+    def __init__(self):
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.writes.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def batched_logger(name: str) -> tuple[logging.Logger, CountingStream, logging.Handler]:
+    stream = CountingStream()
+    handler = accesslog.BatchedStreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger(name)
+    logger.handlers = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    return logger, stream, handler
+
+
+def test_lines_of_one_loop_turn_are_one_write_at_its_end():
+    logger, stream, _ = batched_logger("test.batched.turn")
+
+    async def answer_three():
+        for number in range(3):
+            logger.info("answer %d", number)
+        written_during_turn = list(stream.writes)
+        await asyncio.sleep(0)  # the turn ends: the scheduled write runs
+        await asyncio.sleep(0)
+        return written_during_turn
+
+    during = asyncio.run(answer_three())
+    assert during == []
+    assert stream.writes == ["answer 0\nanswer 1\nanswer 2\n"]
+
+
+def test_a_line_from_another_thread_is_written_at_once_after_those_waiting():
+    logger, stream, _ = batched_logger("test.batched.thread")
+
+    async def loop_then_thread():
+        logger.info("from the loop")
+        thread = threading.Thread(target=logger.info, args=("from a thread",))
+        thread.start()
+        thread.join()
+        written = list(stream.writes)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return written
+
+    written_before_the_turn_ended = asyncio.run(loop_then_thread())
+    assert written_before_the_turn_ended == ["from the loop\nfrom a thread\n"]
+    assert stream.writes == ["from the loop\nfrom a thread\n"]  # nothing written twice
+
+
+def test_outside_a_loop_each_line_is_written_at_once():
+    logger, stream, _ = batched_logger("test.batched.noloop")
+    logger.info("starting")
+    assert stream.writes == ["starting\n"]
+    logger.info("listening")
+    assert stream.writes == ["starting\n", "listening\n"]
+
+
+def test_a_busy_turn_writes_every_batch_lines():
+    logger, stream, _ = batched_logger("test.batched.busy")
+
+    async def many():
+        for number in range(accesslog.BATCH_LINES + 1):
+            logger.info("%d", number)
+        return list(stream.writes)
+
+    during = asyncio.run(many())
+    assert len(during) == 1 and during[0].count("\n") == accesslog.BATCH_LINES
+
+
+def test_a_flush_writes_what_waits():
+    # what logging.shutdown() does to every handler, at exit (each worker process
+    # calls it before os._exit): a line of the last turn is not lost
+    logger, stream, handler = batched_logger("test.batched.flush")
+
+    async def log_and_flush():
+        logger.info("last words")
+        handler.flush()
+        return list(stream.writes)
+
+    assert asyncio.run(log_and_flush()) == ["last words\n"]
+
+
+def test_the_formatter_writes_what_logging_formatter_writes():
+    ours = accesslog.SecondFormatter(FORMAT)
+    theirs = logging.Formatter(FORMAT)
+    for created in (1764763200.0, 1764763200.5, 1764763200.999, 1764763201.001,
+                    1764763260.25, 1764763200.25):
+        record = logging.makeLogRecord({"msg": "GET /slurm/v0.0.42/ping 200",
+                                        "levelname": "INFO", "levelno": logging.INFO})
+        record.created = created
+        record.msecs = int((created - int(created)) * 1000) + 0.0
+        assert ours.format(record) == theirs.format(record)
+
+
+def test_setup_logging_to_stderr_uses_the_batched_handler(monkeypatch):
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        accesslog.setup_logging(logging.INFO, syslog=False)
+        (handler,) = root.handlers
+        assert isinstance(handler, accesslog.BatchedStreamHandler)
+        assert isinstance(handler.formatter, accesslog.SecondFormatter)
+    finally:
+        root.handlers[:] = kept[0]
+        root.setLevel(kept[1])
