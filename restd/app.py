@@ -80,21 +80,38 @@ class Template:
         self.pieces.append(dumped[start:])
         self.size = len(dumped)
         self.digest = hashlib.sha256(b"".join(self.pieces)).hexdigest()
+        self._etags: dict[tuple[str, str], str] = {}
 
     def body(self, values: dict[str, str]) -> bytes:
-        # ensure_ascii: escapes as both formats read them
-        filled = [json.dumps(values[name]).encode() for name in self.names]
         parts = [self.pieces[0]]
-        for value, piece in zip(filled, self.pieces[1:]):
-            parts += (value, piece)
+        for name, piece in zip(self.names, self.pieces[1:]):
+            parts += (_json_string(values[name]), piece)
         return b"".join(parts)
 
     def etag(self, user: str, group: str) -> str:
         """The answer's strong ETag for a user: the same data has the same ETag on
         every connection (meta.client.source left out), and differs per user and group
         (meta.client.user and group are in the body)."""
-        who = hashlib.sha256(f"{self.digest}\0{user}\0{group}".encode())
-        return f'"{who.hexdigest()[:40]}"'
+        etag = self._etags.get((user, group))
+        if etag is None:
+            who = hashlib.sha256(f"{self.digest}\0{user}\0{group}".encode())
+            etag = f'"{who.hexdigest()[:40]}"'
+            if len(self._etags) >= TEMPLATE_ETAGS:
+                self._etags.clear()
+            self._etags[(user, group)] = etag
+        return etag
+
+
+# The ETags a Template keeps, one per user and group that asked (each answer shared by
+# many requests hashed its ETag once per request)
+TEMPLATE_ETAGS = 256
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_string(value: str) -> bytes:
+    """A meta.client value as a JSON string (ensure_ascii: escaped as both formats
+    read them); the same sources, users and groups come back request after request."""
+    return json.dumps(value).encode()
 
 
 def _if_modified_since(request: Request) -> Optional[int]:

@@ -812,11 +812,11 @@ class HttpProtocol(asyncio.Protocol):
             logger.exception("access log hook failed")
 
 
+_REASONS = {status.value: status.phrase for status in http.HTTPStatus}
+
+
 def _reason(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return "Unknown"
+    return _REASONS.get(status, "Unknown")
 
 
 async def _chunks(body):
