@@ -13,6 +13,7 @@ import logging.handlers
 import os
 import sys
 import time
+import weakref
 from typing import Optional
 
 from restd.config import VERBOSE
@@ -89,12 +90,13 @@ class BatchedStreamHandler(logging.StreamHandler):
     turn, instead of a write and a flush each). Lines logged outside the loop's
     thread (worker threads, start and stop) are written at once, after those
     waiting, so that the order of lines is kept; logging.shutdown() (at exit, and
-    in each worker before it exits) writes what waits."""
+    in each worker before it exits) writes what waits, and so does a fork."""
 
     def __init__(self, stream=None):
         super().__init__(stream)
         self._waiting: list[str] = []
         self._flush_scheduled = False
+        _BATCHED_HANDLERS.add(self)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -128,6 +130,12 @@ class BatchedStreamHandler(logging.StreamHandler):
                     # as StreamHandler.emit does for a line it cannot write
                     self.handleError(logging.makeLogRecord({"msg": text.rstrip()}))
             super().flush()
+
+
+# A forked child (a worker) would write again what its parent had waiting: written
+# before any fork instead.
+_BATCHED_HANDLERS: "weakref.WeakSet[BatchedStreamHandler]" = weakref.WeakSet()
+os.register_at_fork(before=lambda: [handler.flush() for handler in list(_BATCHED_HANDLERS)])
 
 
 class AccessLog:

@@ -2,6 +2,7 @@
 same text as logging's own Formatter gives. No cluster needed."""
 import asyncio
 import logging
+import os
 import threading
 
 from restd import accesslog
@@ -96,6 +97,30 @@ def test_a_flush_writes_what_waits():
         return list(stream.writes)
 
     assert asyncio.run(log_and_flush()) == ["last words\n"]
+
+
+def test_lines_waiting_at_a_fork_are_written_once(tmp_path):
+    # workers are forked from the parent: what waited is the parent's to write
+    path = tmp_path / "log"
+    with open(path, "a") as stream:
+        handler = accesslog.BatchedStreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger = logging.getLogger("test.batched.fork")
+        logger.handlers = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+
+        async def log_then_fork():
+            logger.info("before the fork")
+            pid = os.fork()
+            if pid == 0:
+                handler.flush()
+                os._exit(0)
+            os.waitpid(pid, 0)
+            handler.flush()
+
+        asyncio.run(log_then_fork())
+    assert path.read_text() == "before the fork\n"
 
 
 def test_the_formatter_writes_what_logging_formatter_writes():
