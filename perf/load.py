@@ -90,13 +90,14 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
-def rss_by_process_mib(pid: int) -> list[float]:
+def rss_by_process_mib(pid: int, field: str = "VmRSS") -> list[float]:
     """The RSS of pid and of each of its descendants, in process_tree's order (restd
-    --workers: the parent first); a process gone meanwhile counts 0."""
+    --workers: the parent first); a process gone meanwhile counts 0. VmHWM for
+    ``field``: each process's peak RSS since it started."""
     sizes = []
     for p in process_tree(pid):
         try:
-            found = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text())
+            found = re.search(rf"{field}:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text())
         except OSError:
             found = None
         sizes.append(int(found.group(1)) / 1024 if found else 0.0)
@@ -293,9 +294,9 @@ class Phase:
         self.sampler = RssSampler(self.daemon, self.args.rss_limit_mib).__enter__()
         return self
 
-    def record_rss(self, when: str) -> None:
+    def record_rss(self, when: str, field: str = "VmRSS") -> None:
         """rss_<when>_by_process_mib (parent first) and their sum, rss_<when>_mib."""
-        sizes = rss_by_process_mib(self.daemon.process.pid)
+        sizes = rss_by_process_mib(self.daemon.process.pid, field)
         self.result[f"rss_{when}_by_process_mib"] = sizes
         self.result[f"rss_{when}_mib"] = sum(sizes)
 
@@ -311,6 +312,9 @@ class Phase:
                 # and once more later: memory still held, or on its way back
                 time.sleep(self.args.late)
                 self.record_rss("late")
+            if self.alive():
+                # each process's own peak (the daemon is started afresh for each phase)
+                self.record_rss("highest", "VmHWM")
             self.sampler.__exit__()
             self.result["rss_peak_mib"] = self.sampler.peak
             if self.sampler.tripped:
@@ -416,10 +420,10 @@ def markdown(report: dict) -> str:
     lines += ["", "RSS MiB (summed over the daemon's processes): before (after one request "
               "of each kind), peak (sampled every 0.2 s), after (idle again, then "
               f"{report['settle']} s), late ({late} s after that); per process, parent "
-              "first:", "",
+              "first, and each process's own peak (VmHWM):", "",
               "| daemon | phase | before | peak | after | after / before | late | "
-              "per process before / after / late |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+              "per process before / after / late | per process peak |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
 
     def each(sizes):
         return " + ".join(f"{size:.0f}" for size in sizes) if sizes else "n/a"
@@ -438,7 +442,8 @@ def markdown(report: dict) -> str:
                          f"{f'{later:.0f}' if later is not None else 'n/a'} | "
                          f"{each(r.get('rss_before_by_process_mib'))} / "
                          f"{each(r.get('rss_after_by_process_mib'))} / "
-                         f"{each(r.get('rss_late_by_process_mib'))} |")
+                         f"{each(r.get('rss_late_by_process_mib'))} | "
+                         f"{each(r.get('rss_highest_by_process_mib'))} |")
     lines += ["", f"Polling: {report['pollers']} clients, each GET jobs every second for "
               f"{report['poll_seconds']} s with If-None-Match of the last ETag it received:", "",
               "| daemon | answers | answers/s | 304 share | REQUEST_JOB_INFO RPCs | "
