@@ -144,7 +144,13 @@ def _who(ctx: RequestContext, visibility: Optional[Hashable]) -> tuple:
 def _validators(ctx: RequestContext) -> list[tuple[str, str]]:
     if ctx.last_modified is None:
         return []
-    return [("Last-Modified", email.utils.formatdate(ctx.last_modified, usegmt=True))]
+    return [("Last-Modified", _http_date(ctx.last_modified))]
+
+
+@functools.lru_cache(maxsize=64)
+def _http_date(seconds: int) -> str:
+    """An HTTP date (RFC 9110 5.6.7); the answers sharing a fetch carry the same one."""
+    return email.utils.formatdate(seconds, usegmt=True)
 
 
 def _etag_matches(if_none_match: list[str], etag: str) -> bool:
