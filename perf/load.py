@@ -523,6 +523,31 @@ def per_answer(found: dict | None) -> str:
     return f"{total / found['answers']:.2f}" if found["answers"] else f"{total} for 0"
 
 
+def compared_daemons(directory: Path, env: dict) -> dict[str, tuple[str, bench.Daemon]]:
+    """The daemons compared, by name (slurmrestd, restd-w1, restd-w2): how a report
+    names each, and its Daemon (started afresh for each phase), as alice with JWT."""
+    daemon_env = bench.slurm_env(directory / "etc" / "slurm.conf", SLURM_JWT="daemon",
+                                 GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
+    headers = {"X-SLURM-USER-TOKEN": bench.token(bench.JOB_USER),
+               "X-SLURM-USER-NAME": bench.JOB_USER}
+    real_args, real_version = bench.slurmrestd_newest(env)
+    version = real_version if real_version in RESTD_VERSIONS else "v0.0.40"
+    restd = [str(bench.REPO / ".venv" / "bin" / "restd"), f"127.0.0.1:{bench.RESTD_PORT}",
+             "-a", "jwt", "-s", "slurmctld", "-d", version]
+    return {
+        "slurmrestd": (f"slurmrestd {real_version}", bench.Daemon(
+            "slurmrestd", ["slurmrestd", "-a", "rest_auth/jwt", *real_args,
+                           f"127.0.0.1:{bench.SLURMRESTD_PORT}"], bench.SLURMRESTD_PORT,
+            real_version, daemon_env, headers, real_version)),
+        "restd-w1": (f"restd {version} --workers 1", bench.Daemon(
+            "restd-w1", [*restd, "--workers", "1"], bench.RESTD_PORT, version, daemon_env,
+            headers, version)),
+        "restd-w2": (f"restd {version} --workers auto ({min(8, len(os.sched_getaffinity(0)))})",
+                     bench.Daemon("restd-w2", [*restd, "--workers", "auto"], bench.RESTD_PORT,
+                                  version, daemon_env, headers, version)),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=10000)
@@ -549,30 +574,11 @@ def main() -> int:
 
     directory = bench.cluster_dir()
     env = bench.slurm_env(directory / "etc" / "slurm.conf")
-    daemon_env = bench.slurm_env(directory / "etc" / "slurm.conf", SLURM_JWT="daemon",
-                                 GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
     bench.RESULTS.mkdir(parents=True, exist_ok=True)
     bench.fill_jobs(args.jobs, env)
-    headers = {"X-SLURM-USER-TOKEN": bench.token(bench.JOB_USER),
-               "X-SLURM-USER-NAME": bench.JOB_USER}
-    real_args, real_version = bench.slurmrestd_newest(env)
-    version = real_version if real_version in RESTD_VERSIONS else "v0.0.40"
+    daemons = compared_daemons(directory, env)
     release = subprocess.run(["scontrol", "-V"], env=env, capture_output=True,
                              text=True).stdout.strip()
-    restd = [str(bench.REPO / ".venv" / "bin" / "restd"), f"127.0.0.1:{bench.RESTD_PORT}",
-             "-a", "jwt", "-s", "slurmctld", "-d", version]
-    daemons = {
-        "slurmrestd": (f"slurmrestd {real_version}", bench.Daemon(
-            "slurmrestd", ["slurmrestd", "-a", "rest_auth/jwt", *real_args,
-                           f"127.0.0.1:{bench.SLURMRESTD_PORT}"], bench.SLURMRESTD_PORT,
-            real_version, daemon_env, headers, real_version)),
-        "restd-w1": (f"restd {version} --workers 1", bench.Daemon(
-            "restd-w1", [*restd, "--workers", "1"], bench.RESTD_PORT, version, daemon_env,
-            headers, version)),
-        "restd-w2": (f"restd {version} --workers auto ({min(8, len(os.sched_getaffinity(0)))})",
-                     bench.Daemon("restd-w2", [*restd, "--workers", "auto"], bench.RESTD_PORT,
-                                  version, daemon_env, headers, version)),
-    }
     chosen = [d for d in args.daemons.split(",") if d]
     report = {"label": args.label or "restd", "slurm": release,
               "daemons": {n: daemons[n][0] for n in chosen},
