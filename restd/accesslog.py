@@ -95,7 +95,9 @@ class BatchedStreamHandler(logging.StreamHandler):
     def __init__(self, stream=None):
         super().__init__(stream)
         self._waiting: list[str] = []
-        self._flush_scheduled = False
+        # the loop a write of the waiting lines is scheduled on (a loop closed before
+        # running it is not waited for: the next loop schedules its own)
+        self._flush_loop: Optional[asyncio.AbstractEventLoop] = None
         _BATCHED_HANDLERS.add(self)
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -111,12 +113,12 @@ class BatchedStreamHandler(logging.StreamHandler):
             loop = None
         if loop is None or len(self._waiting) >= BATCH_LINES:
             self.flush()
-        elif not self._flush_scheduled:
-            self._flush_scheduled = True
+        elif self._flush_loop is not loop:
+            self._flush_loop = loop
             loop.call_soon(self._flush_turn)
 
     def _flush_turn(self) -> None:
-        self._flush_scheduled = False
+        self._flush_loop = None
         self.flush()
 
     def flush(self) -> None:

@@ -66,6 +66,31 @@ def test_a_line_from_another_thread_is_written_at_once_after_those_waiting():
     assert stream.writes == ["from the loop\nfrom a thread\n"]  # nothing written twice
 
 
+def test_a_loop_left_before_its_write_does_not_hold_the_next_loops_lines():
+    logger, stream, _ = batched_logger("test.batched.left")
+    first = asyncio.new_event_loop()
+
+    async def log_then_exit():
+        logger.info("in the first loop")
+        raise SystemExit(0)  # leaves run_until_complete before the loop's next callback
+
+    try:
+        first.run_until_complete(log_then_exit())
+    except SystemExit:
+        pass
+    finally:
+        first.close()
+    assert stream.writes == []  # its write was scheduled on the first loop, never run
+
+    async def log_and_end_turn():
+        logger.info("in the second loop")
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+
+    asyncio.run(log_and_end_turn())
+    assert stream.writes == ["in the first loop\nin the second loop\n"]
+
+
 def test_outside_a_loop_each_line_is_written_at_once():
     logger, stream, _ = batched_logger("test.batched.noloop")
     logger.info("starting")
