@@ -56,6 +56,10 @@ class Exchange:
     after_ended: Optional[str] = None
     # the exchange whose job accounting must hold as ended before this one is made
     after_accounted: Optional[str] = None
+    # made (unrecorded) until its own answer lists a job: slurmdbd lists no job without
+    # an eligible time, and on a fresh cluster a job that starts as it is submitted can
+    # be accounted without one (sacct: Eligible "Unknown"), while job/{id} finds it
+    until_listed: bool = False
     # False: made (it cleans up after another), never stored nor compared, for what it
     # answers depends on how long the other's job lived
     stored: bool = True
@@ -157,7 +161,8 @@ BATTERY: list[Exchange] = [
     Exchange("db_wckeys", "GET", "/slurmdb/{v}/wckeys/"),
     # after root's job reached slurmdbd (slurmctld sends it on its own time): on a new
     # cluster the list would be empty
-    Exchange("db_jobs", "GET", "/slurmdb/{v}/jobs/?users=root", after_accounted="submit"),
+    Exchange("db_jobs", "GET", "/slurmdb/{v}/jobs/?users=root", after_accounted="submit",
+             until_listed=True),
     Exchange("db_jobs_state_failed", "GET", "/slurmdb/{v}/jobs/?state=FAILED",
              after_accounted="submit_failing"),
     Exchange("db_job", "GET", "/slurmdb/{v}/job/{submit}", versions=frozenset({V41, V42})),
@@ -235,6 +240,18 @@ def wait_accounted(fetch, version: str, job_id: int, timeout: float = 60.0) -> N
         time.sleep(0.5)
 
 
+def wait_listed(fetch, path: str, timeout: float = 60.0) -> None:
+    """Until GET ``path`` answers a non-empty ``jobs`` list (the battery's held and
+    pending jobs reach slurmdbd with an eligible time on slurmctld's own schedule)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, body = fetch("GET", path)
+        if status == 200 and isinstance(body, dict) and body.get("jobs"):
+            return
+        assert time.monotonic() < deadline, f"GET {path} listed no job after {timeout} s"
+        time.sleep(0.5)
+
+
 def wait_before(exchange: Exchange, fetch, version: str, values: dict) -> None:
     """What ``exchange`` waits for before it is made (after_running, after_ended)."""
     if exchange.after_running:
@@ -242,6 +259,8 @@ def wait_before(exchange: Exchange, fetch, version: str, values: dict) -> None:
                  lambda states: "RUNNING" in states, "RUNNING")
     if exchange.after_accounted and exchange.after_accounted in values:
         wait_accounted(fetch, version, values[exchange.after_accounted])
+    if exchange.until_listed:
+        wait_listed(fetch, exchange.render(version, values)["path"])
     if exchange.after_ended:
         wait_job(fetch, version, values[exchange.after_ended],
                  lambda states: not states & {"RUNNING", "COMPLETING", "CONFIGURING"},
