@@ -80,7 +80,6 @@ class Template:
         self.pieces.append(dumped[start:])
         self.size = len(dumped)
         self.digest = hashlib.sha256(b"".join(self.pieces)).hexdigest()
-        self._etags: dict[tuple[str, str], str] = {}
 
     def body(self, values: dict[str, str]) -> bytes:
         parts = [self.pieces[0]]
@@ -92,19 +91,15 @@ class Template:
         """The answer's strong ETag for a user: the same data has the same ETag on
         every connection (meta.client.source left out), and differs per user and group
         (meta.client.user and group are in the body)."""
-        etag = self._etags.get((user, group))
-        if etag is None:
-            who = hashlib.sha256(f"{self.digest}\0{user}\0{group}".encode())
-            etag = f'"{who.hexdigest()[:40]}"'
-            if len(self._etags) >= TEMPLATE_ETAGS:
-                self._etags.clear()
-            self._etags[(user, group)] = etag
-        return etag
+        return _etag(self.digest, user, group)
 
 
-# The ETags a Template keeps, one per user and group that asked (each answer shared by
-# many requests hashed its ETag once per request)
-TEMPLATE_ETAGS = 256
+@functools.lru_cache(maxsize=1024)
+def _etag(digest: str, user: str, group: str) -> str:
+    """Template.etag, hashed once per answer and user (the requests sharing an answer
+    asked for it once each)."""
+    who = hashlib.sha256(f"{digest}\0{user}\0{group}".encode())
+    return f'"{who.hexdigest()[:40]}"'
 
 
 @functools.lru_cache(maxsize=4096)
