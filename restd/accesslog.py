@@ -11,7 +11,9 @@ import asyncio
 import logging
 import logging.handlers
 import os
+import re
 import sys
+import threading
 import time
 import weakref
 from typing import Optional
@@ -65,23 +67,56 @@ def setup_logging(level: int, syslog: bool) -> None:
         logging.getLogger(__name__).warning("%s not found: logging to stderr", SYSLOG_SOCKET)
 
 
+# The fields a line written without a LogRecord may name (SecondFormatter.format_line)
+LINE_FIELDS = frozenset({"asctime", "process", "levelname", "message"})
+
+
 class SecondFormatter(logging.Formatter):
-    """logging.Formatter with the date and time part of asctime made once a second."""
+    """logging.Formatter with the date and time part of asctime made once a second.
+
+    Its ``format_line`` gives the text ``format`` gives a record of that level, time
+    and message, without making the record, when its format names only LINE_FIELDS
+    (``formats_lines``): the access log's line per answer is written that way."""
 
     def __init__(self, fmt: str):
         super().__init__(fmt)
         self._second: Optional[int] = None
         self._second_text = ""
+        self.formats_lines = (isinstance(self._style, logging.PercentStyle)
+                              and set(re.findall(r"%\((\w+)\)", fmt)) <= LINE_FIELDS)
 
     def formatTime(self, record: logging.LogRecord, datefmt: Optional[str] = None) -> str:
         if datefmt is not None:
             return super().formatTime(record, datefmt)
-        second = int(record.created)
+        return self._asctime(record.created, record.msecs)
+
+    def _asctime(self, created: float, msecs: float) -> str:
+        second = int(created)
         if second != self._second:
             self._second_text = time.strftime(self.default_time_format,
-                                              self.converter(record.created))
+                                              self.converter(created))
             self._second = second
-        return self.default_msec_format % (self._second_text, record.msecs)
+        return self.default_msec_format % (self._second_text, msecs)
+
+    def format_line(self, levelno: int, message: str, created: float) -> str:
+        """What ``format`` gives a record of ``levelno``, ``message`` (no arguments,
+        no exception) made at ``created`` in this process; only if ``formats_lines``."""
+        return self._style._fmt % {
+            "asctime": self._asctime(created, int((created - int(created)) * 1000) + 0.0),
+            "process": _process_id, "levelname": logging.getLevelName(levelno),
+            "message": message}
+
+
+# os.getpid() is a system call: made once per process (a forked worker makes its own)
+_process_id = os.getpid()
+
+
+def _forked() -> None:
+    global _process_id
+    _process_id = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 class BatchedStreamHandler(logging.StreamHandler):
@@ -98,6 +133,7 @@ class BatchedStreamHandler(logging.StreamHandler):
         # the loop a write of the waiting lines is scheduled on (a loop closed before
         # running it is not waited for: the next loop schedules its own)
         self._flush_loop: Optional[asyncio.AbstractEventLoop] = None
+        self._flush_thread = 0  # the thread of _flush_loop
         _BATCHED_HANDLERS.add(self)
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -106,15 +142,40 @@ class BatchedStreamHandler(logging.StreamHandler):
         except Exception:
             self.handleError(record)
             return
+        self._add(line)
+
+    def write_line(self, levelno: int, message: str) -> bool:
+        """Write what a record of ``levelno`` and ``message`` would give, without making
+        the record; False (nothing written) when this handler cannot: its formatter is
+        not a SecondFormatter that ``formats_lines``, or it has filters (which take
+        records). The caller checks that the record would reach this handler only."""
+        formatter = self.formatter
+        if self.filters or not isinstance(formatter, SecondFormatter) \
+                or not formatter.formats_lines:
+            return False
+        if levelno >= self.level:
+            self._add(formatter.format_line(levelno, message, time.time()) + self.terminator)
+        return True
+
+    def _add(self, line: str) -> None:
         self._waiting.append(line)
+        flush_loop = self._flush_loop
+        if flush_loop is not None and self._flush_thread == threading.get_ident() \
+                and flush_loop.is_running():
+            # the loop's write is scheduled already (asyncio.get_running_loop() costs a
+            # system call per line on Python 3.11, for its fork check)
+            if len(self._waiting) >= BATCH_LINES:
+                self.flush()
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
         if loop is None or len(self._waiting) >= BATCH_LINES:
             self.flush()
-        elif self._flush_loop is not loop:
+        elif flush_loop is not loop:
             self._flush_loop = loop
+            self._flush_thread = threading.get_ident()
             loop.call_soon(self._flush_turn)
 
     def _flush_turn(self) -> None:
@@ -160,4 +221,28 @@ class AccessLog:
                 f"user={response.user or '-'} bytes={bytes_sent} {duration_s:.3f}s")
         if logger.isEnabledFor(VERBOSE):
             line += f" client={request.client.source}"
-        logger.info("%s", line)
+        handler = _sole_handler(logger, logging.INFO)
+        if handler is None or not handler.write_line(logging.INFO, line):
+            logger.info("%s", line)
+
+
+def _sole_handler(logger: logging.Logger, levelno: int) -> Optional[BatchedStreamHandler]:
+    """The BatchedStreamHandler a record of ``logger`` at ``levelno`` would go to when
+    it is the only handler it would go to and no logger's filter would see it (the
+    access log then writes its line without making a LogRecord: 5 microseconds a line
+    instead of 14, measured); else None."""
+    found: Optional[BatchedStreamHandler] = None
+    current: Optional[logging.Logger] = logger
+    while current is not None:
+        if current.filters:
+            return None
+        for handler in current.handlers:
+            if levelno < handler.level:
+                continue
+            if found is not None or not isinstance(handler, BatchedStreamHandler):
+                return None
+            found = handler
+        if not current.propagate:
+            break
+        current = current.parent
+    return found

@@ -171,3 +171,81 @@ def test_setup_logging_to_stderr_uses_the_batched_handler(monkeypatch):
     finally:
         root.handlers[:] = kept[0]
         root.setLevel(kept[1])
+
+
+def test_a_line_made_without_a_record_is_the_formatters_text():
+    formatter = accesslog.SecondFormatter(FORMAT)
+    assert formatter.formats_lines
+    for created in (1764763200.0, 1764763200.5, 1764763200.999, 1764763260.25):
+        record = logging.makeLogRecord({"msg": "GET /slurm/v0.0.42/ping 200",
+                                        "levelname": "INFO", "levelno": logging.INFO,
+                                        "process": os.getpid()})
+        record.created = created
+        record.msecs = int((created - int(created)) * 1000) + 0.0
+        assert formatter.format_line(logging.INFO, "GET /slurm/v0.0.42/ping 200",
+                                     created) == logging.Formatter(FORMAT).format(record)
+    # a field a line without a record does not have: such a formatter formats records only
+    assert not accesslog.SecondFormatter("%(name)s %(message)s").formats_lines
+
+
+class _RequestStub:
+    method = "GET"
+    path = "/slurm/v0.0.42/ping"
+
+    class client:
+        source = "127.0.0.1:40000"
+
+
+class _ResponseStub:
+    user = "alice"
+
+
+def access_logger(name: str, formatter: logging.Formatter):
+    stream = CountingStream()
+    handler = accesslog.BatchedStreamHandler(stream)
+    handler.setFormatter(formatter)
+    parent = logging.getLogger(name)
+    parent.handlers = [handler]
+    parent.propagate = False
+    parent.setLevel(logging.INFO)
+    logger = logging.getLogger(name + ".access")
+    logger.handlers = []
+    logger.propagate = True
+    return logger, stream, handler
+
+
+def test_the_access_line_is_written_without_a_record_when_one_handler_takes_it(monkeypatch):
+    logger, stream, _ = access_logger("test.access.direct", accesslog.SecondFormatter(FORMAT))
+    records = []
+    made = logging.Logger.makeRecord
+    monkeypatch.setattr(logging.Logger, "makeRecord",
+                        lambda self, *args, **kw: records.append(args) or made(self, *args, **kw))
+    accesslog.AccessLog(logger)(_RequestStub, _ResponseStub, 200, 120, 0.0015)
+    assert records == []
+    (line,) = stream.writes
+    assert line.endswith(f" restd[{os.getpid()}]: INFO: GET /slurm/v0.0.42/ping 200 "
+                         "user=alice bytes=120 0.002s\n")
+
+
+def test_the_access_line_goes_through_logging_where_more_than_one_handler_or_a_filter_sees_it():
+    logger, stream, handler = access_logger("test.access.shared",
+                                            accesslog.SecondFormatter(FORMAT))
+    others = CountingStream()
+    other = logging.StreamHandler(others)
+    other.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    logger.addHandler(other)  # as pytest's caplog, or a site's own handler
+    accesslog.AccessLog(logger)(_RequestStub, _ResponseStub, 200, 120, 0.0015)
+    assert others.writes == ["test.access.shared.access GET /slurm/v0.0.42/ping 200 "
+                             "user=alice bytes=120 0.002s\n"]
+    assert len(stream.writes) == 1
+    logger.removeHandler(other)
+
+    logger.addFilter(lambda record: False)  # a filter that drops every line
+    accesslog.AccessLog(logger)(_RequestStub, _ResponseStub, 200, 120, 0.0015)
+    assert len(stream.writes) == 1
+
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))  # not a line's fields
+    logger.filters.clear()
+    accesslog.AccessLog(logger)(_RequestStub, _ResponseStub, 200, 120, 0.0015)
+    assert stream.writes[1] == ("test.access.shared.access: GET /slurm/v0.0.42/ping 200 "
+                                "user=alice bytes=120 0.002s\n")
