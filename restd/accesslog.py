@@ -198,7 +198,15 @@ class BatchedStreamHandler(logging.StreamHandler):
 # A forked child (a worker) would write again what its parent had waiting: written
 # before any fork instead.
 _BATCHED_HANDLERS: "weakref.WeakSet[BatchedStreamHandler]" = weakref.WeakSet()
-os.register_at_fork(before=lambda: [handler.flush() for handler in list(_BATCHED_HANDLERS)])
+def _flush_before_fork() -> None:
+    for handler in list(_BATCHED_HANDLERS):
+        try:
+            handler.flush()
+        except (OSError, ValueError):
+            pass  # its stream is closed or broken: a fork goes on without its lines
+
+
+os.register_at_fork(before=_flush_before_fork)
 
 
 class AccessLog:

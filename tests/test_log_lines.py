@@ -249,3 +249,19 @@ def test_the_access_line_goes_through_logging_where_more_than_one_handler_or_a_f
     accesslog.AccessLog(logger)(_RequestStub, _ResponseStub, 200, 120, 0.0015)
     assert stream.writes[1] == ("test.access.shared.access: GET /slurm/v0.0.42/ping 200 "
                                 "user=alice bytes=120 0.002s\n")
+
+
+def test_a_handler_whose_stream_is_closed_does_not_trouble_a_fork(tmp_path, monkeypatch):
+    # a handler left with a closed stream (a test's, a site's reopened file) is still
+    # flushed before each fork: the fork goes on and nothing is reported
+    reported = []
+    monkeypatch.setattr("sys.unraisablehook", reported.append)
+    stream = open(tmp_path / "log", "a")
+    handler = accesslog.BatchedStreamHandler(stream)
+    stream.close()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert reported == []
+    del handler
