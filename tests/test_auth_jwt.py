@@ -440,6 +440,27 @@ def test_cache_is_per_requested_user(cluster, verifying):
         authenticate(token_header(token), ("X-SLURM-USER-NAME", "bob"))
 
 
+def test_a_remembered_success_is_found_before_the_token_is_checked_again(
+        cluster, verifying, monkeypatch):
+    token = cluster.token("alice")
+    checked = []
+    check = jwt_plugin.slurm_jwt.check_token_text
+    monkeypatch.setattr(jwt_plugin.slurm_jwt, "check_token_text",
+                        lambda text: checked.append(text) or check(text))
+    for _ in range(3):
+        assert authenticate(token_header(token), ("X-SLURM-USER-NAME", "alice")).user == "alice"
+    assert len(checked) == 1
+    # the same token sent otherwise is decided anew, and refused where it must be
+    assert refusal(token_header(token), token_header(token)) == "more than one token given"
+    assert refusal(token_header(token), ("Authorization", f"Bearer {token}")).startswith(
+        "two tokens given")
+    with pytest.raises(AuthError):
+        authenticate(token_header(token), ("X-SLURM-USER-NAME", "bob"))
+    assert authenticate(("Authorization", f"Bearer {token}")).user == "alice"
+    assert authenticate(("Authorization", "Basic YWxpY2U6eA==")) is None
+    assert len(checked) == 3  # bob's and the Bearer header's: two tokens are refused unchecked
+
+
 # --------------------------------------------------------------------- application
 
 def test_application_answers_401_json_never_200(cluster, verifying):
