@@ -3,6 +3,7 @@ which one writes the answer (Accept). Plain functions over the loaded serializer
 """
 from __future__ import annotations
 
+import functools
 from types import ModuleType
 from typing import Optional, Sequence
 
@@ -16,6 +17,8 @@ DEFAULT_INPUT = "application/x-www-form-urlencoded"
 # RFC 8259 8.1; YAML and forms as restd reads them). A body declared in another
 # one is refused (415), not read as UTF-8 into other characters.
 BODY_CHARSETS = frozenset({"utf-8", "utf8"})
+# The most Accept headers whose answer Negotiator.writer keeps
+WRITERS_KEPT = 256
 
 
 def media_type(header: Optional[str]) -> str:
@@ -90,6 +93,8 @@ class Negotiator:
         writers.sort(key=lambda serializer: DEFAULT_OUTPUT not in serializer.MIME_TYPES)
         self._candidates = ([(s.MIME_TYPES[0], s) for s in writers]
                             + [(media, s) for s in writers for media in s.MIME_TYPES[1:]])
+        # clients send few distinct Accept headers, each request one: each is read once
+        self.writer = functools.lru_cache(maxsize=WRITERS_KEPT)(self._writer)
 
     @property
     def output_types(self) -> list[str]:
@@ -99,8 +104,9 @@ class Negotiator:
     def input_types(self) -> list[str]:
         return list(self._readers)
 
-    def writer(self, accept: Optional[str]) -> Optional[tuple[str, ModuleType]]:
-        """(Content-Type, serializer) for the answer; None if nothing acceptable."""
+    def _writer(self, accept: Optional[str]) -> Optional[tuple[str, ModuleType]]:
+        """(Content-Type, serializer) for the answer; None if nothing acceptable
+        (``writer``, the same kept for the most recent Accept headers)."""
         if not self._candidates:
             return None
         ranges = parse_accept(accept or "")

@@ -195,6 +195,22 @@ def test_url_encoded_is_never_an_answer_format():
     assert "application/x-www-form-urlencoded" not in NEGOTIATOR.output_types
 
 
+
+def test_an_accept_header_is_read_once_while_it_is_kept(monkeypatch):
+    from restd import negotiation
+    read = []
+    monkeypatch.setattr(negotiation, "parse_accept",
+                        lambda header, parse=parse_accept: read.append(header) or parse(header))
+    negotiator = Negotiator([url_encoded, yaml, json])
+    for _ in range(3):
+        assert negotiator.writer("application/yaml")[0] == "application/yaml"
+        assert negotiator.writer(None)[0] == "application/json"
+    assert read == ["application/yaml", ""]
+    for number in range(negotiation.WRITERS_KEPT):  # the first is pushed out, read again
+        negotiator.writer(f"application/json;q=0.{number % 9 + 1}, text/x{number}")
+    assert negotiator.writer("application/yaml")[0] == "application/yaml"
+    assert read[-1] == "application/yaml" and len(read) == negotiation.WRITERS_KEPT + 3
+
 @pytest.mark.parametrize("content_type, expected", [
     ("application/json", json),
     ("Application/JSON; charset=utf-8", json),
