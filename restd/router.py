@@ -7,10 +7,13 @@ percent-decoded (Request.path); a parameter is one whole, non-empty segment.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 NOT_FOUND_TEXT = "Unable find requested URL. Please view /openapi/v3 for API reference."
+# The most (method, path) pairs whose route Router.match keeps: pollers ask the same few
+MATCHES_KEPT = 1024
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,10 @@ def _segments(path: str) -> list[str]:
 class Router:
     def __init__(self):
         self._root = _Node()
+        self._kept = functools.lru_cache(maxsize=MATCHES_KEPT)(self._match)
 
     def add(self, method: str, template: str, target: Any) -> None:
+        self._kept.cache_clear()
         node, names = self._root, []
         for segment in _segments(template):
             if segment.startswith("{") and segment.endswith("}"):
@@ -58,7 +63,15 @@ class Router:
 
     def match(self, method: str, path: str) -> Union[Match, MethodNotAllowed, None]:
         """The route for ``method`` and ``path``: a Match; MethodNotAllowed when
-        the path exists for other methods only; None when the path is unknown."""
+        the path exists for other methods only; None when the path is unknown.
+        Kept for the most recent MATCHES_KEPT (method, path) pairs; each caller gets
+        its own Match.params."""
+        found = self._kept(method, path)
+        if isinstance(found, Match):
+            return Match(found.target, dict(found.params))
+        return found
+
+    def _match(self, method: str, path: str) -> Union[Match, MethodNotAllowed, None]:
         values: list[str] = []
         node = self._find(self._root, _segments(path), 0, values)
         if node is None:

@@ -89,6 +89,22 @@ def test_a_route_defined_twice_is_an_error():
         table.add("GET", "/a/{y}/", "again")
 
 
+def test_a_match_is_kept_and_each_caller_gets_its_own_parameters(monkeypatch):
+    table = router(("GET", "/slurm/v0.0.40/job/{job_id}"))
+    walked = []
+    find = table._find
+    # the walk from the root (index 0); it calls itself for each further segment
+    monkeypatch.setattr(table, "_find", lambda *args: walked.append(args[2]) or find(*args))
+    first = table.match("GET", "/slurm/v0.0.40/job/7")
+    first.params["job_id"] = "changed by its caller"
+    assert table.match("GET", "/slurm/v0.0.40/job/7") == Match(
+        "GET /slurm/v0.0.40/job/{job_id}", {"job_id": "7"})
+    assert walked.count(0) == 1
+    # a route added later is found: what was kept is dropped
+    assert table.match("GET", "/slurm/v0.0.40/jobs") is None
+    table.add("GET", "/slurm/v0.0.40/jobs", "GET jobs")
+    assert table.match("GET", "/slurm/v0.0.40/jobs") == Match("GET jobs", {})
+
 def test_every_path_of_slurmrestd_routes_to_itself():
     """The real daemon's 111 paths and 174 operations, in one table."""
     paths = json.loads(REFERENCE.read_text())["paths"]
