@@ -139,6 +139,7 @@ class _Fetch:
         self.started = started
         self.task = task
         self.waiting = 0  # participants that have not taken the outcome yet
+        self.finished = False  # its end counted the participants (SharedFetches._finished)
 
 
 class SharedFetches:
@@ -176,17 +177,17 @@ class SharedFetches:
             # cancel the fetch the others wait for
             outcome = await asyncio.shield(entry.task)
         except asyncio.CancelledError:
-            if entry.task.done() and not entry.task.cancelled() \
-                    and entry.task.exception() is None:
+            if not entry.finished:
+                entry.waiting -= 1  # not counted at the end (the task may be done already)
+            elif not entry.task.cancelled() and entry.task.exception() is None:
                 entry.task.result()._release()  # its reference, counted at the end
-            else:
-                entry.waiting -= 1
             raise
         return outcome, outcome.result_for_participant()
 
     def _finished(self, key: Optional[Hashable], entry: _Fetch) -> None:
         if key is not None and self._in_flight.get(key) is entry:
             del self._in_flight[key]
+        entry.finished = True
         if entry.task.cancelled() or entry.task.exception() is not None:
             return
         outcome = entry.task.result()
