@@ -208,48 +208,55 @@ def stored_body(exchange: Exchange, version: str, body: Any) -> Any:
     return body
 
 
+def poll_until(probe, failure, timeout: float, interval: float) -> None:
+    """Call ``probe()`` every ``interval`` seconds until it gives ``(True, _)``;
+    AssertionError with ``failure(last detail)`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, detail = probe()
+        if done:
+            return
+        assert time.monotonic() < deadline, failure(detail)
+        time.sleep(interval)
+
+
 def wait_job(fetch, version: str, job_id: int, ready, what: str,
              timeout: float = 60.0) -> None:
     """Until ``ready(states)`` holds for job ``job_id``'s job_state flags, read by
     ``fetch(method, path) -> (status, body)`` from GET job/{id} of ``version``;
     AssertionError after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
+    def probe():
         status, body = fetch("GET", f"/slurm/{version}/job/{job_id}")
         jobs = body.get("jobs", []) if isinstance(body, dict) else []
         states = {state for job in jobs for state in (job.get("job_state") or [])}
-        if status == 200 and jobs and ready(states):
-            return
-        assert time.monotonic() < deadline, f"job {job_id} not {what} after {timeout} s: {states}"
-        time.sleep(0.25)
+        return status == 200 and bool(jobs) and ready(states), states
+
+    poll_until(probe, lambda states: f"job {job_id} not {what} after {timeout} s: {states}",
+               timeout, 0.25)
 
 
 def wait_accounted(fetch, version: str, job_id: int, timeout: float = 60.0) -> None:
     """Until slurmdbd holds job ``job_id`` as ended (GET slurmdb job/{id}: a state
     neither PENDING nor RUNNING): slurmctld reports a job's end to slurmdbd later."""
-    deadline = time.monotonic() + timeout
-    while True:
+    def probe():
         status, body = fetch("GET", f"/slurmdb/{version}/job/{job_id}")
         jobs = body.get("jobs", []) if isinstance(body, dict) else []
-        states = {state for job in jobs for state in ((job.get("state") or {}).get("current")
-                                                     or [])}
-        if status == 200 and states and not states & {"PENDING", "RUNNING"}:
-            return
-        assert time.monotonic() < deadline, \
-            f"job {job_id} not ended in accounting after {timeout} s: {states}"
-        time.sleep(0.5)
+        states = {state for job in jobs
+                  for state in ((job.get("state") or {}).get("current") or [])}
+        return status == 200 and bool(states) and not states & {"PENDING", "RUNNING"}, states
+
+    poll_until(probe, lambda states: f"job {job_id} not ended in accounting after "
+                                     f"{timeout} s: {states}", timeout, 0.5)
 
 
 def wait_listed(fetch, path: str, timeout: float = 60.0) -> None:
     """Until GET ``path`` answers a non-empty ``jobs`` list (the battery's held and
     pending jobs reach slurmdbd with an eligible time on slurmctld's own schedule)."""
-    deadline = time.monotonic() + timeout
-    while True:
+    def probe():
         status, body = fetch("GET", path)
-        if status == 200 and isinstance(body, dict) and body.get("jobs"):
-            return
-        assert time.monotonic() < deadline, f"GET {path} listed no job after {timeout} s"
-        time.sleep(0.5)
+        return status == 200 and isinstance(body, dict) and bool(body.get("jobs")), None
+
+    poll_until(probe, lambda _: f"GET {path} listed no job after {timeout} s", timeout, 0.5)
 
 
 def wait_before(exchange: Exchange, fetch, version: str, values: dict) -> None:
