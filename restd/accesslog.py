@@ -198,6 +198,8 @@ class BatchedStreamHandler(logging.StreamHandler):
 # A forked child (a worker) would write again what its parent had waiting: written
 # before any fork instead.
 _BATCHED_HANDLERS: "weakref.WeakSet[BatchedStreamHandler]" = weakref.WeakSet()
+
+
 def _flush_before_fork() -> None:
     for handler in list(_BATCHED_HANDLERS):
         try:

@@ -27,8 +27,9 @@ address, or unix peer pid and uid) and whom it acts as, never the token. With
 administer only through the unix socket.
 
 Successful checks are remembered for up to 30 s (never past the token's expiry),
-by a hash of the token and user name headers as received, for at most 1024 tokens;
-refusals are not remembered, so a flood of bad tokens costs CPU only.
+by a hash of the token and user name headers as received, for at most 1024 tokens
+(a request sending the same headers is not checked again); refusals are not
+remembered, so a flood of bad tokens costs CPU only.
 """
 from __future__ import annotations
 
@@ -87,8 +88,8 @@ def _token(request: Request) -> Optional[str]:
 
 
 # The headers that decide who a request is: a success is remembered by their values as
-# received, and a request sending the same ones is not checked again (a tenth of a
-# cheap answer's time went to checking the token's text before the lookup)
+# received, and a request sending the same ones is not checked again (the token's text
+# was checked before each lookup: 8 microseconds a request, 3 without, measured)
 _DECIDING_HEADERS = frozenset({"x-slurm-user-token", "authorization", "x-slurm-user-name"})
 
 
