@@ -140,9 +140,6 @@ class _Fetch:
         self.task = task
         self.waiting = 0  # participants that have not taken the outcome yet
         self.finished = False  # its end counted the participants (SharedFetches._finished)
-        # one future per participant, given the task's end by its one done callback (as
-        # asyncio.shield would, with a callback and a future of its own per participant)
-        self.waiters: list[asyncio.Future] = []
 
 
 class SharedFetches:
@@ -175,12 +172,10 @@ class SharedFetches:
         else:
             self.joined += 1
         entry.waiting += 1
-        waiter = loop.create_future()
-        entry.waiters.append(waiter)
         try:
-            # a participant that goes away (its client closed) cancels its own waiter,
-            # not the fetch the others wait for
-            outcome = await waiter
+            # shielded: a participant that goes away (its client closed) does not
+            # cancel the fetch the others wait for
+            outcome = await asyncio.shield(entry.task)
         except asyncio.CancelledError:
             if not entry.finished:
                 entry.waiting -= 1  # not counted at the end (the task may be done already)
@@ -193,26 +188,14 @@ class SharedFetches:
         if key is not None and self._in_flight.get(key) is entry:
             del self._in_flight[key]
         entry.finished = True
-        waiters = [waiter for waiter in entry.waiters if not waiter.done()]
-        entry.waiters = []
-        task = entry.task
-        if task.cancelled():
-            for waiter in waiters:
-                waiter.cancel()
+        if entry.task.cancelled() or entry.task.exception() is not None:
             return
-        error = task.exception()
-        if error is not None:
-            for waiter in waiters:
-                waiter.set_exception(error)
-            return
-        outcome = task.result()
+        outcome = entry.task.result()
         outcome._participants = entry.waiting
         # each participant still waiting takes one reference; one more is held
         # here and given up now, so an outcome nobody waits for is released
         outcome._references = entry.waiting + 1
         outcome._release()
-        for waiter in waiters:
-            waiter.set_result(outcome)
 
 
 @dataclass
