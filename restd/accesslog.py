@@ -154,7 +154,11 @@ class BatchedStreamHandler(logging.StreamHandler):
                 or not formatter.formats_lines:
             return False
         if levelno >= self.level:
-            self._add(formatter.format_line(levelno, message, time.time()) + self.terminator)
+            line = formatter.format_line(levelno, message, time.time()) + self.terminator
+            # under the handler's lock, as Handler.handle() holds it around emit(): a
+            # flush from another thread joins and clears the waiting lines under it
+            with self.lock:
+                self._add(line)
         return True
 
     def _add(self, line: str) -> None:
